@@ -1,0 +1,306 @@
+//! `atoll`: the command-line program. Reads ITC-2007 files, checks timetables, reports on
+//! instances. Exit status: 0 when it could do what was asked (whatever the cost of the
+//! timetable), 2 when an input is missing or malformed.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use atoll::eval::{Breakdown, ViolationReport, evaluate};
+use atoll::io::{SolutionWarning, parse_instance, parse_solution};
+use atoll::model::Instance;
+
+/// Atoll — a university course-timetabling solver.
+///
+/// Works with ITC-2007 curriculum-based timetabling files: an instance (.ctt or .ectt)
+/// lists courses, rooms, curricula (groups of courses taken together) and periods when a
+/// course cannot be taught; a solution lists one lecture per line as
+/// `CourseID RoomID Day Period`.
+#[derive(Parser)]
+#[command(name = "atoll", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a timetable: hard violations (clashes, double-booked rooms, missing lectures,
+    /// unavailable periods) and soft costs, scored exactly as the ITC-2007 validator does.
+    ///
+    /// Prints one line per rule, then `Violations = H, Total Cost = S` (or just
+    /// `Total Cost = S` when the timetable is feasible). Lines of the solution that name an
+    /// unknown course or room, an impossible day or period, or repeat a course in a period
+    /// are skipped with a warning, as the official validator does.
+    Check {
+        /// The instance (.ctt or .ectt).
+        instance: PathBuf,
+        /// The timetable to check (`CourseID RoomID Day Period` per line).
+        solution: PathBuf,
+        /// Print a JSON object instead of the validator-style report.
+        #[arg(long)]
+        json: bool,
+        /// Also list every violation in words (which courses, rooms and periods).
+        #[arg(long, short = 'v')]
+        verbose: bool,
+    },
+    /// Describe an instance: sizes, rooms and capacities, how tightly packed it is.
+    Info {
+        /// The instance (.ctt or .ectt).
+        instance: PathBuf,
+        /// Print a JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Why the program could not do its job (exit status 2).
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Parse(#[from] atoll::io::ParseError),
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|source| CliError::Read {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn load_instance(path: &Path) -> Result<Instance, CliError> {
+    let bytes = read(path)?;
+    Ok(parse_instance(&bytes, &path.display().to_string())?)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check {
+            instance,
+            solution,
+            json,
+            verbose,
+        } => check(&instance, &solution, json, verbose),
+        Command::Info { instance, json } => info(&instance, json),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("atoll: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct HardJson {
+    lectures: u32,
+    conflicts: u32,
+    availability: u32,
+    room_occupancy: u32,
+}
+
+#[derive(Serialize)]
+struct SoftJson {
+    room_capacity: u32,
+    min_working_days: u32,
+    curriculum_compactness: u32,
+    room_stability: u32,
+}
+
+#[derive(Serialize)]
+struct CheckJson {
+    feasible: bool,
+    hard_violations: u32,
+    soft_cost: u32,
+    hard: HardJson,
+    soft: SoftJson,
+    violations: Vec<ViolationReport>,
+}
+
+fn check_json(b: &Breakdown, violations: Vec<ViolationReport>) -> CheckJson {
+    CheckJson {
+        feasible: b.hard() == 0,
+        hard_violations: b.hard(),
+        soft_cost: b.soft(),
+        hard: HardJson {
+            lectures: b.lectures,
+            conflicts: b.conflicts,
+            availability: b.availability,
+            room_occupancy: b.room_occupancy,
+        },
+        soft: SoftJson {
+            room_capacity: b.room_capacity,
+            min_working_days: b.min_working_days,
+            curriculum_compactness: b.curriculum_compactness,
+            room_stability: b.room_stability,
+        },
+        violations,
+    }
+}
+
+fn check(instance: &Path, solution: &Path, json: bool, verbose: bool) -> Result<(), CliError> {
+    let inst = load_instance(instance)?;
+    let sol = read(solution)?;
+    let (tt, warnings) = parse_solution(&inst, &sol, &solution.display().to_string())?;
+    let eval = evaluate(&inst, &tt);
+    let reports: Vec<ViolationReport> = eval.violations.iter().map(|v| v.report(&inst)).collect();
+    print_warnings(solution, &warnings);
+    if json {
+        let out = check_json(&eval.breakdown, reports);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("serializing plain data cannot fail")
+        );
+        return Ok(());
+    }
+    if verbose {
+        for v in &reports {
+            let kind = if v.hard {
+                "H".to_string()
+            } else {
+                format!("S {}", v.cost)
+            };
+            println!("[{kind}] {}", v.message);
+        }
+        if !reports.is_empty() {
+            println!();
+        }
+    }
+    print!("{}", eval.breakdown.validator_report());
+    Ok(())
+}
+
+fn print_warnings(solution: &Path, warnings: &[SolutionWarning]) {
+    for w in warnings {
+        eprintln!("atoll: warning: {}:{}", solution.display(), w);
+    }
+    if !warnings.is_empty() {
+        eprintln!(
+            "atoll: warning: {} line(s) of {} skipped",
+            warnings.len(),
+            solution.display()
+        );
+    }
+}
+
+#[derive(Serialize)]
+struct InfoJson {
+    name: String,
+    courses: usize,
+    rooms: usize,
+    days: u16,
+    periods_per_day: u16,
+    periods: usize,
+    curricula: usize,
+    teachers: usize,
+    lectures: usize,
+    unavailability_constraints: usize,
+    /// Share of course pairs that may not share a period.
+    conflict_density: f64,
+    /// Lectures / (rooms × periods): how full the rooms must be.
+    room_occupancy: f64,
+    /// Share of (course, period) pairs that are unavailable.
+    availability_tightness: f64,
+    room_capacity_min: u32,
+    room_capacity_max: u32,
+    room_capacity_mean: f64,
+    max_students: u32,
+    /// Lectures whose course is larger than every room.
+    lectures_larger_than_any_room: usize,
+    mean_curricula_per_course: f64,
+    extended_format: bool,
+}
+
+fn info(instance: &Path, json: bool) -> Result<(), CliError> {
+    let inst = load_instance(instance)?;
+    let nc = inst.courses.len();
+    let pairs = nc * nc.saturating_sub(1) / 2;
+    let conflict_pairs: usize = (0..nc)
+        .map(|c| inst.conflicting(atoll::model::CourseId(c as u16)).len())
+        .sum::<usize>()
+        / 2;
+    let caps: Vec<u32> = inst.rooms.iter().map(|r| r.capacity).collect();
+    let max_cap = caps.iter().copied().max().unwrap_or(0);
+    let slots = inst.rooms.len() * inst.n_periods();
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let out = InfoJson {
+        name: inst.name.clone(),
+        courses: nc,
+        rooms: inst.rooms.len(),
+        days: inst.days,
+        periods_per_day: inst.periods_per_day,
+        periods: inst.n_periods(),
+        curricula: inst.curricula.len(),
+        teachers: inst.teachers.len(),
+        lectures: inst.n_lectures(),
+        unavailability_constraints: inst.unavailable_list.len(),
+        conflict_density: ratio(conflict_pairs, pairs),
+        room_occupancy: ratio(inst.n_lectures(), slots),
+        availability_tightness: ratio(inst.unavailable_list.len(), nc * inst.n_periods()),
+        room_capacity_min: caps.iter().copied().min().unwrap_or(0),
+        room_capacity_max: max_cap,
+        room_capacity_mean: ratio(caps.iter().map(|&c| c as usize).sum(), caps.len()),
+        max_students: inst.courses.iter().map(|c| c.students).max().unwrap_or(0),
+        lectures_larger_than_any_room: inst
+            .courses
+            .iter()
+            .filter(|c| c.students > max_cap)
+            .map(|c| c.lectures as usize)
+            .sum(),
+        mean_curricula_per_course: ratio(inst.curricula.iter().map(|g| g.courses.len()).sum(), nc),
+        extended_format: inst.extension.is_some(),
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("serializing plain data cannot fail")
+        );
+        return Ok(());
+    }
+    println!("Instance            {}", out.name);
+    println!(
+        "Courses             {} ({} lectures a week, {} teachers)",
+        out.courses, out.lectures, out.teachers
+    );
+    println!(
+        "Week                {} days x {} periods = {} periods",
+        out.days, out.periods_per_day, out.periods
+    );
+    println!(
+        "Rooms               {} (capacity {}..{}, mean {:.1})",
+        out.rooms, out.room_capacity_min, out.room_capacity_max, out.room_capacity_mean
+    );
+    println!(
+        "Curricula           {} (a course is in {:.2} on average)",
+        out.curricula, out.mean_curricula_per_course
+    );
+    println!(
+        "Conflict density    {:.3} (share of course pairs that may not share a period)",
+        out.conflict_density
+    );
+    println!(
+        "Room occupancy      {:.3} (lectures / room-periods)",
+        out.room_occupancy
+    );
+    println!(
+        "Unavailability      {} constraints ({:.3} of course-periods)",
+        out.unavailability_constraints, out.availability_tightness
+    );
+    println!(
+        "Largest course      {} students; {} lecture(s) larger than every room",
+        out.max_students, out.lectures_larger_than_any_room
+    );
+    if out.extended_format {
+        println!("Format              extended (.ectt); UD2 ignores the extra fields");
+    }
+    Ok(())
+}

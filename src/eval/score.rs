@@ -1,0 +1,104 @@
+//! The UD2 score: four hard violation counts and four weighted soft costs.
+
+use serde::Serialize;
+
+/// Weights of the soft components in UD2 (FORMAT.md §3).
+pub mod weights {
+    pub const ROOM_CAPACITY: u32 = 1;
+    pub const MIN_WORKING_DAYS: u32 = 5;
+    pub const CURRICULUM_COMPACTNESS: u32 = 2;
+    pub const ROOM_STABILITY: u32 = 1;
+}
+
+/// `(hard, soft)`, compared lexicographically: any hard violation outweighs any soft cost.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Cost {
+    pub hard: u32,
+    pub soft: u32,
+}
+
+impl Cost {
+    /// True when no hard constraint is violated.
+    pub fn is_feasible(self) -> bool {
+        self.hard == 0
+    }
+}
+
+impl std::fmt::Display for Cost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "hard {} soft {}", self.hard, self.soft)
+    }
+}
+
+/// Every UD2 component. Soft components are already weighted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Breakdown {
+    pub lectures: u32,
+    pub conflicts: u32,
+    pub availability: u32,
+    pub room_occupancy: u32,
+    pub room_capacity: u32,
+    pub min_working_days: u32,
+    pub curriculum_compactness: u32,
+    pub room_stability: u32,
+}
+
+impl Breakdown {
+    /// Sum of the hard violation counts.
+    pub fn hard(&self) -> u32 {
+        self.lectures + self.conflicts + self.availability + self.room_occupancy
+    }
+
+    /// Sum of the weighted soft costs (the "Total Cost" of the validator).
+    pub fn soft(&self) -> u32 {
+        self.room_capacity + self.min_working_days + self.curriculum_compactness + self.room_stability
+    }
+
+    /// `(hard, soft)`.
+    pub fn cost(&self) -> Cost {
+        Cost {
+            hard: self.hard(),
+            soft: self.soft(),
+        }
+    }
+
+    /// The breakdown as the official validator prints it.
+    pub fn validator_report(&self) -> String {
+        let mut s = format!(
+            "Violations of Lectures (hard) : {}\n\
+             Violations of Conflicts (hard) : {}\n\
+             Violations of Availability (hard) : {}\n\
+             Violations of RoomOccupation (hard) : {}\n\
+             Cost of RoomCapacity (soft) : {}\n\
+             Cost of MinWorkingDays (soft) : {}\n\
+             Cost of CurriculumCompactness (soft) : {}\n\
+             Cost of RoomStability (soft) : {}\n",
+            self.lectures,
+            self.conflicts,
+            self.availability,
+            self.room_occupancy,
+            self.room_capacity,
+            self.min_working_days,
+            self.curriculum_compactness,
+            self.room_stability
+        );
+        if self.hard() > 0 {
+            s += &format!("Violations = {}, Total Cost = {}\n", self.hard(), self.soft());
+        } else {
+            s += &format!("Total Cost = {}\n", self.soft());
+        }
+        s
+    }
+}
+
+/// Whether the entry of curriculum lectures per period at `p` is isolated, as the official
+/// validator tests it: `at(q)` is the number of the curriculum's lectures at period `q`
+/// (0 outside the week). For two or more periods per day this is "no lecture of the
+/// curriculum in an adjacent slot of the same day"; the literal form also reproduces the
+/// validator for one period per day.
+#[inline]
+pub fn is_isolated(at: impl Fn(usize) -> u32, p: usize, ppd: usize, n_periods: usize) -> bool {
+    let next = if p + 1 < n_periods { at(p + 1) } else { 0 };
+    let prev = if p > 0 { at(p - 1) } else { 0 };
+    (p % ppd == 0 && next == 0) || (p % ppd == ppd - 1 && prev == 0) || (next == 0 && prev == 0)
+}

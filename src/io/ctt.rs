@@ -1,0 +1,521 @@
+//! Reader for ITC-2007 `.ctt` instances and the extended `.ectt` format (see
+//! `instances/FORMAT.md`). Token based like the official reader; strict about everything
+//! else: counts must match the sections, every reference must resolve, every number must be
+//! a number within [`limits`].
+
+use std::collections::HashMap;
+
+use super::error::{ParseError, ParseErrorKind};
+use super::tokens::{Token, decode, last_line, parse_uint, tokenize};
+use crate::model::{
+    Course, CourseId, Curriculum, Extension, Instance, InstanceParts, PeriodId, Room, RoomId,
+    TeacherId,
+};
+
+/// Upper bounds beyond which a number is taken to be a mistake rather than data. They are
+/// far above any real timetable and keep every dense id inside its integer type.
+pub mod limits {
+    pub const COURSES: u64 = 10_000;
+    pub const ROOMS: u64 = 2_000;
+    pub const DAYS: u64 = 31;
+    pub const PERIODS_PER_DAY: u64 = 96;
+    pub const CURRICULA: u64 = 20_000;
+    pub const LECTURES_PER_COURSE: u64 = 1_000;
+    pub const MIN_WORKING_DAYS: u64 = 1_000;
+    pub const STUDENTS: u64 = 1_000_000;
+    pub const CAPACITY: u64 = 1_000_000;
+    pub const CONSTRAINTS: u64 = 10_000_000;
+    pub const BUILDING: u64 = 1_000_000;
+}
+
+const SECTION_KEYWORDS: &[&str] = &[
+    "COURSES:",
+    "ROOMS:",
+    "CURRICULA:",
+    "UNAVAILABILITY_CONSTRAINTS:",
+    "ROOM_CONSTRAINTS:",
+    "END.",
+];
+
+struct Reader<'a> {
+    toks: Vec<Token<'a>>,
+    pos: usize,
+    file: &'a str,
+    last_line: u32,
+}
+
+impl<'a> Reader<'a> {
+    fn err(&self, line: u32, kind: ParseErrorKind) -> ParseError {
+        ParseError::new(self.file, line, kind)
+    }
+
+    fn peek(&self) -> Option<Token<'a>> {
+        self.toks.get(self.pos).copied()
+    }
+
+    fn next(&mut self, expected: &str) -> Result<Token<'a>, ParseError> {
+        match self.peek() {
+            Some(t) => {
+                self.pos += 1;
+                Ok(t)
+            }
+            None => Err(self.err(
+                self.last_line,
+                ParseErrorKind::UnexpectedEnd {
+                    expected: expected.to_string(),
+                },
+            )),
+        }
+    }
+
+    /// The next token, which must not be a section keyword (a field, not a heading).
+    fn field(&mut self, expected: &str) -> Result<Token<'a>, ParseError> {
+        let t = self.next(expected)?;
+        if SECTION_KEYWORDS.contains(&t.text) {
+            return Err(self.err(
+                t.line,
+                ParseErrorKind::Expected {
+                    expected: expected.to_string(),
+                    found: t.text.to_string(),
+                },
+            ));
+        }
+        Ok(t)
+    }
+
+    fn keyword(&mut self, kw: &str) -> Result<Token<'a>, ParseError> {
+        let t = self.next(&format!("'{kw}'"))?;
+        if t.text != kw {
+            return Err(self.err(
+                t.line,
+                ParseErrorKind::Expected {
+                    expected: format!("'{kw}'"),
+                    found: t.text.to_string(),
+                },
+            ));
+        }
+        Ok(t)
+    }
+
+    fn uint(&mut self, what: &str, max: u64) -> Result<u64, ParseError> {
+        let t = self.next(what)?;
+        parse_uint(t, what, max, self.file)
+    }
+
+    fn header_uint(&mut self, key: &str, what: &str, max: u64) -> Result<u64, ParseError> {
+        self.keyword(key)?;
+        self.uint(what, max)
+    }
+
+    /// The first token of record `found + 1` of a section declared to hold `declared`.
+    fn record_start(
+        &mut self,
+        what: &'static str,
+        section: &'static str,
+        declared: usize,
+        found: usize,
+    ) -> Result<Token<'a>, ParseError> {
+        let t = self.next(&format!("entry {} of {declared} in {section}", found + 1))?;
+        if SECTION_KEYWORDS.contains(&t.text) {
+            return Err(self.err(
+                t.line,
+                ParseErrorKind::SectionTooShort {
+                    what,
+                    section,
+                    declared,
+                    found,
+                    token: t.text.to_string(),
+                },
+            ));
+        }
+        Ok(t)
+    }
+
+    /// The keyword that must follow a complete section.
+    fn section_end(
+        &mut self,
+        kw: &'static str,
+        what: &'static str,
+        section_declared: usize,
+    ) -> Result<(), ParseError> {
+        let t = self.next(&format!("'{kw}'"))?;
+        if t.text == kw {
+            return Ok(());
+        }
+        let kind = if SECTION_KEYWORDS.contains(&t.text) {
+            ParseErrorKind::Expected {
+                expected: format!("'{kw}'"),
+                found: t.text.to_string(),
+            }
+        } else {
+            ParseErrorKind::SectionTooLong {
+                what,
+                section: kw,
+                declared: section_declared,
+                token: t.text.to_string(),
+            }
+        };
+        Err(self.err(t.line, kind))
+    }
+}
+
+fn check_min(r: &Reader<'_>, line: u32, what: &str, v: u64, min: u64) -> Result<(), ParseError> {
+    if v < min {
+        return Err(r.err(
+            line,
+            ParseErrorKind::TooSmall {
+                what: what.to_string(),
+                found: v,
+                min,
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a `.ctt` or `.ectt` instance (the header tells which). `file` is only used in
+/// error messages.
+pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> {
+    let text = decode(bytes, file)?;
+    let toks = tokenize(text);
+    if toks.is_empty() {
+        return Err(ParseError::new(
+            file,
+            1,
+            ParseErrorKind::Empty {
+                expected: "an ITC-2007 instance starting with 'Name:'",
+            },
+        ));
+    }
+    let mut r = Reader {
+        toks,
+        pos: 0,
+        file,
+        last_line: last_line(text),
+    };
+
+    // Header.
+    r.keyword("Name:")?;
+    let name = r.field("the instance name")?.text.to_string();
+    let n_courses = r.header_uint("Courses:", "the number of courses", limits::COURSES)? as usize;
+    let n_rooms = r.header_uint("Rooms:", "the number of rooms", limits::ROOMS)? as usize;
+    let days_line = r.peek().map_or(r.last_line, |t| t.line);
+    let days = r.header_uint("Days:", "the number of days", limits::DAYS)?;
+    check_min(&r, days_line, "the number of days", days, 1)?;
+    let ppd_line = r.peek().map_or(r.last_line, |t| t.line);
+    let ppd = r.header_uint(
+        "Periods_per_day:",
+        "the number of periods per day",
+        limits::PERIODS_PER_DAY,
+    )?;
+    check_min(&r, ppd_line, "the number of periods per day", ppd, 1)?;
+    let n_curricula =
+        r.header_uint("Curricula:", "the number of curricula", limits::CURRICULA)? as usize;
+    let extended = matches!(r.peek(), Some(t) if t.text == "Min_Max_Daily_Lectures:");
+    let (n_constraints, daily, n_room_constraints) = if extended {
+        r.keyword("Min_Max_Daily_Lectures:")?;
+        let min = r.uint("the minimum daily lectures", limits::LECTURES_PER_COURSE)?;
+        let max = r.uint("the maximum daily lectures", limits::LECTURES_PER_COURSE)?;
+        let n = r.header_uint(
+            "UnavailabilityConstraints:",
+            "the number of unavailability constraints",
+            limits::CONSTRAINTS,
+        )?;
+        let rc = r.header_uint(
+            "RoomConstraints:",
+            "the number of room constraints",
+            limits::CONSTRAINTS,
+        )?;
+        (n as usize, Some((min as u16, max as u16)), rc as usize)
+    } else {
+        let n = r.header_uint(
+            "Constraints:",
+            "the number of unavailability constraints",
+            limits::CONSTRAINTS,
+        )?;
+        (n as usize, None, 0)
+    };
+    let n_days = days as usize;
+    let n_ppd = ppd as usize;
+
+    // COURSES.
+    r.keyword("COURSES:")?;
+    let mut courses = Vec::with_capacity(n_courses.min(1024));
+    let mut course_index: HashMap<&str, (CourseId, u32)> = HashMap::new();
+    let mut teachers: Vec<String> = Vec::new();
+    let mut teacher_index: HashMap<&str, TeacherId> = HashMap::new();
+    for i in 0..n_courses {
+        let id = r.record_start("courses", "COURSES:", n_courses, i)?;
+        let teacher = r.field(&format!("the teacher of course {}", id.text))?;
+        let lectures = r.uint(
+            &format!("the number of lectures of course {}", id.text),
+            limits::LECTURES_PER_COURSE,
+        )?;
+        let mwd = r.uint(
+            &format!("the minimum working days of course {}", id.text),
+            limits::MIN_WORKING_DAYS,
+        )?;
+        let students = r.uint(
+            &format!("the number of students of course {}", id.text),
+            limits::STUDENTS,
+        )?;
+        let double = if extended {
+            let t = r.next(&format!("the double-lectures flag of course {}", id.text))?;
+            parse_uint(
+                t,
+                &format!("the double-lectures flag (0 or 1) of course {}", id.text),
+                1,
+                file,
+            )? == 1
+        } else {
+            false
+        };
+        if let Some(&(_, first_line)) = course_index.get(id.text) {
+            return Err(r.err(
+                id.line,
+                ParseErrorKind::Duplicate {
+                    what: "course",
+                    id: id.text.to_string(),
+                    first_line,
+                },
+            ));
+        }
+        course_index.insert(id.text, (CourseId(i as u16), id.line));
+        let next_teacher = TeacherId(teachers.len() as u16);
+        let t = *teacher_index.entry(teacher.text).or_insert_with(|| {
+            teachers.push(teacher.text.to_string());
+            next_teacher
+        });
+        courses.push(Course {
+            name: id.text.to_string(),
+            teacher: t,
+            lectures: lectures as u16,
+            min_working_days: mwd as u16,
+            students: students as u32,
+            double_lectures: double,
+        });
+    }
+    r.section_end("ROOMS:", "courses", n_courses)?;
+
+    // ROOMS.
+    let mut rooms = Vec::with_capacity(n_rooms.min(1024));
+    let mut room_index: HashMap<&str, (RoomId, u32)> = HashMap::new();
+    for i in 0..n_rooms {
+        let id = r.record_start("rooms", "ROOMS:", n_rooms, i)?;
+        let capacity = r.uint(
+            &format!("the capacity of room {}", id.text),
+            limits::CAPACITY,
+        )?;
+        let building = if extended {
+            Some(r.uint(
+                &format!("the building of room {}", id.text),
+                limits::BUILDING,
+            )? as u32)
+        } else {
+            None
+        };
+        if let Some(&(_, first_line)) = room_index.get(id.text) {
+            return Err(r.err(
+                id.line,
+                ParseErrorKind::Duplicate {
+                    what: "room",
+                    id: id.text.to_string(),
+                    first_line,
+                },
+            ));
+        }
+        room_index.insert(id.text, (RoomId(i as u16), id.line));
+        rooms.push(Room {
+            name: id.text.to_string(),
+            capacity: capacity as u32,
+            building,
+        });
+    }
+    r.section_end("CURRICULA:", "rooms", n_rooms)?;
+
+    // CURRICULA.
+    let mut curricula = Vec::with_capacity(n_curricula.min(1024));
+    let mut curriculum_index: HashMap<&str, u32> = HashMap::new();
+    for i in 0..n_curricula {
+        let id = r.record_start("curricula", "CURRICULA:", n_curricula, i)?;
+        let k = r.uint(
+            &format!("the number of courses in curriculum {}", id.text),
+            n_courses as u64,
+        )? as usize;
+        let mut members: Vec<CourseId> = Vec::with_capacity(k);
+        for j in 0..k {
+            let t = r.field(&format!(
+                "course {} of {k} in curriculum {}",
+                j + 1,
+                id.text
+            ))?;
+            let Some(&(c, _)) = course_index.get(t.text) else {
+                return Err(r.err(
+                    t.line,
+                    ParseErrorKind::UnknownCourse {
+                        context: format!("curriculum {}", id.text),
+                        id: t.text.to_string(),
+                    },
+                ));
+            };
+            // Membership is a set, as in the validator.
+            if !members.contains(&c) {
+                members.push(c);
+            }
+        }
+        if let Some(&first_line) = curriculum_index.get(id.text) {
+            return Err(r.err(
+                id.line,
+                ParseErrorKind::Duplicate {
+                    what: "curriculum",
+                    id: id.text.to_string(),
+                    first_line,
+                },
+            ));
+        }
+        curriculum_index.insert(id.text, id.line);
+        curricula.push(Curriculum {
+            name: id.text.to_string(),
+            courses: members,
+        });
+    }
+    r.section_end(
+        "UNAVAILABILITY_CONSTRAINTS:",
+        "curricula",
+        n_curricula,
+    )?;
+
+    // UNAVAILABILITY_CONSTRAINTS.
+    let mut unavailable = Vec::with_capacity(n_constraints.min(1 << 16));
+    for i in 0..n_constraints {
+        let id = r.record_start(
+            "unavailability constraints",
+            "UNAVAILABILITY_CONSTRAINTS:",
+            n_constraints,
+            i,
+        )?;
+        let context = format!("unavailability constraint {} ({})", i + 1, id.text);
+        let day_tok = r.next(&format!("the day of {context}"))?;
+        let day = parse_uint(day_tok, &format!("the day of {context}"), u64::MAX, file)?;
+        let slot_tok = r.next(&format!("the period of {context}"))?;
+        let slot = parse_uint(slot_tok, &format!("the period of {context}"), u64::MAX, file)?;
+        let Some(&(c, _)) = course_index.get(id.text) else {
+            return Err(r.err(
+                id.line,
+                ParseErrorKind::UnknownCourse {
+                    context,
+                    id: id.text.to_string(),
+                },
+            ));
+        };
+        if day >= days {
+            return Err(r.err(
+                day_tok.line,
+                ParseErrorKind::DayOutOfRange {
+                    context,
+                    day,
+                    last: days - 1,
+                },
+            ));
+        }
+        if slot >= ppd {
+            return Err(r.err(
+                slot_tok.line,
+                ParseErrorKind::SlotOutOfRange {
+                    context,
+                    slot,
+                    last: ppd - 1,
+                },
+            ));
+        }
+        unavailable.push((c, PeriodId((day as usize * n_ppd + slot as usize) as u16)));
+    }
+
+    // ROOM_CONSTRAINTS (.ectt only).
+    let extension = if let Some((min_daily, max_daily)) = daily {
+        r.section_end(
+            "ROOM_CONSTRAINTS:",
+            "unavailability constraints",
+            n_constraints,
+        )?;
+        let mut room_constraints = Vec::with_capacity(n_room_constraints.min(1 << 16));
+        for i in 0..n_room_constraints {
+            let ct = r.record_start(
+                "room constraints",
+                "ROOM_CONSTRAINTS:",
+                n_room_constraints,
+                i,
+            )?;
+            let rt = r.field(&format!("the room of room constraint {}", i + 1))?;
+            let context = format!("room constraint {}", i + 1);
+            let Some(&(c, _)) = course_index.get(ct.text) else {
+                return Err(r.err(
+                    ct.line,
+                    ParseErrorKind::UnknownCourse {
+                        context,
+                        id: ct.text.to_string(),
+                    },
+                ));
+            };
+            let Some(&(room, _)) = room_index.get(rt.text) else {
+                return Err(r.err(
+                    rt.line,
+                    ParseErrorKind::UnknownRoom {
+                        context,
+                        id: rt.text.to_string(),
+                    },
+                ));
+            };
+            room_constraints.push((c, room));
+        }
+        r.section_end("END.", "room constraints", n_room_constraints)?;
+        Some(Extension {
+            min_daily_lectures: min_daily,
+            max_daily_lectures: max_daily,
+            room_constraints,
+        })
+    } else {
+        match r.next("'END.'") {
+            Ok(t) if t.text == "END." => {}
+            Ok(t) => {
+                let kind = if SECTION_KEYWORDS.contains(&t.text) {
+                    ParseErrorKind::MissingEnd {
+                        found: t.text.to_string(),
+                    }
+                } else {
+                    ParseErrorKind::SectionTooLong {
+                        what: "unavailability constraints",
+                        section: "END.",
+                        declared: n_constraints,
+                        token: t.text.to_string(),
+                    }
+                };
+                return Err(r.err(t.line, kind));
+            }
+            Err(e) => return Err(e),
+        }
+        None
+    };
+    if let Some(t) = r.peek() {
+        return Err(r.err(
+            t.line,
+            ParseErrorKind::TrailingData {
+                found: t.text.to_string(),
+            },
+        ));
+    }
+
+    let last = r.last_line;
+    Instance::new(InstanceParts {
+        name,
+        days: n_days as u16,
+        periods_per_day: n_ppd as u16,
+        teachers,
+        courses,
+        rooms,
+        curricula,
+        unavailable,
+        extension,
+    })
+    .map_err(|e| ParseError::new(file, last, e.into()))
+}

@@ -1,0 +1,89 @@
+//! Errors for everything read from a file. Every error names the file, the line (1-based)
+//! and what was expected, so an office can fix its data without reading source code.
+
+use thiserror::Error;
+
+use crate::model::ModelError;
+
+/// A file that could not be read as what it claims to be.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{file}:{line}: {kind}")]
+pub struct ParseError {
+    /// The file name as given by the caller.
+    pub file: String,
+    /// 1-based line of the offending token (the last line for a truncated file).
+    pub line: u32,
+    pub kind: ParseErrorKind,
+}
+
+/// What went wrong, independent of where.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ParseErrorKind {
+    #[error("the file is not valid UTF-8 text (bad byte at offset {offset})")]
+    InvalidUtf8 { offset: usize },
+    #[error("the file is empty; expected {expected}")]
+    Empty { expected: &'static str },
+    #[error("the file ends too early: expected {expected}")]
+    UnexpectedEnd { expected: String },
+    #[error("expected {expected}, found '{found}'")]
+    Expected { expected: String, found: String },
+    #[error(
+        "the header declares {declared} {what}, but the {section} section ends after {found} (found '{token}')"
+    )]
+    SectionTooShort {
+        what: &'static str,
+        section: &'static str,
+        declared: usize,
+        found: usize,
+        token: String,
+    },
+    #[error(
+        "expected '{section}' after the {declared} {what} the header declares, found '{token}' (is the count in the header too small?)"
+    )]
+    SectionTooLong {
+        what: &'static str,
+        section: &'static str,
+        declared: usize,
+        token: String,
+    },
+    #[error("expected a whole number for {what}, found '{found}'")]
+    NotANumber { what: String, found: String },
+    #[error("{what} must not be negative, found '{found}'")]
+    Negative { what: String, found: String },
+    #[error("{what} is {found}, which is more than the supported maximum of {max}")]
+    TooLarge { what: String, found: String, max: u64 },
+    #[error("{what} must be at least {min}, found {found}")]
+    TooSmall { what: String, found: u64, min: u64 },
+    #[error("{what} '{id}' is defined twice (first on line {first_line})")]
+    Duplicate {
+        what: &'static str,
+        id: String,
+        first_line: u32,
+    },
+    #[error("{context} names course '{id}', which is not listed under COURSES")]
+    UnknownCourse { context: String, id: String },
+    #[error("{context} names room '{id}', which is not listed under ROOMS")]
+    UnknownRoom { context: String, id: String },
+    #[error("{context}: day {day} is out of range (the instance has days 0 to {last})")]
+    DayOutOfRange { context: String, day: u64, last: u64 },
+    #[error("{context}: period {slot} is out of range (each day has periods 0 to {last})")]
+    SlotOutOfRange { context: String, slot: u64, last: u64 },
+    #[error("expected 'END.' to close the file, found '{found}'")]
+    MissingEnd { found: String },
+    #[error("unexpected '{found}' after 'END.'")]
+    TrailingData { found: String },
+    #[error("expected 'CourseID RoomID Day Period' (4 fields), found {found} field(s)")]
+    SolutionFields { found: usize },
+    #[error("{0}")]
+    Model(#[from] ModelError),
+}
+
+impl ParseError {
+    pub(crate) fn new(file: &str, line: u32, kind: ParseErrorKind) -> Self {
+        ParseError {
+            file: file.to_string(),
+            line,
+            kind,
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The ITC-2007 solution format: one `CourseID RoomID Day Period` line per scheduled
+//! lecture. Reading follows the official validator (FORMAT.md §2): an unknown course or
+//! room, a day or period out of range, or a second lecture of a course in a period it
+//! already has is skipped with a warning, never fatal. A line that is not four fields, or
+//! whose day/period is not a whole number, is an error: the validator would silently stop
+//! reading there, which hides the rest of the file.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::error::{ParseError, ParseErrorKind};
+use super::tokens::{Token, decode, parse_uint};
+use crate::model::{CourseId, Instance, PeriodId, Slot, Timetable};
+
+/// A solution line that was skipped, as the validator would skip it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SolutionWarning {
+    /// 1-based line in the solution file.
+    pub line: u32,
+    pub kind: WarningKind,
+}
+
+/// Why a line was skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum WarningKind {
+    UnknownCourse { course: String },
+    UnknownRoom { room: String },
+    DayOutOfRange { day: u64 },
+    PeriodOutOfRange { period: u64 },
+    Repeated { course: String, day: u64, period: u64 },
+}
+
+impl fmt::Display for SolutionWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: ", self.line)?;
+        match &self.kind {
+            WarningKind::UnknownCourse { course } => {
+                write!(f, "Nonexisting course {course} (entry skipped)")
+            }
+            WarningKind::UnknownRoom { room } => write!(f, "Nonexisting room {room} (entry skipped)"),
+            WarningKind::DayOutOfRange { day } => write!(f, "Nonexisting day {day} (entry skipped)"),
+            WarningKind::PeriodOutOfRange { period } => {
+                write!(f, "Nonexisting period {period} (entry skipped)")
+            }
+            WarningKind::Repeated {
+                course,
+                day,
+                period,
+            } => write!(
+                f,
+                "Repeated entry: course {course} already has a lecture at day {day} period {period} (entry skipped)"
+            ),
+        }
+    }
+}
+
+/// Reads a solution of `inst`. Lectures of a course beyond its `NumLectures` are kept as
+/// extra lectures (they cost a Lectures violation each, as in the validator).
+pub fn parse_solution(
+    inst: &Instance,
+    bytes: &[u8],
+    file: &str,
+) -> Result<(Timetable, Vec<SolutionWarning>), ParseError> {
+    let text = decode(bytes, file)?;
+    let np = inst.n_periods();
+    let mut slots = vec![Slot::UNSCHEDULED; inst.n_lectures()];
+    let mut next_free: Vec<usize> = (0..inst.courses.len())
+        .map(|c| inst.lectures_of(CourseId(c as u16)).start)
+        .collect();
+    let mut extra: Vec<(CourseId, Slot)> = Vec::new();
+    let mut taken: HashSet<usize> = HashSet::new();
+    let mut warnings = Vec::new();
+
+    for (i, line) in text.lines().enumerate() {
+        let ln = i as u32 + 1;
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.is_empty() {
+            continue;
+        }
+        if fields.len() != 4 {
+            return Err(ParseError::new(
+                file,
+                ln,
+                ParseErrorKind::SolutionFields {
+                    found: fields.len(),
+                },
+            ));
+        }
+        let tok = |text| Token { text, line: ln };
+        let day = parse_uint(tok(fields[2]), "the day", u64::MAX, file)?;
+        let slot = parse_uint(tok(fields[3]), "the period", u64::MAX, file)?;
+        let warn = |kind| SolutionWarning { line: ln, kind };
+        let Some(c) = inst.course_by_name(fields[0]) else {
+            warnings.push(warn(WarningKind::UnknownCourse {
+                course: fields[0].to_string(),
+            }));
+            continue;
+        };
+        let Some(r) = inst.room_by_name(fields[1]) else {
+            warnings.push(warn(WarningKind::UnknownRoom {
+                room: fields[1].to_string(),
+            }));
+            continue;
+        };
+        if day >= inst.days as u64 {
+            warnings.push(warn(WarningKind::DayOutOfRange { day }));
+            continue;
+        }
+        if slot >= inst.periods_per_day as u64 {
+            warnings.push(warn(WarningKind::PeriodOutOfRange { period: slot }));
+            continue;
+        }
+        let p = inst.period(day as usize, slot as usize);
+        if !taken.insert(c.idx() * np + p.idx()) {
+            warnings.push(warn(WarningKind::Repeated {
+                course: fields[0].to_string(),
+                day,
+                period: slot,
+            }));
+            continue;
+        }
+        let s = Slot::at(p, r);
+        let l = next_free[c.idx()];
+        if l < inst.lectures_of(c).end {
+            slots[l] = s;
+            next_free[c.idx()] += 1;
+        } else {
+            extra.push((c, s));
+        }
+    }
+
+    let tt = if extra.is_empty() {
+        Timetable::from_parts(inst.lecture_courses().clone(), slots)
+    } else {
+        let mut courses: Vec<CourseId> = inst.lecture_courses().to_vec();
+        for (c, s) in extra {
+            courses.push(c);
+            slots.push(s);
+        }
+        Timetable::from_parts(Arc::from(courses), slots)
+    };
+    Ok((tt, warnings))
+}
+
+/// Writes the scheduled lectures of `tt` in the validator's format, ordered by course,
+/// day and period so that equal timetables give equal files.
+pub fn write_solution(inst: &Instance, tt: &Timetable) -> String {
+    let mut rows: Vec<(CourseId, PeriodId, usize)> = tt
+        .scheduled()
+        .map(|(_, c, p, r)| (c, p, r.idx()))
+        .collect();
+    rows.sort_unstable();
+    let mut out = String::with_capacity(rows.len() * 16);
+    for (c, p, r) in rows {
+        use std::fmt::Write;
+        let _ = writeln!(
+            out,
+            "{} {} {} {}",
+            inst.courses[c.idx()].name,
+            inst.rooms[r].name,
+            inst.day_of(p),
+            inst.slot_of(p)
+        );
+    }
+    out
+}

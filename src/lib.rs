@@ -1,0 +1,23 @@
+//! Atoll: a university course-timetabling solver (ITC-2007 curriculum-based course
+//! timetabling, UD2) that runs natively and inside a web page.
+//!
+//! Layers, each knowing only those before it:
+//! - [`model`]: the instance and the timetable, as dense ids;
+//! - [`io`]: ITC-2007 instance and solution files, with errors naming file and line;
+//! - [`eval`]: the exact UD2 score, full and incremental, with violations;
+//! - [`parallel`]: data-parallel batch work on the rayon pool.
+
+pub mod eval;
+pub mod io;
+pub mod model;
+pub mod parallel;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+#[cfg(all(target_arch = "wasm32", feature = "wasm-threads"))]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+pub use eval::{Breakdown, Cost, Evaluation, IncrementalState, evaluate, score};
+pub use io::{ParseError, parse_instance, parse_solution, write_solution};
+pub use model::{Instance, Slot, Timetable};

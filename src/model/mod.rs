@@ -1,0 +1,12 @@
+//! The problem model: dense ids, the read-only instance with its derived relations, and
+//! the timetable. Nothing here knows how timetables are scored or searched.
+
+pub mod bitset;
+pub mod ids;
+pub mod instance;
+pub mod timetable;
+
+pub use bitset::BitSet;
+pub use ids::{CourseId, CurriculumId, LectureId, PeriodId, RoomId, TeacherId};
+pub use instance::{Course, Curriculum, Extension, Instance, InstanceParts, ModelError, Room};
+pub use timetable::{Slot, Timetable};

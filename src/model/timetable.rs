@@ -1,0 +1,121 @@
+//! A timetable: every lecture either at a (period, room) or unscheduled.
+//!
+//! Lectures are identified by index; the lectures of a course are interchangeable. A
+//! timetable read from a file may carry more lectures of a course than the instance asks
+//! for (the "too many lectures" violation), so the lecture→course map lives here, shared
+//! by `Arc` with the instance in the common case.
+
+use std::sync::Arc;
+
+use super::ids::{CourseId, LectureId, PeriodId, RoomId};
+use super::instance::Instance;
+
+/// Where one lecture is: packed `period << 16 | room`, or [`Slot::UNSCHEDULED`].
+/// Packed into a `u32` so a whole timetable is a flat array (cheap to copy, to hash and to
+/// upload to a GPU).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Slot(pub u32);
+
+impl Slot {
+    /// The lecture has no period and no room.
+    pub const UNSCHEDULED: Slot = Slot(u32::MAX);
+
+    /// A lecture at `p` in `r`.
+    #[inline]
+    pub fn at(p: PeriodId, r: RoomId) -> Slot {
+        Slot(((p.0 as u32) << 16) | r.0 as u32)
+    }
+
+    /// `(period, room)`, or `None` when unscheduled.
+    #[inline]
+    pub fn get(self) -> Option<(PeriodId, RoomId)> {
+        if self == Slot::UNSCHEDULED {
+            None
+        } else {
+            Some((PeriodId((self.0 >> 16) as u16), RoomId(self.0 as u16)))
+        }
+    }
+
+    /// True when the lecture is placed.
+    #[inline]
+    pub fn is_scheduled(self) -> bool {
+        self != Slot::UNSCHEDULED
+    }
+}
+
+/// An assignment of every lecture. Invariant kept by every mutating API of the solver: a
+/// course has at most one lecture per period (the validator drops a second one, so a
+/// timetable breaking it could not be written out faithfully).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timetable {
+    lecture_course: Arc<[CourseId]>,
+    slots: Vec<Slot>,
+}
+
+impl Timetable {
+    /// Every required lecture of `inst`, all unscheduled.
+    pub fn empty(inst: &Instance) -> Timetable {
+        Timetable {
+            lecture_course: inst.lecture_courses().clone(),
+            slots: vec![Slot::UNSCHEDULED; inst.n_lectures()],
+        }
+    }
+
+    /// A timetable from explicit lecture→course and lecture→slot lists.
+    pub fn from_parts(lecture_course: Arc<[CourseId]>, slots: Vec<Slot>) -> Timetable {
+        assert_eq!(lecture_course.len(), slots.len());
+        Timetable {
+            lecture_course,
+            slots,
+        }
+    }
+
+    /// Number of lectures (scheduled or not).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// True when there are no lectures at all.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The course of lecture `l`.
+    #[inline]
+    pub fn course(&self, l: LectureId) -> CourseId {
+        self.lecture_course[l.0 as usize]
+    }
+
+    /// Where lecture `l` is.
+    #[inline]
+    pub fn slot(&self, l: LectureId) -> Slot {
+        self.slots[l.0 as usize]
+    }
+
+    /// Puts lecture `l` at `slot` (no checks: see the type's invariant).
+    #[inline]
+    pub fn set(&mut self, l: LectureId, slot: Slot) {
+        self.slots[l.0 as usize] = slot;
+    }
+
+    /// All slots, lecture by lecture.
+    #[inline]
+    pub fn slots(&self) -> &[Slot] {
+        &self.slots
+    }
+
+    /// The lecture→course map.
+    pub fn lecture_courses(&self) -> &Arc<[CourseId]> {
+        &self.lecture_course
+    }
+
+    /// Scheduled lectures as `(lecture, course, period, room)`.
+    pub fn scheduled(&self) -> impl Iterator<Item = (LectureId, CourseId, PeriodId, RoomId)> + '_ {
+        self.slots.iter().enumerate().filter_map(|(i, s)| {
+            s.get()
+                .map(|(p, r)| (LectureId(i as u32), self.lecture_course[i], p, r))
+        })
+    }
+}
