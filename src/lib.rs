@@ -5,12 +5,14 @@
 //! - [`model`]: the instance and the timetable, as dense ids;
 //! - [`io`]: ITC-2007 instance and solution files, with errors naming file and line;
 //! - [`eval`]: the exact UD2 score, full and incremental, with violations;
-//! - [`parallel`]: data-parallel batch work on the rayon pool.
+//! - [`parallel`]: data-parallel batch work on the rayon pool;
+//! - [`speed`]: evaluator throughput, measured the same way natively and in the page.
 
 pub mod eval;
 pub mod io;
 pub mod model;
 pub mod parallel;
+pub mod speed;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

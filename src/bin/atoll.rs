@@ -46,6 +46,18 @@ enum Command {
         #[arg(long, short = 'v')]
         verbose: bool,
     },
+    /// Measure how fast the evaluator is on one thread: full evaluations per second and
+    /// incremental (delta) moves per second.
+    BenchEval {
+        /// The instance (.ctt or .ectt).
+        instance: PathBuf,
+        /// Seconds to spend on each of the two measurements.
+        #[arg(long, default_value_t = 2.0)]
+        seconds: f64,
+        /// Print a JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Describe an instance: sizes, rooms and capacities, how tightly packed it is.
     Info {
         /// The instance (.ctt or .ectt).
@@ -90,6 +102,11 @@ fn main() -> ExitCode {
             verbose,
         } => check(&instance, &solution, json, verbose),
         Command::Info { instance, json } => info(&instance, json),
+        Command::BenchEval {
+            instance,
+            seconds,
+            json,
+        } => bench_eval(&instance, seconds, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -302,5 +319,24 @@ fn info(instance: &Path, json: bool) -> Result<(), CliError> {
     if out.extended_format {
         println!("Format              extended (.ectt); UD2 ignores the extra fields");
     }
+    Ok(())
+}
+
+fn bench_eval(instance: &Path, seconds: f64, json: bool) -> Result<(), CliError> {
+    let inst = load_instance(instance)?;
+    let budget = std::time::Duration::from_secs_f64(seconds.clamp(0.01, 600.0));
+    let s = atoll::speed::measure(&inst, budget, 1);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&s).expect("serializing plain data cannot fail")
+        );
+        return Ok(());
+    }
+    println!("instance   full evals/s   delta moves/s   (1 thread, native)");
+    println!(
+        "{:<10} {:>12.0}   {:>13.0}",
+        s.instance, s.full_per_second, s.delta_moves_per_second
+    );
     Ok(())
 }
