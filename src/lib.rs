@@ -5,13 +5,20 @@
 //! - [`model`]: the instance and the timetable, as dense ids;
 //! - [`io`]: ITC-2007 instance and solution files, with errors naming file and line;
 //! - [`eval`]: the exact UD2 score, full and incremental, with violations;
+//! - [`construct`], [`evolve`], [`solver`]: Stage 1 and Stage 2 and the pipeline around
+//!   them, with [`options`] and [`budget`] (deadlines, cancellation);
 //! - [`parallel`]: data-parallel batch work on the rayon pool;
 //! - [`speed`]: evaluator throughput, measured the same way natively and in the page.
 
+pub mod budget;
+pub mod construct;
 pub mod eval;
+pub mod evolve;
 pub mod io;
 pub mod model;
+pub mod options;
 pub mod parallel;
+pub mod solver;
 pub mod speed;
 
 #[cfg(target_arch = "wasm32")]
@@ -23,3 +30,5 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 pub use eval::{Breakdown, Cost, Evaluation, IncrementalState, evaluate, score};
 pub use io::{ParseError, parse_instance, parse_solution, write_solution};
 pub use model::{Instance, Slot, Timetable};
+pub use options::SolverOptions;
+pub use solver::{Progress, SolveResult, solve};

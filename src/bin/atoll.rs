@@ -46,6 +46,41 @@ enum Command {
         #[arg(long, short = 'v')]
         verbose: bool,
     },
+    /// Build a timetable: construct, then improve with parallel island evolution, until
+    /// the time limit (or Ctrl-C, which keeps the best timetable found so far).
+    ///
+    /// Writes the timetable in the ITC-2007 solution format and prints its score as
+    /// `check` does. Progress (elapsed time, best hard/soft cost, each island's best) goes
+    /// to stderr.
+    Solve {
+        /// The instance (.ctt or .ectt).
+        instance: PathBuf,
+        /// Where to write the timetable (`CourseID RoomID Day Period` per line).
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Time limit in seconds.
+        #[arg(long, default_value_t = 60.0)]
+        time: f64,
+        /// Stop after this many generations instead (with a fixed seed and island count the
+        /// timetable is then the same on every run).
+        #[arg(long)]
+        generations: Option<u64>,
+        /// Seed for every random choice.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Islands evolving in parallel (default: one per thread).
+        #[arg(long)]
+        islands: Option<usize>,
+        /// Print nothing but the final report.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// Print a JSON object (as `check --json`, plus statistics) instead of the report.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure how fast the evaluator is on one thread: full evaluations per second and
     /// incremental (delta) moves per second.
     BenchEval {
@@ -78,6 +113,15 @@ enum CliError {
     },
     #[error("{0}")]
     Parse(#[from] atoll::io::ParseError),
+    #[error("{0}")]
+    Option(#[from] atoll::options::OptionError),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, CliError> {
@@ -102,6 +146,31 @@ fn main() -> ExitCode {
             verbose,
         } => check(&instance, &solution, json, verbose),
         Command::Info { instance, json } => info(&instance, json),
+        Command::Solve {
+            instance,
+            output,
+            time,
+            generations,
+            seed,
+            threads,
+            islands,
+            quiet,
+            json,
+        } => {
+            let mut opts = atoll::SolverOptions {
+                time_limit: Some(time),
+                max_generations: generations,
+                seed,
+                ..Default::default()
+            };
+            if generations.is_some() && time == 60.0 {
+                opts.time_limit = None;
+            }
+            if let Some(i) = islands {
+                opts.islands = i;
+            }
+            solve_cmd(&instance, output.as_deref(), opts, threads, quiet, json)
+        }
         Command::BenchEval {
             instance,
             seconds,
@@ -338,5 +407,126 @@ fn bench_eval(instance: &Path, seconds: f64, json: bool) -> Result<(), CliError>
         "{:<10} {:>12.0}   {:>13.0}",
         s.instance, s.full_per_second, s.delta_moves_per_second
     );
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct SolveJson {
+    #[serde(flatten)]
+    check: CheckJson,
+    stop_reason: atoll::solver::StopReason,
+    stats: atoll::solver::SolveStats,
+}
+
+fn solve_cmd(
+    instance: &Path,
+    output: Option<&Path>,
+    opts: atoll::SolverOptions,
+    threads: Option<usize>,
+    quiet: bool,
+    json: bool,
+) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    let inst = load_instance(instance)?;
+    opts.validate()?;
+    let threads = threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| CliError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    let cancel = atoll::budget::CancelToken::new();
+    {
+        let c = cancel.clone();
+        // A second Ctrl-C while stopping falls back to the default (exit).
+        let _ = ctrlc::set_handler(move || c.cancel());
+    }
+    let tty = std::io::stderr().is_terminal();
+    let mut last_print = -1.0f64;
+    let mut on_progress = |p: &atoll::Progress| {
+        if quiet {
+            return;
+        }
+        let every = if tty { 0.2 } else { 1.0 };
+        if p.elapsed_s - last_print < every && p.generation > 0 {
+            return;
+        }
+        last_print = p.elapsed_s;
+        let islands: Vec<String> = p
+            .islands
+            .iter()
+            .map(|c| format!("{}/{}", c.hard, c.soft))
+            .collect();
+        let line = format!(
+            "{:>7.1}s  gen {:>6}  best hard {} soft {}  islands [{}]",
+            p.elapsed_s,
+            p.generation,
+            p.best.hard,
+            p.best.soft,
+            islands.join(" ")
+        );
+        if tty {
+            eprint!("\r\x1b[2K{line}");
+        } else {
+            eprintln!("{line}");
+        }
+    };
+    let mut evaluator = atoll::evolve::CpuBatchEvaluator;
+    let result = pool.install(|| {
+        atoll::solve(
+            &inst,
+            &opts,
+            &mut evaluator,
+            cancel.clone(),
+            &mut on_progress,
+        )
+    })?;
+    if tty && !quiet {
+        eprintln!();
+    }
+    let text = atoll::write_solution(&inst, &result.timetable);
+    if let Some(path) = output {
+        std::fs::write(path, &text).map_err(|source| CliError::Write {
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
+    if !quiet {
+        let s = &result.stats;
+        eprintln!(
+            "atoll: {:?} after {:.1}s, {} generations, {} local-search moves, {} islands on {} threads{}",
+            result.stop_reason,
+            s.elapsed_s,
+            s.generations,
+            s.ls_iterations,
+            s.islands,
+            s.threads,
+            s.time_to_feasible_s
+                .map_or(", never feasible".to_string(), |t| format!(
+                    ", feasible at {t:.2}s"
+                ))
+        );
+    }
+    let eval = evaluate(&inst, &result.timetable);
+    if json {
+        let reports = eval.violations.iter().map(|v| v.report(&inst)).collect();
+        let out = SolveJson {
+            check: check_json(&eval.breakdown, reports),
+            stop_reason: result.stop_reason,
+            stats: result.stats,
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("serializing plain data cannot fail")
+        );
+    } else {
+        print!("{}", eval.breakdown.validator_report());
+    }
     Ok(())
 }

@@ -21,6 +21,8 @@ pub struct IncrementalState<'a> {
     present: Vec<BitSet>,
     /// Lectures per (period, room).
     room_count: Vec<u16>,
+    /// XOR of the lecture ids per (period, room): the occupant when the count is 1.
+    room_xor: Vec<u32>,
     /// Lectures per (course, day).
     day_count: Vec<u16>,
     /// Distinct days per course.
@@ -50,10 +52,14 @@ impl<'a> IncrementalState<'a> {
         let np = inst.n_periods();
         let mut s = IncrementalState {
             inst,
-            tt: Timetable::from_parts(tt.lecture_courses().clone(), vec![Slot::UNSCHEDULED; tt.len()]),
+            tt: Timetable::from_parts(
+                tt.lecture_courses().clone(),
+                vec![Slot::UNSCHEDULED; tt.len()],
+            ),
             course_count: vec![0; nc],
             present: vec![BitSet::new(nc); np],
             room_count: vec![0; np * inst.rooms.len()],
+            room_xor: vec![0; np * inst.rooms.len()],
             day_count: vec![0; nc * inst.days as usize],
             course_days: vec![0; nc],
             room_use: vec![0; nc * inst.rooms.len()],
@@ -127,6 +133,13 @@ impl<'a> IncrementalState<'a> {
     #[inline]
     pub fn room_load(&self, p: PeriodId, r: RoomId) -> u16 {
         self.room_count[p.idx() * self.inst.rooms.len() + r.idx()]
+    }
+
+    /// The one lecture in room `r` at `p`, if exactly one is there.
+    #[inline]
+    pub fn occupant(&self, p: PeriodId, r: RoomId) -> Option<LectureId> {
+        let i = p.idx() * self.inst.rooms.len() + r.idx();
+        (self.room_count[i] == 1).then(|| LectureId(self.room_xor[i]))
     }
 
     /// Whether moving `l` to `to` keeps the one-lecture-per-course-per-period invariant.
@@ -224,7 +237,9 @@ impl<'a> IncrementalState<'a> {
         self.lectures += (n + 1 - need).abs() - (n - need).abs();
         self.course_count[ci] += 1;
 
-        self.conflicts += inst.conflict_set(c).intersection_count(&self.present[p.idx()]) as i64;
+        self.conflicts += inst
+            .conflict_set(c)
+            .intersection_count(&self.present[p.idx()]) as i64;
         self.present[p.idx()].insert(ci);
 
         if inst.is_unavailable(c, p) {
@@ -236,6 +251,7 @@ impl<'a> IncrementalState<'a> {
             self.room_occupancy += 1;
         }
         *rc += 1;
+        self.room_xor[p.idx() * nr + r.idx()] ^= l.0;
 
         self.room_capacity += inst.excess(c, r) as i64;
 
@@ -278,7 +294,9 @@ impl<'a> IncrementalState<'a> {
         self.course_count[ci] -= 1;
 
         self.present[p.idx()].remove(ci);
-        self.conflicts -= inst.conflict_set(c).intersection_count(&self.present[p.idx()]) as i64;
+        self.conflicts -= inst
+            .conflict_set(c)
+            .intersection_count(&self.present[p.idx()]) as i64;
 
         if inst.is_unavailable(c, p) {
             self.availability -= 1;
@@ -289,6 +307,7 @@ impl<'a> IncrementalState<'a> {
         if *rc > 0 {
             self.room_occupancy -= 1;
         }
+        self.room_xor[p.idx() * nr + r.idx()] ^= l.0;
 
         self.room_capacity -= inst.excess(c, r) as i64;
 

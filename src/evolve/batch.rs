@@ -1,0 +1,30 @@
+//! One interface for scoring a whole generation at once. The CPU implementation scores the
+//! batch in parallel on the rayon pool; a GPU implementation scores it in one dispatch.
+//! Called by the coordinating thread only (a GPU device is not `Send` on the web).
+
+use rayon::prelude::*;
+
+use crate::eval::{Breakdown, score};
+use crate::model::{Instance, Timetable};
+
+/// Scores a batch of timetables of one instance.
+pub trait BatchEvaluator {
+    /// A name for reports ("cpu (2 threads)", an adapter's name, ...).
+    fn name(&self) -> String;
+    /// One breakdown per timetable, in order, exactly as [`crate::eval::score`] computes it.
+    fn evaluate(&mut self, inst: &Instance, batch: &[Timetable]) -> Vec<Breakdown>;
+}
+
+/// The CPU evaluator: the full evaluator over the batch, in parallel.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CpuBatchEvaluator;
+
+impl BatchEvaluator for CpuBatchEvaluator {
+    fn name(&self) -> String {
+        format!("cpu ({} threads)", rayon::current_num_threads())
+    }
+
+    fn evaluate(&mut self, inst: &Instance, batch: &[Timetable]) -> Vec<Breakdown> {
+        batch.par_iter().map(|tt| score(inst, tt)).collect()
+    }
+}

@@ -1,0 +1,133 @@
+//! One island: a small population evolving on its own random stream. Islands share the
+//! read-only instance and nothing else; the coordinator moves migrants between them.
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+use super::local_search::{AnnealParams, AnnealStats, anneal};
+use super::operators::{crossover, mutate};
+use crate::budget::Stop;
+use crate::eval::{Breakdown, Cost, IncrementalState};
+use crate::model::{Instance, Timetable};
+use crate::options::SolverOptions;
+
+/// A timetable with its cost.
+#[derive(Clone, Debug)]
+pub struct Individual {
+    pub timetable: Timetable,
+    pub cost: Cost,
+}
+
+/// An island's population and random stream.
+#[derive(Clone, Debug)]
+pub struct Island {
+    pub id: usize,
+    pub rng: SmallRng,
+    pub population: Vec<Individual>,
+    pub best: Individual,
+    pub stats: AnnealStats,
+}
+
+impl Island {
+    /// An island seeded from the run's seed and its index.
+    pub fn new(id: usize, seed: u64, population: Vec<Individual>) -> Island {
+        let best = population
+            .iter()
+            .min_by_key(|i| i.cost)
+            .cloned()
+            .expect("an island has at least one individual");
+        Island {
+            id,
+            rng: SmallRng::seed_from_u64(island_seed(seed, id)),
+            population,
+            best,
+            stats: AnnealStats::default(),
+        }
+    }
+
+    fn tournament(&mut self) -> usize {
+        let n = self.population.len();
+        let a = self.rng.random_range(0..n);
+        let b = self.rng.random_range(0..n);
+        if self.population[a].cost <= self.population[b].cost {
+            a
+        } else {
+            b
+        }
+    }
+
+    /// Breeds `opts.offspring` candidates by crossover and mutation.
+    pub fn breed(&mut self, inst: &Instance, opts: &SolverOptions) -> Vec<Timetable> {
+        (0..opts.offspring)
+            .map(|_| {
+                let a = self.tournament();
+                let mut child =
+                    if self.population.len() > 1 && self.rng.random_bool(opts.crossover_rate) {
+                        let b = self.tournament();
+                        crossover(
+                            inst,
+                            &self.population[a].timetable,
+                            &self.population[b].timetable,
+                            &mut self.rng,
+                        )
+                    } else {
+                        self.population[a].timetable.clone()
+                    };
+                mutate(inst, &mut child, opts.mutation_moves, &mut self.rng);
+                child
+            })
+            .collect()
+    }
+
+    /// Refines the most promising candidates by annealing and lets them into the
+    /// population in place of the worst individuals they beat.
+    pub fn refine(
+        &mut self,
+        inst: &Instance,
+        candidates: Vec<(Timetable, Breakdown)>,
+        params: &AnnealParams,
+        refine: usize,
+        stop: &Stop,
+    ) {
+        let w = params.hard_weight as i64;
+        let key = |b: &Breakdown| b.hard() as i64 * w + b.soft() as i64;
+        let mut ranked = candidates;
+        ranked.sort_by_key(|(_, b)| key(b));
+        for (tt, _) in ranked.into_iter().take(refine) {
+            let mut state = IncrementalState::new(inst, tt);
+            let (timetable, cost, stats) = anneal(&mut state, params, &mut self.rng, stop);
+            self.stats += stats;
+            let child = Individual { timetable, cost };
+            if child.cost < self.best.cost {
+                self.best = child.clone();
+            }
+            let worst = (0..self.population.len())
+                .max_by_key(|&i| self.population[i].cost)
+                .expect("non-empty population");
+            if child.cost <= self.population[worst].cost {
+                self.population[worst] = child;
+            }
+        }
+    }
+
+    /// Takes in a migrant in place of the worst individual, if it is better.
+    pub fn receive(&mut self, migrant: Individual) {
+        let worst = (0..self.population.len())
+            .max_by_key(|&i| self.population[i].cost)
+            .expect("non-empty population");
+        if migrant.cost < self.population[worst].cost {
+            if migrant.cost < self.best.cost {
+                self.best = migrant.clone();
+            }
+            self.population[worst] = migrant;
+        }
+    }
+}
+
+/// A well-mixed seed per island (SplitMix64 of seed and index).
+pub fn island_seed(seed: u64, id: usize) -> u64 {
+    let mut z = seed ^ (id as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}

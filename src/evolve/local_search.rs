@@ -1,0 +1,258 @@
+//! Simulated annealing over the delta evaluator's moves — the "memetic" part of every
+//! island. Following what wins on CB-CTT (Bellio, Ceschia, Di Gaspero & Schaerf's single-
+//! stage SA), the search runs on one weighted objective, `hard_weight · hard + soft`, over
+//! a mixed neighbourhood:
+//! - period move: a lecture to another period (often keeping its room), swapping with the
+//!   lecture already in the target room if there is exactly one;
+//! - room change: same period, another room (swap with its occupant);
+//! - Kempe chain: the lecture's period and another exchange the connected set of
+//!   conflicting lectures, which keeps conflict-freeness where single moves cannot.
+//!
+//! Every compound move is applied, scored by the running totals, and undone when rejected,
+//! so its cost is exactly what the evaluator says.
+
+use rand::Rng;
+use rand::rngs::SmallRng;
+
+use crate::budget::Stop;
+use crate::eval::{Cost, IncrementalState};
+use crate::model::{LectureId, PeriodId, RoomId, Slot, Timetable};
+
+/// Settings of one annealing run.
+#[derive(Clone, Copy, Debug)]
+pub struct AnnealParams {
+    pub iterations: u64,
+    pub temperature_start: f64,
+    pub temperature_end: f64,
+    pub hard_weight: u32,
+    pub kempe_rate: f64,
+    pub keep_room_rate: f64,
+}
+
+/// Counters of one run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AnnealStats {
+    pub iterations: u64,
+    pub accepted: u64,
+    pub improved_best: u64,
+}
+
+impl std::ops::AddAssign for AnnealStats {
+    fn add_assign(&mut self, o: Self) {
+        self.iterations += o.iterations;
+        self.accepted += o.accepted;
+        self.improved_best += o.improved_best;
+    }
+}
+
+/// Rooms considered by a room change: every room (a small instance-wide constant).
+const ROOM_CHANGE_RATE: f64 = 0.1;
+/// How often the stop condition is polled, in iterations.
+const POLL_EVERY: u64 = 1024;
+
+#[inline]
+fn weighted(c: Cost, w: u32) -> i64 {
+    c.hard as i64 * w as i64 + c.soft as i64
+}
+
+/// Anneals `state` and returns the best timetable seen with its cost (lexicographic).
+pub fn anneal(
+    state: &mut IncrementalState<'_>,
+    params: &AnnealParams,
+    rng: &mut SmallRng,
+    stop: &Stop,
+) -> (Timetable, Cost, AnnealStats) {
+    let inst = state.instance();
+    let n = state.timetable().len();
+    let np = inst.n_periods();
+    let nr = inst.rooms.len();
+    let mut best_cost = state.cost();
+    let mut best = state.timetable().clone();
+    let mut stats = AnnealStats::default();
+    if n == 0 || np == 0 || nr == 0 {
+        return (best, best_cost, stats);
+    }
+    let w = params.hard_weight;
+    let t0 = params.temperature_start;
+    let ratio = params.temperature_end / params.temperature_start;
+    let mut temp = t0;
+    let mut current = weighted(state.cost(), w);
+    let mut chain = Chain::default();
+
+    for it in 0..params.iterations {
+        if it % POLL_EVERY == 0 {
+            if stop.should_stop() {
+                break;
+            }
+            temp = t0 * ratio.powf(it as f64 / params.iterations as f64);
+        }
+        stats.iterations += 1;
+        let l = LectureId(rng.random_range(0..n) as u32);
+        let from = state.timetable().slot(l);
+        let pick: f64 = rng.random();
+        let applied = if pick < params.kempe_rate && from.is_scheduled() {
+            let p2 = PeriodId(rng.random_range(0..np) as u16);
+            chain.apply(state, l, p2)
+        } else if pick < params.kempe_rate + ROOM_CHANGE_RATE && from.is_scheduled() {
+            let (p, _) = from.get().expect("scheduled");
+            let r = RoomId(rng.random_range(0..nr) as u16);
+            simple(state, l, p, r)
+        } else {
+            let p = PeriodId(rng.random_range(0..np) as u16);
+            let r = match from.get() {
+                Some((_, r)) if rng.random_bool(params.keep_room_rate) => r,
+                _ => RoomId(rng.random_range(0..nr) as u16),
+            };
+            simple(state, l, p, r)
+        };
+        let Some(undo) = applied else { continue };
+        let next = weighted(state.cost(), w);
+        let delta = next - current;
+        if delta <= 0 || rng.random::<f64>() < (-(delta as f64) / temp).exp() {
+            current = next;
+            stats.accepted += 1;
+            let c = state.cost();
+            if c < best_cost {
+                best_cost = c;
+                best.clone_from(state.timetable());
+                stats.improved_best += 1;
+            }
+        } else {
+            match undo {
+                Undo::Move(l, s) => {
+                    state.move_lecture(l, s);
+                }
+                Undo::Swap(a, b) => {
+                    state.swap(a, b);
+                }
+                Undo::Chain => chain.undo(state),
+            }
+        }
+    }
+    (best, best_cost, stats)
+}
+
+/// How to take back an applied move.
+enum Undo {
+    Move(LectureId, Slot),
+    Swap(LectureId, LectureId),
+    Chain,
+}
+
+/// Moves `l` to `(p, r)`, swapping with the single lecture there if any. `None` when the
+/// move is illegal or does nothing.
+fn simple(state: &mut IncrementalState<'_>, l: LectureId, p: PeriodId, r: RoomId) -> Option<Undo> {
+    let from = state.timetable().slot(l);
+    let to = Slot::at(p, r);
+    if from == to {
+        return None;
+    }
+    match state.occupant(p, r) {
+        Some(o) if o != l => {
+            if state.timetable().course(o) == state.timetable().course(l) || !state.can_swap(l, o) {
+                return None;
+            }
+            state.swap(l, o);
+            Some(Undo::Swap(l, o))
+        }
+        _ => {
+            if !state.can_move(l, to) {
+                return None;
+            }
+            state.move_lecture(l, to);
+            Some(Undo::Move(l, from))
+        }
+    }
+}
+
+/// A Kempe chain between two periods, with the buffers reused across moves.
+#[derive(Default)]
+struct Chain {
+    at_a: Vec<LectureId>,
+    at_b: Vec<LectureId>,
+    in_chain_a: Vec<bool>,
+    in_chain_b: Vec<bool>,
+    members: Vec<(LectureId, Slot)>,
+}
+
+impl Chain {
+    /// Exchanges between `l`'s period and `p2` the connected set of lectures that conflict
+    /// (or share a course), each keeping its room. `None` when there is nothing to do.
+    fn apply(
+        &mut self,
+        state: &mut IncrementalState<'_>,
+        l: LectureId,
+        p2: PeriodId,
+    ) -> Option<Undo> {
+        let inst = state.instance();
+        let (p1, _) = state.timetable().slot(l).get()?;
+        if p1 == p2 {
+            return None;
+        }
+        self.at_a.clear();
+        self.at_b.clear();
+        for (i, s) in state.timetable().slots().iter().enumerate() {
+            match s.get() {
+                Some((p, _)) if p == p1 => self.at_a.push(LectureId(i as u32)),
+                Some((p, _)) if p == p2 => self.at_b.push(LectureId(i as u32)),
+                _ => {}
+            }
+        }
+        self.in_chain_a.clear();
+        self.in_chain_a.resize(self.at_a.len(), false);
+        self.in_chain_b.clear();
+        self.in_chain_b.resize(self.at_b.len(), false);
+        let start = self.at_a.iter().position(|&x| x == l)?;
+        self.in_chain_a[start] = true;
+        // Breadth-first closure, alternating sides; `frontier` holds (side, index).
+        let mut frontier = vec![(false, start)];
+        let tt = state.timetable();
+        let linked = |x: LectureId, y: LectureId| {
+            let (cx, cy) = (tt.course(x), tt.course(y));
+            cx == cy || inst.in_conflict(cx, cy)
+        };
+        while let Some((side_b, i)) = frontier.pop() {
+            let x = if side_b { self.at_b[i] } else { self.at_a[i] };
+            let (other, marks) = if side_b {
+                (&self.at_a, &mut self.in_chain_a)
+            } else {
+                (&self.at_b, &mut self.in_chain_b)
+            };
+            for (j, &y) in other.iter().enumerate() {
+                if !marks[j] && linked(x, y) {
+                    marks[j] = true;
+                    frontier.push((!side_b, j));
+                }
+            }
+        }
+        self.members.clear();
+        for (i, &x) in self.at_a.iter().enumerate() {
+            if self.in_chain_a[i] {
+                self.members.push((x, tt.slot(x)));
+            }
+        }
+        for (i, &y) in self.at_b.iter().enumerate() {
+            if self.in_chain_b[i] {
+                self.members.push((y, tt.slot(y)));
+            }
+        }
+        for &(x, _) in &self.members {
+            state.move_lecture(x, Slot::UNSCHEDULED);
+        }
+        for &(x, s) in &self.members {
+            let (p, r) = s.get().expect("chain members are scheduled");
+            let target = if p == p1 { p2 } else { p1 };
+            state.move_lecture(x, Slot::at(target, r));
+        }
+        Some(Undo::Chain)
+    }
+
+    fn undo(&mut self, state: &mut IncrementalState<'_>) {
+        for &(x, _) in &self.members {
+            state.move_lecture(x, Slot::UNSCHEDULED);
+        }
+        for &(x, s) in &self.members {
+            state.move_lecture(x, s);
+        }
+    }
+}
