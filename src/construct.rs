@@ -11,6 +11,10 @@ use serde::Serialize;
 use crate::eval::IncrementalState;
 use crate::model::{CourseId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
 
+/// Weight of a new hard violation against soft cost when no clean place exists: any clash
+/// is worse than any soft cost a single lecture can add.
+const HARD_WEIGHT: i64 = 1_000_000;
+
 /// Why a lecture could not be placed: how many periods each obstacle ruled out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Unplaced {
@@ -64,11 +68,18 @@ pub fn construct(inst: &Instance, rng: &mut SmallRng) -> Construction {
     for &(_, c) in &order {
         for l in inst.lectures_of(c) {
             let l = LectureId(l as u32);
-            match best_place(inst, &mut state, l, rng) {
+            match best_place(inst, &mut state, l, rng, true) {
                 Some(slot) => {
                     state.move_lecture(l, slot);
                 }
-                None => unplaced.push(explain(inst, &state, c, l)),
+                None => {
+                    // No clean place: record why, then place it where it hurts least so
+                    // the local search starts from a complete timetable.
+                    unplaced.push(explain(inst, &state, c, l));
+                    if let Some(slot) = best_place(inst, &mut state, l, rng, false) {
+                        state.move_lecture(l, slot);
+                    }
+                }
             }
         }
     }
@@ -122,6 +133,7 @@ fn best_place(
     state: &mut IncrementalState<'_>,
     l: LectureId,
     rng: &mut SmallRng,
+    clean_only: bool,
 ) -> Option<Slot> {
     let c = state.timetable().course(l);
     let used = inst
@@ -141,12 +153,13 @@ fn best_place(
             let slot = Slot::at(p, r);
             let (dh, ds) = state.peek_move(l, slot);
             // Placing removes one missing-lecture violation; anything more is a new clash.
-            if dh > -1 {
+            if clean_only && dh > -1 {
                 continue;
             }
+            let key = dh * HARD_WEIGHT + ds;
             let tie: u32 = rng.random();
-            if best.is_none_or(|(bs, bt, _)| (ds, tie) < (bs, bt)) {
-                best = Some((ds, tie, slot));
+            if best.is_none_or(|(bs, bt, _)| (key, tie) < (bs, bt)) {
+                best = Some((key, tie, slot));
             }
         }
     }

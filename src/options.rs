@@ -47,6 +47,10 @@ pub struct SolverOptions {
     /// Weight of one hard violation against one unit of soft cost inside local search.
     /// Range: 1..=10^6.
     pub hard_weight: u32,
+    /// While a timetable is infeasible the local search minimises hard violations alone,
+    /// accepting a move that adds `d` of them with probability `exp(-d / this)`.
+    /// Range: 0 < t <= 100.
+    pub feasibility_temperature: f64,
     /// Simulated-annealing temperature at the start and at the end of the run (the
     /// schedule is geometric in elapsed share of the time or generation budget).
     /// Range: 0 < end <= start <= 10^4.
@@ -76,6 +80,7 @@ impl Default for SolverOptions {
             crossover_rate: 0.3,
             mutation_moves: 8,
             hard_weight: 100,
+            feasibility_temperature: 0.05,
             temperature_start: 4.0,
             temperature_end: 0.08,
             kempe_rate: 0.05,
@@ -134,6 +139,13 @@ impl SolverOptions {
         }
         if !(1..=1_000_000).contains(&self.hard_weight) {
             return Err(bad("hard_weight", self.hard_weight, "1..=10^6"));
+        }
+        if !(self.feasibility_temperature > 0.0 && self.feasibility_temperature <= 100.0) {
+            return Err(bad(
+                "feasibility_temperature",
+                self.feasibility_temperature,
+                "0 < t <= 100",
+            ));
         }
         let (s, e) = (self.temperature_start, self.temperature_end);
         if !(e > 0.0 && e <= s && s <= 1e4) {

@@ -172,6 +172,7 @@ pub fn solve(
             temperature_start: temperature(opts, f0),
             temperature_end: temperature(opts, f0 + last_step),
             hard_weight: opts.hard_weight,
+            feasibility_temperature: opts.feasibility_temperature,
             kempe_rate: opts.kempe_rate,
             keep_room_rate: opts.keep_room_rate,
         };

@@ -184,6 +184,9 @@ impl<'a> IncrementalState<'a> {
     /// caller checks [`Self::can_swap`] first.
     pub fn swap(&mut self, a: LectureId, b: LectureId) -> (i64, i64) {
         debug_assert!(self.can_swap(a, b));
+        if a == b {
+            return (0, 0);
+        }
         let before = self.cost();
         let (sa, sb) = (self.tt.slot(a), self.tt.slot(b));
         if let Some((p, r)) = sa.get() {
@@ -216,16 +219,31 @@ impl<'a> IncrementalState<'a> {
         d
     }
 
-    fn isolated_around(&self, base: usize, p: usize) -> i64 {
+    /// Change in isolated curriculum lectures when `n(g, p)` goes up (`up`) or down by one.
+    /// Only `p` itself changes weight unless the entry appears or vanishes, in which case
+    /// its neighbours' isolation may flip too.
+    #[inline]
+    fn isolated_change(&self, base: usize, p: usize, up: bool) -> i64 {
         let np = self.inst.n_periods();
         let ppd = self.inst.periods_per_day as usize;
-        let lo = p.saturating_sub(1);
-        let hi = (p + 1).min(np - 1);
-        let at = |q: usize| self.cpl[base + q] as u32;
-        (lo..=hi)
-            .filter(|&q| at(q) > 0 && is_isolated(at, q, ppd, np))
-            .map(|q| at(q) as i64)
-            .sum()
+        let row = &self.cpl[base..base + np];
+        let at = |q: usize| row[q] as u32;
+        let k = at(p);
+        let iso_p = is_isolated(at, p, ppd, np) as i64;
+        let appears_or_vanishes = if up { k == 0 } else { k == 1 };
+        let mut d = if up { iso_p } else { -iso_p };
+        if appears_or_vanishes {
+            let (before, after) = if up { (0, 1) } else { (1, 0) };
+            for q in [p.wrapping_sub(1), p + 1] {
+                if q >= np || at(q) == 0 {
+                    continue;
+                }
+                let with =
+                    |v: u32| is_isolated(|x| if x == p { v } else { at(x) }, q, ppd, np) as i64;
+                d += at(q) as i64 * (with(after) - with(before));
+            }
+        }
+        d
     }
 
     fn add(&mut self, l: LectureId, p: PeriodId, r: RoomId) {
@@ -277,9 +295,8 @@ impl<'a> IncrementalState<'a> {
         let np = inst.n_periods();
         for &g in inst.curricula_of(c) {
             let base = g.idx() * np;
-            let before = self.isolated_around(base, p.idx());
+            self.isolated += self.isolated_change(base, p.idx(), true);
             self.cpl[base + p.idx()] += 1;
-            self.isolated += self.isolated_around(base, p.idx()) - before;
         }
         self.tt.set(l, Slot::at(p, r));
     }
@@ -333,9 +350,8 @@ impl<'a> IncrementalState<'a> {
         let np = inst.n_periods();
         for &g in inst.curricula_of(c) {
             let base = g.idx() * np;
-            let before = self.isolated_around(base, p.idx());
+            self.isolated += self.isolated_change(base, p.idx(), false);
             self.cpl[base + p.idx()] -= 1;
-            self.isolated += self.isolated_around(base, p.idx()) - before;
         }
         self.tt.set(l, Slot::UNSCHEDULED);
     }

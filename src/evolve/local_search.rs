@@ -25,6 +25,7 @@ pub struct AnnealParams {
     pub temperature_start: f64,
     pub temperature_end: f64,
     pub hard_weight: u32,
+    pub feasibility_temperature: f64,
     pub kempe_rate: f64,
     pub keep_room_rate: f64,
 }
@@ -77,6 +78,7 @@ pub fn anneal(
     let ratio = params.temperature_end / params.temperature_start;
     let mut temp = t0;
     let mut current = weighted(state.cost(), w);
+    let mut current_hard = state.cost().hard;
     let mut chain = Chain::default();
 
     for it in 0..params.iterations {
@@ -106,10 +108,25 @@ pub fn anneal(
             simple(state, l, p, r)
         };
         let Some(undo) = applied else { continue };
-        let next = weighted(state.cost(), w);
-        let delta = next - current;
-        if delta <= 0 || rng.random::<f64>() < (-(delta as f64) / temp).exp() {
+        let after = state.cost();
+        let next = weighted(after, w);
+        let accept = if current_hard > 0 {
+            // Infeasible: fewer hard violations always win; equal ones walk the plateau by
+            // soft cost; more are accepted rarely, by the feasibility temperature.
+            let dh = after.hard as i64 - current_hard as i64;
+            let ds = next - current - dh * w as i64;
+            match dh {
+                ..0 => true,
+                0 => ds <= 0 || rng.random::<f64>() < (-(ds as f64) / temp).exp(),
+                _ => rng.random::<f64>() < (-(dh as f64) / params.feasibility_temperature).exp(),
+            }
+        } else {
+            let delta = next - current;
+            delta <= 0 || rng.random::<f64>() < (-(delta as f64) / temp).exp()
+        };
+        if accept {
             current = next;
+            current_hard = after.hard;
             stats.accepted += 1;
             let c = state.cost();
             if c < best_cost {
