@@ -7,8 +7,11 @@
 //! addition and `IncrementalState::breakdown()` always equals a full re-evaluation; the
 //! property tests hold it to that.
 
-use super::score::{Breakdown, Cost, is_isolated, weights};
+use super::score::{Breakdown, Cost, weights};
 use crate::model::{BitSet, CourseId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
+
+const FIRST: u8 = 1;
+const LAST: u8 = 2;
 
 /// A timetable with the incremental counters of its score.
 #[derive(Clone, Debug)]
@@ -33,6 +36,8 @@ pub struct IncrementalState<'a> {
     course_rooms: Vec<u16>,
     /// Lectures per (curriculum, period).
     cpl: Vec<u16>,
+    /// Per period: [`FIRST`] if it opens its day, [`LAST`] if it closes it.
+    day_edge: Vec<u8>,
     /// Running totals; soft parts unweighted (see `breakdown`).
     lectures: i64,
     conflicts: i64,
@@ -65,6 +70,19 @@ impl<'a> IncrementalState<'a> {
             room_use: vec![0; nc * inst.rooms.len()],
             course_rooms: vec![0; nc],
             cpl: vec![0; inst.curricula.len() * np],
+            day_edge: (0..np)
+                .map(|p| {
+                    let slot = p % inst.periods_per_day as usize;
+                    let mut e = 0;
+                    if slot == 0 {
+                        e |= FIRST;
+                    }
+                    if slot + 1 == inst.periods_per_day as usize {
+                        e |= LAST;
+                    }
+                    e
+                })
+                .collect(),
             lectures: inst.courses.iter().map(|c| c.lectures as i64).sum(),
             conflicts: 0,
             availability: 0,
@@ -221,26 +239,29 @@ impl<'a> IncrementalState<'a> {
 
     /// Change in isolated curriculum lectures when `n(g, p)` goes up (`up`) or down by one.
     /// Only `p` itself changes weight unless the entry appears or vanishes, in which case
-    /// its neighbours' isolation may flip too.
+    /// its neighbours' isolation may flip too. Same rule as [`is_isolated`], specialised
+    /// with precomputed first/last-slot flags (this is the hottest code of the search).
     #[inline]
     fn isolated_change(&self, base: usize, p: usize, up: bool) -> i64 {
         let np = self.inst.n_periods();
-        let ppd = self.inst.periods_per_day as usize;
         let row = &self.cpl[base..base + np];
-        let at = |q: usize| row[q] as u32;
-        let k = at(p);
-        let iso_p = is_isolated(at, p, ppd, np) as i64;
-        let appears_or_vanishes = if up { k == 0 } else { k == 1 };
+        let k = row[p];
+        let iso = |q: usize, p_value: u16| -> bool {
+            let get = |x: usize| if x == p { p_value } else { row[x] };
+            let next = if q + 1 < np { get(q + 1) } else { 0 };
+            let prev = if q > 0 { get(q - 1) } else { 0 };
+            let edge = self.day_edge[q];
+            (edge & FIRST != 0 && next == 0) || (edge & LAST != 0 && prev == 0) || (next == 0 && prev == 0)
+        };
+        let iso_p = iso(p, k) as i64;
         let mut d = if up { iso_p } else { -iso_p };
-        if appears_or_vanishes {
+        if (up && k == 0) || (!up && k == 1) {
             let (before, after) = if up { (0, 1) } else { (1, 0) };
-            for q in [p.wrapping_sub(1), p + 1] {
-                if q >= np || at(q) == 0 {
-                    continue;
-                }
-                let with =
-                    |v: u32| is_isolated(|x| if x == p { v } else { at(x) }, q, ppd, np) as i64;
-                d += at(q) as i64 * (with(after) - with(before));
+            if p > 0 && row[p - 1] > 0 {
+                d += row[p - 1] as i64 * (iso(p - 1, after) as i64 - iso(p - 1, before) as i64);
+            }
+            if p + 1 < np && row[p + 1] > 0 {
+                d += row[p + 1] as i64 * (iso(p + 1, after) as i64 - iso(p + 1, before) as i64);
             }
         }
         d
