@@ -80,7 +80,13 @@ enum Command {
         /// Print a JSON object (as `check --json`, plus statistics) instead of the report.
         #[arg(long)]
         json: bool,
+        /// Set any solver option, e.g. `--set population=6` (repeatable). The options, their
+        /// defaults and ranges are listed by `atoll options`.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
     },
+    /// List every solver option with its default value (JSON), for `solve --set`.
+    Options,
     /// Measure how fast the evaluator is on one thread: full evaluations per second and
     /// incremental (delta) moves per second.
     BenchEval {
@@ -156,6 +162,7 @@ fn main() -> ExitCode {
             islands,
             quiet,
             json,
+            set,
         } => {
             let mut opts = atoll::SolverOptions {
                 time_limit: Some(time),
@@ -169,7 +176,22 @@ fn main() -> ExitCode {
             if let Some(i) = islands {
                 opts.islands = i;
             }
+            match apply_settings(opts, &set) {
+                Ok(o) => opts = o,
+                Err(e) => {
+                    eprintln!("atoll: error: {e}");
+                    return ExitCode::from(2);
+                }
+            }
             solve_cmd(&instance, output.as_deref(), opts, threads, quiet, json)
+        }
+        Command::Options => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&atoll::SolverOptions::default())
+                    .expect("serializing plain data cannot fail")
+            );
+            Ok(())
         }
         Command::BenchEval {
             instance,
@@ -529,4 +551,31 @@ fn solve_cmd(
         print!("{}", eval.breakdown.validator_report());
     }
     Ok(())
+}
+
+/// Applies `NAME=VALUE` settings to `opts` through its serde form, so every option of
+/// [`atoll::SolverOptions`] can be set without a flag of its own.
+fn apply_settings(
+    opts: atoll::SolverOptions,
+    settings: &[String],
+) -> Result<atoll::SolverOptions, String> {
+    if settings.is_empty() {
+        return Ok(opts);
+    }
+    let mut value = serde_json::to_value(&opts).map_err(|e| e.to_string())?;
+    let map = value
+        .as_object_mut()
+        .ok_or_else(|| "options are not an object".to_string())?;
+    for s in settings {
+        let (k, v) = s
+            .split_once('=')
+            .ok_or_else(|| format!("--set expects NAME=VALUE, found '{s}'"))?;
+        if !map.contains_key(k) {
+            return Err(format!("unknown option '{k}' (see `atoll options`)"));
+        }
+        let parsed: serde_json::Value = serde_json::from_str(v)
+            .map_err(|_| format!("option '{k}': '{v}' is not a number, boolean or null"))?;
+        map.insert(k.to_string(), parsed);
+    }
+    serde_json::from_value(value).map_err(|e| format!("invalid option value: {e}"))
 }
