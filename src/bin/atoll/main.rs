@@ -12,6 +12,8 @@ use atoll::eval::{Breakdown, ViolationReport, evaluate};
 use atoll::io::{SolutionWarning, parse_instance, parse_solution};
 use atoll::model::Instance;
 
+mod bench;
+
 /// Atoll — a university course-timetabling solver.
 ///
 /// Works with ITC-2007 curriculum-based timetabling files: an instance (.ctt or .ectt)
@@ -85,6 +87,31 @@ enum Command {
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
     },
+    /// Benchmark solution quality: every instance × seed at a time limit, against
+    /// best-known costs; or, with `--scaling`, 1 thread against N threads.
+    Bench {
+        /// Instances (.ctt/.ectt).
+        #[arg(required = true)]
+        instances: Vec<PathBuf>,
+        /// Seeds, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,2,3")]
+        seeds: Vec<u64>,
+        /// Time limit per run, seconds.
+        #[arg(long, default_value_t = 60.0)]
+        time: f64,
+        /// Worker threads (and islands).
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// CSV with `instance,best_known` columns (e.g. best_known.csv).
+        #[arg(long)]
+        best_known: Option<PathBuf>,
+        /// Compare 1 thread with `--threads` for the same wall time (first seed only).
+        #[arg(long)]
+        scaling: bool,
+        /// Solver option overrides, as for `solve --set`.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+    },
     /// List every solver option with its default value (JSON), for `solve --set`.
     Options,
     /// Measure how fast the evaluator is on one thread: full evaluations per second and
@@ -111,7 +138,7 @@ enum Command {
 
 /// Why the program could not do its job (exit status 2).
 #[derive(Debug, thiserror::Error)]
-enum CliError {
+pub(crate) enum CliError {
     #[error("cannot read {path}: {source}")]
     Read {
         path: String,
@@ -126,18 +153,20 @@ enum CliError {
         path: String,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Settings(String),
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|source| CliError::Read {
         path: path.display().to_string(),
         source,
     })
 }
 
-fn load_instance(path: &Path) -> Result<Instance, CliError> {
+pub(crate) fn load_instance(path: &Path) -> Result<Instance, CliError> {
     let bytes = read(path)?;
     Ok(parse_instance(&bytes, &path.display().to_string())?)
 }
@@ -185,6 +214,28 @@ fn main() -> ExitCode {
             }
             solve_cmd(&instance, output.as_deref(), opts, threads, quiet, json)
         }
+        Command::Bench {
+            instances,
+            seeds,
+            time,
+            threads,
+            best_known,
+            scaling,
+            set,
+        } => (|| {
+            let base = apply_settings(atoll::SolverOptions::default(), &set)
+                .map_err(CliError::Settings)?;
+            base.validate()?;
+            if scaling {
+                bench::scaling(&instances, seeds.first().copied().unwrap_or(1), time, threads, &base)
+            } else {
+                let best = match &best_known {
+                    Some(p) => bench::read_best_known(p)?,
+                    None => Default::default(),
+                };
+                bench::quality(&instances, &seeds, time, threads, &best, &base)
+            }
+        })(),
         Command::Options => {
             println!(
                 "{}",
@@ -456,13 +507,7 @@ fn solve_cmd(
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .map_err(|e| CliError::Threads {
-            threads,
-            message: e.to_string(),
-        })?;
+    let pool = pool(threads)?;
     let cancel = atoll::budget::CancelToken::new();
     {
         let c = cancel.clone();
@@ -578,4 +623,15 @@ fn apply_settings(
         map.insert(k.to_string(), parsed);
     }
     serde_json::from_value(value).map_err(|e| format!("invalid option value: {e}"))
+}
+
+/// A rayon pool of `threads` workers.
+pub(crate) fn pool(threads: usize) -> Result<rayon::ThreadPool, CliError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| CliError::Threads {
+            threads,
+            message: e.to_string(),
+        })
 }

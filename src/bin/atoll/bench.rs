@@ -1,0 +1,210 @@
+//! `atoll bench`: solution quality over instances × seeds at a time limit and thread count,
+//! against best-known values, and a scaling mode comparing 1 and N threads for the same
+//! wall time. Prints tables; never fails because a machine is slow.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use atoll::SolverOptions;
+use atoll::budget::CancelToken;
+use atoll::evolve::CpuBatchEvaluator;
+
+use crate::CliError;
+
+/// What one benchmark run produced.
+struct Row {
+    instance: String,
+    seed: u64,
+    threads: usize,
+    time: f64,
+    hard: u32,
+    soft: u32,
+    feasible_at: Option<f64>,
+    generations: u64,
+    moves: u64,
+    elapsed: f64,
+}
+
+/// Reads `instance,best_known,...` lines (the header and other columns are ignored).
+pub fn read_best_known(path: &Path) -> Result<HashMap<String, u32>, CliError> {
+    let text = crate::read(path)?;
+    let text = String::from_utf8_lossy(&text);
+    let mut map = HashMap::new();
+    for line in text.lines().skip(1) {
+        let mut f = line.split(',');
+        if let (Some(name), Some(best)) = (f.next(), f.next())
+            && let Ok(b) = best.trim().parse::<u32>()
+        {
+            map.insert(name.trim().to_string(), b);
+        }
+    }
+    Ok(map)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+fn run(
+    path: &Path,
+    seed: u64,
+    threads: usize,
+    time: f64,
+    base: &SolverOptions,
+) -> Result<Row, CliError> {
+    let inst = crate::load_instance(path)?;
+    let opts = SolverOptions {
+        time_limit: Some(time),
+        max_generations: None,
+        seed,
+        islands: if base.islands == 0 { threads } else { base.islands },
+        ..base.clone()
+    };
+    let pool = crate::pool(threads)?;
+    let result = pool.install(|| {
+        atoll::solve(
+            &inst,
+            &opts,
+            &mut CpuBatchEvaluator,
+            CancelToken::new(),
+            &mut |_| {},
+        )
+    })?;
+    Ok(Row {
+        instance: stem(path),
+        seed,
+        threads,
+        time,
+        hard: result.breakdown.hard(),
+        soft: result.breakdown.soft(),
+        feasible_at: result.stats.time_to_feasible_s,
+        generations: result.stats.generations,
+        moves: result.stats.ls_iterations,
+        elapsed: result.stats.elapsed_s,
+    })
+}
+
+fn ratio(soft: u32, best: u32) -> f64 {
+    (soft as f64 + 1.0) / (best as f64 + 1.0)
+}
+
+fn median(v: &mut [u32]) -> u32 {
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+/// Quality table (and medians, geometric mean of ratios) for every instance × seed.
+pub fn quality(
+    instances: &[PathBuf],
+    seeds: &[u64],
+    time: f64,
+    threads: usize,
+    best: &HashMap<String, u32>,
+    base: &SolverOptions,
+) -> Result<(), CliError> {
+    println!(
+        "{:<10} {:>5} {:>7} {:>6} {:>5} {:>6} {:>6} {:>6} {:>10} {:>8} {:>10}",
+        "instance", "seed", "threads", "time", "hard", "soft", "best", "ratio", "feasible@", "gens", "moves/s"
+    );
+    let mut medians = Vec::new();
+    for path in instances {
+        let mut softs = Vec::new();
+        let mut all_feasible = true;
+        for &seed in seeds {
+            let r = run(path, seed, threads, time, base)?;
+            let b = best.get(&r.instance).copied();
+            println!(
+                "{:<10} {:>5} {:>7} {:>6.0} {:>5} {:>6} {:>6} {:>6} {:>10} {:>8} {:>10.0}",
+                r.instance,
+                r.seed,
+                r.threads,
+                r.time,
+                r.hard,
+                r.soft,
+                b.map_or("-".to_string(), |b| b.to_string()),
+                b.map_or("-".to_string(), |b| format!("{:.2}", ratio(r.soft, b))),
+                r.feasible_at
+                    .map_or("never".to_string(), |t| format!("{t:.2}s")),
+                r.generations,
+                r.moves as f64 / r.elapsed.max(1e-9)
+            );
+            all_feasible &= r.hard == 0;
+            softs.push(r.soft);
+        }
+        let name = stem(path);
+        medians.push((name, median(&mut softs), all_feasible));
+    }
+    println!();
+    println!("{:<10} {:>11} {:>6} {:>6}", "instance", "median soft", "best", "ratio");
+    let mut log_sum = 0.0;
+    let mut n = 0;
+    for (name, m, feasible) in &medians {
+        let b = best.get(name).copied();
+        println!(
+            "{:<10} {:>11} {:>6} {:>6}{}",
+            name,
+            m,
+            b.map_or("-".to_string(), |b| b.to_string()),
+            b.map_or("-".to_string(), |b| format!("{:.2}", ratio(*m, b))),
+            if *feasible { "" } else { "  (infeasible run)" }
+        );
+        if let Some(b) = b {
+            log_sum += ratio(*m, b).ln();
+            n += 1;
+        }
+    }
+    if n > 0 {
+        println!(
+            "geometric mean of (median+1)/(best+1) over {n} instances: {:.3}",
+            (log_sum / n as f64).exp()
+        );
+    }
+    if let Some(rss) = peak_rss_mb() {
+        println!("peak RSS of this process: {rss:.1} MB");
+    }
+    Ok(())
+}
+
+/// Same wall time on 1 thread and on `threads` threads: search throughput and cost.
+pub fn scaling(
+    instances: &[PathBuf],
+    seed: u64,
+    time: f64,
+    threads: usize,
+    base: &SolverOptions,
+) -> Result<(), CliError> {
+    println!(
+        "{:<10} {:>7} {:>6} {:>6} {:>12} {:>8} {:>9}",
+        "instance", "threads", "time", "soft", "moves/s", "gens/s", "speedup"
+    );
+    for path in instances {
+        let mut base_rate = None;
+        for t in [1, threads] {
+            let r = run(path, seed, t, time, base)?;
+            let rate = r.moves as f64 / r.elapsed.max(1e-9);
+            let speedup = base_rate.map_or(1.0, |b: f64| rate / b);
+            base_rate.get_or_insert(rate);
+            println!(
+                "{:<10} {:>7} {:>6.0} {:>6} {:>12.0} {:>8.1} {:>8.2}x",
+                r.instance,
+                t,
+                r.time,
+                if r.hard == 0 { r.soft.to_string() } else { format!("{}h", r.hard) },
+                rate,
+                r.generations as f64 / r.elapsed.max(1e-9),
+                speedup
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), in MB.
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}

@@ -1,0 +1,175 @@
+//! Stages 1–2 end to end: feasibility on every shared instance, determinism under a
+//! generation bound, cancellation and time limits that return the best timetable so far.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use atoll::budget::CancelToken;
+use atoll::evolve::CpuBatchEvaluator;
+use atoll::solver::StopReason;
+use atoll::{SolverOptions, score, solve};
+
+fn pool(n: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap()
+}
+
+fn bounded(generations: u64) -> SolverOptions {
+    SolverOptions {
+        time_limit: None,
+        max_generations: Some(generations),
+        islands: 2,
+        ls_iterations: 100_000,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn feasible_on_every_shared_instance() {
+    let pool = pool(2);
+    for path in common::all_instances() {
+        let inst = common::load(&path);
+        let t = Instant::now();
+        let r = pool
+            .install(|| {
+                solve(
+                    &inst,
+                    &bounded(4),
+                    &mut CpuBatchEvaluator,
+                    CancelToken::new(),
+                    &mut |_| {},
+                )
+            })
+            .unwrap();
+        let full = score(&inst, &r.timetable);
+        assert_eq!(full, r.breakdown, "{}: reported score must be exact", path.display());
+        assert_eq!(
+            full.hard(),
+            0,
+            "{}: not feasible: {full:?}",
+            path.display()
+        );
+        eprintln!(
+            "{:<40} feasible, soft {:>5}, first feasible at {:.2}s, total {:.2}s",
+            path.display(),
+            full.soft(),
+            r.stats.time_to_feasible_s.unwrap(),
+            t.elapsed().as_secs_f64()
+        );
+    }
+}
+
+#[test]
+fn same_seed_same_timetable_whatever_the_thread_count() {
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let run = |threads: usize, seed: u64| {
+        let opts = SolverOptions {
+            seed,
+            ..bounded(6)
+        };
+        pool(threads)
+            .install(|| {
+                solve(&inst, &opts, &mut CpuBatchEvaluator, CancelToken::new(), &mut |_| {})
+            })
+            .unwrap()
+    };
+    let a = run(1, 7);
+    let b = run(2, 7);
+    let c = run(2, 7);
+    assert_eq!(a.timetable, b.timetable);
+    assert_eq!(b.timetable, c.timetable);
+    assert_eq!(a.stop_reason, StopReason::Generations);
+    assert_eq!(a.stats.generations, 6);
+    let d = run(2, 8);
+    assert_ne!(
+        a.timetable, d.timetable,
+        "another seed should explore differently"
+    );
+}
+
+#[test]
+fn cancellation_returns_best_so_far_promptly() {
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp07.ctt"));
+    let token = CancelToken::new();
+    let opts = SolverOptions {
+        time_limit: Some(600.0),
+        islands: 2,
+        ..Default::default()
+    };
+    let canceller = {
+        let t = token.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(1500));
+            t.cancel();
+        })
+    };
+    let start = Instant::now();
+    let mut events = 0;
+    let r = pool(2)
+        .install(|| {
+            solve(&inst, &opts, &mut CpuBatchEvaluator, token.clone(), &mut |_| {
+                events += 1
+            })
+        })
+        .unwrap();
+    canceller.join().unwrap();
+    let took = start.elapsed();
+    assert_eq!(r.stop_reason, StopReason::Cancelled);
+    assert!(took < Duration::from_secs(30), "cancel took {took:?}");
+    assert!(events >= 1, "at least the construction progress event");
+    assert_eq!(score(&inst, &r.timetable), r.breakdown);
+    assert_eq!(r.timetable.len(), inst.n_lectures());
+}
+
+#[test]
+fn time_limit_is_respected() {
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let opts = SolverOptions {
+        time_limit: Some(1.0),
+        islands: 2,
+        ..Default::default()
+    };
+    let r = pool(2)
+        .install(|| solve(&inst, &opts, &mut CpuBatchEvaluator, CancelToken::new(), &mut |_| {}))
+        .unwrap();
+    assert_eq!(r.stop_reason, StopReason::TimeLimit);
+    // Generous: a loaded CI machine may overrun a little, never by the whole budget again.
+    assert!(r.stats.elapsed_s < 10.0, "elapsed {}", r.stats.elapsed_s);
+    assert_eq!(score(&inst, &r.timetable), r.breakdown);
+}
+
+#[test]
+fn progress_reports_every_island_and_improves_monotonically() {
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let mut bests = Vec::new();
+    let mut islands_seen = 0;
+    pool(2)
+        .install(|| {
+            solve(&inst, &bounded(5), &mut CpuBatchEvaluator, CancelToken::new(), &mut |p| {
+                bests.push(p.best);
+                islands_seen = p.islands.len();
+            })
+        })
+        .unwrap();
+    assert_eq!(islands_seen, 2);
+    assert_eq!(bests.len(), 6, "construction + one event per generation");
+    assert!(bests.windows(2).all(|w| w[1] <= w[0]), "{bests:?}");
+}
+
+#[test]
+fn invalid_options_are_rejected_with_their_name() {
+    let inst = common::load(&common::shared_dir().join("instances/extra/toy.ctt"));
+    for (opts, name) in [
+        (SolverOptions { population: 0, ..Default::default() }, "population"),
+        (SolverOptions { refine: 99, ..Default::default() }, "refine"),
+        (SolverOptions { time_limit: Some(-1.0), ..Default::default() }, "time_limit"),
+        (
+            SolverOptions { temperature_end: 50.0, ..Default::default() },
+            "temperature_start/temperature_end",
+        ),
+    ] {
+        let err = solve(&inst, &opts, &mut CpuBatchEvaluator, CancelToken::new(), &mut |_| {})
+            .unwrap_err();
+        assert_eq!(err.name, name);
+    }
+}
