@@ -18,7 +18,9 @@ pub struct Individual {
     pub cost: Cost,
 }
 
-/// An island's population and random stream.
+/// An island: a few annealing chains (the population), the best timetable it has seen
+/// (its elite) and its own random stream. Each generation one bred candidate continues
+/// the chain it was bred from, so a chain's temperature schedule runs on unbroken.
 #[derive(Clone, Debug)]
 pub struct Island {
     pub id: usize,
@@ -26,6 +28,8 @@ pub struct Island {
     pub population: Vec<Individual>,
     pub best: Individual,
     pub stats: AnnealStats,
+    /// The chain each candidate of the current generation was bred from.
+    parents: Vec<usize>,
 }
 
 impl Island {
@@ -42,6 +46,7 @@ impl Island {
             population,
             best,
             stats: AnnealStats::default(),
+            parents: Vec::new(),
         }
     }
 
@@ -58,9 +63,11 @@ impl Island {
 
     /// Breeds `opts.offspring` candidates by crossover and mutation.
     pub fn breed(&mut self, inst: &Instance, opts: &SolverOptions) -> Vec<Timetable> {
+        self.parents.clear();
         (0..opts.offspring)
             .map(|_| {
                 let a = self.tournament();
+                self.parents.push(a);
                 let mut child =
                     if self.population.len() > 1 && self.rng.random_bool(opts.crossover_rate) {
                         let b = self.tournament();
@@ -79,8 +86,8 @@ impl Island {
             .collect()
     }
 
-    /// Refines the most promising candidates by annealing and lets them into the
-    /// population in place of the worst individuals they beat.
+    /// Refines the most promising candidates by annealing. Each refined candidate's final
+    /// state replaces the chain it was bred from; the best state seen updates the elite.
     pub fn refine(
         &mut self,
         inst: &Instance,
@@ -91,22 +98,32 @@ impl Island {
     ) {
         let w = params.hard_weight as i64;
         let key = |b: &Breakdown| b.hard() as i64 * w + b.soft() as i64;
-        let mut ranked = candidates;
-        ranked.sort_by_key(|(_, b)| key(b));
-        for (tt, _) in ranked.into_iter().take(refine) {
+        let mut ranked: Vec<(usize, Timetable, Breakdown)> = candidates
+            .into_iter()
+            .enumerate()
+            .map(|(i, (t, b))| (self.parents.get(i).copied().unwrap_or(0), t, b))
+            .collect();
+        ranked.sort_by_key(|(_, _, b)| key(b));
+        let mut continued = vec![false; self.population.len()];
+        for (parent, tt, _) in ranked.into_iter() {
+            if continued.iter().filter(|c| **c).count() >= refine {
+                break;
+            }
+            if continued[parent] {
+                continue;
+            }
+            continued[parent] = true;
             let mut state = IncrementalState::new(inst, tt);
             let (timetable, cost, stats) = anneal(&mut state, params, &mut self.rng, stop);
             self.stats += stats;
-            let child = Individual { timetable, cost };
-            if child.cost < self.best.cost {
-                self.best = child.clone();
+            if cost < self.best.cost {
+                self.best = Individual { timetable, cost };
             }
-            let worst = (0..self.population.len())
-                .max_by_key(|&i| self.population[i].cost)
-                .expect("non-empty population");
-            if child.cost <= self.population[worst].cost {
-                self.population[worst] = child;
-            }
+            let cost = state.cost();
+            self.population[parent] = Individual {
+                timetable: state.into_timetable(),
+                cost,
+            };
         }
     }
 
