@@ -53,7 +53,7 @@ build_st() {
   CARGO_ENCODED_RUSTFLAGS="" CARGO_TARGET_DIR=target/wasm-st cargo +stable build --release --lib \
     --target wasm32-unknown-unknown --no-default-features
   finish st target/wasm-st www/pkg-st
-  if grep -q 'shared:true\|shared: true\|initThreadPool' www/pkg-st/atoll.js; then
+  if grep -q 'shared:true\|shared: true\|function initThreadPool' www/pkg-st/atoll.js; then
     echo "www/pkg-st unexpectedly uses shared memory or the thread pool" >&2; exit 1
   fi
   log "single-threaded build took $((SECONDS - t0)) s"

@@ -32,6 +32,8 @@ stable_installed=$(rustup component list --installed --toolchain stable)
 grep -q '^rust-std-wasm32-unknown-unknown' <<<"$stable_installed" ||
   { log "adding wasm32-unknown-unknown to stable"; rustup target add wasm32-unknown-unknown --toolchain stable; }
 if [ "$want_test" = 1 ]; then
+  grep -q '^clippy' <<<"$nightly_installed" ||
+    { log "adding clippy to $ATOLL_NIGHTLY"; rustup component add clippy --toolchain "$ATOLL_NIGHTLY"; }
   for comp in rustfmt clippy; do
     grep -q "^$comp" <<<"$stable_installed" ||
       { log "adding $comp to stable"; rustup component add "$comp" --toolchain stable; }

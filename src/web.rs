@@ -17,7 +17,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::eval::{Breakdown, ViolationReport, evaluate};
-use crate::io::{SolutionWarning, parse_instance, parse_solution, write_solution};
+use crate::io::{SolutionWarning, WarningKind, parse_instance, parse_solution, write_solution};
 use crate::model::{CourseId, Instance};
 use crate::parallel::{random_timetable, score_random_batch};
 use crate::speed::measure;
@@ -134,13 +134,14 @@ struct SoftJson {
     room_stability: u32,
 }
 
-/// A skipped solution line, with the validator's sentence.
+/// A skipped solution line, with the validator's sentence: `{ line, message, reason, ... }`
+/// (`reason` and its fields as `WarningKind` serializes them).
 #[derive(Serialize)]
 struct WarningJson {
     line: u32,
     message: String,
     #[serde(flatten)]
-    warning: SolutionWarning,
+    kind: WarningKind,
 }
 
 /// What `Session.check()` returns: the object of `atoll check --json`, plus the skipped
@@ -193,7 +194,7 @@ fn check_json(
                     .to_string()
                     .split_once(": ")
                     .map_or_else(String::new, |(_, m)| m.to_string()),
-                warning: w,
+                kind: w.kind,
             })
             .collect(),
         scheduled_lectures,

@@ -291,7 +291,7 @@ $('#batch-run').addEventListener('click', (e) => busy(e.currentTarget, async () 
     $('#batch-pool-threads').textContent = String(r.pool_threads);
     $('#batch-time').textContent = `${fmt(r.elapsed_ms)} ms`;
     $('#batch-rate').textContent = fmt(r.count / Math.max(r.elapsed_ms, 0.001) * 1000);
-    $('#batch-best').textContent = r.best ? `${fmt(r.best.hard)}, ${fmt(r.best.soft)}` : '—';
+    $('#batch-best').textContent = r.best ? `${fmt(r.best.hard)} / ${fmt(r.best.soft)}` : '—';
     $('#batch-result').hidden = false;
   } catch (err) {
     showFatal(`The batch failed: ${err.message}`);
