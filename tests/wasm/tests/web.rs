@@ -1,0 +1,182 @@
+//! The wasm bindings (`src/web.rs`) in a real browser: headless Chromium through
+//! `wasm-bindgen-test-runner`, in a dedicated worker (where rayon may block), with the
+//! threaded build. See `../Cargo.toml` for the command; scripts/test.sh runs it.
+//!
+//! Natively this file is empty.
+#![cfg(target_arch = "wasm32")]
+
+use atoll::web::Session;
+use serde_json::{Value, json};
+use wasm_bindgen::{JsCast, JsError, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+const COMP01: &str = include_str!("../../../www/samples/comp01.ctt");
+const TOY: &str = include_str!("../../../www/samples/toy.ctt");
+/// An infeasible comp01 timetable with every cost component non-zero and five lines the
+/// validator skips; the browser tests check the same file against `atoll check --json`.
+const COMP01_SOL: &str = include_str!("../../browser/fixtures/comp01-random.sol");
+
+fn message(e: JsError) -> String {
+    let v: JsValue = e.into();
+    let err: js_sys::Error = v.dyn_into().expect("a JS Error");
+    err.message().into()
+}
+
+fn json(v: Result<JsValue, JsError>) -> Value {
+    let v = v.unwrap_or_else(|e| panic!("{}", message(e)));
+    serde_wasm_bindgen::from_value(v).expect("plain JSON-like data")
+}
+
+#[wasm_bindgen_test]
+fn parse_error_is_an_error_with_file_and_line() {
+    let text = COMP01.replacen("c0002 t001 6 4 75", "c0002 t001 six 4 75", 1);
+    let e = Session::new(&text, "bad.ctt").err().expect("a parse error");
+    assert_eq!(
+        message(e),
+        "bad.ctt:11: expected a whole number for the number of lectures of course c0002, found 'six'"
+    );
+    let e = Session::new("", "empty.ctt").err().expect("a parse error");
+    assert!(message(e).starts_with("empty.ctt:"), "line named");
+}
+
+#[wasm_bindgen_test]
+fn bytes_that_are_not_utf8_are_reported() {
+    let mut bytes = COMP01.as_bytes().to_vec();
+    bytes[3] = 0xff;
+    let e = Session::from_bytes(&bytes, "latin1.ctt")
+        .err()
+        .expect("an error");
+    let m = message(e);
+    assert!(m.starts_with("latin1.ctt:1: "), "{m}");
+    assert!(m.contains("UTF-8"), "{m}");
+}
+
+#[wasm_bindgen_test]
+fn summary_of_comp01() {
+    let s = Session::new(COMP01, "comp01.ctt").unwrap();
+    assert_eq!(s.name(), "Fis0506-1");
+    let v = json(s.summary());
+    for (k, want) in [
+        ("courses", 30),
+        ("rooms", 6),
+        ("days", 5),
+        ("periods_per_day", 6),
+        ("curricula", 14),
+        ("lectures", 160),
+        ("teachers", 24),
+        ("unavailability_constraints", 53),
+        ("room_capacity_min", 9),
+        ("room_capacity_max", 200),
+    ] {
+        assert_eq!(v[k], json!(want), "{k}");
+    }
+    assert_eq!(v["file"], json!("comp01.ctt"));
+    assert_eq!(v["extended_format"], json!(false));
+}
+
+#[wasm_bindgen_test]
+fn check_of_a_known_solution() {
+    let s = Session::new(COMP01, "comp01.ctt").unwrap();
+    let v = json(s.check(COMP01_SOL, "comp01-random.sol"));
+    // The numbers `atoll check` prints for the same files.
+    assert_eq!(v["feasible"], json!(false));
+    assert_eq!(v["hard_violations"], json!(112));
+    assert_eq!(v["soft_cost"], json!(2460));
+    assert_eq!(
+        v["hard"],
+        json!({"lectures": 6, "conflicts": 42, "availability": 12, "room_occupancy": 52})
+    );
+    assert_eq!(
+        v["soft"],
+        json!({"room_capacity": 2149, "min_working_days": 55,
+               "curriculum_compactness": 180, "room_stability": 76})
+    );
+    let violations = v["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), 261);
+    assert_eq!(
+        violations[0],
+        json!({"rule": "lectures", "hard": true, "cost": 1, "courses": ["c0001"],
+               "curricula": [], "rooms": [], "periods": [],
+               "message": "Course c0001 has 5 of its 6 lectures scheduled (1 missing)"})
+    );
+    let costs: u64 = violations
+        .iter()
+        .filter(|x| x["hard"] == json!(false))
+        .map(|x| x["cost"].as_u64().unwrap())
+        .sum();
+    assert_eq!(costs, 2460, "soft violations add up to the soft cost");
+    let warnings = v["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 5);
+    assert_eq!(warnings[0]["line"], json!(6));
+    assert_eq!(warnings[0]["reason"], json!("unknown_course"));
+    assert_eq!(
+        warnings[0]["message"],
+        json!("Nonexisting course c9999 (entry skipped)")
+    );
+    assert!(
+        v["report"]
+            .as_str()
+            .unwrap()
+            .ends_with("Violations = 112, Total Cost = 2460\n")
+    );
+}
+
+#[wasm_bindgen_test]
+fn malformed_solution_line_is_an_error() {
+    let s = Session::new(COMP01, "comp01.ctt").unwrap();
+    let e = s
+        .check("c0001 rB 0 0\nc0001 rB 0\n", "bad.sol")
+        .err()
+        .unwrap();
+    assert_eq!(
+        message(e),
+        "bad.sol:2: expected 'CourseID RoomID Day Period' (4 fields), found 3 field(s)"
+    );
+}
+
+#[wasm_bindgen_test]
+fn random_solution_round_trips() {
+    let s = Session::new(TOY, "toy.ctt").unwrap();
+    let text = s.random_solution(3);
+    assert_eq!(text, s.random_solution(3), "deterministic");
+    assert_eq!(text.lines().count(), 16, "every toy lecture placed");
+    let v = json(s.check(&text, "random.sol"));
+    assert_eq!(v["hard"]["lectures"], json!(0));
+    assert_eq!(v["warnings"], json!([]));
+}
+
+#[wasm_bindgen_test]
+fn evaluator_speed_is_measured() {
+    let s = Session::new(COMP01, "comp01.ctt").unwrap();
+    let v = json(s.measure_speed(0.05, 1));
+    assert_eq!(v["instance"], json!("Fis0506-1"));
+    assert!(v["full_per_second"].as_f64().unwrap() > 0.0);
+    assert!(v["delta_moves_per_second"].as_f64().unwrap() > 0.0);
+}
+
+#[wasm_bindgen_test]
+fn build_info_says_threaded() {
+    let v = json(atoll::web::build_info());
+    assert_eq!(v["threaded"], json!(cfg!(feature = "wasm-threads")));
+}
+
+/// The only test that touches rayon: the pool must exist before the first rayon call.
+#[cfg(feature = "wasm-threads")]
+#[wasm_bindgen_test]
+async fn batch_runs_on_the_thread_pool() {
+    wasm_bindgen_futures::JsFuture::from(atoll::init_thread_pool(3))
+        .await
+        .expect("initThreadPool");
+    let s = Session::new(COMP01, "comp01.ctt").unwrap();
+    let v = json(s.score_random_batch(1024, 7));
+    assert_eq!(v["count"], json!(1024));
+    assert_eq!(v["costs"].as_array().unwrap().len(), 1024);
+    assert_eq!(v["pool_threads"], json!(3));
+    let used = v["threads_used"].as_u64().unwrap();
+    assert!(used > 1, "threads_used = {used}");
+    // Same seeds, same costs: the pool changes who scores, not the scores.
+    let again = json(s.score_random_batch(1024, 7));
+    assert_eq!(again["costs"], v["costs"]);
+}
