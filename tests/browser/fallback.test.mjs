@@ -1,0 +1,50 @@
+// Served WITHOUT the cross-origin isolation headers: the page must fall back to the
+// single-threaded build, say so, and still work.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, atoll, instance, screenshot, text, num } from './helpers.mjs';
+
+let ctx;
+before(async () => { ctx = await open({ isolation: false, query: 'threads=4' }); });
+after(async () => {
+  if (ctx) {
+    await screenshot(ctx.page, 'fallback-final');
+    await ctx.close();
+  }
+});
+
+const noProblems = () => assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
+
+test('not isolated: the single-threaded build, and the page says so', async () => {
+  const { page } = ctx;
+  assert.equal(await page.evaluate(() => window.crossOriginIsolated), false);
+  assert.equal(await text(page, '#env-isolated'), 'cross-origin isolated: no');
+  assert.equal(await text(page, '#env-mode'), 'engine: single-threaded wasm');
+  assert.equal(await text(page, '#env-threads'), 'threads: 1');
+  assert.match(await text(page, '#env-note'), /Running on one thread: this page is not cross-origin isolated/);
+  assert.equal(await page.locator('body').getAttribute('data-mode'), 'single');
+  noProblems();
+});
+
+test('a bundled sample loads and a random timetable is checked like the CLI checks it', async () => {
+  const { page } = ctx;
+  await page.selectOption('#sample', 'toy.ctt');
+  await page.click('#load-sample');
+  await page.waitForSelector('#summary[data-name="Toy"]');
+  assert.equal(await num(page, '#summary [data-field="courses"]'), atoll('info', '--json', instance('toy')).courses);
+  await page.click('#random-solution');
+  await page.waitForSelector('#check:not([hidden])');
+  assert.ok((await num(page, '#check [data-field="hard.conflicts"]')) >= 0);
+  assert.match(await text(page, '#check-file'), /random-1\.sol/);
+  noProblems();
+});
+
+test('the parallel batch runs on the one thread', async () => {
+  const { page } = ctx;
+  await page.fill('#batch-count', '64');
+  await page.click('#batch-run');
+  await page.waitForSelector('#batch-result:not([hidden])', { timeout: 60_000 });
+  assert.equal(await num(page, '#batch-threads-used'), 1);
+  assert.equal(await num(page, '#batch-pool-threads'), 1);
+  noProblems();
+});

@@ -1,0 +1,88 @@
+// Shared helpers for the browser tests: the server, a fresh headless Chromium, console
+// watching, the native CLI for expected values.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../scripts/serve.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SHARED = process.env.ATOLL_SHARED ? path.resolve(process.env.ATOLL_SHARED) : path.resolve(ROOT, '..', 'shared');
+export const FIXTURES = path.join(ROOT, 'tests', 'browser', 'fixtures');
+export const ARTIFACTS = path.join(ROOT, 'test-results', 'browser');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Path of a shared instance, e.g. instance('comp01') → ../shared/instances/itc2007/comp01.ctt. */
+export function instance(name) {
+  const itc = path.join(SHARED, 'instances', 'itc2007', `${name}.ctt`);
+  return fs.existsSync(itc) ? itc : path.join(SHARED, 'instances', 'extra', `${name}.ctt`);
+}
+
+/** Runs the native CLI (built by `cargo build --release`) and parses its JSON output. */
+export function atoll(...args) {
+  const bin = path.join(ROOT, 'target', 'release', 'atoll');
+  const out = fs.existsSync(bin) && !process.env.ATOLL_USE_CARGO
+    ? execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    : execFileSync('cargo', ['run', '--release', '--quiet', '--bin', 'atoll', '--', ...args],
+      { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out);
+}
+
+/**
+ * A server on a free port and a fresh Chromium (own user-data-dir) with one page that
+ * records every console error, page error and failed request. Call `close()` at the end.
+ */
+export async function open({ isolation = true, query = '' } = {}) {
+  const pkg = isolation ? 'pkg' : 'pkg-st';
+  if (!fs.existsSync(path.join(ROOT, 'www', pkg, 'atoll.js'))) {
+    throw new Error(`www/${pkg} is missing: run scripts/build-wasm.sh first`);
+  }
+  const { server, url } = await startServer({ port: 0, isolation });
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+  });
+  const problems = [];
+  const watch = (where) => (msg) => {
+    if (msg.type() === 'error') problems.push(`console error (${where}): ${msg.text()}`);
+  };
+  context.on('console', watch('context'));
+  const page = context.pages()[0] || (await context.newPage());
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('worker', (w) => w.on('console', watch(`worker ${w.url()}`)));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+  });
+  await page.goto(url + (query ? `?${query}` : ''));
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  const close = async () => {
+    await context.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  };
+  return { page, url, problems, close };
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+export const text = (page, sel) => page.locator(sel).innerText();
+/** The number shown in an element, with thousands separators removed. */
+export async function num(page, sel) {
+  const t = (await page.locator(sel).innerText()).replace(/,/g, '').trim();
+  const n = Number(t);
+  if (!Number.isFinite(n)) throw new Error(`${sel} shows '${t}', not a number`);
+  return n;
+}
