@@ -125,7 +125,7 @@ async function loadInstance(bytes, file) {
 }
 
 function renderSummary(s) {
-  $('#summary-title').textContent = s.name === s.file ? s.name : `${s.name}  ·  ${s.file}`;
+  $('#summary-title').textContent = s.name === s.file ? s.name : `${s.name} · ${s.file}`;
   const set = (field, text) => { $(`#summary [data-field="${field}"]`).textContent = text; };
   for (const k of ['courses', 'lectures', 'rooms', 'days', 'periods_per_day', 'curricula', 'teachers',
     'unavailability_constraints']) set(k, fmt(s[k]));

@@ -14,10 +14,16 @@ export const FIXTURES = path.join(ROOT, 'tests', 'browser', 'fixtures');
 export const ARTIFACTS = path.join(ROOT, 'test-results', 'browser');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** Path of a shared instance, e.g. instance('comp01') → ../shared/instances/itc2007/comp01.ctt. */
+/**
+ * Path of a shared instance, e.g. instance('comp01') → ../shared/instances/itc2007/comp01.ctt;
+ * the page's bundled copy (www/samples) when the shared folder is not there.
+ */
 export function instance(name) {
-  const itc = path.join(SHARED, 'instances', 'itc2007', `${name}.ctt`);
-  return fs.existsSync(itc) ? itc : path.join(SHARED, 'instances', 'extra', `${name}.ctt`);
+  for (const dir of [['instances', 'itc2007'], ['instances', 'extra']]) {
+    const p = path.join(SHARED, ...dir, `${name}.ctt`);
+    if (fs.existsSync(p)) return p;
+  }
+  return path.join(ROOT, 'www', 'samples', `${name}.ctt`);
 }
 
 /** Runs the native CLI (built by `cargo build --release`) and parses its JSON output. */

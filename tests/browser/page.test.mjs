@@ -2,6 +2,7 @@
 // against the native CLI, the parallel batch, the evaluator speed, errors with lines.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { open, atoll, instance, screenshot, text, num, FIXTURES } from './helpers.mjs';
 
@@ -109,8 +110,29 @@ test('a malformed instance shows the error with its line and keeps the loaded on
   noProblems();
 });
 
+test('an instance dropped on the drop zone is loaded', async () => {
+  const { page } = ctx;
+  const body = fs.readFileSync(instance('toy'), 'utf8');
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped-toy.ctt', { type: 'text/plain' }));
+    return dt;
+  }, body);
+  await page.dispatchEvent('#dropzone', 'dragover', { dataTransfer });
+  await page.dispatchEvent('#dropzone', 'drop', { dataTransfer });
+  await page.waitForSelector('#summary[data-name="Toy"]');
+  assert.equal(await text(page, '#summary-title'), 'Toy · dropped-toy.ctt');
+  assert.equal(await num(page, '#summary [data-field="lectures"]'), atoll('info', '--json', instance('toy')).lectures);
+  assert.equal(await page.locator('#instance-error').isVisible(), false);
+  noProblems();
+});
+
 test('the parallel batch runs on more than one thread', async () => {
   const { page } = ctx;
+  // Enough work (comp07, 2048 timetables) that every pool thread gets a share.
+  await page.selectOption('#sample', 'comp07.ctt');
+  await page.click('#load-sample');
+  await page.waitForSelector('#summary[data-name="Ing0607-2"]');
   await page.fill('#batch-count', '2048');
   await page.click('#batch-run');
   await page.waitForSelector('#batch-result:not([hidden])', { timeout: 60_000 });
@@ -124,9 +146,7 @@ test('the parallel batch runs on more than one thread', async () => {
 
 test('the evaluator speed is measured in the worker', async () => {
   const { page } = ctx;
-  await page.selectOption('#sample', 'comp07.ctt');
-  await page.click('#load-sample');
-  await page.waitForSelector('#summary[data-name="Ing0607-2"]');
+  assert.equal(await page.locator('#summary').getAttribute('data-name'), 'Ing0607-2', 'comp07 still loaded');
   await page.selectOption('#speed-seconds', '0.5');
   await page.click('#speed-run');
   await page.waitForSelector('#speed-result:not([hidden])', { timeout: 60_000 });
