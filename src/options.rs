@@ -30,6 +30,9 @@ pub struct SolverOptions {
     pub islands: usize,
     /// Individuals per island. Range: 1..=64.
     pub population: usize,
+    /// Each initial individual is the best of this many randomized constructions.
+    /// Range: 1..=1000.
+    pub construct_attempts: usize,
     /// Candidates bred per island per generation (crossover + mutation) and scored in one
     /// batch for all islands. Range: 1..=4096.
     pub offspring: usize,
@@ -73,12 +76,13 @@ impl Default for SolverOptions {
             seed: 1,
             islands: 0,
             population: 4,
+            construct_attempts: 8,
             offspring: 6,
             refine: 1,
             ls_iterations: 200_000,
             migration_interval: 10,
-            crossover_rate: 0.3,
-            mutation_moves: 8,
+            crossover_rate: 0.1,
+            mutation_moves: 0,
             hard_weight: 100,
             feasibility_temperature: 0.05,
             temperature_start: 4.0,
@@ -112,6 +116,13 @@ impl SolverOptions {
         }
         if !(1..=64).contains(&self.population) {
             return Err(bad("population", self.population, "1..=64"));
+        }
+        if !(1..=1000).contains(&self.construct_attempts) {
+            return Err(bad(
+                "construct_attempts",
+                self.construct_attempts,
+                "1..=1000",
+            ));
         }
         if !(1..=4096).contains(&self.offspring) {
             return Err(bad("offspring", self.offspring, "1..=4096"));

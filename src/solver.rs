@@ -9,7 +9,7 @@ use serde::Serialize;
 use web_time::Duration;
 
 use crate::budget::{CancelToken, Stop};
-use crate::construct::{Unplaced, construct};
+use crate::construct::{Construction, Unplaced, construct};
 use crate::eval::{Breakdown, Cost, score};
 use crate::evolve::island::island_seed;
 use crate::evolve::{AnnealParams, BatchEvaluator, Individual, Island};
@@ -104,7 +104,18 @@ pub fn solve(
         .into_par_iter()
         .map(|k| {
             let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, k));
-            let c = construct(inst, &mut rng);
+            let mut best: Option<(Cost, Construction)> = None;
+            for _ in 0..opts.construct_attempts {
+                if stop.should_stop() && best.is_some() {
+                    break;
+                }
+                let c = construct(inst, &mut rng);
+                let cost = score(inst, &c.timetable).cost();
+                if best.as_ref().is_none_or(|(b, _)| cost < *b) {
+                    best = Some((cost, c));
+                }
+            }
+            let (_, c) = best.expect("at least one construction");
             (k, c.timetable, c.unplaced)
         })
         .collect();

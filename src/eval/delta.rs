@@ -153,6 +153,24 @@ impl<'a> IncrementalState<'a> {
         self.room_count[p.idx() * self.inst.rooms.len() + r.idx()]
     }
 
+    /// True when lecture `l` takes part in a hard violation: it clashes with a conflicting
+    /// course, sits in an unavailable period, shares its room, or is unscheduled.
+    pub fn in_hard_violation(&self, l: LectureId) -> bool {
+        let c = self.tt.course(l);
+        match self.tt.slot(l).get() {
+            None => true,
+            Some((p, r)) => {
+                self.inst.is_unavailable(c, p)
+                    || self.room_load(p, r) > 1
+                    || self
+                        .inst
+                        .conflict_set(c)
+                        .intersection_count(&self.present[p.idx()])
+                        > 0
+            }
+        }
+    }
+
     /// The one lecture in room `r` at `p`, if exactly one is there.
     #[inline]
     pub fn occupant(&self, p: PeriodId, r: RoomId) -> Option<LectureId> {
@@ -237,34 +255,105 @@ impl<'a> IncrementalState<'a> {
         d
     }
 
-    /// Change in isolated curriculum lectures when `n(g, p)` goes up (`up`) or down by one.
-    /// Only `p` itself changes weight unless the entry appears or vanishes, in which case
-    /// its neighbours' isolation may flip too. Same rule as [`is_isolated`], specialised
-    /// with precomputed first/last-slot flags (this is the hottest code of the search).
+    /// Change in isolated curriculum lectures when `n(g, p)` goes up (`up`) or down by one,
+    /// with the row as it is except that period `ovr.0` reads `ovr.1` if given (so a move's
+    /// removal can be accounted for without mutating). Only `p` itself changes weight
+    /// unless the entry appears or vanishes, in which case its neighbours' isolation may
+    /// flip too. Same rule as [`super::score::is_isolated`], specialised with precomputed
+    /// first/last-slot flags (this is the hottest code of the search).
     #[inline]
-    fn isolated_change(&self, base: usize, p: usize, up: bool) -> i64 {
+    fn isolated_change(&self, base: usize, p: usize, up: bool, ovr: Option<(usize, u16)>) -> i64 {
         let np = self.inst.n_periods();
         let row = &self.cpl[base..base + np];
-        let k = row[p];
+        let read = |x: usize| match ovr {
+            Some((q, v)) if q == x => v,
+            _ => row[x],
+        };
+        let k = read(p);
         let iso = |q: usize, p_value: u16| -> bool {
-            let get = |x: usize| if x == p { p_value } else { row[x] };
+            let get = |x: usize| if x == p { p_value } else { read(x) };
             let next = if q + 1 < np { get(q + 1) } else { 0 };
             let prev = if q > 0 { get(q - 1) } else { 0 };
             let edge = self.day_edge[q];
-            (edge & FIRST != 0 && next == 0) || (edge & LAST != 0 && prev == 0) || (next == 0 && prev == 0)
+            (edge & FIRST != 0 && next == 0)
+                || (edge & LAST != 0 && prev == 0)
+                || (next == 0 && prev == 0)
         };
         let iso_p = iso(p, k) as i64;
         let mut d = if up { iso_p } else { -iso_p };
         if (up && k == 0) || (!up && k == 1) {
             let (before, after) = if up { (0, 1) } else { (1, 0) };
-            if p > 0 && row[p - 1] > 0 {
-                d += row[p - 1] as i64 * (iso(p - 1, after) as i64 - iso(p - 1, before) as i64);
+            if p > 0 {
+                let n = read(p - 1);
+                if n > 0 {
+                    d += n as i64 * (iso(p - 1, after) as i64 - iso(p - 1, before) as i64);
+                }
             }
-            if p + 1 < np && row[p + 1] > 0 {
-                d += row[p + 1] as i64 * (iso(p + 1, after) as i64 - iso(p + 1, before) as i64);
+            if p + 1 < np {
+                let n = read(p + 1);
+                if n > 0 {
+                    d += n as i64 * (iso(p + 1, after) as i64 - iso(p + 1, before) as i64);
+                }
             }
         }
         d
+    }
+
+    /// The change in cost of moving scheduled lecture `l` to another (period, room),
+    /// computed from the counters without touching them (most proposals of a search are
+    /// rejected, so not applying them halves their cost). `None` when `l` is unscheduled
+    /// or `to` is "unscheduled": use [`Self::peek_move`] then. The caller checks
+    /// [`Self::can_move`].
+    pub fn move_delta(&self, l: LectureId, to: Slot) -> Option<(i64, i64)> {
+        let (p1, r1) = self.tt.slot(l).get()?;
+        let (p2, r2) = to.get()?;
+        if (p1, r1) == (p2, r2) {
+            return Some((0, 0));
+        }
+        let inst = self.inst;
+        let c = self.tt.course(l);
+        let ci = c.idx();
+        let nr = inst.rooms.len();
+        let mut hard = 0i64;
+        let mut soft = 0i64;
+        if p1 != p2 {
+            let conf = inst.conflict_set(c);
+            hard += conf.intersection_count(&self.present[p2.idx()]) as i64
+                - conf.intersection_count(&self.present[p1.idx()]) as i64;
+            hard += inst.is_unavailable(c, p2) as i64 - inst.is_unavailable(c, p1) as i64;
+        }
+        hard += (self.room_count[p2.idx() * nr + r2.idx()] >= 1) as i64
+            - (self.room_count[p1.idx() * nr + r1.idx()] >= 2) as i64;
+        soft +=
+            (inst.excess(c, r2) as i64 - inst.excess(c, r1) as i64) * weights::ROOM_CAPACITY as i64;
+        let (d1, d2) = (inst.day_of(p1), inst.day_of(p2));
+        if d1 != d2 {
+            let nd = inst.days as usize;
+            let days = self.course_days[ci] as i64;
+            let new_days = days - (self.day_count[ci * nd + d1] == 1) as i64
+                + (self.day_count[ci * nd + d2] == 0) as i64;
+            let min = inst.courses[ci].min_working_days as i64;
+            soft +=
+                ((min - new_days).max(0) - (min - days).max(0)) * weights::MIN_WORKING_DAYS as i64;
+        }
+        if r1 != r2 {
+            let rooms = self.course_rooms[ci] as i64;
+            let new_rooms = rooms - (self.room_use[ci * nr + r1.idx()] == 1) as i64
+                + (self.room_use[ci * nr + r2.idx()] == 0) as i64;
+            soft += ((new_rooms - 1).max(0) - (rooms - 1).max(0)) * weights::ROOM_STABILITY as i64;
+        }
+        if p1 != p2 {
+            let np = inst.n_periods();
+            let mut iso = 0;
+            for &g in inst.curricula_of(c) {
+                let base = g.idx() * np;
+                iso += self.isolated_change(base, p1.idx(), false, None);
+                let reduced = self.cpl[base + p1.idx()] - 1;
+                iso += self.isolated_change(base, p2.idx(), true, Some((p1.idx(), reduced)));
+            }
+            soft += iso * weights::CURRICULUM_COMPACTNESS as i64;
+        }
+        Some((hard, soft))
     }
 
     fn add(&mut self, l: LectureId, p: PeriodId, r: RoomId) {
@@ -316,7 +405,7 @@ impl<'a> IncrementalState<'a> {
         let np = inst.n_periods();
         for &g in inst.curricula_of(c) {
             let base = g.idx() * np;
-            self.isolated += self.isolated_change(base, p.idx(), true);
+            self.isolated += self.isolated_change(base, p.idx(), true, None);
             self.cpl[base + p.idx()] += 1;
         }
         self.tt.set(l, Slot::at(p, r));
@@ -371,7 +460,7 @@ impl<'a> IncrementalState<'a> {
         let np = inst.n_periods();
         for &g in inst.curricula_of(c) {
             let base = g.idx() * np;
-            self.isolated += self.isolated_change(base, p.idx(), false);
+            self.isolated += self.isolated_change(base, p.idx(), false, None);
             self.cpl[base + p.idx()] -= 1;
         }
         self.tt.set(l, Slot::UNSCHEDULED);

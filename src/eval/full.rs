@@ -49,8 +49,8 @@ fn run(inst: &Instance, tt: &Timetable, mut out: Option<&mut Vec<Violation>>) ->
             o.push(v)
         }
     };
-    let single = |rule, cost, c: CourseId, rooms: Vec<RoomId>, periods: Vec<PeriodId>, detail| {
-        Violation {
+    let single =
+        |rule, cost, c: CourseId, rooms: Vec<RoomId>, periods: Vec<PeriodId>, detail| Violation {
             rule,
             cost,
             courses: vec![c],
@@ -58,8 +58,7 @@ fn run(inst: &Instance, tt: &Timetable, mut out: Option<&mut Vec<Violation>>) ->
             rooms,
             periods,
             detail,
-        }
-    };
+        };
 
     // Hard: Lectures.
     for (ci, course) in inst.courses.iter().enumerate() {
@@ -150,10 +149,7 @@ fn run(inst: &Instance, tt: &Timetable, mut out: Option<&mut Vec<Violation>>) ->
                 c,
                 vec![r],
                 vec![p],
-                (
-                    inst.courses[c.idx()].students,
-                    inst.rooms[r.idx()].capacity,
-                ),
+                (inst.courses[c.idx()].students, inst.rooms[r.idx()].capacity),
             ));
         }
     }

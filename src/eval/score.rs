@@ -51,7 +51,10 @@ impl Breakdown {
 
     /// Sum of the weighted soft costs (the "Total Cost" of the validator).
     pub fn soft(&self) -> u32 {
-        self.room_capacity + self.min_working_days + self.curriculum_compactness + self.room_stability
+        self.room_capacity
+            + self.min_working_days
+            + self.curriculum_compactness
+            + self.room_stability
     }
 
     /// `(hard, soft)`.
@@ -83,7 +86,11 @@ impl Breakdown {
             self.room_stability
         );
         if self.hard() > 0 {
-            s += &format!("Violations = {}, Total Cost = {}\n", self.hard(), self.soft());
+            s += &format!(
+                "Violations = {}, Total Cost = {}\n",
+                self.hard(),
+                self.soft()
+            );
         } else {
             s += &format!("Total Cost = {}\n", self.soft());
         }

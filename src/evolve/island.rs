@@ -96,14 +96,12 @@ impl Island {
         refine: usize,
         stop: &Stop,
     ) {
-        let w = params.hard_weight as i64;
-        let key = |b: &Breakdown| b.hard() as i64 * w + b.soft() as i64;
         let mut ranked: Vec<(usize, Timetable, Breakdown)> = candidates
             .into_iter()
             .enumerate()
             .map(|(i, (t, b))| (self.parents.get(i).copied().unwrap_or(0), t, b))
             .collect();
-        ranked.sort_by_key(|(_, _, b)| key(b));
+        ranked.sort_by_key(|(_, _, b)| b.cost());
         let mut continued = vec![false; self.population.len()];
         for (parent, tt, _) in ranked.into_iter() {
             if continued.iter().filter(|c| **c).count() >= refine {

@@ -48,6 +48,8 @@ impl std::ops::AddAssign for AnnealStats {
 
 /// Rooms considered by a room change: every room (a small instance-wide constant).
 const ROOM_CHANGE_RATE: f64 = 0.1;
+/// How often, while infeasible, the list of lectures in hard violations is rebuilt.
+const HOT_REFRESH: u64 = 64;
 /// How often the stop condition is polled, in iterations.
 const POLL_EVERY: u64 = 1024;
 
@@ -77,8 +79,8 @@ pub fn anneal(
     let t0 = params.temperature_start;
     let ratio = params.temperature_end / params.temperature_start;
     let mut temp = t0;
-    let mut current = weighted(state.cost(), w);
-    let mut current_hard = state.cost().hard;
+    let mut cur = state.cost();
+    let mut hot: Vec<LectureId> = Vec::new();
     let mut chain = Chain::default();
 
     for it in 0..params.iterations {
@@ -89,7 +91,20 @@ pub fn anneal(
             temp = t0 * ratio.powf(it as f64 / params.iterations as f64);
         }
         stats.iterations += 1;
-        let l = LectureId(rng.random_range(0..n) as u32);
+        // While infeasible, half the moves start from a lecture in a hard violation.
+        if cur.hard > 0 && it % HOT_REFRESH == 0 {
+            hot.clear();
+            hot.extend(
+                (0..n as u32)
+                    .map(LectureId)
+                    .filter(|&x| state.in_hard_violation(x)),
+            );
+        }
+        let l = if cur.hard > 0 && !hot.is_empty() && rng.random_bool(0.5) {
+            hot[rng.random_range(0..hot.len())]
+        } else {
+            LectureId(rng.random_range(0..n) as u32)
+        };
         let from = state.timetable().slot(l);
         let pick: f64 = rng.random();
         let applied = if pick < params.kempe_rate && from.is_scheduled() {
@@ -107,34 +122,42 @@ pub fn anneal(
             };
             simple(state, l, p, r)
         };
-        let Some(undo) = applied else { continue };
-        let after = state.cost();
+        let Some(proposal) = applied else { continue };
+        let after = match &proposal {
+            Proposal::Applied(_) => state.cost(),
+            Proposal::Pending(_, _, (dh, ds)) => Cost {
+                hard: (cur.hard as i64 + dh) as u32,
+                soft: (cur.soft as i64 + ds) as u32,
+            },
+        };
         let next = weighted(after, w);
-        let accept = if current_hard > 0 {
+        let accept = if cur.hard > 0 {
             // Infeasible: fewer hard violations always win; equal ones walk the plateau by
             // soft cost; more are accepted rarely, by the feasibility temperature.
-            let dh = after.hard as i64 - current_hard as i64;
-            let ds = next - current - dh * w as i64;
+            let dh = after.hard as i64 - cur.hard as i64;
+            let ds = after.soft as i64 - cur.soft as i64;
             match dh {
                 ..0 => true,
                 0 => ds <= 0 || rng.random::<f64>() < (-(ds as f64) / temp).exp(),
                 _ => rng.random::<f64>() < (-(dh as f64) / params.feasibility_temperature).exp(),
             }
         } else {
-            let delta = next - current;
+            let delta = next - weighted(cur, w);
             delta <= 0 || rng.random::<f64>() < (-(delta as f64) / temp).exp()
         };
         if accept {
-            current = next;
-            current_hard = after.hard;
+            if let Proposal::Pending(l, to, _) = proposal {
+                state.move_lecture(l, to);
+            }
+            debug_assert_eq!(state.cost(), after);
+            cur = after;
             stats.accepted += 1;
-            let c = state.cost();
-            if c < best_cost {
-                best_cost = c;
+            if cur < best_cost {
+                best_cost = cur;
                 best.clone_from(state.timetable());
                 stats.improved_best += 1;
             }
-        } else {
+        } else if let Proposal::Applied(undo) = proposal {
             match undo {
                 Undo::Move(l, s) => {
                     state.move_lecture(l, s);
@@ -149,6 +172,13 @@ pub fn anneal(
     (best, best_cost, stats)
 }
 
+/// A proposed move: already applied (undo it if rejected), or only scored (apply it if
+/// accepted).
+enum Proposal {
+    Applied(Undo),
+    Pending(LectureId, Slot, (i64, i64)),
+}
+
 /// How to take back an applied move.
 enum Undo {
     Move(LectureId, Slot),
@@ -158,7 +188,12 @@ enum Undo {
 
 /// Moves `l` to `(p, r)`, swapping with the single lecture there if any. `None` when the
 /// move is illegal or does nothing.
-fn simple(state: &mut IncrementalState<'_>, l: LectureId, p: PeriodId, r: RoomId) -> Option<Undo> {
+fn simple(
+    state: &mut IncrementalState<'_>,
+    l: LectureId,
+    p: PeriodId,
+    r: RoomId,
+) -> Option<Proposal> {
     let from = state.timetable().slot(l);
     let to = Slot::at(p, r);
     if from == to {
@@ -170,14 +205,17 @@ fn simple(state: &mut IncrementalState<'_>, l: LectureId, p: PeriodId, r: RoomId
                 return None;
             }
             state.swap(l, o);
-            Some(Undo::Swap(l, o))
+            Some(Proposal::Applied(Undo::Swap(l, o)))
         }
         _ => {
             if !state.can_move(l, to) {
                 return None;
             }
+            if let Some(d) = state.move_delta(l, to) {
+                return Some(Proposal::Pending(l, to, d));
+            }
             state.move_lecture(l, to);
-            Some(Undo::Move(l, from))
+            Some(Proposal::Applied(Undo::Move(l, from)))
         }
     }
 }
@@ -200,7 +238,7 @@ impl Chain {
         state: &mut IncrementalState<'_>,
         l: LectureId,
         p2: PeriodId,
-    ) -> Option<Undo> {
+    ) -> Option<Proposal> {
         let inst = state.instance();
         let (p1, _) = state.timetable().slot(l).get()?;
         if p1 == p2 {
@@ -261,7 +299,7 @@ impl Chain {
             let target = if p == p1 { p2 } else { p1 };
             state.move_lecture(x, Slot::at(target, r));
         }
-        Some(Undo::Chain)
+        Some(Proposal::Applied(Undo::Chain))
     }
 
     fn undo(&mut self, state: &mut IncrementalState<'_>) {

@@ -142,7 +142,7 @@ impl<'a> Reader<'a> {
         if t.text == kw {
             return Ok(());
         }
-        let kind = if SECTION_KEYWORDS.contains(&t.text) {
+        let kind = if looks_like_heading(t.text) {
             ParseErrorKind::Expected {
                 expected: format!("'{kw}'"),
                 found: t.text.to_string(),
@@ -157,6 +157,16 @@ impl<'a> Reader<'a> {
         };
         Err(self.err(t.line, kind))
     }
+}
+
+/// A section keyword, or something meant as one (`rooms:`, `COURSE:`, `End`): worth
+/// "expected 'X', found 'Y'" rather than a hint about the header's counts. Record fields
+/// never end with ':'.
+fn looks_like_heading(t: &str) -> bool {
+    SECTION_KEYWORDS.contains(&t)
+        || t.ends_with(':')
+        || t.eq_ignore_ascii_case("END.")
+        || t.eq_ignore_ascii_case("END")
 }
 
 fn check_min(r: &Reader<'_>, line: u32, what: &str, v: u64, min: u64) -> Result<(), ParseError> {
@@ -379,11 +389,7 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
             courses: members,
         });
     }
-    r.section_end(
-        "UNAVAILABILITY_CONSTRAINTS:",
-        "curricula",
-        n_curricula,
-    )?;
+    r.section_end("UNAVAILABILITY_CONSTRAINTS:", "curricula", n_curricula)?;
 
     // UNAVAILABILITY_CONSTRAINTS.
     let mut unavailable = Vec::with_capacity(n_constraints.min(1 << 16));
@@ -398,7 +404,12 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
         let day_tok = r.next(&format!("the day of {context}"))?;
         let day = parse_uint(day_tok, &format!("the day of {context}"), u64::MAX, file)?;
         let slot_tok = r.next(&format!("the period of {context}"))?;
-        let slot = parse_uint(slot_tok, &format!("the period of {context}"), u64::MAX, file)?;
+        let slot = parse_uint(
+            slot_tok,
+            &format!("the period of {context}"),
+            u64::MAX,
+            file,
+        )?;
         let Some(&(c, _)) = course_index.get(id.text) else {
             return Err(r.err(
                 id.line,
@@ -478,7 +489,7 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
         match r.next("'END.'") {
             Ok(t) if t.text == "END." => {}
             Ok(t) => {
-                let kind = if SECTION_KEYWORDS.contains(&t.text) {
+                let kind = if looks_like_heading(t.text) {
                     ParseErrorKind::MissingEnd {
                         found: t.text.to_string(),
                     }

@@ -7,7 +7,7 @@ use crate::model::ModelError;
 
 /// A file that could not be read as what it claims to be.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{file}:{line}: {kind}")]
+#[error("{file}:{line}: {}", readable(&.kind.to_string()))]
 pub struct ParseError {
     /// The file name as given by the caller.
     pub file: String,
@@ -38,7 +38,7 @@ pub enum ParseErrorKind {
         token: String,
     },
     #[error(
-        "expected '{section}' after the {declared} {what} the header declares, found '{token}' (is the count in the header too small?)"
+        "expected '{section}' after the {declared} {what} the header declares, found '{token}' (is the count in the header too small, or is '{section}' missing?)"
     )]
     SectionTooLong {
         what: &'static str,
@@ -50,8 +50,12 @@ pub enum ParseErrorKind {
     NotANumber { what: String, found: String },
     #[error("{what} must not be negative, found '{found}'")]
     Negative { what: String, found: String },
-    #[error("{what} is {found}, which is more than the supported maximum of {max}")]
-    TooLarge { what: String, found: String, max: u64 },
+    #[error("{what} is {found}, {}", beyond(*.max))]
+    TooLarge {
+        what: String,
+        found: String,
+        max: u64,
+    },
     #[error("{what} must be at least {min}, found {found}")]
     TooSmall { what: String, found: u64, min: u64 },
     #[error("{what} '{id}' is defined twice (first on line {first_line})")]
@@ -65,9 +69,17 @@ pub enum ParseErrorKind {
     #[error("{context} names room '{id}', which is not listed under ROOMS")]
     UnknownRoom { context: String, id: String },
     #[error("{context}: day {day} is out of range (the instance has days 0 to {last})")]
-    DayOutOfRange { context: String, day: u64, last: u64 },
+    DayOutOfRange {
+        context: String,
+        day: u64,
+        last: u64,
+    },
     #[error("{context}: period {slot} is out of range (each day has periods 0 to {last})")]
-    SlotOutOfRange { context: String, slot: u64, last: u64 },
+    SlotOutOfRange {
+        context: String,
+        slot: u64,
+        last: u64,
+    },
     #[error("expected 'END.' to close the file, found '{found}'")]
     MissingEnd { found: String },
     #[error("unexpected '{found}' after 'END.'")]
@@ -76,6 +88,54 @@ pub enum ParseErrorKind {
     SolutionFields { found: usize },
     #[error("{0}")]
     Model(#[from] ModelError),
+}
+
+/// How a number beyond `max` is described: a limit of the reader, or beyond any integer.
+fn beyond(max: u64) -> String {
+    if max == u64::MAX {
+        "which is far too large".to_string()
+    } else {
+        format!("which is more than the supported maximum of {max}")
+    }
+}
+
+/// Characters that print as nothing (zero-width spaces, direction marks, byte-order
+/// marks, soft hyphens): shown escaped, or "found 'Name:'" could mean anything.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+    ) || c == '\u{feff}'
+}
+
+/// The longest run of non-space characters a message shows in full.
+const MAX_WORD: usize = 64;
+
+/// A message made safe to print: control characters (a binary file read as text) are
+/// escaped, and a word longer than [`MAX_WORD`] characters (a runaway token) is cut short
+/// with its length.
+fn readable(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len().min(512));
+    for (i, word) in msg.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let n = word.chars().count();
+        let shown = if n > MAX_WORD { MAX_WORD - 16 } else { n };
+        for c in word.chars().take(shown) {
+            if c.is_control() {
+                out.extend(c.escape_debug());
+            } else if is_invisible(c) {
+                out.extend(c.escape_unicode());
+            } else {
+                out.push(c);
+            }
+        }
+        if shown < n {
+            out.push_str(&format!("... ({n} characters)"));
+        }
+    }
+    out
 }
 
 impl ParseError {

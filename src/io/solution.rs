@@ -27,11 +27,23 @@ pub struct SolutionWarning {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum WarningKind {
-    UnknownCourse { course: String },
-    UnknownRoom { room: String },
-    DayOutOfRange { day: u64 },
-    PeriodOutOfRange { period: u64 },
-    Repeated { course: String, day: u64, period: u64 },
+    UnknownCourse {
+        course: String,
+    },
+    UnknownRoom {
+        room: String,
+    },
+    DayOutOfRange {
+        day: u64,
+    },
+    PeriodOutOfRange {
+        period: u64,
+    },
+    Repeated {
+        course: String,
+        day: u64,
+        period: u64,
+    },
 }
 
 impl fmt::Display for SolutionWarning {
@@ -41,8 +53,12 @@ impl fmt::Display for SolutionWarning {
             WarningKind::UnknownCourse { course } => {
                 write!(f, "Nonexisting course {course} (entry skipped)")
             }
-            WarningKind::UnknownRoom { room } => write!(f, "Nonexisting room {room} (entry skipped)"),
-            WarningKind::DayOutOfRange { day } => write!(f, "Nonexisting day {day} (entry skipped)"),
+            WarningKind::UnknownRoom { room } => {
+                write!(f, "Nonexisting room {room} (entry skipped)")
+            }
+            WarningKind::DayOutOfRange { day } => {
+                write!(f, "Nonexisting day {day} (entry skipped)")
+            }
             WarningKind::PeriodOutOfRange { period } => {
                 write!(f, "Nonexisting period {period} (entry skipped)")
             }
@@ -90,9 +106,17 @@ pub fn parse_solution(
                 },
             ));
         }
-        let tok = |text| Token { text, line: ln };
-        let day = parse_uint(tok(fields[2]), "the day", u64::MAX, file)?;
-        let slot = parse_uint(tok(fields[3]), "the period", u64::MAX, file)?;
+        // A whole number too large for a u64 is still a day/period out of range: a warning
+        // like any other (shown as u64::MAX), not an error.
+        let num = |text, what| match parse_uint(Token { text, line: ln }, what, u64::MAX, file) {
+            Err(ParseError {
+                kind: ParseErrorKind::TooLarge { .. },
+                ..
+            }) => Ok(u64::MAX),
+            r => r,
+        };
+        let day = num(fields[2], "the day")?;
+        let slot = num(fields[3], "the period")?;
         let warn = |kind| SolutionWarning { line: ln, kind };
         let Some(c) = inst.course_by_name(fields[0]) else {
             warnings.push(warn(WarningKind::UnknownCourse {
@@ -149,10 +173,8 @@ pub fn parse_solution(
 /// Writes the scheduled lectures of `tt` in the validator's format, ordered by course,
 /// day and period so that equal timetables give equal files.
 pub fn write_solution(inst: &Instance, tt: &Timetable) -> String {
-    let mut rows: Vec<(CourseId, PeriodId, usize)> = tt
-        .scheduled()
-        .map(|(_, c, p, r)| (c, p, r.idx()))
-        .collect();
+    let mut rows: Vec<(CourseId, PeriodId, usize)> =
+        tt.scheduled().map(|(_, c, p, r)| (c, p, r.idx())).collect();
     rows.sort_unstable();
     let mut out = String::with_capacity(rows.len() * 16);
     for (c, p, r) in rows {

@@ -11,10 +11,17 @@ pub struct Token<'a> {
     pub line: u32,
 }
 
-/// Decodes `bytes` as UTF-8, naming the line of the first bad byte.
+/// Decodes `bytes` as UTF-8, naming the line of the first bad byte. A leading byte-order
+/// mark (Windows editors write one) is dropped: it is not whitespace, so it would otherwise
+/// glue itself invisibly to the first token ("expected 'Name:', found 'Name:'").
 pub fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, ParseError> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
+    let bom = if bytes.starts_with("\u{feff}".as_bytes()) {
+        3
+    } else {
+        0
+    };
+    std::str::from_utf8(&bytes[bom..]).map_err(|e| {
+        let offset = bom + e.valid_up_to();
         let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         ParseError::new(file, line, ParseErrorKind::InvalidUtf8 { offset })
     })

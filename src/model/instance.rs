@@ -214,7 +214,10 @@ impl Instance {
         let mut first_lecture = Vec::with_capacity(nc + 1);
         for (ci, c) in courses.iter().enumerate() {
             first_lecture.push(lecture_course.len() as u32);
-            lecture_course.extend(std::iter::repeat_n(CourseId(ci as u16), c.lectures as usize));
+            lecture_course.extend(std::iter::repeat_n(
+                CourseId(ci as u16),
+                c.lectures as usize,
+            ));
         }
         first_lecture.push(lecture_course.len() as u32);
 
@@ -283,7 +286,8 @@ impl Instance {
     /// True when `c` may not be taught at `p`.
     #[inline]
     pub fn is_unavailable(&self, c: CourseId, p: PeriodId) -> bool {
-        self.unavailable.contains(c.idx() * self.n_periods() + p.idx())
+        self.unavailable
+            .contains(c.idx() * self.n_periods() + p.idx())
     }
 
     /// True when `a` and `b` (distinct) share a curriculum or a teacher.

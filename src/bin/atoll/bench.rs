@@ -59,7 +59,11 @@ fn run(
         time_limit: Some(time),
         max_generations: None,
         seed,
-        islands: if base.islands == 0 { threads } else { base.islands },
+        islands: if base.islands == 0 {
+            threads
+        } else {
+            base.islands
+        },
         ..base.clone()
     };
     let pool = crate::pool(threads)?;
@@ -106,7 +110,17 @@ pub fn quality(
 ) -> Result<(), CliError> {
     println!(
         "{:<10} {:>5} {:>7} {:>6} {:>5} {:>6} {:>6} {:>6} {:>10} {:>8} {:>10}",
-        "instance", "seed", "threads", "time", "hard", "soft", "best", "ratio", "feasible@", "gens", "moves/s"
+        "instance",
+        "seed",
+        "threads",
+        "time",
+        "hard",
+        "soft",
+        "best",
+        "ratio",
+        "feasible@",
+        "gens",
+        "moves/s"
     );
     let mut medians = Vec::new();
     for path in instances {
@@ -137,7 +151,10 @@ pub fn quality(
         medians.push((name, median(&mut softs), all_feasible));
     }
     println!();
-    println!("{:<10} {:>11} {:>6} {:>6}", "instance", "median soft", "best", "ratio");
+    println!(
+        "{:<10} {:>11} {:>6} {:>6}",
+        "instance", "median soft", "best", "ratio"
+    );
     let mut log_sum = 0.0;
     let mut n = 0;
     for (name, m, feasible) in &medians {
@@ -191,7 +208,11 @@ pub fn scaling(
                 r.instance,
                 t,
                 r.time,
-                if r.hard == 0 { r.soft.to_string() } else { format!("{}h", r.hard) },
+                if r.hard == 0 {
+                    r.soft.to_string()
+                } else {
+                    format!("{}h", r.hard)
+                },
                 rate,
                 r.generations as f64 / r.elapsed.max(1e-9),
                 speedup

@@ -227,7 +227,13 @@ fn main() -> ExitCode {
                 .map_err(CliError::Settings)?;
             base.validate()?;
             if scaling {
-                bench::scaling(&instances, seeds.first().copied().unwrap_or(1), time, threads, &base)
+                bench::scaling(
+                    &instances,
+                    seeds.first().copied().unwrap_or(1),
+                    time,
+                    threads,
+                    &base,
+                )
             } else {
                 let best = match &best_known {
                     Some(p) => bench::read_best_known(p)?,
