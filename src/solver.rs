@@ -6,7 +6,9 @@ use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use rayon::prelude::*;
 use serde::Serialize;
-use web_time::Duration;
+use std::sync::Arc;
+
+use web_time::{Duration, Instant};
 
 use crate::budget::{CancelToken, Stop};
 use crate::construct::{Construction, Unplaced, construct};
@@ -80,123 +82,192 @@ fn temperature(opts: &SolverOptions, f: f64) -> f64 {
     opts.temperature_start * (opts.temperature_end / opts.temperature_start).powf(f.clamp(0.0, 1.0))
 }
 
-/// Solves `inst`. `evaluator` scores each generation's candidates in one batch; `cancel`
-/// may be raised from another thread; `on_progress` is called on this thread.
-pub fn solve(
-    inst: &Instance,
-    opts: &SolverOptions,
-    evaluator: &mut dyn BatchEvaluator,
-    cancel: CancelToken,
-    on_progress: &mut dyn FnMut(&Progress),
-) -> Result<SolveResult, OptionError> {
-    opts.validate()?;
-    let stop = Stop::new(cancel, opts.time_limit.map(Duration::from_secs_f64));
-    let threads = rayon::current_num_threads();
-    let n_islands = if opts.islands == 0 {
-        threads
-    } else {
-        opts.islands
-    };
+/// A solve in progress. [`Solver::step`] runs generations for a bounded time and returns,
+/// so a caller that must stay responsive (the page's worker, which cannot be interrupted
+/// while inside Rust) can interleave messages; [`solve`] simply steps until done.
+pub struct Solver {
+    inst: Arc<Instance>,
+    opts: SolverOptions,
+    stop: Stop,
+    islands: Vec<Island>,
+    best: Individual,
+    generation: u64,
+    last_step: f64,
+    batch_evaluations: u64,
+    construct_s: f64,
+    time_to_feasible: Option<f64>,
+    unplaced: Vec<Unplaced>,
+    threads: usize,
+    finished: Option<StopReason>,
+}
 
-    // Stage 1: every individual of every island constructed in parallel, each on its own
-    // random stream.
-    let built: Vec<(usize, Timetable, Vec<Unplaced>)> = (0..n_islands * opts.population)
-        .into_par_iter()
-        .map(|k| {
-            let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, k));
-            let mut best: Option<(Cost, Construction)> = None;
-            for _ in 0..opts.construct_attempts {
-                if stop.should_stop() && best.is_some() {
-                    break;
-                }
-                let c = construct(inst, &mut rng);
-                let cost = score(inst, &c.timetable).cost();
-                if best.as_ref().is_none_or(|(b, _)| cost < *b) {
-                    best = Some((cost, c));
-                }
-            }
-            let (_, c) = best.expect("at least one construction");
-            (k, c.timetable, c.unplaced)
-        })
-        .collect();
-    let tts: Vec<Timetable> = built.iter().map(|b| b.1.clone()).collect();
-    let costs = evaluator.evaluate(inst, &tts);
-    let mut batch_evaluations = tts.len() as u64;
-    let mut islands: Vec<Island> = (0..n_islands)
-        .map(|i| {
-            let pop = (0..opts.population)
-                .map(|j| {
-                    let k = i * opts.population + j;
-                    Individual {
-                        timetable: tts[k].clone(),
-                        cost: costs[k].cost(),
+impl Solver {
+    /// Validates the options and runs Stage 1 (construction) for every individual of every
+    /// island, in parallel, scoring them in one batch.
+    pub fn new(
+        inst: Arc<Instance>,
+        opts: &SolverOptions,
+        evaluator: &mut dyn BatchEvaluator,
+        cancel: CancelToken,
+    ) -> Result<Solver, OptionError> {
+        opts.validate()?;
+        let opts = opts.clone();
+        let stop = Stop::new(cancel, opts.time_limit.map(Duration::from_secs_f64));
+        let threads = rayon::current_num_threads();
+        let n_islands = if opts.islands == 0 {
+            threads
+        } else {
+            opts.islands
+        };
+        let built: Vec<(Timetable, Vec<Unplaced>)> = (0..n_islands * opts.population)
+            .into_par_iter()
+            .map(|k| {
+                let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, k));
+                let mut best: Option<(Cost, Construction)> = None;
+                for _ in 0..opts.construct_attempts {
+                    if stop.should_stop() && best.is_some() {
+                        break;
                     }
-                })
-                .collect();
-            Island::new(i, opts.seed, pop)
+                    let c = construct(&inst, &mut rng);
+                    let cost = score(&inst, &c.timetable).cost();
+                    if best.as_ref().is_none_or(|(b, _)| cost < *b) {
+                        best = Some((cost, c));
+                    }
+                }
+                let (_, c) = best.expect("at least one construction");
+                (c.timetable, c.unplaced)
+            })
+            .collect();
+        let tts: Vec<Timetable> = built.iter().map(|b| b.0.clone()).collect();
+        let costs = evaluator.evaluate(&inst, &tts);
+        let islands: Vec<Island> = (0..n_islands)
+            .map(|i| {
+                let pop = (0..opts.population)
+                    .map(|j| {
+                        let k = i * opts.population + j;
+                        Individual {
+                            timetable: tts[k].clone(),
+                            cost: costs[k].cost(),
+                        }
+                    })
+                    .collect();
+                Island::new(i, opts.seed, pop)
+            })
+            .collect();
+        let best_initial = (0..built.len())
+            .min_by_key(|&k| costs[k].cost())
+            .expect("at least one individual");
+        let unplaced = built[best_initial].1.clone();
+        let construct_s = stop.elapsed().as_secs_f64();
+        let best = islands
+            .iter()
+            .map(|i| i.best.clone())
+            .min_by_key(|i| i.cost)
+            .expect("at least one island");
+        let time_to_feasible = best.cost.is_feasible().then_some(construct_s);
+        let last_step = opts.max_generations.map_or(0.01, |m| 1.0 / m as f64);
+        Ok(Solver {
+            inst,
+            batch_evaluations: tts.len() as u64,
+            opts,
+            stop,
+            islands,
+            best,
+            generation: 0,
+            last_step,
+            construct_s,
+            time_to_feasible,
+            unplaced,
+            threads,
+            finished: None,
         })
-        .collect();
-    let best_initial = (0..built.len())
-        .min_by_key(|&k| costs[k].cost())
-        .expect("at least one individual");
-    let unplaced = built[best_initial].2.clone();
-    let construct_s = stop.elapsed().as_secs_f64();
+    }
 
-    let mut best = islands
-        .iter()
-        .map(|i| i.best.clone())
-        .min_by_key(|i| i.cost)
-        .expect("at least one island");
-    let mut time_to_feasible = best.cost.is_feasible().then_some(construct_s);
-    let report = |islands: &[Island], best: &Individual, stage, generation, stop: &Stop| Progress {
-        stage,
-        generation,
-        elapsed_s: stop.elapsed().as_secs_f64(),
-        best: best.cost,
-        islands: islands.iter().map(|i| i.best.cost).collect(),
-        iterations: islands.iter().map(|i| i.stats.iterations).sum(),
-    };
-    on_progress(&report(&islands, &best, Stage::Construct, 0, &stop));
+    /// The instance being solved.
+    pub fn instance(&self) -> &Arc<Instance> {
+        &self.inst
+    }
 
-    // Stage 2: generations.
-    let fraction = |generation: u64, stop: &Stop| {
-        let g = opts
+    /// The best timetable so far and its cost.
+    pub fn best(&self) -> (&Timetable, Cost) {
+        (&self.best.timetable, self.best.cost)
+    }
+
+    /// Why the run ended, once it has.
+    pub fn finished(&self) -> Option<StopReason> {
+        self.finished
+    }
+
+    /// Where the run stands.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            stage: if self.generation == 0 {
+                Stage::Construct
+            } else {
+                Stage::Evolve
+            },
+            generation: self.generation,
+            elapsed_s: self.stop.elapsed().as_secs_f64(),
+            best: self.best.cost,
+            islands: self.islands.iter().map(|i| i.best.cost).collect(),
+            iterations: self.islands.iter().map(|i| i.stats.iterations).sum(),
+        }
+    }
+
+    fn fraction(&self) -> f64 {
+        let g = self
+            .opts
             .max_generations
-            .map_or(0.0, |m| generation as f64 / m as f64);
-        g.max(stop.time_fraction()).min(1.0)
-    };
-    let mut generation = 0u64;
-    let mut last_step = opts.max_generations.map_or(0.01, |m| 1.0 / m as f64);
-    let stop_reason = loop {
-        if stop.is_cancelled() {
-            break StopReason::Cancelled;
+            .map_or(0.0, |m| self.generation as f64 / m as f64);
+        g.max(self.stop.time_fraction()).min(1.0)
+    }
+
+    fn check_stop(&mut self) -> Option<StopReason> {
+        if self.finished.is_none() {
+            self.finished = if self.stop.is_cancelled() {
+                Some(StopReason::Cancelled)
+            } else if self.stop.should_stop() {
+                Some(StopReason::TimeLimit)
+            } else if self
+                .opts
+                .max_generations
+                .is_some_and(|m| self.generation >= m)
+            {
+                Some(StopReason::Generations)
+            } else {
+                None
+            };
         }
-        if stop.should_stop() {
-            break StopReason::TimeLimit;
+        self.finished
+    }
+
+    /// Runs one generation (Stage 2): breed on every island in parallel, score all
+    /// candidates in one batch, refine and select in parallel, migrate on schedule.
+    /// Returns the stop reason once the run is over (and then does nothing).
+    pub fn generation(&mut self, evaluator: &mut dyn BatchEvaluator) -> Option<StopReason> {
+        if let Some(r) = self.check_stop() {
+            return Some(r);
         }
-        if opts.max_generations.is_some_and(|m| generation >= m) {
-            break StopReason::Generations;
-        }
-        let f0 = fraction(generation, &stop);
+        let inst = &*self.inst;
+        let opts = &self.opts;
+        let f0 = self.fraction();
         let params = AnnealParams {
             iterations: opts.ls_iterations,
             temperature_start: temperature(opts, f0),
-            temperature_end: temperature(opts, f0 + last_step),
+            temperature_end: temperature(opts, f0 + self.last_step),
             hard_weight: opts.hard_weight,
             feasibility_temperature: opts.feasibility_temperature,
             kempe_rate: opts.kempe_rate,
             keep_room_rate: opts.keep_room_rate,
         };
-
-        // Breed on every island in parallel; score everything in one batch.
-        let bred: Vec<Vec<Timetable>> = islands
+        let bred: Vec<Vec<Timetable>> = self
+            .islands
             .par_iter_mut()
             .map(|isl| isl.breed(inst, opts))
             .collect();
         let flat: Vec<Timetable> = bred.iter().flatten().cloned().collect();
-        let scores = evaluator.evaluate(inst, &flat);
-        batch_evaluations += flat.len() as u64;
-        let mut scores = scores.into_iter();
+        let mut scores = evaluator.evaluate(inst, &flat).into_iter();
+        self.batch_evaluations += flat.len() as u64;
         let per_island: Vec<Vec<(Timetable, Breakdown)>> = bred
             .into_iter()
             .map(|cands| {
@@ -206,56 +277,95 @@ pub fn solve(
                     .collect()
             })
             .collect();
-
-        // Refine and select on every island in parallel.
-        islands
+        let stop = &self.stop;
+        self.islands
             .par_iter_mut()
             .zip(per_island)
-            .for_each(|(isl, cands)| isl.refine(inst, cands, &params, opts.refine, &stop));
-        generation += 1;
+            .for_each(|(isl, cands)| isl.refine(inst, cands, &params, opts.refine, stop));
+        self.generation += 1;
 
-        if generation % opts.migration_interval == 0 && islands.len() > 1 {
-            let migrants: Vec<Individual> = islands.iter().map(|i| i.best.clone()).collect();
-            let n = islands.len();
+        if self.generation % opts.migration_interval == 0 && self.islands.len() > 1 {
+            let migrants: Vec<Individual> = self.islands.iter().map(|i| i.best.clone()).collect();
+            let n = self.islands.len();
             for (i, m) in migrants.into_iter().enumerate() {
-                islands[(i + 1) % n].receive(m);
+                self.islands[(i + 1) % n].receive(m);
             }
         }
-        for isl in &islands {
-            if isl.best.cost < best.cost {
-                best = isl.best.clone();
+        for isl in &self.islands {
+            if isl.best.cost < self.best.cost {
+                self.best = isl.best.clone();
             }
         }
-        if time_to_feasible.is_none() && best.cost.is_feasible() {
-            time_to_feasible = Some(stop.elapsed().as_secs_f64());
+        if self.time_to_feasible.is_none() && self.best.cost.is_feasible() {
+            self.time_to_feasible = Some(self.stop.elapsed().as_secs_f64());
         }
-        let f1 = fraction(generation, &stop);
-        if opts.max_generations.is_none() || opts.time_limit.is_some() {
-            last_step = (f1 - f0).max(1e-4);
+        if self.opts.max_generations.is_none() || self.opts.time_limit.is_some() {
+            self.last_step = (self.fraction() - f0).max(1e-4);
         }
-        on_progress(&report(&islands, &best, Stage::Evolve, generation, &stop));
-    };
+        self.check_stop()
+    }
 
-    let breakdown = score(inst, &best.timetable);
-    debug_assert_eq!(breakdown.cost(), best.cost);
-    let stats = SolveStats {
-        islands: n_islands,
-        threads,
-        evaluator: evaluator.name(),
-        generations: generation,
-        ls_iterations: islands.iter().map(|i| i.stats.iterations).sum(),
-        ls_accepted: islands.iter().map(|i| i.stats.accepted).sum(),
-        batch_evaluations,
-        elapsed_s: stop.elapsed().as_secs_f64(),
-        construct_s,
-        time_to_feasible_s: time_to_feasible,
-        construction_unplaced: unplaced.len(),
-    };
-    Ok(SolveResult {
-        timetable: best.timetable,
-        breakdown,
-        stop_reason,
-        stats,
-        unplaced,
-    })
+    /// Runs generations for about `budget` (at least one), calling `on_progress` after
+    /// each. Returns the stop reason once the run is over.
+    pub fn step(
+        &mut self,
+        evaluator: &mut dyn BatchEvaluator,
+        budget: Duration,
+        on_progress: &mut dyn FnMut(&Progress),
+    ) -> Option<StopReason> {
+        let start = Instant::now();
+        loop {
+            let r = self.generation(evaluator);
+            on_progress(&self.progress());
+            if r.is_some() || start.elapsed() >= budget {
+                return r;
+            }
+        }
+    }
+
+    /// Ends the run (if it has not ended, as cancelled) and returns the best timetable.
+    pub fn finish(mut self, evaluator_name: String) -> SolveResult {
+        let stop_reason = self.check_stop().unwrap_or(StopReason::Cancelled);
+        let breakdown = score(&self.inst, &self.best.timetable);
+        debug_assert_eq!(breakdown.cost(), self.best.cost);
+        let stats = SolveStats {
+            islands: self.islands.len(),
+            threads: self.threads,
+            evaluator: evaluator_name,
+            generations: self.generation,
+            ls_iterations: self.islands.iter().map(|i| i.stats.iterations).sum(),
+            ls_accepted: self.islands.iter().map(|i| i.stats.accepted).sum(),
+            batch_evaluations: self.batch_evaluations,
+            elapsed_s: self.stop.elapsed().as_secs_f64(),
+            construct_s: self.construct_s,
+            time_to_feasible_s: self.time_to_feasible,
+            construction_unplaced: self.unplaced.len(),
+        };
+        SolveResult {
+            timetable: self.best.timetable,
+            breakdown,
+            stop_reason,
+            stats,
+            unplaced: self.unplaced,
+        }
+    }
+}
+
+/// Solves `inst` to the end. `evaluator` scores each generation's candidates in one
+/// batch; `cancel` may be raised from another thread; `on_progress` is called on this
+/// thread after construction and after every generation.
+pub fn solve(
+    inst: &Instance,
+    opts: &SolverOptions,
+    evaluator: &mut dyn BatchEvaluator,
+    cancel: CancelToken,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<SolveResult, OptionError> {
+    let mut solver = Solver::new(Arc::new(inst.clone()), opts, evaluator, cancel)?;
+    on_progress(&solver.progress());
+    while solver
+        .step(evaluator, Duration::from_secs(3600), on_progress)
+        .is_none()
+    {}
+    Ok(solver.finish(evaluator.name()))
 }
