@@ -265,35 +265,38 @@ impl<'a> IncrementalState<'a> {
     fn isolated_change(&self, base: usize, p: usize, up: bool, ovr: Option<(usize, u16)>) -> i64 {
         let np = self.inst.n_periods();
         let row = &self.cpl[base..base + np];
-        let read = |x: usize| match ovr {
-            Some((q, v)) if q == x => v,
-            _ => row[x],
-        };
-        let k = read(p);
-        let iso = |q: usize, p_value: u16| -> bool {
-            let get = |x: usize| if x == p { p_value } else { read(x) };
-            let next = if q + 1 < np { get(q + 1) } else { 0 };
-            let prev = if q > 0 { get(q - 1) } else { 0 };
-            let edge = self.day_edge[q];
+        // A window of n(g, ·) over p-2..=p+2 (0 outside the week), override applied.
+        let mut w = [0u16; 5];
+        for (i, slot) in w.iter_mut().enumerate() {
+            let q = p + i;
+            if q >= 2 && q - 2 < np {
+                *slot = row[q - 2];
+            }
+        }
+        if let Some((q, v)) = ovr
+            && q + 2 >= p
+            && q <= p + 2
+        {
+            w[q + 2 - p] = v;
+        }
+        #[inline(always)]
+        fn iso(edge: u8, prev: u16, next: u16) -> bool {
             (edge & FIRST != 0 && next == 0)
                 || (edge & LAST != 0 && prev == 0)
                 || (next == 0 && prev == 0)
-        };
-        let iso_p = iso(p, k) as i64;
+        }
+        let k = w[2];
+        let iso_p = iso(self.day_edge[p], w[1], w[3]) as i64;
         let mut d = if up { iso_p } else { -iso_p };
         if (up && k == 0) || (!up && k == 1) {
             let (before, after) = if up { (0, 1) } else { (1, 0) };
-            if p > 0 {
-                let n = read(p - 1);
-                if n > 0 {
-                    d += n as i64 * (iso(p - 1, after) as i64 - iso(p - 1, before) as i64);
-                }
+            if p > 0 && w[1] > 0 {
+                let e = self.day_edge[p - 1];
+                d += w[1] as i64 * (iso(e, w[0], after) as i64 - iso(e, w[0], before) as i64);
             }
-            if p + 1 < np {
-                let n = read(p + 1);
-                if n > 0 {
-                    d += n as i64 * (iso(p + 1, after) as i64 - iso(p + 1, before) as i64);
-                }
+            if p + 1 < np && w[3] > 0 {
+                let e = self.day_edge[p + 1];
+                d += w[3] as i64 * (iso(e, after, w[4]) as i64 - iso(e, before, w[4]) as i64);
             }
         }
         d
