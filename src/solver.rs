@@ -284,7 +284,7 @@ impl Solver {
             .for_each(|(isl, cands)| isl.refine(inst, cands, &params, opts.refine, stop));
         self.generation += 1;
 
-        if self.generation % opts.migration_interval == 0 && self.islands.len() > 1 {
+        if self.generation.is_multiple_of(opts.migration_interval) && self.islands.len() > 1 {
             let migrants: Vec<Individual> = self.islands.iter().map(|i| i.best.clone()).collect();
             let n = self.islands.len();
             for (i, m) in migrants.into_iter().enumerate() {

@@ -107,5 +107,7 @@ impl Breakdown {
 pub fn is_isolated(at: impl Fn(usize) -> u32, p: usize, ppd: usize, n_periods: usize) -> bool {
     let next = if p + 1 < n_periods { at(p + 1) } else { 0 };
     let prev = if p > 0 { at(p - 1) } else { 0 };
-    (p % ppd == 0 && next == 0) || (p % ppd == ppd - 1 && prev == 0) || (next == 0 && prev == 0)
+    (p.is_multiple_of(ppd) && next == 0)
+        || (p % ppd == ppd - 1 && prev == 0)
+        || (next == 0 && prev == 0)
 }

@@ -79,6 +79,14 @@ pub enum ModelError {
     BadUnavailability { course: usize, period: usize },
     #[error("a room constraint refers to course #{course} room #{room}, outside the instance")]
     BadRoomConstraint { course: usize, room: usize },
+    #[error(
+        "the instance is too large: its {component} cost could reach {bound}, beyond the supported {max}"
+    )]
+    CostTooLarge {
+        component: &'static str,
+        bound: u64,
+        max: u64,
+    },
 }
 
 /// A read-only problem instance with its derived relations.
@@ -198,6 +206,7 @@ impl Instance {
                 }
             }
         }
+        check_cost_bounds(&courses, &curricula, &conflicts, n_periods)?;
         let conflict_lists = conflicts
             .iter()
             .map(|s| s.iter().map(|i| CourseId(i as u16)).collect())
@@ -339,4 +348,57 @@ impl Instance {
     pub fn room_by_name(&self, name: &str) -> Option<RoomId> {
         self.room_names.get(name).copied()
     }
+}
+
+/// Every score component is a `u32` (the GPU computes them in 32-bit integers too), so an
+/// instance whose worst-case cost could pass that is rejected up front rather than
+/// wrapping silently. The bounds are loose: real instances are many orders below them.
+fn check_cost_bounds(
+    courses: &[Course],
+    curricula: &[Curriculum],
+    conflicts: &[BitSet],
+    n_periods: usize,
+) -> Result<(), ModelError> {
+    // Half of u32: the sum of all components must fit as well.
+    const MAX: u64 = (u32::MAX / 8) as u64;
+    // A solution file may hold up to one lecture per course and period.
+    let lectures: u64 = courses.len() as u64 * n_periods as u64;
+    let bounds = [
+        (
+            "lectures",
+            lectures + courses.iter().map(|c| c.lectures as u64).sum::<u64>(),
+        ),
+        (
+            "conflicts",
+            conflicts.iter().map(|s| s.count() as u64).sum::<u64>() / 2 * n_periods as u64,
+        ),
+        (
+            "room capacity",
+            courses
+                .iter()
+                .map(|c| n_periods as u64 * c.students as u64)
+                .sum(),
+        ),
+        (
+            "minimum working days",
+            courses.iter().map(|c| 5 * c.min_working_days as u64).sum(),
+        ),
+        (
+            "curriculum compactness",
+            curricula
+                .iter()
+                .map(|g| 2 * g.courses.len() as u64 * n_periods as u64)
+                .sum(),
+        ),
+    ];
+    for (component, bound) in bounds {
+        if bound > MAX {
+            return Err(ModelError::CostTooLarge {
+                component,
+                bound,
+                max: MAX,
+            });
+        }
+    }
+    Ok(())
 }
