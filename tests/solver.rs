@@ -11,7 +11,10 @@ use atoll::solver::StopReason;
 use atoll::{SolverOptions, score, solve};
 
 fn pool(n: usize) -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap()
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .unwrap()
 }
 
 fn bounded(generations: u64) -> SolverOptions {
@@ -42,13 +45,13 @@ fn feasible_on_every_shared_instance() {
             })
             .unwrap();
         let full = score(&inst, &r.timetable);
-        assert_eq!(full, r.breakdown, "{}: reported score must be exact", path.display());
         assert_eq!(
-            full.hard(),
-            0,
-            "{}: not feasible: {full:?}",
+            full,
+            r.breakdown,
+            "{}: reported score must be exact",
             path.display()
         );
+        assert_eq!(full.hard(), 0, "{}: not feasible: {full:?}", path.display());
         eprintln!(
             "{:<40} feasible, soft {:>5}, first feasible at {:.2}s, total {:.2}s",
             path.display(),
@@ -63,13 +66,16 @@ fn feasible_on_every_shared_instance() {
 fn same_seed_same_timetable_whatever_the_thread_count() {
     let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
     let run = |threads: usize, seed: u64| {
-        let opts = SolverOptions {
-            seed,
-            ..bounded(6)
-        };
+        let opts = SolverOptions { seed, ..bounded(6) };
         pool(threads)
             .install(|| {
-                solve(&inst, &opts, &mut CpuBatchEvaluator, CancelToken::new(), &mut |_| {})
+                solve(
+                    &inst,
+                    &opts,
+                    &mut CpuBatchEvaluator,
+                    CancelToken::new(),
+                    &mut |_| {},
+                )
             })
             .unwrap()
     };
@@ -107,9 +113,13 @@ fn cancellation_returns_best_so_far_promptly() {
     let mut events = 0;
     let r = pool(2)
         .install(|| {
-            solve(&inst, &opts, &mut CpuBatchEvaluator, token.clone(), &mut |_| {
-                events += 1
-            })
+            solve(
+                &inst,
+                &opts,
+                &mut CpuBatchEvaluator,
+                token.clone(),
+                &mut |_| events += 1,
+            )
         })
         .unwrap();
     canceller.join().unwrap();
@@ -130,7 +140,15 @@ fn time_limit_is_respected() {
         ..Default::default()
     };
     let r = pool(2)
-        .install(|| solve(&inst, &opts, &mut CpuBatchEvaluator, CancelToken::new(), &mut |_| {}))
+        .install(|| {
+            solve(
+                &inst,
+                &opts,
+                &mut CpuBatchEvaluator,
+                CancelToken::new(),
+                &mut |_| {},
+            )
+        })
         .unwrap();
     assert_eq!(r.stop_reason, StopReason::TimeLimit);
     // Generous: a loaded CI machine may overrun a little, never by the whole budget again.
@@ -145,10 +163,16 @@ fn progress_reports_every_island_and_improves_monotonically() {
     let mut islands_seen = 0;
     pool(2)
         .install(|| {
-            solve(&inst, &bounded(5), &mut CpuBatchEvaluator, CancelToken::new(), &mut |p| {
-                bests.push(p.best);
-                islands_seen = p.islands.len();
-            })
+            solve(
+                &inst,
+                &bounded(5),
+                &mut CpuBatchEvaluator,
+                CancelToken::new(),
+                &mut |p| {
+                    bests.push(p.best);
+                    islands_seen = p.islands.len();
+                },
+            )
         })
         .unwrap();
     assert_eq!(islands_seen, 2);
@@ -160,16 +184,43 @@ fn progress_reports_every_island_and_improves_monotonically() {
 fn invalid_options_are_rejected_with_their_name() {
     let inst = common::load(&common::shared_dir().join("instances/extra/toy.ctt"));
     for (opts, name) in [
-        (SolverOptions { population: 0, ..Default::default() }, "population"),
-        (SolverOptions { refine: 99, ..Default::default() }, "refine"),
-        (SolverOptions { time_limit: Some(-1.0), ..Default::default() }, "time_limit"),
         (
-            SolverOptions { temperature_end: 50.0, ..Default::default() },
+            SolverOptions {
+                population: 0,
+                ..Default::default()
+            },
+            "population",
+        ),
+        (
+            SolverOptions {
+                refine: 99,
+                ..Default::default()
+            },
+            "refine",
+        ),
+        (
+            SolverOptions {
+                time_limit: Some(-1.0),
+                ..Default::default()
+            },
+            "time_limit",
+        ),
+        (
+            SolverOptions {
+                temperature_end: 50.0,
+                ..Default::default()
+            },
             "temperature_start/temperature_end",
         ),
     ] {
-        let err = solve(&inst, &opts, &mut CpuBatchEvaluator, CancelToken::new(), &mut |_| {})
-            .unwrap_err();
+        let err = solve(
+            &inst,
+            &opts,
+            &mut CpuBatchEvaluator,
+            CancelToken::new(),
+            &mut |_| {},
+        )
+        .unwrap_err();
         assert_eq!(err.name, name);
     }
 }
