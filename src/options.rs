@@ -75,7 +75,7 @@ impl Default for SolverOptions {
             max_generations: None,
             seed: 1,
             islands: 0,
-            population: 4,
+            population: 2,
             construct_attempts: 8,
             offspring: 6,
             refine: 1,
@@ -88,7 +88,7 @@ impl Default for SolverOptions {
             temperature_start: 4.0,
             temperature_end: 0.08,
             kempe_rate: 0.05,
-            keep_room_rate: 0.5,
+            keep_room_rate: 0.9,
         }
     }
 }

@@ -111,8 +111,22 @@ pub fn anneal(
             let p2 = PeriodId(rng.random_range(0..np) as u16);
             chain.apply(state, l, p2)
         } else if pick < params.kempe_rate + ROOM_CHANGE_RATE && from.is_scheduled() {
-            let (p, _) = from.get().expect("scheduled");
-            let r = RoomId(rng.random_range(0..nr) as u16);
+            let (p, own) = from.get().expect("scheduled");
+            // Half the room changes aim at a room a sibling lecture already uses (room
+            // stability); the rest try any room.
+            let sibling = {
+                let range = inst.lectures_of(state.timetable().course(l));
+                if range.is_empty() {
+                    None
+                } else {
+                    let m = LectureId(rng.random_range(range) as u32);
+                    state.timetable().slot(m).get().map(|(_, r)| r)
+                }
+            };
+            let r = match sibling {
+                Some(r) if r != own && rng.random_bool(0.5) => r,
+                _ => RoomId(rng.random_range(0..nr) as u16),
+            };
             simple(state, l, p, r)
         } else {
             let p = PeriodId(rng.random_range(0..np) as u16);
