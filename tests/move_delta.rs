@@ -28,7 +28,11 @@ fn check(seed: u64, moves: usize) {
             }
             let before = st.breakdown();
             let predicted = st.move_delta(l, to);
-            assert_eq!(st.breakdown(), before, "move_delta must not change the state");
+            assert_eq!(
+                st.breakdown(),
+                before,
+                "move_delta must not change the state"
+            );
             let applied = st.move_lecture(l, to);
             if let Some(p) = predicted {
                 assert_eq!(p, applied, "{} move {i}: {l:?} -> {to:?}", path.display());
