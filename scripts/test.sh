@@ -44,11 +44,8 @@ done_step
 
 step "wasm-bindgen tests (tests/wasm) in headless Chromium, threaded build"
 command -v chromedriver >/dev/null || { echo "chromedriver not on PATH" >&2; exit 1; }
-# -Z panic-abort-tests keeps the tests on the release profile's panic=abort, so std is
-# built once (with two panic strategies, build-std would link two copies of core).
 (cd tests/wasm && CARGO_TARGET_DIR=../../target/wasm-mt cargo "+$ATOLL_NIGHTLY" test --release \
-  --target wasm32-unknown-unknown -Z build-std=panic_abort,std -Z panic-abort-tests \
-  --features wasm-threads)
+  --target wasm32-unknown-unknown -Z build-std=panic_abort,std --features wasm-threads)
 done_step
 
 step "browser tests (node --test, playwright-core, /usr/bin/chromium)"
