@@ -117,7 +117,7 @@ fn initial(inst: &Instance, start: Start, seed: u64) -> Timetable {
         Start::PartlyUnscheduled => {
             let mut tt = random_timetable(inst, seed);
             for l in 0..tt.len() {
-                if (l as u64 ^ seed) % 3 == 0 {
+                if (l as u64 ^ seed).is_multiple_of(3) {
                     tt.set(LectureId(l as u32), Slot::UNSCHEDULED);
                 }
             }
@@ -261,7 +261,7 @@ fn run_case(
         if peek {
             let before_tt = state.timetable().clone();
             let before = state.breakdown();
-            let deep = counts.peeks.load(Ordering::Relaxed) % 64 == 0;
+            let deep = counts.peeks.load(Ordering::Relaxed).is_multiple_of(64);
             let before_dbg = deep.then(|| format!("{state:?}"));
             // What the move would do, on a copy.
             let mut copy = state.clone();
