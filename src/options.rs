@@ -82,7 +82,7 @@ impl Default for SolverOptions {
             ls_iterations: 200_000,
             migration_interval: 10,
             crossover_rate: 0.1,
-            mutation_moves: 0,
+            mutation_moves: 2,
             hard_weight: 100,
             feasibility_temperature: 0.05,
             temperature_start: 4.0,
