@@ -7,6 +7,7 @@
 //! - [`eval`]: the exact UD2 score, full and incremental, with violations;
 //! - [`construct`], [`evolve`], [`solver`]: Stage 1 and Stage 2 and the pipeline around
 //!   them, with [`options`] and [`budget`] (deadlines, cancellation);
+//! - [`report`]: the instance summary and check report every front end shows;
 //! - [`parallel`]: data-parallel batch work on the rayon pool;
 //! - [`speed`]: evaluator throughput, measured the same way natively and in the page.
 
@@ -18,6 +19,7 @@ pub mod io;
 pub mod model;
 pub mod options;
 pub mod parallel;
+pub mod report;
 pub mod solver;
 pub mod speed;
 

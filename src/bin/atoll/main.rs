@@ -8,9 +8,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
-use atoll::eval::{Breakdown, ViolationReport, evaluate};
+use atoll::eval::evaluate;
 use atoll::io::{SolutionWarning, parse_instance, parse_solution};
 use atoll::model::Instance;
+use atoll::report::{CheckReport, InstanceSummary};
 
 mod bench;
 
@@ -265,62 +266,15 @@ fn main() -> ExitCode {
     }
 }
 
-#[derive(Serialize)]
-struct HardJson {
-    lectures: u32,
-    conflicts: u32,
-    availability: u32,
-    room_occupancy: u32,
-}
-
-#[derive(Serialize)]
-struct SoftJson {
-    room_capacity: u32,
-    min_working_days: u32,
-    curriculum_compactness: u32,
-    room_stability: u32,
-}
-
-#[derive(Serialize)]
-struct CheckJson {
-    feasible: bool,
-    hard_violations: u32,
-    soft_cost: u32,
-    hard: HardJson,
-    soft: SoftJson,
-    violations: Vec<ViolationReport>,
-}
-
-fn check_json(b: &Breakdown, violations: Vec<ViolationReport>) -> CheckJson {
-    CheckJson {
-        feasible: b.hard() == 0,
-        hard_violations: b.hard(),
-        soft_cost: b.soft(),
-        hard: HardJson {
-            lectures: b.lectures,
-            conflicts: b.conflicts,
-            availability: b.availability,
-            room_occupancy: b.room_occupancy,
-        },
-        soft: SoftJson {
-            room_capacity: b.room_capacity,
-            min_working_days: b.min_working_days,
-            curriculum_compactness: b.curriculum_compactness,
-            room_stability: b.room_stability,
-        },
-        violations,
-    }
-}
-
 fn check(instance: &Path, solution: &Path, json: bool, verbose: bool) -> Result<(), CliError> {
     let inst = load_instance(instance)?;
     let sol = read(solution)?;
     let (tt, warnings) = parse_solution(&inst, &sol, &solution.display().to_string())?;
     let eval = evaluate(&inst, &tt);
-    let reports: Vec<ViolationReport> = eval.violations.iter().map(|v| v.report(&inst)).collect();
     print_warnings(solution, &warnings);
+    let report = CheckReport::new(&inst, &eval);
     if json {
-        let out = check_json(&eval.breakdown, reports);
+        let out = report;
         println!(
             "{}",
             serde_json::to_string_pretty(&out).expect("serializing plain data cannot fail")
@@ -328,7 +282,8 @@ fn check(instance: &Path, solution: &Path, json: bool, verbose: bool) -> Result<
         return Ok(());
     }
     if verbose {
-        for v in &reports {
+        let reports = &report.violations;
+        for v in reports {
             let kind = if v.hard {
                 "H".to_string()
             } else {
@@ -357,73 +312,9 @@ fn print_warnings(solution: &Path, warnings: &[SolutionWarning]) {
     }
 }
 
-#[derive(Serialize)]
-struct InfoJson {
-    name: String,
-    courses: usize,
-    rooms: usize,
-    days: u16,
-    periods_per_day: u16,
-    periods: usize,
-    curricula: usize,
-    teachers: usize,
-    lectures: usize,
-    unavailability_constraints: usize,
-    /// Share of course pairs that may not share a period.
-    conflict_density: f64,
-    /// Lectures / (rooms × periods): how full the rooms must be.
-    room_occupancy: f64,
-    /// Share of (course, period) pairs that are unavailable.
-    availability_tightness: f64,
-    room_capacity_min: u32,
-    room_capacity_max: u32,
-    room_capacity_mean: f64,
-    max_students: u32,
-    /// Lectures whose course is larger than every room.
-    lectures_larger_than_any_room: usize,
-    mean_curricula_per_course: f64,
-    extended_format: bool,
-}
-
 fn info(instance: &Path, json: bool) -> Result<(), CliError> {
     let inst = load_instance(instance)?;
-    let nc = inst.courses.len();
-    let pairs = nc * nc.saturating_sub(1) / 2;
-    let conflict_pairs: usize = (0..nc)
-        .map(|c| inst.conflicting(atoll::model::CourseId(c as u16)).len())
-        .sum::<usize>()
-        / 2;
-    let caps: Vec<u32> = inst.rooms.iter().map(|r| r.capacity).collect();
-    let max_cap = caps.iter().copied().max().unwrap_or(0);
-    let slots = inst.rooms.len() * inst.n_periods();
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let out = InfoJson {
-        name: inst.name.clone(),
-        courses: nc,
-        rooms: inst.rooms.len(),
-        days: inst.days,
-        periods_per_day: inst.periods_per_day,
-        periods: inst.n_periods(),
-        curricula: inst.curricula.len(),
-        teachers: inst.teachers.len(),
-        lectures: inst.n_lectures(),
-        unavailability_constraints: inst.unavailable_list.len(),
-        conflict_density: ratio(conflict_pairs, pairs),
-        room_occupancy: ratio(inst.n_lectures(), slots),
-        availability_tightness: ratio(inst.unavailable_list.len(), nc * inst.n_periods()),
-        room_capacity_min: caps.iter().copied().min().unwrap_or(0),
-        room_capacity_max: max_cap,
-        room_capacity_mean: ratio(caps.iter().map(|&c| c as usize).sum(), caps.len()),
-        max_students: inst.courses.iter().map(|c| c.students).max().unwrap_or(0),
-        lectures_larger_than_any_room: inst
-            .courses
-            .iter()
-            .filter(|c| c.students > max_cap)
-            .map(|c| c.lectures as usize)
-            .sum(),
-        mean_curricula_per_course: ratio(inst.curricula.iter().map(|g| g.courses.len()).sum(), nc),
-        extended_format: inst.extension.is_some(),
-    };
+    let out = InstanceSummary::of(&inst);
     if json {
         println!(
             "{}",
@@ -492,7 +383,7 @@ fn bench_eval(instance: &Path, seconds: f64, json: bool) -> Result<(), CliError>
 #[derive(Serialize)]
 struct SolveJson {
     #[serde(flatten)]
-    check: CheckJson,
+    check: CheckReport,
     stop_reason: atoll::solver::StopReason,
     stats: atoll::solver::SolveStats,
 }
@@ -588,9 +479,8 @@ fn solve_cmd(
     }
     let eval = evaluate(&inst, &result.timetable);
     if json {
-        let reports = eval.violations.iter().map(|v| v.report(&inst)).collect();
         let out = SolveJson {
-            check: check_json(&eval.breakdown, reports),
+            check: CheckReport::new(&inst, &eval),
             stop_reason: result.stop_reason,
             stats: result.stats,
         };
