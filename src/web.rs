@@ -2,8 +2,16 @@
 //!
 //! A [`Session`] parses an instance once and then answers: its summary, the check of a
 //! solution (the same numbers and violations as `atoll check --json`), a rayon-parallel
-//! batch (random timetables built and scored on the pool) and the evaluator speed
-//! (the same measurement as `atoll bench-eval`).
+//! batch (random timetables built and scored on the pool), the evaluator speed (the same
+//! measurement as `atoll bench-eval`) and a solve.
+//!
+//! Solving is driven in steps, because the worker that calls in here cannot receive a
+//! message (a Stop) while it is inside Rust: `solveStart(options)` builds the initial
+//! timetables and returns the first progress event, `solveStep(ms)` runs generations for
+//! about that long and returns the latest progress (its `finished` says when the run is
+//! over), `solveFinish()` ends the run (as cancelled if it had not ended) and returns the
+//! best timetable as `.sol` text with its check. The [`Solver`] lives in the session
+//! between calls; the session owns the instance in an `Arc` for it.
 //!
 //! The same code builds two ways: with the `wasm-threads` feature on the nightly
 //! build-std/atomics recipe, where `initThreadPool(n)` (re-exported at the crate root)
@@ -13,13 +21,20 @@
 //! Errors reach JavaScript as `Error` objects whose message is the library's text, for a
 //! bad file `file:line: what was expected`.
 
+use std::sync::Arc;
+
 use serde::Serialize;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use crate::budget::CancelToken;
 use crate::eval::{Breakdown, ViolationReport, evaluate};
+use crate::evolve::{BatchEvaluator, CpuBatchEvaluator};
 use crate::io::{SolutionWarning, WarningKind, parse_instance, parse_solution, write_solution};
 use crate::model::{CourseId, Instance};
+use crate::options::SolverOptions;
 use crate::parallel::{random_timetable, score_random_batch};
+use crate::solver::{Progress, SolveStats, Solver, StopReason};
 use crate::speed::measure;
 
 /// Plain objects and arrays on the JS side (no `Map`s, no `BigInt`s).
@@ -222,11 +237,118 @@ struct BatchJson {
     threaded_build: bool,
 }
 
-/// A parsed instance, kept in wasm memory so it is read once and then queried.
+/// What `Session.solveStart()` and `Session.solveStep()` return: the library's progress
+/// event plus `finished` (null while running, else the stop reason).
+#[derive(Serialize)]
+struct ProgressJson<'a> {
+    #[serde(flatten)]
+    progress: &'a Progress,
+    finished: Option<StopReason>,
+}
+
+/// What `Session.solveFinish()` returns.
+#[derive(Serialize)]
+struct SolvedJson {
+    /// The best timetable as ITC-2007 solution text (`CourseID RoomID Day Period` lines).
+    solution: String,
+    /// A file name for it: the instance file's stem with `.sol`.
+    file: String,
+    /// That text checked as `Session.check()` checks a file.
+    check: CheckJson,
+    stop_reason: StopReason,
+    stats: SolveStats,
+    /// The last progress event (time, generation, iterations at the end).
+    last: Progress,
+}
+
+/// A solve between calls.
+struct Running {
+    solver: Solver,
+    evaluator: CpuBatchEvaluator,
+    cancel: CancelToken,
+}
+
+/// The text of a serde-wasm-bindgen error, without the "Error: " its `Display` puts first.
+fn serde_message(e: serde_wasm_bindgen::Error) -> String {
+    let text = e.to_string();
+    text.strip_prefix("Error: ").unwrap_or(&text).to_string()
+}
+
+/// Reads solver options from a plain JS object with the field names of
+/// [`SolverOptions`] (`time_limit`, `seed`, `islands`, ...); missing fields keep their
+/// defaults, `null`/`undefined` means all defaults. An unknown name, a value of the wrong
+/// type or one out of range is an error that names the option.
+fn parse_options(value: &JsValue) -> Result<SolverOptions, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(SolverOptions::default());
+    }
+    if !value.is_object() || js_sys::Array::is_array(value) {
+        return Err(JsError::new(
+            "solver options must be an object such as { time_limit: 10, seed: 1 }",
+        ));
+    }
+    let known = to_js(&SolverOptions::default())?;
+    let known: Vec<String> = js_sys::Object::keys(known.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    let given: &js_sys::Object = value.unchecked_ref();
+    for key in js_sys::Object::keys(given).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if !known.contains(&name) {
+            return Err(JsError::new(&format!(
+                "unknown option '{name}' (options: {})",
+                known.join(", ")
+            )));
+        }
+        // One field at a time, so a wrong type is reported with the option's name.
+        let field = js_sys::Reflect::get(given, &key).unwrap_or(JsValue::UNDEFINED);
+        let single = js_sys::Object::new();
+        js_sys::Reflect::set(&single, &key, &field)
+            .map_err(|_| JsError::new("cannot read the solver options"))?;
+        serde_wasm_bindgen::from_value::<SolverOptions>(single.into())
+            .map_err(|e| JsError::new(&format!("option {name}: {}", serde_message(e))))?;
+    }
+    let opts: SolverOptions = serde_wasm_bindgen::from_value(value.clone())
+        .map_err(|e| JsError::new(&format!("solver options: {}", serde_message(e))))?;
+    opts.validate().map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(opts)
+}
+
+impl Session {
+    fn check_solution(&self, bytes: &[u8], file: &str) -> Result<CheckJson, JsError> {
+        let (tt, warnings) =
+            parse_solution(&self.inst, bytes, file).map_err(|e| JsError::new(&e.to_string()))?;
+        let eval = evaluate(&self.inst, &tt);
+        let reports: Vec<ViolationReport> = eval
+            .violations
+            .iter()
+            .map(|v| v.report(&self.inst))
+            .collect();
+        let scheduled = tt.scheduled().count();
+        Ok(check_json(
+            file,
+            &eval.breakdown,
+            reports,
+            warnings,
+            scheduled,
+        ))
+    }
+
+    fn running(&mut self) -> Result<&mut Running, JsError> {
+        self.solve
+            .as_mut()
+            .ok_or_else(|| JsError::new("no solve is running: call solveStart first"))
+    }
+}
+
+/// A parsed instance, kept in wasm memory so it is read once and then queried, and the
+/// solve in progress, if any.
 #[wasm_bindgen]
 pub struct Session {
-    inst: Instance,
+    inst: Arc<Instance>,
     file: String,
+    solve: Option<Running>,
 }
 
 #[wasm_bindgen]
@@ -244,8 +366,9 @@ impl Session {
     pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Session, JsError> {
         let inst = parse_instance(bytes, file).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(Session {
-            inst,
+            inst: Arc::new(inst),
             file: file.to_string(),
+            solve: None,
         })
     }
 
@@ -269,22 +392,7 @@ impl Session {
     /// Like [`Session::check`], from the raw bytes of a file.
     #[wasm_bindgen(js_name = checkBytes)]
     pub fn check_bytes(&self, bytes: &[u8], file: &str) -> Result<JsValue, JsError> {
-        let (tt, warnings) =
-            parse_solution(&self.inst, bytes, file).map_err(|e| JsError::new(&e.to_string()))?;
-        let eval = evaluate(&self.inst, &tt);
-        let reports: Vec<ViolationReport> = eval
-            .violations
-            .iter()
-            .map(|v| v.report(&self.inst))
-            .collect();
-        let scheduled = tt.scheduled().count();
-        to_js(&check_json(
-            file,
-            &eval.breakdown,
-            reports,
-            warnings,
-            scheduled,
-        ))
+        to_js(&self.check_solution(bytes, file)?)
     }
 
     /// A random timetable (every lecture at a random free period of its course, in a random
@@ -340,5 +448,98 @@ impl Session {
             seed as u64,
         );
         to_js(&s)
+    }
+
+    /// Starts a solve of this instance, replacing any solve in progress. `options` is a
+    /// plain object with the names of the solver options (`atoll options` lists them), for
+    /// example `{ time_limit: 10, seed: 1, islands: 0 }`; missing ones keep their defaults.
+    /// Throws an `Error` naming the option for an unknown name, a wrong type or a value
+    /// out of range. Runs construction (Stage 1) on the pool and returns the first progress
+    /// event. In the threaded build, `initThreadPool` must have been awaited first.
+    #[wasm_bindgen(js_name = solveStart)]
+    pub fn solve_start(&mut self, options: JsValue) -> Result<JsValue, JsError> {
+        let opts = parse_options(&options)?;
+        self.solve = None;
+        let cancel = CancelToken::new();
+        let mut evaluator = CpuBatchEvaluator;
+        let solver = Solver::new(self.inst.clone(), &opts, &mut evaluator, cancel.clone())
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let running = self.solve.insert(Running {
+            solver,
+            evaluator,
+            cancel,
+        });
+        to_js(&ProgressJson {
+            progress: &running.solver.progress(),
+            finished: running.solver.finished(),
+        })
+    }
+
+    /// Runs generations for about `ms` milliseconds (at least one generation) and returns
+    /// the latest progress event: `{ stage, generation, elapsed_s, best: { hard, soft },
+    /// islands: [{ hard, soft }], iterations, finished }`, where `finished` is null while
+    /// the run goes on and then `"time_limit"`, `"generations"` or `"cancelled"`.
+    #[wasm_bindgen(js_name = solveStep)]
+    pub fn solve_step(&mut self, ms: f64) -> Result<JsValue, JsError> {
+        let ms = if ms.is_finite() {
+            ms.clamp(0.0, 60_000.0)
+        } else {
+            100.0
+        };
+        let running = self.running()?;
+        let mut last = None;
+        let finished = running.solver.step(
+            &mut running.evaluator,
+            web_time::Duration::from_secs_f64(ms / 1000.0),
+            &mut |p: &Progress| last = Some(p.clone()),
+        );
+        let progress = last.unwrap_or_else(|| running.solver.progress());
+        to_js(&ProgressJson {
+            progress: &progress,
+            finished,
+        })
+    }
+
+    /// Asks the solve in progress to stop: the next step returns `finished: "cancelled"`.
+    #[wasm_bindgen(js_name = solveCancel)]
+    pub fn solve_cancel(&self) {
+        if let Some(r) = &self.solve {
+            r.cancel.cancel();
+        }
+    }
+
+    /// True while a solve was started and not yet finished with `solveFinish`.
+    #[wasm_bindgen(getter)]
+    pub fn solving(&self) -> bool {
+        self.solve.is_some()
+    }
+
+    /// Ends the solve (as cancelled if it had not ended) and returns the best timetable so
+    /// far: `{ solution, file, check, stop_reason, stats, last }`. `solution` is the `.sol`
+    /// text and `check` the object `check()` returns for it, so the page shows what a
+    /// downloaded file will score.
+    #[wasm_bindgen(js_name = solveFinish)]
+    pub fn solve_finish(&mut self) -> Result<JsValue, JsError> {
+        let running = self
+            .solve
+            .take()
+            .ok_or_else(|| JsError::new("no solve is running: call solveStart first"))?;
+        let last = running.solver.progress();
+        let result = running.solver.finish(running.evaluator.name());
+        let solution = write_solution(&self.inst, &result.timetable);
+        let stem = self
+            .file
+            .rsplit_once('.')
+            .map_or(self.file.as_str(), |(s, _)| s);
+        let file = format!("{}.sol", if stem.is_empty() { "solution" } else { stem });
+        let check = self.check_solution(solution.as_bytes(), &file)?;
+        to_js(&SolvedJson {
+            solution,
+            file,
+            check,
+            stop_reason: result.stop_reason,
+            stats: result.stats,
+            last,
+        })
     }
 }

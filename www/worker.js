@@ -3,10 +3,42 @@
 //
 // Protocol: the page posts { id, op, ...args }; the worker answers { id, ok: true, result }
 // or { id, ok: false, error } in order. The first op must be 'init'.
+//
+// Solving: op 'solve' { options, stepMs } runs the solver in steps of about stepMs and
+// posts { event: 'progress', progress } after each; between steps it yields to the event
+// loop, so op 'stop' (answered at once, outside the queue) is seen within one step. The
+// 'solve' call then answers with the best timetable so far (Session.solveFinish()).
 
 let wasm = null; // the module namespace of pkg/atoll.js or pkg-st/atoll.js
 let session = null; // the loaded instance (a wasm Session)
 let queue = Promise.resolve();
+let solving = false;
+let stopRequested = false;
+
+// A macrotask boundary: lets queued messages (a 'stop') run before the next step.
+const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function solve({ options, stepMs }) {
+  const s = need();
+  const ms = Number.isFinite(stepMs) && stepMs > 0 ? stepMs : 150;
+  stopRequested = false;
+  solving = true;
+  try {
+    // Construction (Stage 1) runs here; throws an Error naming a bad option.
+    let p = s.solveStart(options || {});
+    self.postMessage({ event: 'progress', progress: p });
+    while (!p.finished) {
+      await yieldToEvents();
+      if (stopRequested) s.solveCancel(); // the next step returns at once, "cancelled"
+      p = s.solveStep(ms);
+      self.postMessage({ event: 'progress', progress: p });
+    }
+    return s.solveFinish();
+  } finally {
+    solving = false;
+    stopRequested = false;
+  }
+}
 
 async function init({ threads }) {
   const isolated = self.crossOriginIsolated === true;
@@ -67,10 +99,17 @@ const ops = {
   speed({ seconds }) {
     return need().measureSpeed(seconds, 1);
   },
+  solve,
 };
 
 self.onmessage = ({ data }) => {
   const { id, op } = data;
+  if (op === 'stop') {
+    // Not queued: the solve loop that is running reads the flag between steps.
+    stopRequested = solving;
+    self.postMessage({ id, ok: true, result: { stopping: solving } });
+    return;
+  }
   // One operation at a time, in arrival order.
   queue = queue.then(async () => {
     try {

@@ -2,7 +2,7 @@
 // single-threaded build, say so, and still work.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, atoll, instance, screenshot, text, num } from './helpers.mjs';
+import { open, atoll, instance, screenshot, text, num, downloadSolution } from './helpers.mjs';
 
 let ctx;
 before(async () => { ctx = await open({ isolation: false, query: 'threads=4' }); });
@@ -35,7 +35,7 @@ test('a bundled sample loads and a random timetable is checked like the CLI chec
   await page.click('#random-solution');
   await page.waitForSelector('#check:not([hidden])');
   assert.ok((await num(page, '#check [data-field="hard.conflicts"]')) >= 0);
-  assert.match(await text(page, '#check-file'), /random-1\.sol/);
+  assert.match(await text(page, '#check .report-file'), /random-1\.sol/);
   noProblems();
 });
 
@@ -46,5 +46,28 @@ test('the parallel batch runs on the one thread', async () => {
   await page.waitForSelector('#batch-result:not([hidden])', { timeout: 60_000 });
   assert.equal(await num(page, '#batch-threads-used'), 1);
   assert.equal(await num(page, '#batch-pool-threads'), 1);
+  noProblems();
+});
+
+test('the single-threaded build solves too: comp01 for 2 s on the one thread', async () => {
+  const { page } = ctx;
+  assert.equal(await text(page, '#solve-threads'), '1');
+  await page.selectOption('#sample', 'comp01.ctt');
+  await page.click('#load-sample');
+  await page.waitForSelector('#summary[data-name="Fis0506-1"]');
+  await page.fill('#solve-time', '2');
+  await page.click('#solve-run');
+  await page.waitForSelector('#solve-result:not([hidden])', { timeout: 60_000 });
+  const result = page.locator('#solve-result');
+  assert.equal(await result.getAttribute('data-stop-reason'), 'time_limit');
+  assert.match(await text(page, '#solve-summary'), /^Time limit reached after 2\.\d s · .* 1 island on 1 thread · /);
+  assert.ok(Number(await page.locator('#solve-card').getAttribute('data-points')) >= 2, 'progress reached the page');
+  const shown = await num(page, '#solve-report [data-field="soft_cost"]');
+  const { file } = await downloadSolution(page, 'fallback-comp01.sol');
+  const cli = atoll('check', '--json', instance('comp01'), file);
+  assert.equal(cli.feasible, true);
+  assert.equal(cli.soft_cost, shown, 'the downloaded file scores what the page shows');
+  console.log(`# single-threaded build, comp01 2 s: soft cost ${shown}; ${await text(page, '#solve-summary')}`);
+  await screenshot(page, 'fallback-solve');
   noProblems();
 });

@@ -92,3 +92,12 @@ export async function num(page, sel) {
   if (!Number.isFinite(n)) throw new Error(`${sel} shows '${t}', not a number`);
   return n;
 }
+
+/** Clicks "Download .sol", saves the file under test-results/browser/ as `name`. */
+export async function downloadSolution(page, name) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#solve-download')]);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, name);
+  await download.saveAs(file);
+  return { file, suggested: download.suggestedFilename() };
+}

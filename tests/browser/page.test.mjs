@@ -66,27 +66,27 @@ test('a solution is checked exactly as `atoll check --json` checks it', async ()
   }
   assert.equal(await num(page, '#check [data-field="hard_violations"]'), want.hard_violations);
   assert.equal(await num(page, '#check [data-field="soft_cost"]'), want.soft_cost);
-  assert.match(await text(page, '#verdict'), /^Infeasible/);
+  assert.match(await text(page, '#check .verdict'), /^Infeasible/);
 
   // The violation list, row by row, in the CLI's order.
   assert.ok(want.violations.length <= 400, 'fixture fits on one page of rows');
-  const rows = await page.locator('#violations tbody tr').evaluateAll((trs) =>
+  const rows = await page.locator('#check .violations tbody tr').evaluateAll((trs) =>
     trs.map((tr) => ({ cost: Number(tr.querySelector('.num').textContent), message: tr.querySelector('.msg').textContent })));
   assert.deepEqual(rows, want.violations.map((v) => ({ cost: v.cost, message: v.message })));
-  assert.equal(await text(page, '#violation-count'), `(${want.violations.length})`);
+  assert.equal(await text(page, '#check .violation-count'), `(${want.violations.length})`);
 
   // The five lines the validator skips are reported with their line numbers.
-  assert.equal(await page.locator('#warnings-list li').count(), 5);
-  assert.match(await text(page, '#warnings-summary'), /^5 lines skipped/);
-  await page.locator('#warnings summary').click();
-  assert.match(await page.locator('#warnings-list li').first().innerText(), /^line 6: Nonexisting course c9999/);
+  assert.equal(await page.locator('#check .warnings-list li').count(), 5);
+  assert.match(await text(page, '#check .warnings-summary'), /^5 lines skipped/);
+  await page.locator('#check .warnings summary').click();
+  assert.match(await page.locator('#check .warnings-list li').first().innerText(), /^line 6: Nonexisting course c9999/);
 
   // Filtering by rule.
-  await page.selectOption('#violation-filter', 'room_occupancy');
+  await page.selectOption('#check .violation-filter', 'room_occupancy');
   const occ = want.violations.filter((v) => v.rule === 'room_occupancy').length;
-  assert.equal(await page.locator('#violations tbody tr').count(), occ);
+  assert.equal(await page.locator('#check .violations tbody tr').count(), occ);
   await screenshot(page, 'check-comp01');
-  await page.selectOption('#violation-filter', '');
+  await page.selectOption('#check .violation-filter', '');
   noProblems();
 });
 
