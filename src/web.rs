@@ -28,12 +28,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::budget::CancelToken;
-use crate::eval::{Breakdown, ViolationReport, evaluate};
+use crate::eval::{Evaluation, evaluate};
 use crate::evolve::{BatchEvaluator, CpuBatchEvaluator};
 use crate::io::{SolutionWarning, WarningKind, parse_instance, parse_solution, write_solution};
-use crate::model::{CourseId, Instance};
+use crate::model::Instance;
 use crate::options::SolverOptions;
 use crate::parallel::{random_timetable, score_random_batch};
+use crate::report::{CheckReport, InstanceSummary};
 use crate::solver::{Progress, SolveStats, Solver, StopReason};
 use crate::speed::measure;
 
@@ -68,85 +69,10 @@ pub fn build_info() -> Result<JsValue, JsError> {
 
 /// What `Session.summary()` returns: the fields of `atoll info --json`, plus the file name.
 #[derive(Serialize)]
-struct Summary {
+struct SummaryJson {
     file: String,
-    name: String,
-    courses: usize,
-    rooms: usize,
-    days: u16,
-    periods_per_day: u16,
-    periods: usize,
-    curricula: usize,
-    teachers: usize,
-    lectures: usize,
-    unavailability_constraints: usize,
-    conflict_density: f64,
-    room_occupancy: f64,
-    availability_tightness: f64,
-    room_capacity_min: u32,
-    room_capacity_max: u32,
-    room_capacity_mean: f64,
-    max_students: u32,
-    lectures_larger_than_any_room: usize,
-    mean_curricula_per_course: f64,
-    extended_format: bool,
-}
-
-fn summarize(inst: &Instance, file: &str) -> Summary {
-    let nc = inst.courses.len();
-    let pairs = nc * nc.saturating_sub(1) / 2;
-    let conflict_pairs: usize = (0..nc)
-        .map(|c| inst.conflicting(CourseId(c as u16)).len())
-        .sum::<usize>()
-        / 2;
-    let caps: Vec<u32> = inst.rooms.iter().map(|r| r.capacity).collect();
-    let max_cap = caps.iter().copied().max().unwrap_or(0);
-    let slots = inst.rooms.len() * inst.n_periods();
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    Summary {
-        file: file.to_string(),
-        name: inst.name.clone(),
-        courses: nc,
-        rooms: inst.rooms.len(),
-        days: inst.days,
-        periods_per_day: inst.periods_per_day,
-        periods: inst.n_periods(),
-        curricula: inst.curricula.len(),
-        teachers: inst.teachers.len(),
-        lectures: inst.n_lectures(),
-        unavailability_constraints: inst.unavailable_list.len(),
-        conflict_density: ratio(conflict_pairs, pairs),
-        room_occupancy: ratio(inst.n_lectures(), slots),
-        availability_tightness: ratio(inst.unavailable_list.len(), nc * inst.n_periods()),
-        room_capacity_min: caps.iter().copied().min().unwrap_or(0),
-        room_capacity_max: max_cap,
-        room_capacity_mean: ratio(caps.iter().map(|&c| c as usize).sum(), caps.len()),
-        max_students: inst.courses.iter().map(|c| c.students).max().unwrap_or(0),
-        lectures_larger_than_any_room: inst
-            .courses
-            .iter()
-            .filter(|c| c.students > max_cap)
-            .map(|c| c.lectures as usize)
-            .sum(),
-        mean_curricula_per_course: ratio(inst.curricula.iter().map(|g| g.courses.len()).sum(), nc),
-        extended_format: inst.extension.is_some(),
-    }
-}
-
-#[derive(Serialize)]
-struct HardJson {
-    lectures: u32,
-    conflicts: u32,
-    availability: u32,
-    room_occupancy: u32,
-}
-
-#[derive(Serialize)]
-struct SoftJson {
-    room_capacity: u32,
-    min_working_days: u32,
-    curriculum_compactness: u32,
-    room_stability: u32,
+    #[serde(flatten)]
+    summary: InstanceSummary,
 }
 
 /// A skipped solution line, with the validator's sentence: `{ line, message, reason, ... }`
@@ -159,17 +85,14 @@ struct WarningJson {
     kind: WarningKind,
 }
 
-/// What `Session.check()` returns: the object of `atoll check --json`, plus the skipped
-/// lines and the validator-style text.
+/// What `Session.check()` returns: the object of `atoll check --json` (the library's
+/// [`CheckReport`]), plus the file name, the skipped lines, the number of scheduled
+/// lectures and the validator-style text.
 #[derive(Serialize)]
 struct CheckJson {
     file: String,
-    feasible: bool,
-    hard_violations: u32,
-    soft_cost: u32,
-    hard: HardJson,
-    soft: SoftJson,
-    violations: Vec<ViolationReport>,
+    #[serde(flatten)]
+    check: CheckReport,
     warnings: Vec<WarningJson>,
     scheduled_lectures: usize,
     report: String,
@@ -177,29 +100,14 @@ struct CheckJson {
 
 fn check_json(
     file: &str,
-    b: &Breakdown,
-    violations: Vec<ViolationReport>,
+    inst: &Instance,
+    eval: &Evaluation,
     warnings: Vec<SolutionWarning>,
     scheduled_lectures: usize,
 ) -> CheckJson {
     CheckJson {
         file: file.to_string(),
-        feasible: b.hard() == 0,
-        hard_violations: b.hard(),
-        soft_cost: b.soft(),
-        hard: HardJson {
-            lectures: b.lectures,
-            conflicts: b.conflicts,
-            availability: b.availability,
-            room_occupancy: b.room_occupancy,
-        },
-        soft: SoftJson {
-            room_capacity: b.room_capacity,
-            min_working_days: b.min_working_days,
-            curriculum_compactness: b.curriculum_compactness,
-            room_stability: b.room_stability,
-        },
-        violations,
+        check: CheckReport::new(inst, eval),
         warnings: warnings
             .into_iter()
             .map(|w| WarningJson {
@@ -213,7 +121,7 @@ fn check_json(
             })
             .collect(),
         scheduled_lectures,
-        report: b.validator_report(),
+        report: eval.breakdown.validator_report(),
     }
 }
 
@@ -320,19 +228,8 @@ impl Session {
         let (tt, warnings) =
             parse_solution(&self.inst, bytes, file).map_err(|e| JsError::new(&e.to_string()))?;
         let eval = evaluate(&self.inst, &tt);
-        let reports: Vec<ViolationReport> = eval
-            .violations
-            .iter()
-            .map(|v| v.report(&self.inst))
-            .collect();
         let scheduled = tt.scheduled().count();
-        Ok(check_json(
-            file,
-            &eval.breakdown,
-            reports,
-            warnings,
-            scheduled,
-        ))
+        Ok(check_json(file, &self.inst, &eval, warnings, scheduled))
     }
 
     fn running(&mut self) -> Result<&mut Running, JsError> {
@@ -380,7 +277,10 @@ impl Session {
 
     /// Sizes and tightness of the instance (the fields of `atoll info --json`).
     pub fn summary(&self) -> Result<JsValue, JsError> {
-        to_js(&summarize(&self.inst, &self.file))
+        to_js(&SummaryJson {
+            file: self.file.clone(),
+            summary: InstanceSummary::of(&self.inst),
+        })
     }
 
     /// Checks a solution text (`CourseID RoomID Day Period` per line) against the instance,

@@ -162,13 +162,27 @@ fn build_info_says_threaded() {
     assert_eq!(v["threaded"], json!(cfg!(feature = "wasm-threads")));
 }
 
-/// The only test that touches rayon: the pool must exist before the first rayon call.
+/// Creates the rayon pool (3 threads) once, before the first rayon call of any test: a
+/// rayon call before `initThreadPool` would make a one-thread pool for good. Every test
+/// that touches rayon (a batch, a solve) is async and awaits this first; the runner runs
+/// one test at a time.
+async fn pool() {
+    #[cfg(feature = "wasm-threads")]
+    {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static STARTED: AtomicBool = AtomicBool::new(false);
+        if !STARTED.swap(true, Ordering::SeqCst) {
+            wasm_bindgen_futures::JsFuture::from(atoll::init_thread_pool(3))
+                .await
+                .expect("initThreadPool");
+        }
+    }
+}
+
 #[cfg(feature = "wasm-threads")]
 #[wasm_bindgen_test]
 async fn batch_runs_on_the_thread_pool() {
-    wasm_bindgen_futures::JsFuture::from(atoll::init_thread_pool(3))
-        .await
-        .expect("initThreadPool");
+    pool().await;
     let s = Session::new(COMP01, "comp01.ctt").unwrap();
     let v = json(s.score_random_batch(1024, 7));
     assert_eq!(v["count"], json!(1024));
@@ -179,4 +193,129 @@ async fn batch_runs_on_the_thread_pool() {
     // Same seeds, same costs: the pool changes who scores, not the scores.
     let again = json(s.score_random_batch(1024, 7));
     assert_eq!(again["costs"], v["costs"]);
+}
+
+/// Solver options as the page passes them: a plain JS object.
+fn options(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).expect("JSON")
+}
+
+/// Steps a started solve to its end; returns the last progress event and how many steps.
+fn step_to_end(s: &mut Session) -> (Value, usize) {
+    for steps in 1..10_000 {
+        let p = json(s.solve_step(20.0));
+        if !p["finished"].is_null() {
+            return (p, steps);
+        }
+    }
+    panic!("the solve never finished");
+}
+
+/// Runs a deterministic solve (generation bound, no time limit) of `inst` to the end.
+fn solve_to_bound(inst: &str, file: &str, seed: u64) -> (Value, Value) {
+    let mut s = Session::new(inst, file).unwrap();
+    let first = json(s.solve_start(options(&format!(
+        r#"{{"time_limit": null, "max_generations": 4, "islands": 2, "seed": {seed}}}"#
+    ))));
+    assert_eq!(first["stage"], json!("construct"));
+    assert_eq!(first["generation"], json!(0));
+    assert_eq!(first["finished"], Value::Null);
+    assert_eq!(first["islands"].as_array().unwrap().len(), 2);
+    assert!(s.solving());
+    let (last, _) = step_to_end(&mut s);
+    assert_eq!(last["finished"], json!("generations"));
+    assert_eq!(last["stage"], json!("evolve"));
+    assert_eq!(last["generation"], json!(4));
+    let done = json(s.solve_finish());
+    assert!(!s.solving());
+    (last, done)
+}
+
+#[wasm_bindgen_test]
+async fn solve_in_steps_to_a_generation_bound() {
+    pool().await;
+    let (last, done) = solve_to_bound(COMP01, "comp01.ctt", 3);
+    assert_eq!(done["stop_reason"], json!("generations"));
+    assert_eq!(done["file"], json!("comp01.sol"));
+    assert_eq!(done["stats"]["generations"], json!(4));
+    assert_eq!(done["stats"]["islands"], json!(2));
+    assert!(done["stats"]["ls_iterations"].as_u64().unwrap() > 0);
+    assert_eq!(done["last"]["generation"], json!(4));
+    // The best of the run is what the result holds, and its check is Session.check's.
+    let check = &done["check"];
+    assert_eq!(check["hard_violations"], last["best"]["hard"]);
+    assert_eq!(check["soft_cost"], last["best"]["soft"]);
+    assert_eq!(check["feasible"], json!(true), "comp01 after 4 generations");
+    let solution = done["solution"].as_str().unwrap();
+    assert_eq!(solution.lines().count(), 160, "every comp01 lecture placed");
+    let s = Session::new(COMP01, "comp01.ctt").unwrap();
+    assert_eq!(&json(s.check(solution, "comp01.sol")), check);
+    // Same seed, same islands, a generation bound: the same timetable.
+    let (_, again) = solve_to_bound(COMP01, "comp01.ctt", 3);
+    assert_eq!(again["solution"], done["solution"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_cancelled_solve_returns_the_best_so_far() {
+    pool().await;
+    let mut s = Session::new(TOY, "toy.ctt").unwrap();
+    json(s.solve_start(options(r#"{"time_limit": 600, "seed": 5}"#)));
+    let p = json(s.solve_step(10.0));
+    assert_eq!(p["finished"], Value::Null, "a 600 s run goes on");
+    s.solve_cancel();
+    let (last, steps) = step_to_end(&mut s);
+    assert_eq!(steps, 1, "the step after a cancel returns at once");
+    assert_eq!(last["finished"], json!("cancelled"));
+    let done = json(s.solve_finish());
+    assert_eq!(done["stop_reason"], json!("cancelled"));
+    assert_eq!(done["file"], json!("toy.sol"));
+    assert_eq!(done["check"]["soft_cost"], last["best"]["soft"]);
+    assert_eq!(done["solution"].as_str().unwrap().lines().count(), 16);
+    // Finishing without a run (or stepping) is an error, and a new run can start.
+    let e = s.solve_finish().err().expect("no run");
+    assert_eq!(message(e), "no solve is running: call solveStart first");
+    let e = s.solve_step(10.0).err().expect("no run");
+    assert_eq!(message(e), "no solve is running: call solveStart first");
+    json(s.solve_start(options(r#"{"time_limit": 0.05}"#)));
+    let (last, _) = step_to_end(&mut s);
+    assert_eq!(last["finished"], json!("time_limit"));
+    json(s.solve_finish());
+}
+
+#[wasm_bindgen_test]
+async fn bad_solver_options_name_the_option() {
+    pool().await;
+    let mut s = Session::new(TOY, "toy.ctt").unwrap();
+    let err = |s: &mut Session, text: &str| {
+        let e = s.solve_start(options(text)).err().expect("an error");
+        message(e)
+    };
+    assert_eq!(
+        err(&mut s, r#"{"population": 0}"#),
+        "option population = 0 is out of range (1..=64)"
+    );
+    assert_eq!(
+        err(&mut s, r#"{"time_limit": -1}"#),
+        "option time_limit = -1 is out of range (> 0 seconds)"
+    );
+    let m = err(&mut s, r#"{"populaton": 2}"#);
+    assert!(
+        m.starts_with("unknown option 'populaton' (options: time_limit, "),
+        "{m}"
+    );
+    let m = err(&mut s, r#"{"seed": "one"}"#);
+    assert!(
+        m.starts_with("option seed: invalid type: string \"one\""),
+        "{m}"
+    );
+    let m = err(&mut s, r#"{"islands": 1.5}"#);
+    assert!(m.starts_with("option islands: "), "{m}");
+    let m = err(&mut s, "[1]");
+    assert!(m.starts_with("solver options must be an object"), "{m}");
+    assert!(!s.solving(), "no run was started");
+    // undefined/null: all defaults (60 s), which a cancel ends.
+    json(s.solve_start(JsValue::UNDEFINED));
+    s.solve_cancel();
+    step_to_end(&mut s);
+    assert_eq!(json(s.solve_finish())["stop_reason"], json!("cancelled"));
 }
