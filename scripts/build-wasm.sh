@@ -5,11 +5,13 @@
 #   www/pkg-st  single-threaded fallback: stable, no atomics, no wasm-threads
 # Both go through wasm-bindgen --target web and wasm-opt -Oz (npm binaryen@132).
 # Usage: scripts/build-wasm.sh [mt|st|all]   (default all). Sizes: target/wasm-sizes-{mt,st}.txt
+# WASM_OPT_LEVEL (default -O3): the wasm-opt level, e.g. -Oz for the smallest module.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ATOLL_ROOT"
 
 which="${1:-all}"
+WASM_OPT_LEVEL="${WASM_OPT_LEVEL:--O3}"
 WASM_OPT="$ATOLL_ROOT/node_modules/.bin/wasm-opt"
 [ -x "$WASM_OPT" ] || { echo "wasm-opt missing: run scripts/setup.sh (npm binaryen@132)" >&2; exit 1; }
 mkdir -p target
@@ -25,11 +27,11 @@ finish() { # flavour, cargo target dir, out dir, extra wasm-opt flags...
   wasm-bindgen --target web --out-dir "$out" "$raw"
   local bg="$out/atoll_bg.wasm"
   local before; before=$(stat -c %s "$bg")
-  "$WASM_OPT" -Oz "${OPT_FEATURES[@]}" "$@" "$bg" -o "$bg.opt"
+  "$WASM_OPT" "$WASM_OPT_LEVEL" "${OPT_FEATURES[@]}" "$@" "$bg" -o "$bg.opt"
   mv "$bg.opt" "$bg"
   local opt gz; opt=$(stat -c %s "$bg"); gz=$(gzip -9 -c "$bg" | wc -c)
-  printf '%-3s raw %8d B (cargo)  bindgen %8d B  wasm-opt -Oz %8d B  gzip -9 %8d B\n' \
-    "$flavour" "$(stat -c %s "$raw")" "$before" "$opt" "$gz" | tee "target/wasm-sizes-$flavour.txt"
+  printf '%-3s raw %8d B (cargo)  bindgen %8d B  wasm-opt %s %8d B  gzip -9 %8d B\n' \
+    "$flavour" "$(stat -c %s "$raw")" "$before" "$WASM_OPT_LEVEL" "$opt" "$gz" | tee "target/wasm-sizes-$flavour.txt"
 }
 
 build_mt() {
