@@ -258,6 +258,11 @@ function record(p) {
     iterations: p.iterations,
     islands: p.islands.map((c) => [c.hard, c.soft]),
   });
+  // Long runs: keep the chart cheap by thinning old points (the newest always stays).
+  if (run.points.length > 4000) {
+    const n = run.points.length;
+    run.points = run.points.filter((_, i) => i % 2 === 0 || i >= n - 50);
+  }
   run.islands = p.islands.length;
   $('#solve-stage').textContent = STAGES[p.stage] || p.stage;
   $('#solve-generation').textContent = fmt(p.generation);
@@ -353,7 +358,8 @@ function drawChart() {
   const W = w - M.l - M.r;
   const H = h - M.t - M.b;
   // Time axis: the whole budget (the run may overshoot it by a step: widen, no extra tick).
-  const tMax = Math.max(run.limit || 0, last ? last.t : 0, 1e-3);
+  // A run stopped early is shown over the time it ran, not over the whole budget.
+  const tMax = Math.max(run.stopped && last ? 0 : run.limit || 0, last ? last.t : 0, 1e-3);
   const tTicks = niceTicks(tMax, Math.max(3, Math.floor(W / 90))).filter((v) => v <= tMax * 1.0001);
   const sTicks = niceTicks(softMax * 1.05, 5, true);
   const sMax = sTicks[sTicks.length - 1];
@@ -507,7 +513,7 @@ $('#solve-run').addEventListener('click', async () => {
   try {
     const r = await call('solve', { options, stepMs: 150 });
     // The last progress event of the run, so the chart ends where the result does.
-    onProgressFinal(r.last);
+    onProgressFinal(r.last, r.stop_reason);
     showResult(r);
   } catch (e) {
     setError($('#solve-error'), e.message);
@@ -521,7 +527,8 @@ $('#solve-run').addEventListener('click', async () => {
   }
 });
 
-function onProgressFinal(p) {
+function onProgressFinal(p, stopReason) {
+  run.stopped = stopReason === 'cancelled';
   const last = run.points[run.points.length - 1];
   if (!last || p.elapsed_s > last.t) record(p);
   drawChart();

@@ -272,9 +272,9 @@ async fn a_cancelled_solve_returns_the_best_so_far() {
     assert_eq!(done["check"]["soft_cost"], last["best"]["soft"]);
     assert_eq!(done["solution"].as_str().unwrap().lines().count(), 16);
     // Finishing without a run (or stepping) is an error, and a new run can start.
-    let e = s.solve_finish().err().expect("no run");
+    let e = s.solve_finish().expect_err("no run");
     assert_eq!(message(e), "no solve is running: call solveStart first");
-    let e = s.solve_step(10.0).err().expect("no run");
+    let e = s.solve_step(10.0).expect_err("no run");
     assert_eq!(message(e), "no solve is running: call solveStart first");
     json(s.solve_start(options(r#"{"time_limit": 0.05}"#)));
     let (last, _) = step_to_end(&mut s);
@@ -287,7 +287,7 @@ async fn bad_solver_options_name_the_option() {
     pool().await;
     let mut s = Session::new(TOY, "toy.ctt").unwrap();
     let err = |s: &mut Session, text: &str| {
-        let e = s.solve_start(options(text)).err().expect("an error");
+        let e = s.solve_start(options(text)).expect_err("an error");
         message(e)
     };
     assert_eq!(
