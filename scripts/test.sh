@@ -28,7 +28,7 @@ CARGO_ENCODED_RUSTFLAGS="" CARGO_TARGET_DIR=target/wasm-st cargo +stable clippy 
 CARGO_TARGET_DIR=target/wasm-mt cargo "+$ATOLL_NIGHTLY" clippy --release \
   --target wasm32-unknown-unknown -Z build-std=panic_abort,std \
   --no-default-features --features wasm-threads --lib -- -D warnings
-(cd tests/wasm && CARGO_TARGET_DIR=../../target/wasm-mt cargo "+$ATOLL_NIGHTLY" clippy --release \
+(cd tests/wasm && CARGO_TARGET_DIR=../../target/wasm-test cargo "+$ATOLL_NIGHTLY" clippy --release \
   --target wasm32-unknown-unknown -Z build-std=panic_abort,std \
   --features wasm-threads --tests -- -D warnings)
 done_step
@@ -44,7 +44,8 @@ done_step
 
 step "wasm-bindgen tests (tests/wasm) in headless Chromium, threaded build"
 command -v chromedriver >/dev/null || { echo "chromedriver not on PATH" >&2; exit 1; }
-(cd tests/wasm && CARGO_TARGET_DIR=../../target/wasm-mt cargo "+$ATOLL_NIGHTLY" test --release \
+# Own target dir (see tests/wasm/.cargo/config.toml): the crate's rlib name has no hash.
+(cd tests/wasm && CARGO_TARGET_DIR=../../target/wasm-test cargo "+$ATOLL_NIGHTLY" test --release \
   --target wasm32-unknown-unknown -Z build-std=panic_abort,std --features wasm-threads)
 done_step
 
