@@ -3,8 +3,8 @@
 //! files with unknown names, out-of-range periods, repeated and extra lectures.
 
 mod common;
-
-use std::process::Command;
+#[path = "corpus/support.rs"]
+mod support;
 
 use atoll::model::{CourseId, LectureId, Slot};
 use atoll::parallel::random_timetable;
@@ -13,20 +13,10 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 fn python_score(instance: &std::path::Path, solution: &std::path::Path) -> serde_json::Value {
-    let script = common::shared_dir().join("tools/ctt_score.py");
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(instance)
-        .arg(solution)
-        .arg("--json")
-        .output()
-        .expect("python3 must be installed to run the cross-check");
-    assert!(
-        out.status.success(),
-        "ctt_score.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    match support::python_score(&common::shared_dir(), instance, solution) {
+        support::Python::Scored(v) => v,
+        support::Python::Rejected(e) => panic!("ctt_score.py rejected a generated solution: {e}"),
+    }
 }
 
 #[test]
