@@ -8,6 +8,7 @@
 //! - [`construct`], [`evolve`], [`solver`]: Stage 1 and Stage 2 and the pipeline around
 //!   them, with [`options`] and [`budget`] (deadlines, cancellation);
 //! - [`report`]: the instance summary and check report every front end shows;
+//! - [`export`]: a timetable as rows with names, CSV and an iCalendar week template;
 //! - [`parallel`]: data-parallel batch work on the rayon pool;
 //! - [`speed`]: evaluator throughput, measured the same way natively and in the page.
 
@@ -15,6 +16,7 @@ pub mod budget;
 pub mod construct;
 pub mod eval;
 pub mod evolve;
+pub mod export;
 pub mod io;
 pub mod model;
 pub mod options;

@@ -443,3 +443,109 @@ impl Session {
         })
     }
 }
+
+// ---- The page's results view and exports -------------------------------------------------
+// Thin conversions of `crate::export` for the page's grids and download buttons.
+
+/// A room with its seats, for the room grids.
+#[derive(Serialize)]
+struct RoomJson {
+    name: String,
+    capacity: u32,
+}
+
+/// What `Session.timetable()` returns: everything the page needs to draw the grids per
+/// curriculum, teacher and room, without knowing the instance format.
+#[derive(Serialize)]
+struct TimetableJson {
+    name: String,
+    days: u16,
+    periods_per_day: u16,
+    curricula: Vec<String>,
+    teachers: Vec<String>,
+    rooms: Vec<RoomJson>,
+    /// One row per scheduled lecture (`crate::export::LectureRow`).
+    lectures: Vec<crate::export::LectureRow>,
+    /// Lectures the solution leaves out.
+    unscheduled: usize,
+}
+
+impl Session {
+    fn rows_of(
+        &self,
+        solution: &str,
+        file: &str,
+    ) -> Result<Vec<crate::export::LectureRow>, JsError> {
+        let (tt, _warnings) = parse_solution(&self.inst, solution.as_bytes(), file)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(crate::export::lecture_rows(&self.inst, &tt))
+    }
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// The lectures of a solution text with names, and the names of every curriculum,
+    /// teacher and room: `{ name, days, periods_per_day, curricula, teachers, rooms,
+    /// lectures: [{ course, teacher, room, day, period, curricula, students, capacity }],
+    /// unscheduled }`. Lines the validator would skip are left out, as in `check`.
+    pub fn timetable(&self, solution: &str, file: &str) -> Result<JsValue, JsError> {
+        let lectures = self.rows_of(solution, file)?;
+        let inst = &self.inst;
+        to_js(&TimetableJson {
+            name: inst.name.clone(),
+            days: inst.days,
+            periods_per_day: inst.periods_per_day,
+            curricula: inst.curricula.iter().map(|g| g.name.clone()).collect(),
+            teachers: inst.teachers.clone(),
+            rooms: inst
+                .rooms
+                .iter()
+                .map(|r| RoomJson {
+                    name: r.name.clone(),
+                    capacity: r.capacity,
+                })
+                .collect(),
+            unscheduled: inst.n_lectures().saturating_sub(lectures.len()),
+            lectures,
+        })
+    }
+
+    /// A solution as CSV, one row per lecture (`crate::export::to_csv`).
+    #[wasm_bindgen(js_name = exportCsv)]
+    pub fn export_csv(&self, solution: &str, file: &str) -> Result<String, JsError> {
+        Ok(crate::export::to_csv(&self.rows_of(solution, file)?))
+    }
+
+    /// A solution as an iCalendar week template (`crate::export::to_ics`): day 0 on
+    /// `start` (`YYYY-MM-DD`), period starts as `"08:00, 10:00, ..."` (one per period),
+    /// each lecture `length_minutes` long, repeated weekly `weeks` times. Throws an
+    /// `Error` that names the bad setting.
+    #[wasm_bindgen(js_name = exportIcs)]
+    pub fn export_ics(
+        &self,
+        solution: &str,
+        file: &str,
+        start: &str,
+        period_starts: &str,
+        length_minutes: u32,
+        weeks: u32,
+    ) -> Result<String, JsError> {
+        let opts = crate::export::IcsOptions::parse(
+            &self.inst,
+            start,
+            period_starts,
+            length_minutes,
+            weeks,
+        )
+        .map_err(|e| JsError::new(&e.to_string()))?;
+        let rows = self.rows_of(solution, file)?;
+        Ok(crate::export::to_ics(&self.inst, &rows, &opts))
+    }
+}
+
+/// The default solver options as a plain object (`SolverOptions::default()`), so the page
+/// shows the defaults of the build it loaded and sends only option names that build knows.
+#[wasm_bindgen(js_name = defaultOptions)]
+pub fn default_options() -> Result<JsValue, JsError> {
+    to_js(&SolverOptions::default())
+}
