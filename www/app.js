@@ -1,13 +1,24 @@
 // The page: renders, never computes. Everything runs in worker.js.
+import { KINDS, RULES, namesOf, lecturesOf, placeOf, markLectures, renderGrid } from './grid.js';
 
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
 
 // ---- the worker ---------------------------------------------------------------------
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// Replaced (terminated and started again) when the thread count changes: a rayon pool's
+// size is fixed when it is created.
+let worker = null;
 const pending = new Map();
 let nextId = 1;
-worker.onmessage = ({ data }) => {
+function spawnWorker() {
+  if (worker) worker.terminate();
+  for (const p of pending.values()) p.reject(new Error('the solver worker was restarted'));
+  pending.clear();
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = onWorkerMessage;
+  worker.onerror = onWorkerError;
+}
+function onWorkerMessage({ data }) {
   if (data.event === 'progress') {
     onProgress(data.progress);
     return;
@@ -17,12 +28,12 @@ worker.onmessage = ({ data }) => {
   pending.delete(data.id);
   if (data.ok) p.resolve(data.result);
   else p.reject(new Error(data.error));
-};
-worker.onerror = (e) => {
+}
+function onWorkerError(e) {
   showFatal(`The solver worker failed: ${e.message || 'could not be started'}`);
   for (const p of pending.values()) p.reject(new Error('the solver worker failed'));
   pending.clear();
-};
+}
 function call(op, args = {}, transfer = []) {
   const id = nextId++;
   return new Promise((resolve, reject) => {
@@ -81,10 +92,17 @@ function requestedThreads() {
 }
 
 async function start() {
+  if (window.__atollCoiReload) {
+    // coi.js is reloading the page under its service worker; if that fails, start anyway.
+    window.addEventListener('atoll-coi-failed', () => start(), { once: true });
+    return;
+  }
   const isolated = window.crossOriginIsolated === true;
   setPill($('#env-isolated'), `cross-origin isolated: ${isolated ? 'yes' : 'no'}`, isolated ? 'good' : 'warn');
   try {
+    spawnWorker();
     const env = await call('init', { threads: requestedThreads() });
+    await showEnvironment(env);
     ready = true;
     document.body.dataset.ready = 'true';
     document.body.dataset.mode = env.threaded ? 'threaded' : 'single';
@@ -94,6 +112,8 @@ async function start() {
     setPill($('#env-threads'), `threads: ${env.threads}`, env.threaded ? 'good' : 'warn');
     poolThreads = env.threads;
     $('#solve-threads').textContent = String(env.threads);
+    $('#solve-threads-input').value = String(env.threads);
+    $('#solve-threads-input').max = env.threaded ? '64' : '1';
     $('#solve-islands-hint').textContent = `0 = one per thread (${env.threads})`;
     if (!env.threaded) {
       const note = $('#env-note');
@@ -120,16 +140,25 @@ function updateButtons() {
   $('#solution-file').disabled = !on;
   $('#solution-label').setAttribute('aria-disabled', String(!on));
   for (const id of ['#random-solution', '#batch-run', '#speed-run', '#solve-run']) $(id).disabled = !on;
-  for (const id of ['#solve-time', '#solve-seed', '#solve-islands', '#solve-json']) $(id).disabled = solving;
+  for (const id of ['#solve-time', '#solve-seed', '#solve-islands', '#solve-json', '#solve-threads-input']) {
+    $(id).disabled = solving;
+  }
+  $('#solve-evaluator').disabled = solving || !knownOption('evaluator');
+  $('#solve-stage3').disabled = solving || !knownOption('stage3');
+  for (const id of ['#export-sol', '#export-csv', '#export-json', '#export-ics', '#grid-print']) {
+    $(id).disabled = !current || solving;
+  }
   $('#solve-stop').disabled = !solving || stopping;
 }
 
 // ---- 1. instance ----------------------------------------------------------------------
 async function loadInstance(bytes, file) {
   setError($('#instance-error'), '');
+  const copy = bytes.slice(0);
   try {
     const s = await call('loadInstance', { bytes, file }, [bytes]);
     haveInstance = true;
+    loaded = { bytes: copy, file, name: s.name };
     renderSummary(s);
   } catch (e) {
     // Keep the previous instance (the worker does too) but say what is wrong with this file.
@@ -166,6 +195,7 @@ function renderSummary(s) {
   setError($('#solve-error'), '');
   $('#solve-status').textContent = '';
   $('#solve-card').dataset.state = 'idle';
+  showTimetable(null);
 }
 
 async function loadSample() {
@@ -205,7 +235,7 @@ let run = { points: [], limit: 0, islands: 0 };
 let drawPending = false;
 let downloadUrl = null;
 
-const STAGES = { construct: 'Construction', evolve: 'Annealing' };
+const STAGES = { construct: 'Construction', evolve: 'Annealing', repair: 'Repair (Stage 3)' };
 const REASONS = {
   time_limit: 'Time limit reached',
   generations: 'Generation bound reached',
@@ -238,12 +268,17 @@ function solveOptions() {
     if (raw === '' || !Number.isFinite(v)) throw new Error(`${name}: enter a number`);
     return v;
   };
-  return {
+  const opts = {
     ...extra,
     time_limit: number('#solve-time', 'Time limit'),
     seed: number('#solve-seed', 'Seed'),
     islands: number('#solve-islands', 'Islands'),
   };
+  // Options of other stages only when the loaded build knows them (else it would refuse
+  // the unknown name).
+  if (knownOption('evaluator')) opts.evaluator = $('#solve-evaluator').value;
+  if (knownOption('stage3')) opts.stage3 = $('#solve-stage3').checked;
+  return opts;
 }
 
 function onProgress(p) {
@@ -272,6 +307,9 @@ function record(p) {
   hard.classList.toggle('good', p.best.hard === 0);
   $('#solve-soft').textContent = fmt(p.best.soft);
   $('#solve-islands-count').textContent = fmt(p.islands.length);
+  $('#solve-conflicts').textContent = p.conflicts_left === undefined || p.conflicts_left === null
+    ? '—' : fmt(p.conflicts_left);
+  if (typeof p.evaluator === 'string' && p.evaluator) $('#solve-evaluator-used').textContent = p.evaluator;
   $('#solve-rate').textContent = movesPerSecond();
   const card = $('#solve-card');
   card.dataset.generation = String(p.generation);
@@ -475,6 +513,8 @@ function showResult(r) {
   a.download = r.file;
   a.title = `${r.file}: one line per lecture, CourseID RoomID Day Period`;
   renderReport($('#solve-report'), r.check);
+  setCurrent({ solution: r.solution, file: r.file, check: r.check, source: 'solve', stats: r.stats,
+    stopReason: r.stop_reason });
   const result = $('#solve-result');
   result.dataset.stopReason = r.stop_reason;
   result.dataset.softCost = String(r.check.soft_cost);
@@ -491,11 +531,22 @@ function showResult(r) {
 $('#solve-run').addEventListener('click', async () => {
   setError($('#solve-error'), '');
   let options;
+  let threads;
   try {
     options = solveOptions();
+    threads = Number($('#solve-threads-input').value);
+    if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error('Threads: enter a whole number from 1 to 64');
   } catch (e) {
     setError($('#solve-error'), e.message);
     return;
+  }
+  if (threads !== poolThreads && document.body.dataset.mode === 'threaded') {
+    try {
+      await restartWith(threads);
+    } catch (e) {
+      setError($('#solve-error'), `Cannot start ${threads} threads: ${e.message}`);
+      return;
+    }
   }
   solving = true;
   stopping = false;
@@ -504,6 +555,8 @@ $('#solve-run').addEventListener('click', async () => {
   for (const id of ['#solve-stage', '#solve-generation', '#solve-hard', '#solve-soft', '#solve-islands-count',
     '#solve-rate']) $(id).textContent = '—';
   $('#solve-hard').classList.remove('bad', 'good');
+  $('#solve-conflicts').textContent = '—';
+  $('#solve-evaluator-used').textContent = envInfo.evaluatorText || '—';
   $('#solve-result').hidden = true;
   $('#solve-live').hidden = false;
   Object.assign($('#solve-card').dataset, { state: 'running', generation: '0', elapsed: '0', points: '0' });
@@ -543,12 +596,6 @@ $('#solve-stop').addEventListener('click', async () => {
 });
 
 // ---- 3. check -------------------------------------------------------------------------
-const RULES = {
-  lectures: 'Lectures', conflicts: 'Conflicts', availability: 'Availability',
-  room_occupancy: 'Room occupancy', room_capacity: 'Room capacity',
-  min_working_days: 'Min working days', curriculum_compactness: 'Curriculum compactness',
-  room_stability: 'Room stability',
-};
 const MAX_ROWS = 400;
 
 /**
@@ -560,6 +607,13 @@ function renderReport(root, r) {
   if (!root.firstElementChild) {
     root.append($('#report-template').content.cloneNode(true));
     root.querySelector('.violation-filter').addEventListener('change', () => renderViolations(root));
+    const tbody = root.querySelector('.violations tbody');
+    const choose = (e) => {
+      const tr = e.target.closest('tr');
+      if (tr && tr.violation) selectViolation(root, tr.violation);
+    };
+    tbody.addEventListener('click', choose);
+    tbody.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); choose(e); } });
   }
   root.report = r;
   root.dataset.feasible = String(r.feasible);
@@ -605,6 +659,10 @@ function renderViolations(root) {
   const rows = list.slice(0, MAX_ROWS).map((v) => {
     const tr = document.createElement('tr');
     tr.className = v.hard ? 'hard' : 'soft';
+    // Choosing a violation shows its cells in the timetable grid (keyboard too).
+    tr.tabIndex = 0;
+    tr.violation = v;
+    if (selectedViolation === v) tr.classList.add('chosen');
     const when = v.periods.length ? v.periods.map((p) => `day ${p.day}, period ${p.period}`).join('; ') : '—';
     const cells = [
       [`${RULES[v.rule] || v.rule}${v.hard ? ' (hard)' : ''}`, 'rule'],
@@ -621,6 +679,7 @@ function renderViolations(root) {
     return tr;
   });
   root.querySelector('.violations tbody').replaceChildren(...rows);
+  renderBestKnown(root, r);
   root.querySelector('.violations').hidden = list.length === 0;
   root.querySelector('.violation-count').textContent = list.length ? `(${fmt(list.length)})` : '— none';
   const more = root.querySelector('.violations-more');
@@ -630,9 +689,11 @@ function renderViolations(root) {
 
 async function check(bytes, file) {
   setError($('#check-error'), '');
+  const solution = new TextDecoder().decode(bytes);
   try {
     const r = await call('check', { bytes, file }, [bytes]);
     renderReport($('#check'), r);
+    setCurrent({ solution, file, check: r, source: 'check' });
   } catch (e) {
     $('#check').hidden = true;
     setError($('#check-error'), e.message);
@@ -683,6 +744,309 @@ $('#speed-run').addEventListener('click', (e) => busy(e.currentTarget, async () 
     showFatal(`The measurement failed: ${err.message}`);
   }
 }));
+
+// ---- environment ---------------------------------------------------------------------
+// What the worker reports about the build and the machine (op 'env'), shown in the
+// Environment panel; `defaults` are the build's solver options, so settings that another
+// build adds (evaluator, stage3) are sent only when the loaded build knows them.
+let envInfo = { defaults: null, evaluatorText: '' };
+
+function knownOption(name) {
+  return !!(envInfo.defaults && Object.prototype.hasOwnProperty.call(envInfo.defaults, name));
+}
+
+async function showEnvironment(init) {
+  let env = {};
+  try {
+    env = await call('env');
+  } catch (e) {
+    env = { error: e.message };
+  }
+  envInfo = { ...env, evaluatorText: '' };
+  const isolated = window.crossOriginIsolated === true;
+  const viaSw = isolated && !!(navigator.serviceWorker && navigator.serviceWorker.controller);
+  document.body.dataset.isolation = isolated ? (viaSw ? 'service-worker' : 'headers') : 'none';
+  $('#env-isolation-how').textContent = isolated
+    ? (viaSw ? 'yes — a service worker (coi-sw.js) adds the COOP/COEP headers' : 'yes — the server sends COOP/COEP')
+    : `no — ${init.reason || 'not isolated'}`;
+  $('#env-build').textContent = `${init.threaded ? 'threaded' : 'single-threaded'} wasm, Atoll ${init.build.version}`;
+  $('#env-pool').textContent = `${init.threads} in the pool · ${env.hardwareConcurrency || navigator.hardwareConcurrency || 1} logical cores`;
+  const g = env.gpu || { available: false, reason: 'unknown' };
+  const gpuText = g.available
+    ? `WebGPU adapter: ${[g.vendor, g.architecture, g.device, g.description].filter(Boolean).join(' ') || 'unnamed'}`
+      + (g.fallback ? ' (software fallback adapter)' : '')
+    : `CPU — ${g.reason}`;
+  const gpuInBuild = knownOption('evaluator');
+  $('#env-gpu').textContent = gpuInBuild || !g.available ? gpuText : `${gpuText}; this build scores on the CPU`;
+  $('#env-gpu').dataset.gpu = String(!!g.available);
+  envInfo.evaluatorText = gpuInBuild && g.available ? 'auto' : `CPU (${init.threads} thread${init.threads === 1 ? '' : 's'})`;
+  $('#env-memory').textContent = typeof env.deviceMemory === 'number'
+    ? `${env.deviceMemory} GiB (navigator.deviceMemory)` : 'not reported by this browser';
+  const b = env.budget;
+  $('#env-budget').textContent = !b ? 'this build chooses no memory budget'
+    : b.error ? `budgetFor failed: ${b.error}`
+      : Object.entries(b).map(([k, v]) => `${k.replace(/_/g, ' ')} ${typeof v === 'number' ? fmt(v) : v}`).join(' · ');
+  const missing = ['evaluator', 'stage3'].filter((k) => !knownOption(k));
+  const note = $('#solve-options-note');
+  note.hidden = missing.length === 0 || !envInfo.defaults;
+  note.textContent = missing.length
+    ? `This build has no ${missing.map((k) => (k === 'evaluator' ? 'GPU evaluator' : 'Stage 3')).join(' and no ')}: `
+      + 'those settings are off.' : '';
+  if (!g.available) {
+    const opt = $('#solve-evaluator option[value="gpu"]');
+    opt.disabled = true;
+    opt.textContent = 'GPU (no WebGPU adapter)';
+  }
+  // A setting the build does not know is off, not just greyed out.
+  if (!knownOption('stage3')) $('#solve-stage3').checked = false;
+  if (!knownOption('evaluator')) $('#solve-evaluator').value = 'cpu';
+  const d = envInfo.defaults;
+  if (d) {
+    if (typeof d.stage3 === 'boolean') $('#solve-stage3').checked = d.stage3;
+    if (typeof d.evaluator === 'string') $('#solve-evaluator').value = d.evaluator;
+  }
+}
+
+async function restartWith(threads) {
+  $('#solve-status').textContent = `Starting a pool of ${threads} threads…`;
+  spawnWorker();
+  const env = await call('init', { threads });
+  poolThreads = env.threads;
+  $('#solve-threads').textContent = String(env.threads);
+  $('#solve-islands-hint').textContent = `0 = one per thread (${env.threads})`;
+  setPill($('#env-threads'), `threads: ${env.threads}`, env.threaded ? 'good' : 'warn');
+  $('#env-pool').textContent = `${env.threads} in the pool · ${navigator.hardwareConcurrency || 1} logical cores`;
+  if (loaded) await call('loadInstance', { bytes: loaded.bytes.slice(0), file: loaded.file });
+}
+
+// ---- results: grids, best known, exports ------------------------------------------------
+// `current` is the timetable the results card shows: the last solve's result or the last
+// checked file, with its check (breakdown and violations) and, once asked, its lectures.
+let loaded = null;
+let current = null;
+let selectedViolation = null;
+let bestKnown = null;
+const bestKnownReady = fetch(new URL('./best-known.json', import.meta.url))
+  .then((r) => (r.ok ? r.json() : null)).then((j) => { bestKnown = j && j.instances; }).catch(() => {});
+
+function renderBestKnown(root, r) {
+  const p = root.querySelector('.best-known');
+  const name = loaded && loaded.name;
+  const known = bestKnown && name ? bestKnown[name] : null;
+  p.hidden = !known;
+  if (!known) return;
+  const gap = r.feasible ? r.soft_cost - known.best_known : null;
+  p.textContent = `Best known for ${known.id} (${name}): ${fmt(known.best_known)}${known.optimal ? ' (optimal)' : ''}`
+    + (gap === null ? ' · this timetable is not feasible yet'
+      : gap === 0 ? ' · this timetable matches it' : gap > 0 ? ` · this timetable is ${fmt(gap)} above it`
+        : ` · this timetable is ${fmt(-gap)} below it`);
+  p.dataset.bestKnown = String(known.best_known);
+}
+
+async function setCurrent(c) {
+  selectedViolation = null;
+  current = c;
+  current.tt = null;
+  try {
+    current.tt = await call('timetable', { solution: c.solution, file: c.file });
+  } catch (e) {
+    showTimetable(null);
+    setError($('#export-error'), `Cannot show this timetable: ${e.message}`);
+    return;
+  }
+  if (current !== c) return;
+  current.marks = markLectures(c.tt, c.check.violations);
+  for (const root of [$('#solve-report'), $('#check')]) if (root.report === c.check) root.current = c;
+  showTimetable(c);
+}
+
+function defaultTimes(n) {
+  // Periods of 90 minutes from 08:00 (a common pattern); the user edits them for the .ics.
+  return Array.from({ length: n }, (_, i) => {
+    const m = 8 * 60 + i * 90;
+    return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  }).join(', ');
+}
+
+function periodLabels(tt) {
+  const t = $('#ics-times').value.split(/[,;\s]+/).filter(Boolean);
+  return t.length === tt.periods_per_day && t.every((x) => /^\d{1,2}:\d{2}$/.test(x)) ? t : null;
+}
+
+function showTimetable(c) {
+  const card = $('#results-card');
+  updateButtons();
+  if (!c || !c.tt) {
+    card.hidden = true;
+    card.dataset.state = 'empty';
+    return;
+  }
+  const tt = c.tt;
+  const times = $('#ics-times');
+  if (times.dataset.periods !== String(tt.periods_per_day)) {
+    times.value = defaultTimes(tt.periods_per_day);
+    times.dataset.periods = String(tt.periods_per_day);
+  }
+  const r = c.check;
+  $('#results-source').textContent = c.source === 'solve'
+    ? `The solver's best timetable (${c.file}) for ${tt.name}`
+    : `Checked file ${c.file} for ${tt.name}`;
+  const score = $('#results-score');
+  score.replaceChildren();
+  const badge = document.createElement('span');
+  badge.className = `badge ${r.feasible ? 'good' : 'bad'}`;
+  badge.textContent = r.feasible ? `Feasible · cost ${fmt(r.soft_cost)}`
+    : `Infeasible · ${fmt(r.hard_violations)} hard · cost ${fmt(r.soft_cost)}`;
+  const parts = document.createElement('span');
+  parts.className = 'muted';
+  parts.textContent = `room capacity ${fmt(r.soft.room_capacity)} · min working days ${fmt(r.soft.min_working_days)}`
+    + ` · compactness ${fmt(r.soft.curriculum_compactness)} · room stability ${fmt(r.soft.room_stability)}`
+    + ` · ${fmt(tt.lectures.length)} lectures scheduled${tt.unscheduled ? `, ${fmt(tt.unscheduled)} missing` : ''}`;
+  score.append(badge, parts);
+  const known = bestKnown && bestKnown[tt.name];
+  if (known) {
+    const bk = document.createElement('span');
+    bk.className = 'best-known-inline';
+    bk.textContent = `best known ${fmt(known.best_known)}`;
+    score.append(bk);
+  }
+  card.dataset.softCost = String(r.soft_cost);
+  card.dataset.hardViolations = String(r.hard_violations);
+  card.dataset.source = c.source;
+  card.dataset.state = 'shown';
+  card.hidden = false;
+  // Keep the chosen view if it exists in this instance, else the first one with a violation.
+  const kind = $('#grid-kind').value;
+  const names = namesOf(tt, kind);
+  if (!names.includes($('#grid-name').value)) {
+    const marked = names.find((n) => lecturesOf(tt, kind, n).some((l) => c.marks[tt.lectures.indexOf(l)]));
+    fillNames(kind, marked || names[0]);
+  } else {
+    fillNames(kind, $('#grid-name').value);
+  }
+  drawGrid();
+}
+
+function fillNames(kind, chosen) {
+  const c = current;
+  $('#grid-name-label').textContent = KINDS[kind];
+  const sel = $('#grid-name');
+  const names = namesOf(c.tt, kind);
+  // Mark the names whose grid shows a violation, so they are easy to find.
+  const flagged = new Set();
+  c.tt.lectures.forEach((l, i) => {
+    if (!c.marks[i]) return;
+    if (kind === 'room') flagged.add(l.room);
+    else if (kind === 'teacher') flagged.add(l.teacher);
+    else for (const g of l.curricula) flagged.add(g);
+  });
+  sel.replaceChildren(...names.map((n) => new Option(flagged.has(n) ? `${n} ⚠` : n, n)));
+  if (chosen !== undefined && names.includes(chosen)) sel.value = chosen;
+}
+
+function drawGrid() {
+  const c = current;
+  if (!c || !c.tt) return;
+  const kind = $('#grid-kind').value;
+  const name = $('#grid-name').value;
+  const grid = renderGrid(c.tt, kind, name, { marks: c.marks, selected: selectedViolation,
+    periodLabels: periodLabels(c.tt) });
+  $('#grid').replaceChildren(grid);
+  const v = selectedViolation;
+  $('#grid-note').textContent = v
+    ? `Selected: ${v.message} (${RULES[v.rule] || v.rule}, cost ${fmt(v.cost)})` : '';
+  $('#grid').dataset.selected = v ? String(grid.querySelectorAll('.lec.selected').length) : '';
+}
+
+function selectViolation(root, v) {
+  if (root.current && root.current !== current) {
+    current = root.current;
+    showTimetable(current);
+  }
+  if (!current || !current.tt) return;
+  selectedViolation = v;
+  for (const tr of document.querySelectorAll('.violations tbody tr')) tr.classList.toggle('chosen', tr.violation === v);
+  const place = placeOf(current.tt, v);
+  if (place) {
+    $('#grid-kind').value = place.kind;
+    fillNames(place.kind, place.name);
+  }
+  drawGrid();
+  $('#results-card').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+$('#grid-kind').addEventListener('change', () => {
+  if (!current || !current.tt) return;
+  fillNames($('#grid-kind').value, undefined);
+  drawGrid();
+});
+$('#grid-name').addEventListener('change', drawGrid);
+$('#ics-times').addEventListener('change', drawGrid);
+$('#grid-print').addEventListener('click', () => window.print());
+
+function stem(file) {
+  const s = (file || 'timetable').replace(/\.[^.]*$/, '');
+  return s || 'timetable';
+}
+
+function download(text, file, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function exporting(fn) {
+  setError($('#export-error'), '');
+  if (!current) return;
+  try {
+    await fn(current);
+  } catch (e) {
+    setError($('#export-error'), e.message);
+  }
+}
+
+$('#export-sol').addEventListener('click', () => exporting(async (c) => {
+  download(c.solution, `${stem(c.file)}.sol`, 'text/plain');
+}));
+$('#export-csv').addEventListener('click', () => exporting(async (c) => {
+  const csv = await call('exportCsv', { solution: c.solution, file: c.file });
+  download(csv, `${stem(c.file)}.csv`, 'text/csv');
+}));
+$('#export-ics').addEventListener('click', () => exporting(async (c) => {
+  const ics = await call('exportIcs', {
+    solution: c.solution, file: c.file, start: $('#ics-start').value, periodStarts: $('#ics-times').value,
+    lengthMinutes: Number($('#ics-length').value), weeks: Number($('#ics-weeks').value),
+  });
+  download(ics, `${stem(c.file)}.ics`, 'text/calendar');
+}));
+$('#export-json').addEventListener('click', () => exporting(async (c) => {
+  const r = c.check;
+  const json = {
+    instance: c.tt.name,
+    file: c.file,
+    source: c.source,
+    feasible: r.feasible,
+    hard: r.hard_violations,
+    soft: r.soft_cost,
+    breakdown: { hard: r.hard, soft: r.soft },
+    violations: r.violations,
+    stats: c.stats || null,
+    stop_reason: c.stopReason || null,
+    lectures: c.tt.lectures,
+    solution: c.solution,
+  };
+  download(`${JSON.stringify(json, null, 2)}\n`, `${stem(c.file)}.json`, 'application/json');
+}));
+
+bestKnownReady.then(() => {
+  for (const root of [$('#solve-report'), $('#check')]) if (root.report) renderBestKnown(root, root.report);
+  if (current) showTimetable(current);
+});
 
 updateButtons();
 start();

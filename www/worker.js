@@ -102,6 +102,55 @@ const ops = {
   solve,
 };
 
+// ---- Results, exports and the environment (the page's results view and embedding API) ----
+// Each takes the solution text the page shows (a solve's result or a checked file), so the
+// grids and every export describe exactly the timetable whose cost is on screen.
+Object.assign(ops, {
+  timetable({ solution, file }) {
+    return need().timetable(solution, file || 'solution.sol');
+  },
+  exportCsv({ solution, file }) {
+    return need().exportCsv(solution, file || 'solution.sol');
+  },
+  exportIcs({ solution, file, start, periodStarts, lengthMinutes, weeks }) {
+    return need().exportIcs(solution, file || 'solution.sol', String(start), String(periodStarts),
+      lengthMinutes >>> 0, weeks >>> 0);
+  },
+  // What this build and this machine offer: the default solver options (so the page sends
+  // only names the build knows), navigator.deviceMemory, the memory budget when the build
+  // has budgetFor(), and the WebGPU adapter when there is one (asked here, in the worker,
+  // where the solver would use it).
+  async env() {
+    const defaults = typeof wasm.defaultOptions === 'function' ? wasm.defaultOptions() : null;
+    const deviceMemory = typeof navigator.deviceMemory === 'number' ? navigator.deviceMemory : null;
+    let budget = null;
+    if (typeof wasm.budgetFor === 'function') {
+      try {
+        budget = wasm.budgetFor(deviceMemory ?? 4);
+      } catch (e) {
+        budget = { error: e && e.message ? e.message : String(e) };
+      }
+    }
+    let gpu = { available: false, reason: 'this browser has no WebGPU (navigator.gpu)' };
+    if (navigator.gpu && typeof navigator.gpu.requestAdapter === 'function') {
+      try {
+        const adapter = await navigator.gpu.requestAdapter();
+        if (adapter) {
+          const i = adapter.info || {};
+          gpu = { available: true, vendor: i.vendor || '', architecture: i.architecture || '',
+            device: i.device || '', description: i.description || '',
+            fallback: adapter.isFallbackAdapter === true || i.isFallbackAdapter === true };
+        } else {
+          gpu = { available: false, reason: 'WebGPU is present but offers no adapter' };
+        }
+      } catch (e) {
+        gpu = { available: false, reason: `WebGPU adapter request failed (${e && e.message ? e.message : e})` };
+      }
+    }
+    return { defaults, deviceMemory, budget, gpu, hardwareConcurrency: navigator.hardwareConcurrency || 1 };
+  },
+});
+
 self.onmessage = ({ data }) => {
   const { id, op } = data;
   if (op === 'stop') {
