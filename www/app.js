@@ -779,7 +779,7 @@ async function showEnvironment(init) {
   const gpuInBuild = knownOption('evaluator');
   $('#env-gpu').textContent = gpuInBuild || !g.available ? gpuText : `${gpuText}; this build scores on the CPU`;
   $('#env-gpu').dataset.gpu = String(!!g.available);
-  envInfo.evaluatorText = gpuInBuild && g.available ? 'auto' : `CPU (${init.threads} thread${init.threads === 1 ? '' : 's'})`;
+  envInfo.evaluatorText = evaluatorText(init.threads);
   $('#env-memory').textContent = typeof env.deviceMemory === 'number'
     ? `${env.deviceMemory} GiB (navigator.deviceMemory)` : 'not reported by this browser';
   const b = env.budget;
@@ -807,11 +807,18 @@ async function showEnvironment(init) {
   }
 }
 
+// What the live panel says about scoring before the first progress event names it.
+function evaluatorText(threads) {
+  const gpu = envInfo.gpu && envInfo.gpu.available && knownOption('evaluator');
+  return gpu ? 'auto' : `CPU (${threads} thread${threads === 1 ? '' : 's'})`;
+}
+
 async function restartWith(threads) {
   $('#solve-status').textContent = `Starting a pool of ${threads} threads…`;
   spawnWorker();
   const env = await call('init', { threads });
   poolThreads = env.threads;
+  envInfo.evaluatorText = evaluatorText(env.threads);
   $('#solve-threads').textContent = String(env.threads);
   $('#solve-islands-hint').textContent = `0 = one per thread (${env.threads})`;
   setPill($('#env-threads'), `threads: ${env.threads}`, env.threaded ? 'good' : 'warn');

@@ -1,0 +1,301 @@
+// Atoll's embedding API (an ES module, no build step): solve a timetable from another page.
+//
+//   import { solve } from './atoll.js';
+//   const r = await solve(instanceText, { timeLimitMs: 10_000, threads: 4, seed: 1,
+//     onProgress: (p) => console.log(p.best), signal: controller.signal });
+//   // r = { solution /* ITC .sol text */, hard, soft, feasible, breakdown, violations, stats }
+//
+// and the custom element <atoll-solver src="timetable.ctt" time-limit="10"> that shows a
+// small solver UI in the host page and dispatches `progress` and `result` events.
+//
+// Each solve runs in its own module Worker (worker.js, beside this file: serve the whole
+// www/ folder from the host page's origin), which loads the threaded build when the page
+// is cross-origin isolated and the single-threaded one otherwise. Nothing is sent anywhere:
+// the instance, the progress and the result stay in the page.
+import { KINDS, namesOf, markLectures, renderGrid } from './grid.js';
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+const STYLE_URL = new URL('./style.css', import.meta.url);
+
+/** A worker speaking worker.js's protocol ({ id, op } → { id, ok, result | error }). */
+class Client {
+  constructor() {
+    this.worker = new Worker(WORKER_URL, { type: 'module' });
+    this.pending = new Map();
+    this.nextId = 1;
+    this.onProgress = null;
+    this.worker.onmessage = ({ data }) => {
+      if (data.event === 'progress') {
+        if (this.onProgress) this.onProgress(data.progress);
+        return;
+      }
+      const p = this.pending.get(data.id);
+      if (!p) return;
+      this.pending.delete(data.id);
+      if (data.ok) p.resolve(data.result);
+      else p.reject(new Error(data.error));
+    };
+    this.worker.onerror = (e) => this.fail(new Error(`the Atoll worker failed: ${e.message || 'could not start'}`));
+  }
+
+  call(op, args = {}, transfer = []) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op, ...args }, transfer);
+    });
+  }
+
+  fail(err) {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  close() {
+    this.worker.terminate();
+    this.fail(new Error('the Atoll worker was closed'));
+  }
+}
+
+function abortError(signal) {
+  if (signal && signal.reason instanceof Error) return signal.reason;
+  return new DOMException('The solve was aborted before it started', 'AbortError');
+}
+
+/**
+ * Solves a CB-CTT instance (the text of a `.ctt`/`.ectt` file).
+ *
+ * Options: `timeLimitMs` (default 10000), `threads` (default navigator.hardwareConcurrency;
+ * 1 when the page is not cross-origin isolated), `seed` (default 1), `onProgress(p)` called
+ * about every 150 ms with `{ stage, generation, elapsed_s, best: { hard, soft }, islands,
+ * iterations, ... }`, `signal` (an AbortSignal: aborting during the solve stops it and the
+ * promise resolves with the best timetable so far, `stats.stop_reason === 'cancelled'`;
+ * aborting before it started rejects with an AbortError), `options` (any other solver
+ * option by its `atoll options` name, e.g. `{ islands: 2 }`).
+ *
+ * Resolves to `{ solution, hard, soft, feasible, breakdown: { hard, soft }, violations,
+ * stats }`: `solution` is the ITC-2007 `.sol` text, `hard`/`soft` its hard violations and
+ * soft cost as the official validator counts them, `violations` the evaluator's list.
+ * Rejects with an Error whose message names the file line for a bad instance.
+ */
+export async function solve(instanceText, opts = {}) {
+  const client = new Client();
+  try {
+    return await solveIn(client, instanceText, opts);
+  } finally {
+    client.close();
+  }
+}
+
+// The solve of `solve()` in a given worker, which stays open (the element asks it for the
+// lectures of the result afterwards).
+async function solveIn(client, instanceText, {
+  timeLimitMs = 10_000, threads, seed = 1, onProgress, signal, options = {}, fileName = 'instance.ctt',
+} = {}) {
+  if (typeof instanceText !== 'string') throw new TypeError('solve(instanceText): the instance must be a string');
+  if (signal && signal.aborted) throw abortError(signal);
+  const onAbort = () => { client.call('stop').catch(() => {}); };
+  try {
+    const n = threads ?? (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) ?? 1;
+    const env = await client.call('init', { threads: Math.max(1, Math.min(64, Math.floor(n) || 1)) });
+    const bytes = new TextEncoder().encode(instanceText).buffer;
+    await client.call('loadInstance', { bytes, file: fileName }, [bytes]);
+    if (signal && signal.aborted) throw abortError(signal);
+    if (signal) signal.addEventListener('abort', onAbort, { once: true });
+    client.onProgress = typeof onProgress === 'function' ? onProgress : null;
+    const r = await client.call('solve', {
+      options: { ...options, time_limit: timeLimitMs / 1000, seed },
+      stepMs: 150,
+    });
+    const c = r.check;
+    return {
+      solution: r.solution,
+      hard: c.hard_violations,
+      soft: c.soft_cost,
+      feasible: c.feasible,
+      breakdown: { hard: c.hard, soft: c.soft },
+      violations: c.violations,
+      stats: { ...r.stats, stop_reason: r.stop_reason, threaded: env.threaded, pool_threads: env.threads },
+    };
+  } finally {
+    if (signal) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+const TEMPLATE = `
+  <link rel="stylesheet" href="${STYLE_URL}">
+  <style>
+    :host { display: block; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1c2330; }
+    .box { border: 1px solid #dfe3ea; border-radius: 10px; padding: 0.9rem 1rem; background: #fff; }
+    .head { display: flex; flex-wrap: wrap; align-items: center; gap: 0.6rem; }
+    .title { font-weight: 600; margin-right: auto; }
+    .bar { height: 0.45rem; border-radius: 999px; background: #e9edf3; overflow: hidden; margin: 0.7rem 0 0.4rem; }
+    .bar div { height: 100%; width: 0; background: #1f5fbf; transition: width 0.15s linear; }
+    .status { font-size: 0.9rem; color: #5d6778; font-variant-numeric: tabular-nums; }
+    .grid-row { display: flex; gap: 0.5rem; align-items: center; margin: 0.7rem 0 0.4rem; }
+    .error { color: #b42318; font-family: ui-monospace, Menlo, monospace; font-size: 0.85rem; white-space: pre-wrap; }
+  </style>
+  <div class="box" part="box">
+    <div class="head">
+      <span class="title" part="title">Atoll timetable</span>
+      <button type="button" class="start" part="start">Solve</button>
+      <button type="button" class="stop secondary" part="stop" disabled>Stop</button>
+    </div>
+    <div class="bar"><div></div></div>
+    <div class="status" part="status" role="status" aria-live="polite">Ready.</div>
+    <div class="error" role="alert" hidden></div>
+    <div class="result" hidden>
+      <div class="grid-row">
+        <select class="kind" aria-label="View by"></select>
+        <select class="name" aria-label="Which one"></select>
+        <a class="download" download="timetable.sol" href="#">Download .sol</a>
+      </div>
+      <div class="grid-wrap"></div>
+    </div>
+  </div>`;
+
+/**
+ * <atoll-solver src="URL of a .ctt" time-limit="seconds" threads="N" seed="S" autostart>
+ *
+ * Renders a compact solver (Solve/Stop, a progress bar, then the timetable grid per
+ * curriculum/teacher/room and a .sol download) in a shadow root. Events (bubbling,
+ * composed): `progress` (detail: the progress event), `result` (detail: the object
+ * `solve()` resolves to), `error` (detail: { message }). Methods: `start()` (resolves
+ * with the result), `stop()`. The property `instanceText` sets an instance directly,
+ * instead of `src`.
+ */
+export class AtollSolver extends HTMLElement {
+  static get observedAttributes() { return ['src', 'time-limit']; }
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' }).innerHTML = TEMPLATE;
+    this.instanceText = null;
+    this.result = null;
+    this._abort = null;
+    this._url = null;
+    const $ = (s) => this.shadowRoot.querySelector(s);
+    $('.start').addEventListener('click', () => { this.start().catch(() => {}); });
+    $('.stop').addEventListener('click', () => this.stop());
+    const kind = $('.kind');
+    for (const [k, label] of Object.entries(KINDS)) kind.append(new Option(label, k));
+    kind.addEventListener('change', () => this._fillNames());
+    $('.name').addEventListener('change', () => this._drawGrid());
+  }
+
+  connectedCallback() {
+    if (this.hasAttribute('autostart')) queueMicrotask(() => { this.start().catch(() => {}); });
+    this._title();
+  }
+
+  disconnectedCallback() { this.stop(); }
+
+  attributeChangedCallback() { this._title(); }
+
+  _title() {
+    const src = this.getAttribute('src');
+    const t = this.shadowRoot.querySelector('.title');
+    t.textContent = src ? `Atoll · ${src.split('/').pop()}` : 'Atoll timetable';
+  }
+
+  get timeLimitMs() {
+    const s = Number(this.getAttribute('time-limit'));
+    return Number.isFinite(s) && s > 0 ? s * 1000 : 10_000;
+  }
+
+  /** Stops the solve in progress; the result is the best timetable so far. */
+  stop() {
+    if (this._abort) this._abort.abort();
+  }
+
+  /** Loads the instance (src or instanceText), solves it and shows the result. */
+  async start() {
+    const $ = (s) => this.shadowRoot.querySelector(s);
+    if (this._abort) return null;
+    const err = $('.error');
+    err.hidden = true;
+    const abort = new AbortController();
+    this._abort = abort;
+    $('.start').disabled = true;
+    $('.stop').disabled = false;
+    $('.bar div').style.width = '0';
+    const limit = this.timeLimitMs;
+    let client = null;
+    try {
+      let text = this.instanceText;
+      const src = this.getAttribute('src');
+      let file = 'instance.ctt';
+      if (text === null || text === undefined) {
+        if (!src) throw new Error('no instance: set the src attribute or the instanceText property');
+        $('.status').textContent = `Loading ${src}…`;
+        const res = await fetch(new URL(src, document.baseURI));
+        if (!res.ok) throw new Error(`cannot load ${src}: HTTP ${res.status}`);
+        text = await res.text();
+        file = src.split('/').pop() || file;
+      }
+      $('.status').textContent = 'Building initial timetables…';
+      const threads = Number(this.getAttribute('threads')) || undefined;
+      const seed = Number(this.getAttribute('seed')) || 1;
+      client = new Client();
+      const result = await solveIn(client, text, {
+        timeLimitMs: limit, threads, seed, signal: abort.signal, fileName: file,
+        onProgress: (p) => {
+          $('.bar div').style.width = `${Math.min(100, (p.elapsed_s * 1000 / limit) * 100).toFixed(1)}%`;
+          $('.status').textContent = `${p.elapsed_s.toFixed(1)} s · generation ${p.generation} · best `
+            + (p.best.hard > 0 ? `${p.best.hard} hard violations` : `cost ${p.best.soft}`);
+          this.dispatchEvent(new CustomEvent('progress', { detail: p, bubbles: true, composed: true }));
+        },
+      });
+      this.result = result;
+      const s = result.stats;
+      $('.status').textContent = `${s.stop_reason === 'cancelled' ? 'Stopped' : 'Done'} after ${s.elapsed_s.toFixed(1)} s: `
+        + (result.feasible ? `feasible, cost ${result.soft}` : `${result.hard} hard violations left`)
+        + ` · ${s.pool_threads} thread${s.pool_threads === 1 ? '' : 's'}`;
+      this._tt = await client.call('timetable', { solution: result.solution, file: 'solution.sol' });
+      this._showResult(file, result);
+      this.dispatchEvent(new CustomEvent('result', { detail: result, bubbles: true, composed: true }));
+      return result;
+    } catch (e) {
+      err.textContent = e.message;
+      err.hidden = false;
+      $('.status').textContent = 'Failed.';
+      this.dispatchEvent(new CustomEvent('error', { detail: { message: e.message } }));
+      throw e;
+    } finally {
+      if (client) client.close();
+      this._abort = null;
+      $('.start').disabled = false;
+      $('.stop').disabled = true;
+    }
+  }
+
+  _showResult(file, result) {
+    const $ = (s) => this.shadowRoot.querySelector(s);
+    this._marks = markLectures(this._tt, result.violations);
+    if (this._url) URL.revokeObjectURL(this._url);
+    this._url = URL.createObjectURL(new Blob([result.solution], { type: 'text/plain' }));
+    const a = $('.download');
+    a.href = this._url;
+    a.download = `${file.replace(/\.[^.]*$/, '') || 'timetable'}.sol`;
+    $('.result').hidden = false;
+    this._fillNames();
+  }
+
+  _fillNames() {
+    const $ = (s) => this.shadowRoot.querySelector(s);
+    if (!this._tt) return;
+    const names = namesOf(this._tt, $('.kind').value);
+    $('.name').replaceChildren(...names.map((n) => new Option(n, n)));
+    this._drawGrid();
+  }
+
+  _drawGrid() {
+    const $ = (s) => this.shadowRoot.querySelector(s);
+    if (!this._tt) return;
+    $('.grid-wrap').replaceChildren(renderGrid(this._tt, $('.kind').value, $('.name').value, { marks: this._marks }));
+  }
+}
+
+if (typeof customElements !== 'undefined' && !customElements.get('atoll-solver')) {
+  customElements.define('atoll-solver', AtollSolver);
+}
