@@ -125,7 +125,12 @@ async function solveIn(client, instanceText, {
 const TEMPLATE = `
   <link rel="stylesheet" href="${STYLE_URL}">
   <style>
-    :host { display: block; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1c2330; }
+    /* style.css's variables live on :root, which a host page does not have: set them here. */
+    :host { display: block; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1c2330;
+      line-height: 1.45; --bg: #f5f6f8; --card: #fff; --ink: #1c2330; --muted: #5d6778; --line: #dfe3ea;
+      --accent: #1f5fbf; --accent-ink: #fff; --good: #1d7a46; --good-bg: #e5f4ea; --warn: #8a5a00;
+      --warn-bg: #fdf3dc; --bad: #b42318; --bad-bg: #fdeceb; --radius: 10px; }
+    .download { color: var(--accent); margin-left: auto; }
     .box { border: 1px solid #dfe3ea; border-radius: 10px; padding: 0.9rem 1rem; background: #fff; }
     .head { display: flex; flex-wrap: wrap; align-items: center; gap: 0.6rem; }
     .title { font-weight: 600; margin-right: auto; }

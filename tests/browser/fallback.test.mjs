@@ -1,11 +1,13 @@
-// Served WITHOUT the cross-origin isolation headers: the page must fall back to the
-// single-threaded build, say so, and still work.
+// Served WITHOUT the cross-origin isolation headers and with ?nosw (no service worker to
+// add them; sw.test.mjs tests that): the page must fall back to the single-threaded
+// build, say so, and still work.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, atoll, instance, screenshot, text, num, downloadSolution } from './helpers.mjs';
 
 let ctx;
-before(async () => { ctx = await open({ isolation: false, query: 'threads=4' }); });
+// ?nosw: the plain fallback, without the service worker that would add the headers.
+before(async () => { ctx = await open({ isolation: false, query: 'threads=4&nosw' }); });
 after(async () => {
   if (ctx) {
     await screenshot(ctx.page, 'fallback-final');
@@ -23,6 +25,12 @@ test('not isolated: the single-threaded build, and the page says so', async () =
   assert.equal(await text(page, '#env-threads'), 'threads: 1');
   assert.match(await text(page, '#env-note'), /Running on one thread: this page is not cross-origin isolated/);
   assert.equal(await page.locator('body').getAttribute('data-mode'), 'single');
+  // The environment panel says why, and that scoring runs on the CPU without a WebGPU adapter.
+  await page.locator('#env-panel summary').click();
+  assert.match(await text(page, '#env-isolation-how'), /^no — this page is not cross-origin isolated/);
+  assert.match(await text(page, '#env-build'), /^single-threaded wasm/);
+  assert.match(await text(page, '#env-gpu'), /^CPU — /);
+  await screenshot(page, 'fallback-environment');
   noProblems();
 });
 

@@ -39,8 +39,12 @@ export function atoll(...args) {
 /**
  * A server on a free port and a fresh Chromium (own user-data-dir) with one page that
  * records every console error, page error and failed request. Call `close()` at the end.
+ * `page` opens another file of www/ (e.g. 'embed-example.html'), `ready` is the selector
+ * to wait for (null: none), `onContext(context)` runs before the first navigation (to
+ * watch every request from the start).
  */
-export async function open({ isolation = true, query = '' } = {}) {
+export async function open({ isolation = true, query = '', page: file = '', ready = 'body[data-ready="true"]',
+  onContext = null } = {}) {
   const pkg = isolation ? 'pkg' : 'pkg-st';
   if (!fs.existsSync(path.join(ROOT, 'www', pkg, 'atoll.js'))) {
     throw new Error(`www/${pkg} is missing: run scripts/build-wasm.sh first`);
@@ -66,8 +70,9 @@ export async function open({ isolation = true, query = '' } = {}) {
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
   });
-  await page.goto(url + (query ? `?${query}` : ''));
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  if (onContext) await onContext(context);
+  await page.goto(url + file + (query ? `?${query}` : ''));
+  if (ready) await page.waitForSelector(ready, { timeout: 60_000 });
   const close = async () => {
     await context.close();
     server.closeAllConnections();
