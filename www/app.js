@@ -102,9 +102,13 @@ async function start() {
   try {
     spawnWorker();
     const env = await call('init', { threads: requestedThreads() });
-    await showEnvironment(env);
+    // The environment panel (WebGPU adapter, budget) fills in afterwards: it must not delay
+    // the page becoming usable. Ops run in order, so a solve started now sees its answer.
+    const envShown = showEnvironment(env);
     ready = true;
     document.body.dataset.ready = 'true';
+    document.body.dataset.readyMs = String(Math.round(performance.now()));
+    envShown.then(() => { document.body.dataset.env = 'shown'; updateButtons(); });
     document.body.dataset.mode = env.threaded ? 'threaded' : 'single';
     $('#version').textContent = env.build.version;
     setPill($('#env-mode'), env.threaded ? 'engine: threaded wasm' : 'engine: single-threaded wasm',
