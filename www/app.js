@@ -787,9 +787,12 @@ async function showEnvironment(init) {
   $('#env-memory').textContent = typeof env.deviceMemory === 'number'
     ? `${env.deviceMemory} GiB (navigator.deviceMemory)` : 'not reported by this browser';
   const b = env.budget;
+  document.body.dataset.budget = b && !b.error ? 'yes' : 'no';
   $('#env-budget').textContent = !b ? 'this build chooses no memory budget'
     : b.error ? `budgetFor failed: ${b.error}`
-      : Object.entries(b).map(([k, v]) => `${k.replace(/_/g, ' ')} ${typeof v === 'number' ? fmt(v) : v}`).join(' · ');
+      : Object.entries(b).map(([k, v]) => `${k.replace(/_/g, ' ')} ${typeof v === 'number' ? fmt(v)
+        : typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ')
+        + (typeof env.deviceMemory === 'number' ? '' : ` (for ${env.budgetGiB} GiB, assumed)`);
   const missing = ['evaluator', 'stage3'].filter((k) => !knownOption(k));
   const note = $('#solve-options-note');
   note.hidden = missing.length === 0 || !envInfo.defaults;

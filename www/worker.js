@@ -124,9 +124,12 @@ Object.assign(ops, {
     const defaults = typeof wasm.defaultOptions === 'function' ? wasm.defaultOptions() : null;
     const deviceMemory = typeof navigator.deviceMemory === 'number' ? navigator.deviceMemory : null;
     let budget = null;
+    // Browsers that do not report deviceMemory get the budget of a 4 GiB machine.
+    const budgetGiB = deviceMemory ?? 4;
     if (typeof wasm.budgetFor === 'function') {
       try {
-        budget = wasm.budgetFor(deviceMemory ?? 4);
+        budget = wasm.budgetFor(budgetGiB);
+        if (budget instanceof Map) budget = Object.fromEntries(budget);
       } catch (e) {
         budget = { error: e && e.message ? e.message : String(e) };
       }
@@ -147,7 +150,7 @@ Object.assign(ops, {
         gpu = { available: false, reason: `WebGPU adapter request failed (${e && e.message ? e.message : e})` };
       }
     }
-    return { defaults, deviceMemory, budget, gpu, hardwareConcurrency: navigator.hardwareConcurrency || 1 };
+    return { defaults, deviceMemory, budget, budgetGiB, gpu, hardwareConcurrency: navigator.hardwareConcurrency || 1 };
   },
 });
 

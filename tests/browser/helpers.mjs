@@ -41,10 +41,10 @@ export function atoll(...args) {
  * records every console error, page error and failed request. Call `close()` at the end.
  * `page` opens another file of www/ (e.g. 'embed-example.html'), `ready` is the selector
  * to wait for (null: none), `onContext(context)` runs before the first navigation (to
- * watch every request from the start).
+ * watch every request from the start), `args` more Chromium flags.
  */
 export async function open({ isolation = true, query = '', page: file = '', ready = 'body[data-ready="true"]',
-  onContext = null } = {}) {
+  onContext = null, args = [] } = {}) {
   const pkg = isolation ? 'pkg' : 'pkg-st';
   if (!fs.existsSync(path.join(ROOT, 'www', pkg, 'atoll.js'))) {
     throw new Error(`www/${pkg} is missing: run scripts/build-wasm.sh first`);
@@ -55,7 +55,7 @@ export async function open({ isolation = true, query = '', page: file = '', read
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync', ...args],
     viewport: { width: 1280, height: 900 },
   });
   const problems = [];
