@@ -319,3 +319,76 @@ async fn bad_solver_options_name_the_option() {
     step_to_end(&mut s);
     assert_eq!(json(s.solve_finish())["stop_reason"], json!("cancelled"));
 }
+
+// ---- The page's results view and exports --------------------------------------------------
+
+#[wasm_bindgen_test]
+fn timetable_has_a_named_row_per_scheduled_lecture() {
+    let s = Session::new(COMP01, "comp01.ctt").unwrap();
+    let v = json(s.timetable(COMP01_SOL, "comp01-random.sol"));
+    assert_eq!(v["name"], json!("Fis0506-1"));
+    assert_eq!(
+        (v["days"].clone(), v["periods_per_day"].clone()),
+        (json!(5), json!(6))
+    );
+    assert_eq!(v["curricula"].as_array().unwrap().len(), 14);
+    assert_eq!(v["teachers"].as_array().unwrap().len(), 24);
+    assert_eq!(v["rooms"].as_array().unwrap().len(), 6);
+    // 160 lectures; the file schedules 156 (check reports 156 and 5 skipped lines).
+    let lectures = v["lectures"].as_array().unwrap();
+    assert_eq!(lectures.len(), 156);
+    assert_eq!(v["unscheduled"], json!(4));
+    let row = &lectures[0];
+    for key in [
+        "course",
+        "teacher",
+        "room",
+        "day",
+        "period",
+        "curricula",
+        "students",
+        "capacity",
+    ] {
+        assert!(row.get(key).is_some(), "row has {key}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn csv_and_ics_exports_of_the_toy_optimum() {
+    let s = Session::new(TOY, "toy.ctt").unwrap();
+    let sol = include_str!("../../fixtures/toy_optimal.sol");
+    let csv = s.export_csv(sol, "toy.sol").unwrap();
+    assert!(csv.starts_with(
+        "course,teacher,room,day,period,curricula\r\nTecCos,Rosa,rC,0,0,Cur1;Cur2\r\n"
+    ));
+    assert_eq!(csv.lines().count(), 17);
+    let ics = s
+        .export_ics(
+            sol,
+            "toy.sol",
+            "2026-09-07",
+            "08:00, 10:00, 14:00, 16:00",
+            90,
+            1,
+        )
+        .unwrap();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 16);
+    assert!(ics.contains("DTSTART:20260907T080000\r\nDTEND:20260907T093000\r\n"));
+    let e = s
+        .export_ics(sol, "toy.sol", "2026-09-07", "08:00", 90, 1)
+        .err()
+        .unwrap();
+    assert_eq!(
+        message(e),
+        "1 period start time(s) given, but the instance has 4 periods a day"
+    );
+}
+
+#[wasm_bindgen_test]
+fn default_options_are_the_solver_defaults() {
+    let v = json(atoll::web::default_options());
+    assert_eq!(v["time_limit"], json!(60));
+    assert_eq!(v["seed"], json!(1));
+    assert_eq!(v["islands"], json!(0));
+    assert_eq!(v["max_generations"], Value::Null);
+}
