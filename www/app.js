@@ -80,6 +80,7 @@ window.addEventListener('unhandledrejection', (e) =>
 
 // ---- start-up -------------------------------------------------------------------------
 let ready = false;
+let engineFailed = false;
 let haveInstance = false;
 let solving = false;
 let stopping = false;
@@ -101,7 +102,11 @@ async function start() {
   setPill($('#env-isolated'), `cross-origin isolated: ${isolated ? 'yes' : 'no'}`, isolated ? 'good' : 'warn');
   try {
     spawnWorker();
-    const env = await call('init', { threads: requestedThreads() });
+    const initialised = call('init', { threads: requestedThreads() });
+    // The page is usable from here (choose an instance); solving waits for the engine.
+    updateButtons();
+    document.body.dataset.interactiveMs = String(Math.round(performance.now()));
+    const env = await initialised;
     // The environment panel (WebGPU adapter, budget) fills in afterwards: it must not delay
     // the page becoming usable. Ops run in order, so a solve started now sees its answer.
     const envShown = showEnvironment(env);
@@ -130,6 +135,8 @@ async function start() {
       await loadSample();
     }
   } catch (e) {
+    engineFailed = true;
+    updateButtons();
     setPill($('#env-mode'), 'engine: failed', 'bad');
     showFatal(`The solver could not start: ${e.message}`);
   }
@@ -138,9 +145,12 @@ async function start() {
 function updateButtons() {
   // While a solve runs the worker is busy: everything else waits for it.
   const on = ready && haveInstance && !solving;
-  $('#load-sample').disabled = !ready || solving;
-  $('#instance-file').disabled = !ready || solving;
-  $('#instance-label').setAttribute('aria-disabled', String(!ready || solving));
+  // An instance can be chosen while the engine starts: the worker answers in order, so
+  // it is loaded right after the pool is up.
+  const canLoad = !!worker && !engineFailed && !solving;
+  $('#load-sample').disabled = !canLoad;
+  $('#instance-file').disabled = !canLoad;
+  $('#instance-label').setAttribute('aria-disabled', String(!canLoad));
   $('#solution-file').disabled = !on;
   $('#solution-label').setAttribute('aria-disabled', String(!on));
   for (const id of ['#random-solution', '#batch-run', '#speed-run', '#solve-run']) $(id).disabled = !on;
@@ -228,7 +238,7 @@ drop.addEventListener('drop', async (e) => {
   e.preventDefault();
   drop.classList.remove('over');
   const f = e.dataTransfer.files[0];
-  if (f && ready && !solving) await loadInstance(await f.arrayBuffer(), f.name);
+  if (f && worker && !engineFailed && !solving) await loadInstance(await f.arrayBuffer(), f.name);
 });
 
 // ---- 2. solve ---------------------------------------------------------------------------
