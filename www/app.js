@@ -323,7 +323,10 @@ function record(p) {
   $('#solve-islands-count').textContent = fmt(p.islands.length);
   $('#solve-conflicts').textContent = p.conflicts_left === undefined || p.conflicts_left === null
     ? '—' : fmt(p.conflicts_left);
-  if (typeof p.evaluator === 'string' && p.evaluator) $('#solve-evaluator-used').textContent = p.evaluator;
+  if (typeof p.evaluator === 'string' && p.evaluator) {
+    $('#solve-evaluator-used').textContent = p.evaluator;
+    $('#solve-evaluator-used').title = p.evaluator;
+  }
   $('#solve-rate').textContent = movesPerSecond();
   const card = $('#solve-card');
   card.dataset.generation = String(p.generation);
@@ -571,6 +574,7 @@ $('#solve-run').addEventListener('click', async () => {
   $('#solve-hard').classList.remove('bad', 'good');
   $('#solve-conflicts').textContent = '—';
   $('#solve-evaluator-used').textContent = envInfo.evaluatorText || '—';
+  $('#solve-evaluator-used').title = envInfo.evaluatorText || '';
   $('#solve-result').hidden = true;
   $('#solve-live').hidden = false;
   Object.assign($('#solve-card').dataset, { state: 'running', generation: '0', elapsed: '0', points: '0' });
@@ -939,6 +943,7 @@ function showTimetable(c) {
   card.dataset.source = c.source;
   card.dataset.state = 'shown';
   card.hidden = false;
+  fillSideFilter(r);
   // Keep the chosen view if it exists in this instance, else the first one with a violation.
   const kind = $('#grid-kind').value;
   const names = namesOf(tt, kind);
@@ -982,21 +987,68 @@ function drawGrid() {
   $('#grid').dataset.selected = v ? String(grid.querySelectorAll('.lec.selected').length) : '';
 }
 
-function selectViolation(root, v) {
-  if (root.current && root.current !== current) {
+// The violation list beside the grid: the same violations as the report, to choose one
+// without leaving the grid.
+function fillSideFilter(r) {
+  const counts = {};
+  for (const v of r.violations) counts[v.rule] = (counts[v.rule] || 0) + 1;
+  const f = $('#side-filter');
+  const keep = f.value;
+  f.replaceChildren(new Option(`all rules (${fmt(r.violations.length)})`, ''),
+    ...Object.keys(RULES).filter((k) => counts[k]).map((k) => new Option(`${RULES[k]} (${fmt(counts[k])})`, k)));
+  f.value = counts[keep] ? keep : '';
+  renderSideList();
+}
+
+function renderSideList() {
+  const c = current;
+  if (!c) return;
+  const rule = $('#side-filter').value;
+  const list = rule ? c.check.violations.filter((v) => v.rule === rule) : c.check.violations;
+  const items = list.slice(0, MAX_ROWS).map((v) => {
+    const li = document.createElement('li');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = `viol ${v.hard ? 'hard' : 'soft'}${selectedViolation === v ? ' chosen' : ''}`;
+    b.violation = v;
+    const head = document.createElement('span');
+    head.className = 'viol-rule';
+    head.textContent = `${RULES[v.rule] || v.rule}${v.hard ? ' (hard)' : ''} · ${fmt(v.cost)}`;
+    const msg = document.createElement('span');
+    msg.className = 'viol-msg';
+    msg.textContent = v.message;
+    b.append(head, msg);
+    li.append(b);
+    return li;
+  });
+  $('#side-list').replaceChildren(...items);
+  $('#side-count').textContent = list.length ? `(${fmt(list.length)})` : '— none';
+  $('#side-more').hidden = list.length <= MAX_ROWS;
+  $('#side-more').textContent = `Showing the first ${MAX_ROWS} of ${fmt(list.length)}.`;
+}
+
+$('#side-filter').addEventListener('change', renderSideList);
+$('#side-list').addEventListener('click', (e) => {
+  const b = e.target.closest('button.viol');
+  if (b && b.violation) selectViolation(null, b.violation, { scroll: false });
+});
+
+function selectViolation(root, v, { scroll = true } = {}) {
+  if (root && root.current && root.current !== current) {
     current = root.current;
     showTimetable(current);
   }
   if (!current || !current.tt) return;
   selectedViolation = v;
   for (const tr of document.querySelectorAll('.violations tbody tr')) tr.classList.toggle('chosen', tr.violation === v);
+  for (const b of document.querySelectorAll('#side-list button.viol')) b.classList.toggle('chosen', b.violation === v);
   const place = placeOf(current.tt, v);
   if (place) {
     $('#grid-kind').value = place.kind;
     fillNames(place.kind, place.name);
   }
   drawGrid();
-  $('#results-card').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  if (scroll) $('#results-card').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
 $('#grid-kind').addEventListener('change', () => {

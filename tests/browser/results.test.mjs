@@ -104,6 +104,17 @@ test('choosing a violation highlights exactly its lectures in the grid', async (
     assert.match(await text(page, '#grid-note'), new RegExp(`^Selected: ${v.message.replace(/[()]/g, '\\$&')}`));
     assert.equal(await rows.nth(i).getAttribute('class'), `${v.hard ? 'hard' : 'soft'} chosen`);
   }
+  // The list beside the grid has the same violations and selects the same way.
+  const side = page.locator('#side-list button.viol');
+  assert.equal(await side.count(), Math.min(n, 400));
+  await side.last().click();
+  const last = await side.last().evaluate((b) => b.violation);
+  assert.equal(await side.last().getAttribute('class'), `viol ${last.hard ? 'hard' : 'soft'} chosen`);
+  assert.equal(await rows.last().getAttribute('class'), `${last.hard ? 'hard' : 'soft'} chosen`, 'the report row too');
+  assert.ok(await page.locator('#grid .lec.selected').count() >= 1);
+  for (const course of await page.locator('#grid .lec.selected').evaluateAll((els) => els.map((e) => e.dataset.course))) {
+    assert.ok(last.courses.includes(course));
+  }
   // Soft-violation cells are marked even without a selection.
   assert.ok(await page.locator('#grid .lec.soft, #grid .lec.hard').count() >= 1);
   await screenshot(page, 'results-violation-selected');
@@ -195,6 +206,7 @@ test('a checked infeasible file: its timetable replaces the result, hard cells m
   const s = await exportFile(page, '#export-sol', 'results-checked.sol');
   assert.equal(atoll('check', '--json', instance('comp01'), s.file).hard_violations, cli.hard_violations);
   await screenshot(page, 'results-checked-infeasible');
+  await page.locator('#results-card').screenshot({ path: path.join(ARTIFACTS, 'results-card-infeasible.png') });
   noProblems();
 });
 
