@@ -134,3 +134,14 @@ test('<atoll-solver> with a missing instance dispatches an error event and says 
     ...ctx.problems.filter((p) => !p.includes('none.ctt') && !p.includes('status of 404')));
   noProblems();
 });
+
+test('the example page\'s module-API button solves comp01 and shows the .sol lines', async () => {
+  const { page } = ctx;
+  await page.click('#api-run');
+  await page.waitForFunction(() => /^time_limit: hard \d+, soft \d+$/.test(document.querySelector('#api-status').textContent),
+    null, { timeout: 60_000 });
+  assert.match(await page.locator('#api-status').innerText(), /^time_limit: hard 0, soft \d+$/);
+  assert.match(await page.locator('#log').innerText(), /^c\d{4} r[A-Z] \d \d\n/);
+  await screenshot(page, 'embed-api');
+  noProblems();
+});
