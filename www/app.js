@@ -1041,7 +1041,17 @@ function selectViolation(root, v, { scroll = true } = {}) {
   if (!current || !current.tt) return;
   selectedViolation = v;
   for (const tr of document.querySelectorAll('.violations tbody tr')) tr.classList.toggle('chosen', tr.violation === v);
-  for (const b of document.querySelectorAll('#side-list button.viol')) b.classList.toggle('chosen', b.violation === v);
+  for (const b of document.querySelectorAll('#side-list button.viol')) {
+    b.classList.toggle('chosen', b.violation === v);
+    // Keep the chosen one in view inside the list (scrolls the list only, not the page).
+    if (b.violation === v) {
+      const list = $('#side-list');
+      const top = b.offsetTop; // .side-list is positioned: offsets are within it
+      if (top < list.scrollTop || top + b.offsetHeight > list.scrollTop + list.clientHeight) {
+        list.scrollTop = Math.max(0, top - list.clientHeight / 3);
+      }
+    }
+  }
   const place = placeOf(current.tt, v);
   if (place) {
     $('#grid-kind').value = place.kind;

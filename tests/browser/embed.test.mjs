@@ -145,3 +145,35 @@ test('the example page\'s module-API button solves comp01 and shows the .sol lin
   await screenshot(page, 'embed-api');
   noProblems();
 });
+
+test('<atoll-solver> Stop keeps the best timetable so far', async () => {
+  const { page } = ctx;
+  const r = await page.evaluate(async () => {
+    const el = document.createElement('atoll-solver');
+    el.setAttribute('src', 'samples/comp01.ctt');
+    el.setAttribute('time-limit', '60');
+    el.setAttribute('threads', '2');
+    document.body.append(el);
+    let stoppedAt = null;
+    el.addEventListener('progress', (e) => {
+      if (e.detail.elapsed_s >= 1 && !stoppedAt) {
+        stoppedAt = performance.now();
+        el.shadowRoot.querySelector('button.stop').click();
+      }
+    });
+    const result = await new Promise((resolve) => {
+      el.addEventListener('result', (e) => resolve(e.detail));
+      el.shadowRoot.querySelector('button.start').click();
+    });
+    const status = el.shadowRoot.querySelector('.status').textContent;
+    el.remove();
+    return { result, status, latencyMs: performance.now() - stoppedAt };
+  });
+  assert.equal(r.result.stats.stop_reason, 'cancelled');
+  assert.match(r.status, /^Stopped after \d+\.\d s: /);
+  assert.ok(r.latencyMs < 5000, `result ${r.latencyMs.toFixed(0)} ms after Stop`);
+  const cli = recheck('embed-element-stopped.sol', r.result.solution, 'comp01');
+  assert.equal(cli.soft_cost, r.result.soft);
+  assert.equal(cli.hard_violations, r.result.hard);
+  noProblems();
+});

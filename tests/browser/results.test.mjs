@@ -115,6 +115,16 @@ test('choosing a violation highlights exactly its lectures in the grid', async (
   for (const course of await page.locator('#grid .lec.selected').evaluateAll((els) => els.map((e) => e.dataset.course))) {
     assert.ok(last.courses.includes(course));
   }
+  // Chosen in the report, the side list shows it too (scrolled to it).
+  await rows.nth(Math.min(n, 8) - 1).click();
+  const chosen = page.locator('#side-list button.viol.chosen');
+  assert.equal(await chosen.count(), 1);
+  const inView = await chosen.evaluate((b) => {
+    const l = b.closest('ol').getBoundingClientRect();
+    const r = b.getBoundingClientRect();
+    return r.top >= l.top - 1 && r.bottom <= l.bottom + 1;
+  });
+  assert.ok(inView, 'the chosen violation is visible in the side list');
   // Soft-violation cells are marked even without a selection.
   assert.ok(await page.locator('#grid .lec.soft, #grid .lec.hard').count() >= 1);
   await screenshot(page, 'results-violation-selected');
@@ -202,6 +212,16 @@ test('a checked infeasible file: its timetable replaces the result, hard cells m
   assert.deepEqual([...new Set(sel)].sort(), [...v.courses].sort(), 'both conflicting courses are highlighted');
   assert.ok(await page.locator('#grid td.clash').count() >= 1, 'the clash cell is marked');
   assert.ok(await page.locator('#grid .lec.hard').count() >= 2);
+  // A violation far down the list: the side list scrolls to it.
+  await page.locator('#check .violations tbody tr').nth(30).click();
+  const chosen = page.locator('#side-list button.viol.chosen');
+  assert.equal(await chosen.count(), 1);
+  assert.ok(await page.locator('#side-list').evaluate((l) => l.scrollTop > 0), 'the side list scrolled');
+  assert.ok(await chosen.evaluate((b) => {
+    const l = b.closest('ol').getBoundingClientRect();
+    const r = b.getBoundingClientRect();
+    return r.top >= l.top - 1 && r.bottom <= l.bottom + 1;
+  }), 'the chosen violation is visible in the side list');
   // The exported .sol of a checked file is that file's lectures (skipped lines left out).
   const s = await exportFile(page, '#export-sol', 'results-checked.sol');
   assert.equal(atoll('check', '--json', instance('comp01'), s.file).hard_violations, cli.hard_violations);
