@@ -888,6 +888,14 @@ async function setCurrent(c) {
   showTimetable(c);
 }
 
+// The calendar's default week: the next Monday (day 0 of a Monday-to-Friday week).
+function nextMonday() {
+  const d = new Date();
+  d.setDate(d.getDate() + ((8 - d.getDay()) % 7 || 7));
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+$('#ics-start').value = nextMonday();
+
 function defaultTimes(n) {
   // Periods of 90 minutes from 08:00 (a common pattern); the user edits them for the .ics.
   return Array.from({ length: n }, (_, i) => {

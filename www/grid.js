@@ -102,7 +102,11 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
   table.append(cap);
   const head = el('tr');
   head.append(el('th', 'corner', ''));
-  for (let d = 0; d < tt.days; d++) head.append(el('th', 'day', `Day ${d}`));
+  for (let d = 0; d < tt.days; d++) {
+    const th = el('th', 'day', `Day ${d}`);
+    th.scope = 'col';
+    head.append(th);
+  }
   const thead = el('thead');
   thead.append(head);
   table.append(thead);
@@ -112,6 +116,7 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
   for (let p = 0; p < tt.periods_per_day; p++) {
     const tr = el('tr');
     const th = el('th', 'period', `Period ${p}`);
+    th.scope = 'row';
     if (periodLabels && periodLabels[p]) th.append(el('small', '', periodLabels[p]));
     tr.append(th);
     cells.push([]);
