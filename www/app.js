@@ -154,9 +154,9 @@ function updateButtons() {
   $('#solution-file').disabled = !on;
   $('#solution-label').setAttribute('aria-disabled', String(!on));
   for (const id of ['#random-solution', '#batch-run', '#speed-run', '#solve-run']) $(id).disabled = !on;
-  for (const id of ['#solve-time', '#solve-seed', '#solve-islands', '#solve-json', '#solve-threads-input']) {
-    $(id).disabled = solving;
-  }
+  for (const id of ['#solve-time', '#solve-seed', '#solve-islands', '#solve-json']) $(id).disabled = solving;
+  // The single-threaded build has one thread whatever is asked.
+  $('#solve-threads-input').disabled = solving || document.body.dataset.mode === 'single';
   $('#solve-evaluator').disabled = solving || !knownOption('evaluator');
   $('#solve-stage3').disabled = solving || !knownOption('stage3');
   for (const id of ['#export-sol', '#export-csv', '#export-json', '#export-ics', '#grid-print']) {

@@ -30,6 +30,8 @@ test('not isolated: the single-threaded build, and the page says so', async () =
   assert.match(await text(page, '#env-isolation-how'), /^no — this page is not cross-origin isolated/);
   assert.match(await text(page, '#env-build'), /^single-threaded wasm/);
   assert.match(await text(page, '#env-gpu'), /^CPU — /);
+  assert.equal(await page.locator('#solve-threads-input').isDisabled(), true, 'one thread, not a setting');
+  assert.equal(await page.locator('#solve-threads-input').inputValue(), '1');
   await screenshot(page, 'fallback-environment');
   noProblems();
 });
