@@ -98,6 +98,7 @@ async function start() {
     window.addEventListener('atoll-coi-failed', () => start(), { once: true });
     return;
   }
+  loadBestKnown();
   const isolated = window.crossOriginIsolated === true;
   setPill($('#env-isolated'), `cross-origin isolated: ${isolated ? 'yes' : 'no'}`, isolated ? 'good' : 'warn');
   try {
@@ -854,8 +855,17 @@ let loaded = null;
 let current = null;
 let selectedViolation = null;
 let bestKnown = null;
-const bestKnownReady = fetch(new URL('./best-known.json', import.meta.url))
-  .then((r) => (r.ok ? r.json() : null)).then((j) => { bestKnown = j && j.instances; }).catch(() => {});
+// Fetched by start() (not while coi.js reloads the page: the request would be cut off);
+// once here, what is shown gets its best known value.
+function loadBestKnown() {
+  fetch(new URL('./best-known.json', import.meta.url))
+    .then((r) => (r.ok ? r.json() : null)).then((j) => { bestKnown = j && j.instances; })
+    .catch(() => {})
+    .then(() => {
+      for (const root of [$('#solve-report'), $('#check')]) if (root.report) renderBestKnown(root, root.report);
+      if (current && current.tt) showTimetable(current);
+    });
+}
 
 function renderBestKnown(root, r) {
   const p = root.querySelector('.best-known');
@@ -1137,10 +1147,6 @@ $('#export-json').addEventListener('click', () => exporting(async (c) => {
   download(`${JSON.stringify(json, null, 2)}\n`, `${stem(c.file)}.json`, 'application/json');
 }));
 
-bestKnownReady.then(() => {
-  for (const root of [$('#solve-report'), $('#check')]) if (root.report) renderBestKnown(root, root.report);
-  if (current) showTimetable(current);
-});
 
 updateButtons();
 start();

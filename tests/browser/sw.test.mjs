@@ -32,5 +32,6 @@ test('without server headers the service worker makes the page isolated and thre
   await page.waitForSelector('#results-card[data-state="shown"]', { timeout: 60_000 });
   assert.match(await text(page, '#solve-summary'), /2 islands on 2 threads/);
   await screenshot(page, 'sw-threaded');
-  assert.deepEqual(ctx.problems, []);
+  // The one reload may cut off requests of the first load (net::ERR_ABORTED): expected.
+  assert.deepEqual(ctx.problems.filter((p) => !/^request failed: .* net::ERR_ABORTED$/.test(p)), []);
 });
