@@ -9,12 +9,14 @@
 //!   them, with [`options`] and [`budget`] (deadlines, cancellation);
 //! - [`report`]: the instance summary and check report every front end shows;
 //! - [`parallel`]: data-parallel batch work on the rayon pool;
-//! - [`speed`]: evaluator throughput, measured the same way natively and in the page.
+//! - [`speed`]: evaluator throughput, measured the same way natively and in the page;
+//! - [`gpu`]: the full score of whole batches in a WGSL compute shader (wgpu).
 
 pub mod budget;
 pub mod construct;
 pub mod eval;
 pub mod evolve;
+pub mod gpu;
 pub mod io;
 pub mod model;
 pub mod options;

@@ -38,6 +38,9 @@ pub struct Progress {
     pub islands: Vec<Cost>,
     /// Local-search iterations so far, all islands together.
     pub iterations: u64,
+    /// The batch evaluator scoring the generations (`BatchEvaluator::name`: "cpu (N
+    /// threads)" or "gpu <adapter>"), so front ends can show what runs.
+    pub evaluator: String,
 }
 
 /// Why the run ended.
@@ -99,6 +102,7 @@ pub struct Solver {
     unplaced: Vec<Unplaced>,
     threads: usize,
     finished: Option<StopReason>,
+    evaluator: String,
 }
 
 impl Solver {
@@ -180,6 +184,7 @@ impl Solver {
             unplaced,
             threads,
             finished: None,
+            evaluator: evaluator.name(),
         })
     }
 
@@ -211,6 +216,7 @@ impl Solver {
             best: self.best.cost,
             islands: self.islands.iter().map(|i| i.best.cost).collect(),
             iterations: self.islands.iter().map(|i| i.stats.iterations).sum(),
+            evaluator: self.evaluator.clone(),
         }
     }
 

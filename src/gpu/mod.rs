@@ -1,0 +1,185 @@
+//! GPU batch fitness: the full UD2 score of a whole batch of timetables in one compute
+//! dispatch (`shaders/fitness.wgsl` through wgpu), bit-identical with
+//! [`crate::eval::score`]. The GPU is an option that helps, never a requirement:
+//! [`choose_evaluator`] returns the CPU evaluator, with the reason, whenever there is no
+//! adapter, the instance does not fit the shader, or (for `auto`) a short calibration
+//! finds the GPU slower than the CPU on this instance and batch size.
+//!
+//! - [`pack`]: the instance as the shader reads it, and the checks that keep it exact;
+//! - `device` (feature `gpu`): the wgpu device, pipeline and buffers ([`GpuEvaluator`]).
+
+pub mod pack;
+
+#[cfg(feature = "gpu")]
+mod device;
+
+#[cfg(feature = "gpu")]
+pub use device::GpuEvaluator;
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::options::EvaluatorChoice;
+
+/// Why the GPU evaluator is not available.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum GpuError {
+    /// No GPU (or software) adapter: the normal case on many machines, not a failure.
+    #[error("no GPU adapter: {0}")]
+    NoAdapter(String),
+    /// The adapter would not give a device, or the pipeline could not be built.
+    #[error("the GPU device failed: {0}")]
+    Device(String),
+    /// The instance is beyond what the shader can score exactly.
+    #[error("the instance is too large for the GPU shader: {what} {need} > {limit}")]
+    TooLarge {
+        what: &'static str,
+        need: u64,
+        limit: u64,
+    },
+    /// The instance has nothing the shader could score.
+    #[error("the GPU shader does not support this instance: {0}")]
+    Unsupported(String),
+    /// This build has no GPU support.
+    #[error("built without the `gpu` feature")]
+    NotBuilt,
+}
+
+/// Evaluations per second of each evaluator on the calibration batch.
+#[derive(Clone, Debug, Serialize)]
+pub struct Calibration {
+    pub batch: usize,
+    pub cpu_per_second: f64,
+    pub gpu_per_second: f64,
+}
+
+/// Which evaluator a run uses and why, for progress events, results and the page.
+#[derive(Clone, Debug, Serialize)]
+pub struct EvaluatorInfo {
+    /// What was asked for.
+    pub requested: EvaluatorChoice,
+    /// True when the GPU evaluator runs.
+    pub gpu: bool,
+    /// The evaluator's name, as `BatchEvaluator::name` gives it.
+    pub name: String,
+    /// The adapter's name, when one was found.
+    pub adapter: Option<String>,
+    /// Why this evaluator (the GPU error, or the calibration's verdict).
+    pub reason: String,
+    /// The `auto` calibration, when it ran.
+    pub calibration: Option<Calibration>,
+}
+
+/// Timetables in the `auto` calibration batch at most (the run's batch size if smaller).
+pub const CALIBRATION_MAX_BATCH: usize = 1024;
+/// Timed rounds of each evaluator in the calibration (after one untimed warm-up round).
+pub const CALIBRATION_ROUNDS: usize = 2;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::choose_evaluator;
+#[cfg(all(not(target_arch = "wasm32"), feature = "gpu"))]
+pub use native::gpu_evaluator_blocking;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use super::*;
+    use crate::evolve::{BatchEvaluator, CpuBatchEvaluator};
+    use crate::model::{Instance, Timetable};
+    use crate::parallel::random_timetable;
+    use web_time::Instant;
+
+    /// Creates the GPU evaluator for `inst` with buffers for `max_batch` timetables,
+    /// blocking until the device is ready.
+    #[cfg(feature = "gpu")]
+    pub fn gpu_evaluator_blocking(
+        inst: &Instance,
+        max_batch: usize,
+    ) -> Result<GpuEvaluator, GpuError> {
+        pollster::block_on(GpuEvaluator::new(inst, max_batch))
+    }
+
+    /// Evaluations per second of `ev` on `batch` (one warm-up round, then timed rounds).
+    pub(crate) fn rate(ev: &mut dyn BatchEvaluator, inst: &Instance, batch: &[Timetable]) -> f64 {
+        ev.evaluate(inst, batch);
+        let start = Instant::now();
+        for _ in 0..CALIBRATION_ROUNDS {
+            ev.evaluate(inst, batch);
+        }
+        (CALIBRATION_ROUNDS * batch.len()) as f64 / start.elapsed().as_secs_f64().max(1e-9)
+    }
+
+    /// The one factory for the batch evaluator of a run (CLI and page alike): the GPU when
+    /// `choice` asks for it (or, for `auto`, when it is faster here), else the CPU
+    /// evaluator on the current rayon pool. Never fails: without a usable GPU the CPU
+    /// evaluates and [`EvaluatorInfo::reason`] says why. Call it inside the pool that will
+    /// run the solve, so the calibration measures that pool.
+    pub fn choose_evaluator(
+        inst: &Instance,
+        choice: EvaluatorChoice,
+        max_batch: usize,
+    ) -> (Box<dyn BatchEvaluator>, EvaluatorInfo) {
+        let cpu = |reason: String, adapter: Option<String>, calibration| {
+            let ev = CpuBatchEvaluator;
+            let info = EvaluatorInfo {
+                requested: choice,
+                gpu: false,
+                name: ev.name(),
+                adapter,
+                reason,
+                calibration,
+            };
+            (Box::new(ev) as Box<dyn BatchEvaluator>, info)
+        };
+        if choice == EvaluatorChoice::Cpu {
+            return cpu("asked for the CPU".into(), None, None);
+        }
+        #[cfg(not(feature = "gpu"))]
+        {
+            let _ = max_batch;
+            cpu(GpuError::NotBuilt.to_string(), None, None)
+        }
+        #[cfg(feature = "gpu")]
+        {
+            let mut gpu = match gpu_evaluator_blocking(inst, max_batch.max(1)) {
+                Ok(g) => g,
+                Err(e) => return cpu(e.to_string(), None, None),
+            };
+            let adapter = Some(gpu.adapter().to_string());
+            let mut calibration = None;
+            let reason = if choice == EvaluatorChoice::Gpu {
+                "asked for the GPU".to_string()
+            } else {
+                let n = max_batch.clamp(1, CALIBRATION_MAX_BATCH);
+                let batch: Vec<Timetable> =
+                    (0..n).map(|i| random_timetable(inst, i as u64)).collect();
+                let c = Calibration {
+                    batch: n,
+                    cpu_per_second: rate(&mut CpuBatchEvaluator, inst, &batch),
+                    gpu_per_second: rate(&mut gpu, inst, &batch),
+                };
+                let faster = c.gpu_per_second > c.cpu_per_second;
+                let verdict = format!(
+                    "auto: gpu {:.0}/s vs cpu {:.0}/s on {} timetables",
+                    c.gpu_per_second, c.cpu_per_second, n
+                );
+                calibration = Some(c);
+                if !faster {
+                    return cpu(verdict, adapter, calibration);
+                }
+                verdict
+            };
+            if let Some(e) = gpu.failure() {
+                return cpu(format!("the GPU failed: {e}"), adapter, calibration);
+            }
+            let info = EvaluatorInfo {
+                requested: choice,
+                gpu: true,
+                name: gpu.name(),
+                adapter,
+                reason,
+                calibration,
+            };
+            (Box::new(gpu), info)
+        }
+    }
+}
