@@ -34,6 +34,9 @@ CARGO_TARGET_DIR=target/wasm-mt cargo "+$ATOLL_NIGHTLY" clippy --release \
 done_step
 
 step "cargo test --release (ATOLL_SHARED=$ATOLL_SHARED)"
+# wgpu's Vulkan loader wants a private runtime dir (tests/gpu_exact.rs on lavapipe).
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/atoll-xdg-runtime}"
+mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
 cargo test --release
 cargo build --release --bin atoll # the browser tests compare with the CLI
 done_step

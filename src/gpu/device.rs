@@ -103,9 +103,13 @@ impl GpuEvaluator {
             .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
         let adapter_name = describe(&adapter.get_info());
         let al = adapter.limits();
-        let mut limits = wgpu::Limits::default();
-        limits.max_storage_buffer_binding_size = al.max_storage_buffer_binding_size;
-        limits.max_buffer_size = al.max_buffer_size;
+        // The WebGPU defaults, with the adapter's own buffer sizes (larger batches per
+        // dispatch on real GPUs).
+        let limits = wgpu::Limits {
+            max_storage_buffer_binding_size: al.max_storage_buffer_binding_size,
+            max_buffer_size: al.max_buffer_size,
+            ..Default::default()
+        };
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("atoll fitness"),

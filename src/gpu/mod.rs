@@ -10,16 +10,20 @@
 
 pub mod pack;
 
+#[cfg(not(feature = "gpu"))]
+mod absent;
 #[cfg(feature = "gpu")]
 mod device;
 
+#[cfg(not(feature = "gpu"))]
+pub use absent::GpuEvaluator;
 #[cfg(feature = "gpu")]
 pub use device::GpuEvaluator;
 
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::options::EvaluatorChoice;
+use crate::options::{EvaluatorChoice, SolverOptions};
 
 /// Why the GPU evaluator is not available.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -70,15 +74,24 @@ pub struct EvaluatorInfo {
     pub calibration: Option<Calibration>,
 }
 
+/// Timetables scored in one batch per generation, for all islands together: islands (0 =
+/// one per worker thread) × offspring. The GPU evaluator's buffers are sized from it.
+pub fn batch_size(opts: &SolverOptions, threads: usize) -> usize {
+    let islands = if opts.islands == 0 {
+        threads
+    } else {
+        opts.islands
+    };
+    (islands * opts.offspring).max(1)
+}
+
 /// Timetables in the `auto` calibration batch at most (the run's batch size if smaller).
 pub const CALIBRATION_MAX_BATCH: usize = 1024;
 /// Timed rounds of each evaluator in the calibration (after one untimed warm-up round).
 pub const CALIBRATION_ROUNDS: usize = 2;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use native::choose_evaluator;
-#[cfg(all(not(target_arch = "wasm32"), feature = "gpu"))]
-pub use native::gpu_evaluator_blocking;
+pub use native::{choose_evaluator, gpu_evaluator_blocking};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
@@ -96,6 +109,15 @@ mod native {
         max_batch: usize,
     ) -> Result<GpuEvaluator, GpuError> {
         pollster::block_on(GpuEvaluator::new(inst, max_batch))
+    }
+
+    /// Without the `gpu` feature there is no GPU evaluator.
+    #[cfg(not(feature = "gpu"))]
+    pub fn gpu_evaluator_blocking(
+        _inst: &Instance,
+        _max_batch: usize,
+    ) -> Result<GpuEvaluator, GpuError> {
+        Err(GpuError::NotBuilt)
     }
 
     /// Evaluations per second of `ev` on `batch` (one warm-up round, then timed rounds).
@@ -117,7 +139,7 @@ mod native {
         inst: &Instance,
         choice: EvaluatorChoice,
         max_batch: usize,
-    ) -> (Box<dyn BatchEvaluator>, EvaluatorInfo) {
+    ) -> (Box<dyn BatchEvaluator + Send>, EvaluatorInfo) {
         let cpu = |reason: String, adapter: Option<String>, calibration| {
             let ev = CpuBatchEvaluator;
             let info = EvaluatorInfo {
@@ -128,58 +150,49 @@ mod native {
                 reason,
                 calibration,
             };
-            (Box::new(ev) as Box<dyn BatchEvaluator>, info)
+            (Box::new(ev) as Box<dyn BatchEvaluator + Send>, info)
         };
         if choice == EvaluatorChoice::Cpu {
             return cpu("asked for the CPU".into(), None, None);
         }
-        #[cfg(not(feature = "gpu"))]
-        {
-            let _ = max_batch;
-            cpu(GpuError::NotBuilt.to_string(), None, None)
-        }
-        #[cfg(feature = "gpu")]
-        {
-            let mut gpu = match gpu_evaluator_blocking(inst, max_batch.max(1)) {
-                Ok(g) => g,
-                Err(e) => return cpu(e.to_string(), None, None),
+        let mut gpu = match gpu_evaluator_blocking(inst, max_batch.max(1)) {
+            Ok(g) => g,
+            Err(e) => return cpu(e.to_string(), None, None),
+        };
+        let adapter = Some(gpu.adapter().to_string());
+        let mut calibration = None;
+        let reason = if choice == EvaluatorChoice::Gpu {
+            "asked for the GPU".to_string()
+        } else {
+            let n = max_batch.clamp(1, CALIBRATION_MAX_BATCH);
+            let batch: Vec<Timetable> = (0..n).map(|i| random_timetable(inst, i as u64)).collect();
+            let c = Calibration {
+                batch: n,
+                cpu_per_second: rate(&mut CpuBatchEvaluator, inst, &batch),
+                gpu_per_second: rate(&mut gpu, inst, &batch),
             };
-            let adapter = Some(gpu.adapter().to_string());
-            let mut calibration = None;
-            let reason = if choice == EvaluatorChoice::Gpu {
-                "asked for the GPU".to_string()
-            } else {
-                let n = max_batch.clamp(1, CALIBRATION_MAX_BATCH);
-                let batch: Vec<Timetable> =
-                    (0..n).map(|i| random_timetable(inst, i as u64)).collect();
-                let c = Calibration {
-                    batch: n,
-                    cpu_per_second: rate(&mut CpuBatchEvaluator, inst, &batch),
-                    gpu_per_second: rate(&mut gpu, inst, &batch),
-                };
-                let faster = c.gpu_per_second > c.cpu_per_second;
-                let verdict = format!(
-                    "auto: gpu {:.0}/s vs cpu {:.0}/s on {} timetables",
-                    c.gpu_per_second, c.cpu_per_second, n
-                );
-                calibration = Some(c);
-                if !faster {
-                    return cpu(verdict, adapter, calibration);
-                }
-                verdict
-            };
-            if let Some(e) = gpu.failure() {
-                return cpu(format!("the GPU failed: {e}"), adapter, calibration);
+            let faster = c.gpu_per_second > c.cpu_per_second;
+            let verdict = format!(
+                "auto: gpu {:.0}/s vs cpu {:.0}/s on {} timetables",
+                c.gpu_per_second, c.cpu_per_second, n
+            );
+            calibration = Some(c);
+            if !faster {
+                return cpu(verdict, adapter, calibration);
             }
-            let info = EvaluatorInfo {
-                requested: choice,
-                gpu: true,
-                name: gpu.name(),
-                adapter,
-                reason,
-                calibration,
-            };
-            (Box::new(gpu), info)
+            verdict
+        };
+        if let Some(e) = gpu.failure() {
+            return cpu(format!("the GPU failed: {e}"), adapter, calibration);
         }
+        let info = EvaluatorInfo {
+            requested: choice,
+            gpu: true,
+            name: gpu.name(),
+            adapter,
+            reason,
+            calibration,
+        };
+        (Box::new(gpu), info)
     }
 }
