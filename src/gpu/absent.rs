@@ -31,6 +31,14 @@ impl GpuEvaluator {
         match *self {}
     }
 
+    pub fn calibrate_blocking(
+        &mut self,
+        _inst: &Instance,
+        _max_batch: usize,
+    ) -> super::Calibration {
+        match *self {}
+    }
+
     pub async fn evaluate_async(
         &mut self,
         _inst: &Instance,

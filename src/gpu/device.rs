@@ -82,9 +82,14 @@ pub struct GpuEvaluator {
     cpu_fallbacks: u64,
 }
 
-/// The adapter, as reports name it: "name (backend, device type)".
+/// The adapter, as reports name it: "name (backend, device type)". Browsers may keep the
+/// name empty (fingerprinting); then the driver fields stand in.
 fn describe(info: &wgpu::AdapterInfo) -> String {
-    format!("{} ({:?}, {:?})", info.name, info.backend, info.device_type)
+    let name = [&info.name, &info.driver, &info.driver_info]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .map_or("unnamed adapter", |s| s.as_str());
+    format!("{name} ({:?}, {:?})", info.backend, info.device_type)
 }
 
 impl GpuEvaluator {
@@ -93,6 +98,11 @@ impl GpuEvaluator {
     /// batches are then scored in several dispatches).
     pub async fn new(inst: &Instance, max_batch: usize) -> Result<GpuEvaluator, GpuError> {
         let packed = pack(inst)?;
+        // Without `navigator.gpu` wgpu's WebGPU backend has nothing to ask.
+        #[cfg(target_arch = "wasm32")]
+        if !wgpu::util::is_browser_webgpu_supported().await {
+            return Err(GpuError::NoAdapter("this browser offers no WebGPU".into()));
+        }
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
         let adapter = instance
             .request_adapter(&wgpu::RequestAdapterOptions {
@@ -341,6 +351,14 @@ impl GpuEvaluator {
             return Err(e);
         }
         Ok(words)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl GpuEvaluator {
+    /// [`super::calibrate`], blocking (native only).
+    pub fn calibrate_blocking(&mut self, inst: &Instance, max_batch: usize) -> super::Calibration {
+        pollster::block_on(super::calibrate(self, inst, max_batch))
     }
 }
 

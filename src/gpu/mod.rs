@@ -23,7 +23,11 @@ pub use device::GpuEvaluator;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::evolve::{BatchEvaluator, CpuBatchEvaluator};
+use crate::model::{Instance, Timetable};
 use crate::options::{EvaluatorChoice, SolverOptions};
+use crate::parallel::random_timetable;
+use web_time::Instant;
 
 /// Why the GPU evaluator is not available.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -90,16 +94,54 @@ pub const CALIBRATION_MAX_BATCH: usize = 1024;
 /// Timed rounds of each evaluator in the calibration (after one untimed warm-up round).
 pub const CALIBRATION_ROUNDS: usize = 2;
 
+impl Calibration {
+    /// Whether the GPU was faster, and the verdict in words for reports.
+    pub fn verdict(&self) -> (bool, String) {
+        (
+            self.gpu_per_second > self.cpu_per_second,
+            format!(
+                "auto: gpu {:.0}/s vs cpu {:.0}/s on {} timetables",
+                self.gpu_per_second, self.cpu_per_second, self.batch
+            ),
+        )
+    }
+}
+
+/// The `auto` calibration: evaluations per second of the CPU evaluator (on the current
+/// rayon pool) and of `gpu`, each on the same batch of random timetables of `inst` (the
+/// run's batch size, at most [`CALIBRATION_MAX_BATCH`]), one untimed warm-up round then
+/// [`CALIBRATION_ROUNDS`] timed ones. Asynchronous for the page; natively see
+/// `GpuEvaluator::calibrate_blocking`.
+pub async fn calibrate(gpu: &mut GpuEvaluator, inst: &Instance, max_batch: usize) -> Calibration {
+    let n = max_batch.clamp(1, CALIBRATION_MAX_BATCH);
+    let batch: Vec<Timetable> = (0..n).map(|i| random_timetable(inst, i as u64)).collect();
+    let mut cpu = CpuBatchEvaluator;
+    cpu.evaluate(inst, &batch);
+    let start = Instant::now();
+    for _ in 0..CALIBRATION_ROUNDS {
+        cpu.evaluate(inst, &batch);
+    }
+    let cpu_s = start.elapsed().as_secs_f64().max(1e-9);
+    gpu.evaluate_async(inst, &batch).await;
+    let start = Instant::now();
+    for _ in 0..CALIBRATION_ROUNDS {
+        gpu.evaluate_async(inst, &batch).await;
+    }
+    let gpu_s = start.elapsed().as_secs_f64().max(1e-9);
+    let done = (CALIBRATION_ROUNDS * n) as f64;
+    Calibration {
+        batch: n,
+        cpu_per_second: done / cpu_s,
+        gpu_per_second: done / gpu_s,
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{choose_evaluator, gpu_evaluator_blocking};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use super::*;
-    use crate::evolve::{BatchEvaluator, CpuBatchEvaluator};
-    use crate::model::{Instance, Timetable};
-    use crate::parallel::random_timetable;
-    use web_time::Instant;
 
     /// Creates the GPU evaluator for `inst` with buffers for `max_batch` timetables,
     /// blocking until the device is ready.
@@ -118,16 +160,6 @@ mod native {
         _max_batch: usize,
     ) -> Result<GpuEvaluator, GpuError> {
         Err(GpuError::NotBuilt)
-    }
-
-    /// Evaluations per second of `ev` on `batch` (one warm-up round, then timed rounds).
-    pub(crate) fn rate(ev: &mut dyn BatchEvaluator, inst: &Instance, batch: &[Timetable]) -> f64 {
-        ev.evaluate(inst, batch);
-        let start = Instant::now();
-        for _ in 0..CALIBRATION_ROUNDS {
-            ev.evaluate(inst, batch);
-        }
-        (CALIBRATION_ROUNDS * batch.len()) as f64 / start.elapsed().as_secs_f64().max(1e-9)
     }
 
     /// The one factory for the batch evaluator of a run (CLI and page alike): the GPU when
@@ -164,18 +196,8 @@ mod native {
         let reason = if choice == EvaluatorChoice::Gpu {
             "asked for the GPU".to_string()
         } else {
-            let n = max_batch.clamp(1, CALIBRATION_MAX_BATCH);
-            let batch: Vec<Timetable> = (0..n).map(|i| random_timetable(inst, i as u64)).collect();
-            let c = Calibration {
-                batch: n,
-                cpu_per_second: rate(&mut CpuBatchEvaluator, inst, &batch),
-                gpu_per_second: rate(&mut gpu, inst, &batch),
-            };
-            let faster = c.gpu_per_second > c.cpu_per_second;
-            let verdict = format!(
-                "auto: gpu {:.0}/s vs cpu {:.0}/s on {} timetables",
-                c.gpu_per_second, c.cpu_per_second, n
-            );
+            let c = gpu.calibrate_blocking(inst, max_batch);
+            let (faster, verdict) = c.verdict();
             calibration = Some(c);
             if !faster {
                 return cpu(verdict, adapter, calibration);
