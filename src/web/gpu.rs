@@ -48,7 +48,7 @@ pub struct GpuScorer {
 /// The timetables of a flat slot batch, or why it is not one of `inst`.
 fn timetables(inst: &Instance, batch: &[u32]) -> Result<Vec<Timetable>, String> {
     let n = inst.n_lectures();
-    if n == 0 || batch.len() % n != 0 {
+    if n == 0 || !batch.len().is_multiple_of(n) {
         return Err(format!(
             "a batch has {} slots, not a multiple of the {n} lectures",
             batch.len()
@@ -209,7 +209,7 @@ impl Session {
     /// `solveStep` does.
     #[wasm_bindgen(js_name = solveSelect)]
     pub fn solve_select(&mut self, scores: Vec<u32>) -> Result<JsValue, JsError> {
-        if scores.len() % COMPONENTS != 0 {
+        if !scores.len().is_multiple_of(COMPONENTS) {
             return Err(JsError::new("scores must hold 8 components per timetable"));
         }
         let running = self.running()?;
