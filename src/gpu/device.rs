@@ -17,6 +17,11 @@ use crate::model::{CourseId, Instance, Timetable};
 
 /// Bytes of one `u32`.
 const WORD: u64 = 4;
+/// The longest a native wait for one dispatch may take before the device counts as failed
+/// (the CPU then scores). Far above a dispatch of the largest batch on a software adapter
+/// (seconds), so only a hung device reaches it.
+#[cfg(not(target_arch = "wasm32"))]
+const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 /// Workgroups in one dimension of a dispatch (the WebGPU minimum of
 /// `maxComputeWorkgroupsPerDimension`).
 const MAX_GROUPS_X: u32 = 65_535;
@@ -329,7 +334,7 @@ impl GpuEvaluator {
             pass.dispatch_workgroups(gx, gy, 1);
         }
         enc.copy_buffer_to_buffer(&self.out_buf, 0, &self.readback, 0, out_bytes);
-        self.queue.submit([enc.finish()]);
+        let submitted = self.queue.submit([enc.finish()]);
 
         let slice = self.readback.slice(..out_bytes);
         let mapped = MapFuture::default();
@@ -337,8 +342,13 @@ impl GpuEvaluator {
         slice.map_async(wgpu::MapMode::Read, move |r| MapFuture::complete(&done, r));
         #[cfg(not(target_arch = "wasm32"))]
         self.device
-            .poll(wgpu::PollType::wait_indefinitely())
+            .poll(wgpu::PollType::Wait {
+                submission_index: Some(submitted),
+                timeout: Some(WAIT_LIMIT),
+            })
             .map_err(|e| e.to_string())?;
+        #[cfg(target_arch = "wasm32")]
+        let _ = submitted;
         mapped.await.map_err(|e| e.to_string())?;
         let words = {
             let view = slice.get_mapped_range().map_err(|e| e.to_string())?;

@@ -17,6 +17,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -109,6 +110,25 @@ fn components(b: &Breakdown) -> [u32; COMPONENTS] {
     ]
 }
 
+/// The adapter as the browser describes it (`GPUAdapterInfo` vendor, architecture,
+/// description), for when wgpu's name is empty (browsers leave `description` empty, e.g.
+/// SwiftShader: "google swiftshader"). `None` if the browser says nothing.
+async fn browser_adapter_name() -> Option<String> {
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).ok();
+    let navigator = get(&js_sys::global(), "navigator")?;
+    let gpu = get(&navigator, "gpu").filter(|g| g.is_object())?;
+    let request: js_sys::Function = get(&gpu, "requestAdapter")?.dyn_into().ok()?;
+    let promise: js_sys::Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = get(&adapter, "info").filter(|i| i.is_object())?;
+    let words: Vec<String> = ["vendor", "architecture", "description"]
+        .iter()
+        .filter_map(|k| get(&info, k).and_then(|v| v.as_string()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
 /// What `gpuInit` resolves to, less the scorer.
 fn cpu_info(
     requested: EvaluatorChoice,
@@ -150,7 +170,12 @@ impl Session {
                 match GpuEvaluator::new(&inst, max_batch).await {
                     Err(e) => cpu_info(choice, e.to_string(), None),
                     Ok(mut gpu) => {
-                        let adapter = gpu.adapter().to_string();
+                        let mut adapter = gpu.adapter().to_string();
+                        if adapter.starts_with("unnamed adapter")
+                            && let Some(named) = browser_adapter_name().await
+                        {
+                            adapter = adapter.replacen("unnamed adapter", &named, 1);
+                        }
                         let (use_gpu, reason, calibration) = if choice == EvaluatorChoice::Gpu {
                             (true, "asked for the GPU".to_string(), None)
                         } else {
