@@ -28,7 +28,10 @@ struct Row {
 
 #[derive(Serialize)]
 struct Report {
+    /// The file's stem (comp07).
     instance: String,
+    /// The instance's own name (Ing0607-2).
+    name: String,
     adapter: Option<String>,
     gpu_unavailable: Option<String>,
     rows: Vec<Row>,
@@ -55,6 +58,9 @@ pub fn bench_gpu(
     json: bool,
 ) -> Result<(), CliError> {
     let inst = crate::load_instance(instance)?;
+    let file = instance
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let seconds = seconds.clamp(0.01, 600.0);
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -71,8 +77,8 @@ pub fn bench_gpu(
     };
     if !json {
         match (&adapter, &unavailable) {
-            (Some(a), _) => println!("instance {}   adapter {a}", inst.name),
-            (_, Some(e)) => println!("instance {}   no GPU: {e}", inst.name),
+            (Some(a), _) => println!("instance {file} ({})   adapter {a}", inst.name),
+            (_, Some(e)) => println!("instance {file} ({})   no GPU: {e}", inst.name),
             _ => {}
         }
         println!(
@@ -123,7 +129,8 @@ pub fn bench_gpu(
     }
     if json {
         let report = Report {
-            instance: inst.name.clone(),
+            instance: file,
+            name: inst.name.clone(),
             adapter,
             gpu_unavailable: unavailable,
             rows,
