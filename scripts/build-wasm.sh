@@ -3,6 +3,7 @@
 #   www/pkg     threaded: nightly + build-std, atomics/shared memory (.cargo/config.toml),
 #               feature wasm-threads (the rayon pool on Web Workers)
 #   www/pkg-st  single-threaded fallback: stable, no atomics, no wasm-threads
+# Both with feature gpu (WebGPU batch fitness through wgpu; CPU when the browser has none).
 # Both go through wasm-bindgen --target web and wasm-opt -Oz (npm binaryen@132).
 # Usage: scripts/build-wasm.sh [mt|st|all]   (default all). Sizes: target/wasm-sizes-{mt,st}.txt
 # WASM_OPT_LEVEL (default -O3): the wasm-opt level, e.g. -Oz for the smallest module.
@@ -40,7 +41,7 @@ build_mt() {
   # Own target dir: no lock contention with native builds, no flag churn with the st build.
   CARGO_TARGET_DIR=target/wasm-mt cargo "+$ATOLL_NIGHTLY" build --release --lib \
     --target wasm32-unknown-unknown -Z build-std=panic_abort,std \
-    --no-default-features --features wasm-threads
+    --no-default-features --features wasm-threads,gpu
   finish mt target/wasm-mt www/pkg --enable-threads
   grep -q 'shared:true\|shared: true' www/pkg/atoll.js ||
     { echo "www/pkg does not use shared memory: atomics flags were not applied" >&2; exit 1; }
@@ -53,7 +54,7 @@ build_st() {
   # CARGO_ENCODED_RUSTFLAGS="" takes precedence over the [target.wasm32-unknown-unknown]
   # rustflags of .cargo/config.toml, so this module has plain (unshared) memory.
   CARGO_ENCODED_RUSTFLAGS="" CARGO_TARGET_DIR=target/wasm-st cargo +stable build --release --lib \
-    --target wasm32-unknown-unknown --no-default-features
+    --target wasm32-unknown-unknown --no-default-features --features gpu
   finish st target/wasm-st www/pkg-st
   if grep -q 'shared:true\|shared: true\|function initThreadPool' www/pkg-st/atoll.js; then
     echo "www/pkg-st unexpectedly uses shared memory or the thread pool" >&2; exit 1

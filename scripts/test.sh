@@ -20,20 +20,23 @@ done_step
 step "cargo clippy for wasm32 (src/web.rs both flavours, tests/wasm)"
 # Single-threaded flavour, as built (no atomics flags).
 CARGO_ENCODED_RUSTFLAGS="" CARGO_TARGET_DIR=target/wasm-st cargo +stable clippy \
-  --target wasm32-unknown-unknown --no-default-features --lib -- -D warnings
+  --target wasm32-unknown-unknown --no-default-features --features gpu --lib -- -D warnings
 (cd tests/wasm && CARGO_ENCODED_RUSTFLAGS="" CARGO_TARGET_DIR=../../target/wasm-st cargo +stable clippy \
   --target wasm32-unknown-unknown --tests -- -D warnings)
 # Threaded flavour, as built: the nightly's clippy with build-std and the config's flags
 # (stable cannot: it does not set cfg(target_feature = "atomics")).
 CARGO_TARGET_DIR=target/wasm-mt cargo "+$ATOLL_NIGHTLY" clippy --release \
   --target wasm32-unknown-unknown -Z build-std=panic_abort,std \
-  --no-default-features --features wasm-threads --lib -- -D warnings
+  --no-default-features --features wasm-threads,gpu --lib -- -D warnings
 (cd tests/wasm && CARGO_TARGET_DIR=../../target/wasm-test cargo "+$ATOLL_NIGHTLY" clippy --release \
   --target wasm32-unknown-unknown -Z build-std=panic_abort,std \
   --features wasm-threads --tests -- -D warnings)
 done_step
 
 step "cargo test --release (ATOLL_SHARED=$ATOLL_SHARED)"
+# wgpu's Vulkan loader wants a private runtime dir (tests/gpu_exact.rs on lavapipe).
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/atoll-xdg-runtime}"
+mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
 cargo test --release
 cargo build --release --bin atoll # the browser tests compare with the CLI
 done_step

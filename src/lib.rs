@@ -10,13 +10,15 @@
 //! - [`report`]: the instance summary and check report every front end shows;
 //! - [`export`]: a timetable as rows with names, CSV and an iCalendar week template;
 //! - [`parallel`]: data-parallel batch work on the rayon pool;
-//! - [`speed`]: evaluator throughput, measured the same way natively and in the page.
+//! - [`speed`]: evaluator throughput, measured the same way natively and in the page;
+//! - [`gpu`]: the full score of whole batches in a WGSL compute shader (wgpu).
 
 pub mod budget;
 pub mod construct;
 pub mod eval;
 pub mod evolve;
 pub mod export;
+pub mod gpu;
 pub mod io;
 pub mod model;
 pub mod options;

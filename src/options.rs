@@ -66,6 +66,24 @@ pub struct SolverOptions {
     /// Probability that a period move keeps the lecture's room (room stability).
     /// Range: 0..=1.
     pub keep_room_rate: f64,
+    /// Which evaluator scores each generation's batch: `"auto"` (the GPU when an adapter
+    /// exists and a short calibration on this instance and batch size finds it faster than
+    /// the CPU), `"gpu"` (the GPU whenever there is one) or `"cpu"`. Without a usable GPU
+    /// the CPU evaluates and the reason is reported; results are identical either way.
+    pub evaluator: EvaluatorChoice,
+}
+
+/// Which batch evaluator a run uses (see [`SolverOptions::evaluator`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvaluatorChoice {
+    /// The GPU when present and faster here, else the CPU.
+    #[default]
+    Auto,
+    /// The GPU when present, else the CPU.
+    Gpu,
+    /// The CPU.
+    Cpu,
 }
 
 impl Default for SolverOptions {
@@ -89,6 +107,7 @@ impl Default for SolverOptions {
             temperature_end: 0.08,
             kempe_rate: 0.05,
             keep_room_rate: 0.9,
+            evaluator: EvaluatorChoice::Auto,
         }
     }
 }

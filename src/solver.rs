@@ -38,6 +38,9 @@ pub struct Progress {
     pub islands: Vec<Cost>,
     /// Local-search iterations so far, all islands together.
     pub iterations: u64,
+    /// The batch evaluator scoring the generations (`BatchEvaluator::name`: "cpu (N
+    /// threads)" or "gpu <adapter>"), so front ends can show what runs.
+    pub evaluator: String,
 }
 
 /// Why the run ended.
@@ -99,6 +102,17 @@ pub struct Solver {
     unplaced: Vec<Unplaced>,
     threads: usize,
     finished: Option<StopReason>,
+    evaluator: String,
+    /// The candidates of a generation between [`Solver::breed`] and [`Solver::select`].
+    pending: Option<Bred>,
+}
+
+/// One generation's bred candidates, per island, with the annealing schedule they were
+/// bred under.
+struct Bred {
+    f0: f64,
+    params: AnnealParams,
+    bred: Vec<Vec<Timetable>>,
 }
 
 impl Solver {
@@ -180,6 +194,8 @@ impl Solver {
             unplaced,
             threads,
             finished: None,
+            evaluator: evaluator.name(),
+            pending: None,
         })
     }
 
@@ -211,6 +227,7 @@ impl Solver {
             best: self.best.cost,
             islands: self.islands.iter().map(|i| i.best.cost).collect(),
             iterations: self.islands.iter().map(|i| i.stats.iterations).sum(),
+            evaluator: self.evaluator.clone(),
         }
     }
 
@@ -245,8 +262,20 @@ impl Solver {
     /// candidates in one batch, refine and select in parallel, migrate on schedule.
     /// Returns the stop reason once the run is over (and then does nothing).
     pub fn generation(&mut self, evaluator: &mut dyn BatchEvaluator) -> Option<StopReason> {
-        if let Some(r) = self.check_stop() {
-            return Some(r);
+        let Some(batch) = self.breed() else {
+            return self.finished;
+        };
+        let scores = evaluator.evaluate(&self.inst, &batch);
+        self.select(scores)
+    }
+
+    /// The first half of [`Solver::generation`], for callers whose evaluator answers
+    /// asynchronously (the GPU in the page): breeds on every island in parallel and
+    /// returns every island's candidates in one batch, or `None` once the run is over.
+    /// Score the batch, then call [`Solver::select`] with the scores in batch order.
+    pub fn breed(&mut self) -> Option<Vec<Timetable>> {
+        if self.check_stop().is_some() {
+            return None;
         }
         let inst = &*self.inst;
         let opts = &self.opts;
@@ -266,8 +295,25 @@ impl Solver {
             .map(|isl| isl.breed(inst, opts))
             .collect();
         let flat: Vec<Timetable> = bred.iter().flatten().cloned().collect();
-        let mut scores = evaluator.evaluate(inst, &flat).into_iter();
-        self.batch_evaluations += flat.len() as u64;
+        self.pending = Some(Bred { f0, params, bred });
+        Some(flat)
+    }
+
+    /// The second half of [`Solver::generation`]: `scores` are the breakdowns of the batch
+    /// [`Solver::breed`] returned, in its order. Refines and selects in parallel, migrates
+    /// on schedule. Without a batch bred (or with a score missing) it does nothing and
+    /// returns the stop reason, if any.
+    pub fn select(&mut self, scores: Vec<Breakdown>) -> Option<StopReason> {
+        let Some(Bred { f0, params, bred }) = self.pending.take() else {
+            return self.finished;
+        };
+        if scores.len() != bred.iter().map(Vec::len).sum::<usize>() {
+            return self.finished;
+        }
+        let inst = &*self.inst;
+        let opts = &self.opts;
+        let mut scores = scores.into_iter();
+        self.batch_evaluations += scores.len() as u64;
         let per_island: Vec<Vec<(Timetable, Breakdown)>> = bred
             .into_iter()
             .map(|cands| {
@@ -303,6 +349,12 @@ impl Solver {
             self.last_step = (self.fraction() - f0).max(1e-4);
         }
         self.check_stop()
+    }
+
+    /// Names the evaluator in progress events, for a caller that scores the batches of
+    /// [`Solver::breed`] itself (the page's GPU path).
+    pub fn set_evaluator_name(&mut self, name: String) {
+        self.evaluator = name;
     }
 
     /// Runs generations for about `budget` (at least one), calling `on_progress` after

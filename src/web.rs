@@ -29,7 +29,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::budget::CancelToken;
 use crate::eval::{Evaluation, evaluate};
-use crate::evolve::{BatchEvaluator, CpuBatchEvaluator};
+use crate::evolve::CpuBatchEvaluator;
 use crate::io::{SolutionWarning, WarningKind, parse_instance, parse_solution, write_solution};
 use crate::model::Instance;
 use crate::options::SolverOptions;
@@ -37,6 +37,11 @@ use crate::parallel::{random_timetable, score_random_batch};
 use crate::report::{CheckReport, InstanceSummary};
 use crate::solver::{Progress, SolveStats, Solver, StopReason};
 use crate::speed::measure;
+
+// The GPU path of a solve (WebGPU): `gpuInit`, `solveBreed`, `GpuScorer.score`,
+// `solveSelect`, `solveUseEvaluator`.
+#[cfg(feature = "gpu")]
+mod gpu;
 
 /// Plain objects and arrays on the JS side (no `Map`s, no `BigInt`s).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -425,7 +430,7 @@ impl Session {
             .take()
             .ok_or_else(|| JsError::new("no solve is running: call solveStart first"))?;
         let last = running.solver.progress();
-        let result = running.solver.finish(running.evaluator.name());
+        let result = running.solver.finish(last.evaluator.clone());
         let solution = write_solution(&self.inst, &result.timetable);
         let stem = self
             .file

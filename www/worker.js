@@ -27,10 +27,11 @@ async function solve({ options, stepMs }) {
     // Construction (Stage 1) runs here; throws an Error naming a bad option.
     let p = s.solveStart(options || {});
     self.postMessage({ event: 'progress', progress: p });
+    const gpu = await gpuSetup(s, options); // see "GPU batch fitness" below
     while (!p.finished) {
       await yieldToEvents();
       if (stopRequested) s.solveCancel(); // the next step returns at once, "cancelled"
-      p = s.solveStep(ms);
+      p = gpu ? await gpuStep(s, gpu, ms) : s.solveStep(ms);
       self.postMessage({ event: 'progress', progress: p });
     }
     return s.solveFinish();
@@ -39,6 +40,35 @@ async function solve({ options, stepMs }) {
     stopRequested = false;
   }
 }
+
+// ---- GPU batch fitness (src/web/gpu.rs) ----------------------------------------------
+// WebGPU lives on this worker's own thread (wgpu objects cannot move between threads; the
+// rayon workers only see plain data). After construction, Session.gpuInit(options) picks
+// the evaluator from options.evaluator ('auto' | 'gpu' | 'cpu'; 'auto' = the GPU only if a
+// short calibration finds it faster here) and the worker posts
+// { event: 'evaluator', info: { requested, gpu, name, adapter, reason, calibration } };
+// every progress event also carries progress.evaluator. With a GPU scorer a step runs
+// whole generations as breed (rayon) -> await scorer.score (GPU, asynchronous readback)
+// -> select (rayon) until about stepMs have passed; otherwise solveStep(ms) as before.
+async function gpuSetup(s, options) {
+  if (typeof s.gpuInit !== 'function') return null; // built without the gpu feature
+  const { info, scorer } = await s.gpuInit(options || {});
+  self.postMessage({ event: 'evaluator', info });
+  if (!scorer) return null;
+  s.solveUseEvaluator(scorer.name);
+  return scorer;
+}
+
+async function gpuStep(s, scorer, ms) {
+  const t0 = performance.now();
+  for (;;) {
+    const batch = s.solveBreed();
+    if (batch === undefined) return s.solveStep(0); // the run is over: its last event
+    const p = s.solveSelect(await scorer.score(batch));
+    if (p.finished || stopRequested || performance.now() - t0 >= ms) return p;
+  }
+}
+// ---- end of GPU batch fitness -----------------------------------------------------------
 
 async function init({ threads }) {
   const isolated = self.crossOriginIsolated === true;

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use atoll::SolverOptions;
 use atoll::budget::CancelToken;
-use atoll::evolve::CpuBatchEvaluator;
 
 use crate::CliError;
 
@@ -67,11 +66,18 @@ fn run(
         ..base.clone()
     };
     let pool = crate::pool(threads)?;
+    let (mut evaluator, _) = pool.install(|| {
+        atoll::gpu::choose_evaluator(
+            &inst,
+            opts.evaluator,
+            atoll::gpu::batch_size(&opts, threads),
+        )
+    });
     let result = pool.install(|| {
         atoll::solve(
             &inst,
             &opts,
-            &mut CpuBatchEvaluator,
+            &mut *evaluator,
             CancelToken::new(),
             &mut |_| {},
         )

@@ -14,6 +14,7 @@ use atoll::model::Instance;
 use atoll::report::{CheckReport, InstanceSummary};
 
 mod bench;
+mod bench_gpu;
 
 /// Atoll — a university course-timetabling solver.
 ///
@@ -87,6 +88,10 @@ enum Command {
         /// defaults and ranges are listed by `atoll options`.
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
+        /// Which evaluator scores the batches: auto (GPU when present and faster here),
+        /// gpu or cpu. Without a usable GPU the CPU evaluates and says why.
+        #[arg(long, value_parser = EVALUATORS)]
+        evaluator: Option<String>,
     },
     /// Benchmark solution quality: every instance × seed at a time limit, against
     /// best-known costs; or, with `--scaling`, 1 thread against N threads.
@@ -112,6 +117,9 @@ enum Command {
         /// Solver option overrides, as for `solve --set`.
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
+        /// Which evaluator scores the batches (auto, gpu, cpu), as for `solve`.
+        #[arg(long, value_parser = EVALUATORS)]
+        evaluator: Option<String>,
     },
     /// List every solver option with its default value (JSON), for `solve --set`.
     Options,
@@ -135,6 +143,40 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure batch evaluation: evaluations per second on the CPU (1 thread, all threads)
+    /// and on the GPU, the adapter's name, and whether the GPU's scores are identical to
+    /// the CPU's over the whole batch (random timetables).
+    BenchGpu {
+        /// The instance (.ctt or .ectt).
+        instance: PathBuf,
+        /// Timetables per batch; comma-separated for several (e.g. 256,1024,4096,16384).
+        #[arg(long, value_delimiter = ',', default_value = "1024")]
+        batch: Vec<usize>,
+        /// Seconds to spend on each measurement.
+        #[arg(long, default_value_t = 1.0)]
+        seconds: f64,
+        /// Threads for "CPU, all threads" (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print a JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The values of `--evaluator` (serde names of `atoll::options::EvaluatorChoice`).
+const EVALUATORS: [&str; 3] = ["auto", "gpu", "cpu"];
+
+/// Sets `opts.evaluator` from a `--evaluator` value (one of [`EVALUATORS`]).
+fn with_evaluator(
+    mut opts: atoll::SolverOptions,
+    evaluator: Option<String>,
+) -> Result<atoll::SolverOptions, String> {
+    if let Some(e) = evaluator {
+        opts.evaluator = serde_json::from_value(serde_json::Value::String(e))
+            .map_err(|e| format!("--evaluator: {e}"))?;
+    }
+    Ok(opts)
 }
 
 /// Why the program could not do its job (exit status 2).
@@ -193,6 +235,7 @@ fn main() -> ExitCode {
             quiet,
             json,
             set,
+            evaluator,
         } => {
             let mut opts = atoll::SolverOptions {
                 time_limit: Some(time),
@@ -206,7 +249,7 @@ fn main() -> ExitCode {
             if let Some(i) = islands {
                 opts.islands = i;
             }
-            match apply_settings(opts, &set) {
+            match apply_settings(opts, &set).and_then(|o| with_evaluator(o, evaluator)) {
                 Ok(o) => opts = o,
                 Err(e) => {
                     eprintln!("atoll: error: {e}");
@@ -223,8 +266,10 @@ fn main() -> ExitCode {
             best_known,
             scaling,
             set,
+            evaluator,
         } => (|| {
             let base = apply_settings(atoll::SolverOptions::default(), &set)
+                .and_then(|o| with_evaluator(o, evaluator))
                 .map_err(CliError::Settings)?;
             base.validate()?;
             if scaling {
@@ -256,6 +301,13 @@ fn main() -> ExitCode {
             seconds,
             json,
         } => bench_eval(&instance, seconds, json),
+        Command::BenchGpu {
+            instance,
+            batch,
+            seconds,
+            threads,
+            json,
+        } => bench_gpu::bench_gpu(&instance, &batch, seconds, threads, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -386,6 +438,7 @@ struct SolveJson {
     check: CheckReport,
     stop_reason: atoll::solver::StopReason,
     stats: atoll::solver::SolveStats,
+    evaluator: atoll::gpu::EvaluatorInfo,
 }
 
 fn solve_cmd(
@@ -441,12 +494,24 @@ fn solve_cmd(
             eprintln!("{line}");
         }
     };
-    let mut evaluator = atoll::evolve::CpuBatchEvaluator;
+    let (mut evaluator, evaluator_info) = pool.install(|| {
+        atoll::gpu::choose_evaluator(
+            &inst,
+            opts.evaluator,
+            atoll::gpu::batch_size(&opts, threads),
+        )
+    });
+    if !quiet {
+        eprintln!(
+            "atoll: evaluator {} ({})",
+            evaluator_info.name, evaluator_info.reason
+        );
+    }
     let result = pool.install(|| {
         atoll::solve(
             &inst,
             &opts,
-            &mut evaluator,
+            &mut *evaluator,
             cancel.clone(),
             &mut on_progress,
         )
@@ -483,6 +548,7 @@ fn solve_cmd(
             check: CheckReport::new(&inst, &eval),
             stop_reason: result.stop_reason,
             stats: result.stats,
+            evaluator: evaluator_info,
         };
         println!(
             "{}",
@@ -514,8 +580,16 @@ fn apply_settings(
         if !map.contains_key(k) {
             return Err(format!("unknown option '{k}' (see `atoll options`)"));
         }
-        let parsed: serde_json::Value = serde_json::from_str(v)
-            .map_err(|_| format!("option '{k}': '{v}' is not a number, boolean or null"))?;
+        // A bare word is a string (`--set evaluator=gpu`); anything else must be JSON.
+        let parsed: serde_json::Value = serde_json::from_str(v).or_else(|_| {
+            if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphabetic()) {
+                Ok(serde_json::Value::String(v.to_string()))
+            } else {
+                Err(format!(
+                    "option '{k}': '{v}' is not a number, boolean or null"
+                ))
+            }
+        })?;
         map.insert(k.to_string(), parsed);
     }
     serde_json::from_value(value).map_err(|e| format!("invalid option value: {e}"))

@@ -1,0 +1,443 @@
+//! The wgpu side of the GPU evaluator: one device, one pipeline made for one instance,
+//! buffers created once for the largest batch, one upload and one readback per chunk.
+//! WebGPU in the page, Vulkan/Metal/DX12 natively. The device is owned by the thread that
+//! created it (wgpu objects are `!Send` on the web); rayon workers never see it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+use wgpu::util::DeviceExt;
+
+use super::GpuError;
+use super::pack::{OUT_STRIDE, pack};
+use crate::eval::{Breakdown, score};
+use crate::model::{CourseId, Instance, Timetable};
+
+/// Bytes of one `u32`.
+const WORD: u64 = 4;
+/// The longest a native wait for one dispatch may take before the device counts as failed
+/// (the CPU then scores). Far above a dispatch of the largest batch on a software adapter
+/// (seconds), so only a hung device reaches it.
+#[cfg(not(target_arch = "wasm32"))]
+const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+/// Workgroups in one dimension of a dispatch (the WebGPU minimum of
+/// `maxComputeWorkgroupsPerDimension`).
+const MAX_GROUPS_X: u32 = 65_535;
+
+/// What the evaluator remembers of its instance, to recognise it in `evaluate`.
+struct Shape {
+    lecture_course: Arc<[CourseId]>,
+    courses: usize,
+    rooms: usize,
+    periods: usize,
+    curricula: usize,
+}
+
+impl Shape {
+    fn of(inst: &Instance) -> Shape {
+        Shape {
+            lecture_course: inst.lecture_courses().clone(),
+            courses: inst.courses.len(),
+            rooms: inst.rooms.len(),
+            periods: inst.n_periods(),
+            curricula: inst.curricula.len(),
+        }
+    }
+
+    fn matches(&self, inst: &Instance) -> bool {
+        let same_lectures = Arc::ptr_eq(&self.lecture_course, inst.lecture_courses())
+            || self.lecture_course == *inst.lecture_courses();
+        same_lectures
+            && self.courses == inst.courses.len()
+            && self.rooms == inst.rooms.len()
+            && self.periods == inst.n_periods()
+            && self.curricula == inst.curricula.len()
+    }
+
+    /// True when the shader can score `tt`: the instance's own lecture list.
+    fn fits(&self, tt: &Timetable) -> bool {
+        Arc::ptr_eq(&self.lecture_course, tt.lecture_courses())
+            || self.lecture_course == *tt.lecture_courses()
+    }
+}
+
+/// Scores batches of timetables of one instance on a GPU, exactly as
+/// [`crate::eval::score`] does. Timetables the shader flags (a lecture outside the grid,
+/// two lectures of a course in one period) or that carry another lecture list, and every
+/// timetable after a device failure, are scored on the CPU, so results are always exact.
+pub struct GpuEvaluator {
+    device: wgpu::Device,
+    queue: wgpu::Queue,
+    pipeline: wgpu::ComputePipeline,
+    bind_group: wgpu::BindGroup,
+    batch_buf: wgpu::Buffer,
+    out_buf: wgpu::Buffer,
+    readback: wgpu::Buffer,
+    params: wgpu::Buffer,
+    /// Timetables per dispatch (the buffers' capacity).
+    chunk: usize,
+    n_lectures: usize,
+    shape: Shape,
+    adapter: String,
+    /// Set when the device failed; from then on the CPU scores everything.
+    failure: Arc<Mutex<Option<String>>>,
+    /// Timetables the CPU scored because the shader could not (flags, other lecture lists).
+    cpu_fallbacks: u64,
+}
+
+/// The adapter, as reports name it: "name (backend, device type)". Browsers may keep the
+/// name empty (fingerprinting); then the driver fields stand in.
+fn describe(info: &wgpu::AdapterInfo) -> String {
+    let name = [&info.name, &info.driver, &info.driver_info]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .map_or("unnamed adapter", |s| s.as_str());
+    format!("{name} ({:?}, {:?})", info.backend, info.device_type)
+}
+
+impl GpuEvaluator {
+    /// Finds an adapter, builds the pipeline for `inst` and buffers for `max_batch`
+    /// timetables per dispatch (fewer if the device's buffer limits are smaller; larger
+    /// batches are then scored in several dispatches).
+    pub async fn new(inst: &Instance, max_batch: usize) -> Result<GpuEvaluator, GpuError> {
+        let packed = pack(inst)?;
+        // Without `navigator.gpu` wgpu's WebGPU backend has nothing to ask.
+        #[cfg(target_arch = "wasm32")]
+        if !wgpu::util::is_browser_webgpu_supported().await {
+            return Err(GpuError::NoAdapter("this browser offers no WebGPU".into()));
+        }
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        let adapter_name = describe(&adapter.get_info());
+        let al = adapter.limits();
+        // The WebGPU defaults, with the adapter's own buffer sizes (larger batches per
+        // dispatch on real GPUs).
+        let limits = wgpu::Limits {
+            max_storage_buffer_binding_size: al.max_storage_buffer_binding_size,
+            max_buffer_size: al.max_buffer_size,
+            ..Default::default()
+        };
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("atoll fitness"),
+                required_limits: limits.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::Device(e.to_string()))?;
+        let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+        {
+            let failure = failure.clone();
+            device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+                if let Ok(mut f) = failure.lock() {
+                    f.get_or_insert_with(|| e.to_string());
+                }
+            }));
+        }
+
+        let per_tt = packed.n_lectures as u64 * WORD;
+        let by_limit = (limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size)
+            / per_tt.max(OUT_STRIDE as u64 * WORD)) as usize;
+        let chunk = max_batch.clamp(1, by_limit.max(1));
+
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("fitness.wgsl"),
+            source: wgpu::ShaderSource::Wgsl(packed.shader.as_str().into()),
+        });
+        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some("fitness"),
+            layout: None,
+            module: &module,
+            entry_point: Some("main"),
+            compilation_options: Default::default(),
+            cache: None,
+        });
+        let inst_bytes = to_bytes(&packed.words);
+        let inst_buf = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("instance"),
+            contents: &inst_bytes,
+            usage: wgpu::BufferUsages::STORAGE,
+        });
+        let batch_buf = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("batch"),
+            size: chunk as u64 * per_tt,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let out_size = chunk as u64 * OUT_STRIDE as u64 * WORD;
+        let out_buf = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("results"),
+            size: out_size,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+            mapped_at_creation: false,
+        });
+        let readback = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size: out_size,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let params = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("params"),
+            size: 4 * WORD,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("fitness"),
+            layout: &pipeline.get_bind_group_layout(0),
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: inst_buf.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: batch_buf.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 2,
+                    resource: out_buf.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 3,
+                    resource: params.as_entire_binding(),
+                },
+            ],
+        });
+        if let Some(e) = scope.pop().await {
+            return Err(GpuError::Device(e.to_string()));
+        }
+        Ok(GpuEvaluator {
+            device,
+            queue,
+            pipeline,
+            bind_group,
+            batch_buf,
+            out_buf,
+            readback,
+            params,
+            chunk,
+            n_lectures: packed.n_lectures,
+            shape: Shape::of(inst),
+            adapter: adapter_name,
+            failure,
+            cpu_fallbacks: 0,
+        })
+    }
+
+    /// The adapter: "name (backend, device type)".
+    pub fn adapter(&self) -> &str {
+        &self.adapter
+    }
+
+    /// Timetables scored per dispatch.
+    pub fn chunk(&self) -> usize {
+        self.chunk
+    }
+
+    /// Timetables the CPU scored because the shader could not (see the type's doc).
+    pub fn cpu_fallbacks(&self) -> u64 {
+        self.cpu_fallbacks
+    }
+
+    /// Why the device stopped working, if it did (the CPU has scored since).
+    pub fn failure(&self) -> Option<String> {
+        self.failure.lock().ok().and_then(|f| f.clone())
+    }
+
+    /// Scores `batch`, exactly. On the web this awaits the asynchronous readback; natively
+    /// it blocks on the device (see [`crate::evolve::BatchEvaluator`] for the sync form).
+    pub async fn evaluate_async(&mut self, inst: &Instance, batch: &[Timetable]) -> Vec<Breakdown> {
+        if !self.shape.matches(inst) || self.failure().is_some() {
+            return batch.iter().map(|tt| score(inst, tt)).collect();
+        }
+        let mut out: Vec<Option<Breakdown>> = vec![None; batch.len()];
+        let gpu: Vec<usize> = (0..batch.len())
+            .filter(|&i| self.shape.fits(&batch[i]))
+            .collect();
+        for ids in gpu.chunks(self.chunk) {
+            match self.run_chunk(batch, ids).await {
+                Ok(words) => {
+                    for (k, &i) in ids.iter().enumerate() {
+                        let w = &words[k * OUT_STRIDE..(k + 1) * OUT_STRIDE];
+                        if w[OUT_STRIDE - 1] == 0 {
+                            out[i] = Some(Breakdown {
+                                lectures: w[0],
+                                conflicts: w[1],
+                                availability: w[2],
+                                room_occupancy: w[3],
+                                room_capacity: w[4],
+                                min_working_days: w[5],
+                                curriculum_compactness: w[6],
+                                room_stability: w[7],
+                            });
+                        }
+                    }
+                }
+                Err(e) => {
+                    if let Ok(mut f) = self.failure.lock() {
+                        f.get_or_insert(e);
+                    }
+                    break;
+                }
+            }
+        }
+        out.into_iter()
+            .zip(batch)
+            .map(|(b, tt)| {
+                b.unwrap_or_else(|| {
+                    self.cpu_fallbacks += 1;
+                    score(inst, tt)
+                })
+            })
+            .collect()
+    }
+
+    /// Uploads the timetables `ids` of `batch`, scores them in one dispatch and reads the
+    /// results back (`OUT_STRIDE` words each).
+    async fn run_chunk(&mut self, batch: &[Timetable], ids: &[usize]) -> Result<Vec<u32>, String> {
+        let n = ids.len();
+        let mut bytes = Vec::with_capacity(n * self.n_lectures * WORD as usize);
+        for &i in ids {
+            for s in batch[i].slots() {
+                bytes.extend_from_slice(&s.0.to_le_bytes());
+            }
+        }
+        let gx = (n as u32).min(MAX_GROUPS_X);
+        let gy = (n as u32).div_ceil(gx);
+        self.queue.write_buffer(&self.batch_buf, 0, &bytes);
+        self.queue
+            .write_buffer(&self.params, 0, &to_bytes(&[n as u32, gx, 0, 0]));
+        let out_bytes = n as u64 * OUT_STRIDE as u64 * WORD;
+        let mut enc = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+        {
+            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("fitness"),
+                timestamp_writes: None,
+            });
+            pass.set_pipeline(&self.pipeline);
+            pass.set_bind_group(0, &self.bind_group, &[]);
+            pass.dispatch_workgroups(gx, gy, 1);
+        }
+        enc.copy_buffer_to_buffer(&self.out_buf, 0, &self.readback, 0, out_bytes);
+        let submitted = self.queue.submit([enc.finish()]);
+
+        let slice = self.readback.slice(..out_bytes);
+        let mapped = MapFuture::default();
+        let done = mapped.state.clone();
+        slice.map_async(wgpu::MapMode::Read, move |r| MapFuture::complete(&done, r));
+        #[cfg(not(target_arch = "wasm32"))]
+        self.device
+            .poll(wgpu::PollType::Wait {
+                submission_index: Some(submitted),
+                timeout: Some(WAIT_LIMIT),
+            })
+            .map_err(|e| e.to_string())?;
+        #[cfg(target_arch = "wasm32")]
+        let _ = submitted;
+        mapped.await.map_err(|e| e.to_string())?;
+        let words = {
+            let view = slice.get_mapped_range().map_err(|e| e.to_string())?;
+            view.chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect()
+        };
+        self.readback.unmap();
+        if let Some(e) = self.failure() {
+            return Err(e);
+        }
+        Ok(words)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl GpuEvaluator {
+    /// [`super::calibrate`], blocking (native only).
+    pub fn calibrate_blocking(&mut self, inst: &Instance, max_batch: usize) -> super::Calibration {
+        pollster::block_on(super::calibrate(self, inst, max_batch))
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl crate::evolve::BatchEvaluator for GpuEvaluator {
+    fn name(&self) -> String {
+        match self.failure() {
+            Some(e) => format!("gpu {} failed ({e}); cpu", self.adapter),
+            None => format!("gpu {}", self.adapter),
+        }
+    }
+
+    fn evaluate(&mut self, inst: &Instance, batch: &[Timetable]) -> Vec<Breakdown> {
+        pollster::block_on(self.evaluate_async(inst, batch))
+    }
+}
+
+fn to_bytes(words: &[u32]) -> Vec<u8> {
+    words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+type MapResult = Result<(), wgpu::BufferAsyncError>;
+
+#[derive(Default)]
+struct MapState {
+    result: Option<MapResult>,
+    waker: Option<Waker>,
+}
+
+/// Resolves when `map_async` calls back: at once natively (after the blocking poll), from
+/// the browser's event loop on the web.
+#[derive(Default)]
+struct MapFuture {
+    state: Arc<Mutex<MapState>>,
+}
+
+impl MapFuture {
+    fn complete(state: &Arc<Mutex<MapState>>, r: MapResult) {
+        if let Ok(mut s) = state.lock() {
+            s.result = Some(r);
+            if let Some(w) = s.waker.take() {
+                w.wake();
+            }
+        }
+    }
+}
+
+impl Future for MapFuture {
+    type Output = MapResult;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<MapResult> {
+        let Ok(mut s) = self.state.lock() else {
+            return Poll::Ready(Err(wgpu::BufferAsyncError));
+        };
+        match s.result.take() {
+            Some(r) => Poll::Ready(r),
+            None => {
+                s.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for GpuEvaluator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GpuEvaluator")
+            .field("adapter", &self.adapter)
+            .field("chunk", &self.chunk)
+            .finish_non_exhaustive()
+    }
+}

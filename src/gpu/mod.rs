@@ -1,0 +1,220 @@
+//! GPU batch fitness: the full UD2 score of a whole batch of timetables in one compute
+//! dispatch (`shaders/fitness.wgsl` through wgpu), bit-identical with
+//! [`crate::eval::score`]. The GPU is an option that helps, never a requirement:
+//! [`choose_evaluator`] returns the CPU evaluator, with the reason, whenever there is no
+//! adapter, the instance does not fit the shader, or (for `auto`) a short calibration
+//! finds the GPU slower than the CPU on this instance and batch size.
+//!
+//! - [`pack`]: the instance as the shader reads it, and the checks that keep it exact;
+//! - `device` (feature `gpu`): the wgpu device, pipeline and buffers ([`GpuEvaluator`]).
+
+pub mod pack;
+
+#[cfg(not(feature = "gpu"))]
+mod absent;
+#[cfg(feature = "gpu")]
+mod device;
+
+#[cfg(not(feature = "gpu"))]
+pub use absent::GpuEvaluator;
+#[cfg(feature = "gpu")]
+pub use device::GpuEvaluator;
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::evolve::{BatchEvaluator, CpuBatchEvaluator};
+use crate::model::{Instance, Timetable};
+use crate::options::{EvaluatorChoice, SolverOptions};
+use crate::parallel::random_timetable;
+use web_time::Instant;
+
+/// Why the GPU evaluator is not available.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum GpuError {
+    /// No GPU (or software) adapter: the normal case on many machines, not a failure.
+    #[error("no GPU adapter: {0}")]
+    NoAdapter(String),
+    /// The adapter would not give a device, or the pipeline could not be built.
+    #[error("the GPU device failed: {0}")]
+    Device(String),
+    /// The instance is beyond what the shader can score exactly.
+    #[error("the instance is too large for the GPU shader: {what} {need} > {limit}")]
+    TooLarge {
+        what: &'static str,
+        need: u64,
+        limit: u64,
+    },
+    /// The instance has nothing the shader could score.
+    #[error("the GPU shader does not support this instance: {0}")]
+    Unsupported(String),
+    /// This build has no GPU support.
+    #[error("built without the `gpu` feature")]
+    NotBuilt,
+}
+
+/// Evaluations per second of each evaluator on the calibration batch.
+#[derive(Clone, Debug, Serialize)]
+pub struct Calibration {
+    pub batch: usize,
+    pub cpu_per_second: f64,
+    pub gpu_per_second: f64,
+}
+
+/// Which evaluator a run uses and why, for progress events, results and the page.
+#[derive(Clone, Debug, Serialize)]
+pub struct EvaluatorInfo {
+    /// What was asked for.
+    pub requested: EvaluatorChoice,
+    /// True when the GPU evaluator runs.
+    pub gpu: bool,
+    /// The evaluator's name, as `BatchEvaluator::name` gives it.
+    pub name: String,
+    /// The adapter's name, when one was found.
+    pub adapter: Option<String>,
+    /// Why this evaluator (the GPU error, or the calibration's verdict).
+    pub reason: String,
+    /// The `auto` calibration, when it ran.
+    pub calibration: Option<Calibration>,
+}
+
+/// Timetables scored in one batch per generation, for all islands together: islands (0 =
+/// one per worker thread) × offspring. The GPU evaluator's buffers are sized from it.
+pub fn batch_size(opts: &SolverOptions, threads: usize) -> usize {
+    let islands = if opts.islands == 0 {
+        threads
+    } else {
+        opts.islands
+    };
+    (islands * opts.offspring).max(1)
+}
+
+/// Timetables in the `auto` calibration batch at most (the run's batch size if smaller).
+pub const CALIBRATION_MAX_BATCH: usize = 1024;
+/// Timed rounds of each evaluator in the calibration (after one untimed warm-up round).
+pub const CALIBRATION_ROUNDS: usize = 2;
+
+impl Calibration {
+    /// Whether the GPU was faster, and the verdict in words for reports.
+    pub fn verdict(&self) -> (bool, String) {
+        (
+            self.gpu_per_second > self.cpu_per_second,
+            format!(
+                "auto: gpu {:.0}/s vs cpu {:.0}/s on {} timetables",
+                self.gpu_per_second, self.cpu_per_second, self.batch
+            ),
+        )
+    }
+}
+
+/// The `auto` calibration: evaluations per second of the CPU evaluator (on the current
+/// rayon pool) and of `gpu`, each on the same batch of random timetables of `inst` (the
+/// run's batch size, at most [`CALIBRATION_MAX_BATCH`]), one untimed warm-up round then
+/// [`CALIBRATION_ROUNDS`] timed ones. Asynchronous for the page; natively see
+/// `GpuEvaluator::calibrate_blocking`.
+pub async fn calibrate(gpu: &mut GpuEvaluator, inst: &Instance, max_batch: usize) -> Calibration {
+    let n = max_batch.clamp(1, CALIBRATION_MAX_BATCH);
+    let batch: Vec<Timetable> = (0..n).map(|i| random_timetable(inst, i as u64)).collect();
+    let mut cpu = CpuBatchEvaluator;
+    cpu.evaluate(inst, &batch);
+    let start = Instant::now();
+    for _ in 0..CALIBRATION_ROUNDS {
+        cpu.evaluate(inst, &batch);
+    }
+    let cpu_s = start.elapsed().as_secs_f64().max(1e-9);
+    gpu.evaluate_async(inst, &batch).await;
+    let start = Instant::now();
+    for _ in 0..CALIBRATION_ROUNDS {
+        gpu.evaluate_async(inst, &batch).await;
+    }
+    let gpu_s = start.elapsed().as_secs_f64().max(1e-9);
+    let done = (CALIBRATION_ROUNDS * n) as f64;
+    Calibration {
+        batch: n,
+        cpu_per_second: done / cpu_s,
+        gpu_per_second: done / gpu_s,
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::{choose_evaluator, gpu_evaluator_blocking};
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use super::*;
+
+    /// Creates the GPU evaluator for `inst` with buffers for `max_batch` timetables,
+    /// blocking until the device is ready.
+    #[cfg(feature = "gpu")]
+    pub fn gpu_evaluator_blocking(
+        inst: &Instance,
+        max_batch: usize,
+    ) -> Result<GpuEvaluator, GpuError> {
+        pollster::block_on(GpuEvaluator::new(inst, max_batch))
+    }
+
+    /// Without the `gpu` feature there is no GPU evaluator.
+    #[cfg(not(feature = "gpu"))]
+    pub fn gpu_evaluator_blocking(
+        _inst: &Instance,
+        _max_batch: usize,
+    ) -> Result<GpuEvaluator, GpuError> {
+        Err(GpuError::NotBuilt)
+    }
+
+    /// The one factory for the batch evaluator of a run (CLI and page alike): the GPU when
+    /// `choice` asks for it (or, for `auto`, when it is faster here), else the CPU
+    /// evaluator on the current rayon pool. Never fails: without a usable GPU the CPU
+    /// evaluates and [`EvaluatorInfo::reason`] says why. Call it inside the pool that will
+    /// run the solve, so the calibration measures that pool.
+    pub fn choose_evaluator(
+        inst: &Instance,
+        choice: EvaluatorChoice,
+        max_batch: usize,
+    ) -> (Box<dyn BatchEvaluator + Send>, EvaluatorInfo) {
+        let cpu = |reason: String, adapter: Option<String>, calibration| {
+            let ev = CpuBatchEvaluator;
+            let info = EvaluatorInfo {
+                requested: choice,
+                gpu: false,
+                name: ev.name(),
+                adapter,
+                reason,
+                calibration,
+            };
+            (Box::new(ev) as Box<dyn BatchEvaluator + Send>, info)
+        };
+        if choice == EvaluatorChoice::Cpu {
+            return cpu("asked for the CPU".into(), None, None);
+        }
+        let mut gpu = match gpu_evaluator_blocking(inst, max_batch.max(1)) {
+            Ok(g) => g,
+            Err(e) => return cpu(e.to_string(), None, None),
+        };
+        let adapter = Some(gpu.adapter().to_string());
+        let mut calibration = None;
+        let reason = if choice == EvaluatorChoice::Gpu {
+            "asked for the GPU".to_string()
+        } else {
+            let c = gpu.calibrate_blocking(inst, max_batch);
+            let (faster, verdict) = c.verdict();
+            calibration = Some(c);
+            if !faster {
+                return cpu(verdict, adapter, calibration);
+            }
+            verdict
+        };
+        if let Some(e) = gpu.failure() {
+            return cpu(format!("the GPU failed: {e}"), adapter, calibration);
+        }
+        let info = EvaluatorInfo {
+            requested: choice,
+            gpu: true,
+            name: gpu.name(),
+            adapter,
+            reason,
+            calibration,
+        };
+        (Box::new(gpu), info)
+    }
+}

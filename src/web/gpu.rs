@@ -1,0 +1,268 @@
+//! The GPU path of a solve in the page (feature `gpu`): WebGPU through wgpu, owned by the
+//! solver worker's own thread. Its readback is asynchronous, so the worker drives a
+//! generation in three calls and awaits the middle one:
+//!
+//! 1. `session.solveBreed()` breeds on every island (rayon) and returns the batch as flat
+//!    slots (`Uint32Array`, one `period << 16 | room` or `0xFFFFFFFF` per lecture), or
+//!    `undefined` once the run is over;
+//! 2. `await scorer.score(batch)` scores it on the GPU (8 components per timetable);
+//! 3. `session.solveSelect(scores)` refines and selects, and returns the progress event.
+//!
+//! `session.gpuInit(options)` makes the scorer (`auto`: only when a short calibration
+//! finds it faster than the CPU here) and resolves to `{ info, scorer }`, where `info`
+//! says which evaluator runs and why, and `scorer` is absent when the CPU runs. Rayon
+//! workers only ever see plain data.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::{ProgressJson, Session, parse_options, to_js};
+use crate::eval::Breakdown;
+use crate::evolve::{BatchEvaluator, CpuBatchEvaluator};
+use crate::gpu::{EvaluatorInfo, GpuEvaluator, batch_size, calibrate};
+use crate::model::{Instance, Slot, Timetable};
+use crate::options::EvaluatorChoice;
+
+/// Words per timetable in a `score` result: the components in `Breakdown` order (lectures,
+/// conflicts, availability, room_occupancy, room_capacity, min_working_days,
+/// curriculum_compactness, room_stability).
+const COMPONENTS: usize = 8;
+
+fn error(text: &str) -> JsValue {
+    JsError::new(text).into()
+}
+
+/// The GPU evaluator of one instance, for the worker's thread.
+#[wasm_bindgen]
+pub struct GpuScorer {
+    inst: Arc<Instance>,
+    /// Taken out while a batch is on the GPU, so overlapping calls are refused.
+    gpu: Rc<RefCell<Option<GpuEvaluator>>>,
+    name: String,
+}
+
+/// The timetables of a flat slot batch, or why it is not one of `inst`.
+fn timetables(inst: &Instance, batch: &[u32]) -> Result<Vec<Timetable>, String> {
+    let n = inst.n_lectures();
+    if n == 0 || !batch.len().is_multiple_of(n) {
+        return Err(format!(
+            "a batch has {} slots, not a multiple of the {n} lectures",
+            batch.len()
+        ));
+    }
+    let (np, nr) = (inst.n_periods(), inst.rooms.len());
+    let ok = |s: Slot| s.get().is_none_or(|(p, r)| p.idx() < np && r.idx() < nr);
+    batch
+        .chunks(n)
+        .map(|c| {
+            let slots: Vec<Slot> = c.iter().map(|&w| Slot(w)).collect();
+            if slots.iter().all(|&s| ok(s)) {
+                Ok(Timetable::from_parts(inst.lecture_courses().clone(), slots))
+            } else {
+                Err("a slot names a period or room outside the instance".to_string())
+            }
+        })
+        .collect()
+}
+
+#[wasm_bindgen]
+impl GpuScorer {
+    /// `BatchEvaluator::name`: "gpu" and the adapter.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    /// Scores a batch of flat slots (as `solveBreed` returns it). Resolves to a
+    /// `Uint32Array` of 8 components per timetable, exactly as the CPU scores them.
+    pub fn score(&self, batch: Vec<u32>) -> js_sys::Promise {
+        let inst = self.inst.clone();
+        let cell = self.gpu.clone();
+        future_to_promise(async move {
+            let tts = timetables(&inst, &batch).map_err(|e| error(&e))?;
+            let mut gpu = cell
+                .borrow_mut()
+                .take()
+                .ok_or_else(|| error("the GPU is still scoring another batch"))?;
+            let scores = gpu.evaluate_async(&inst, &tts).await;
+            *cell.borrow_mut() = Some(gpu);
+            let flat: Vec<u32> = scores.iter().flat_map(components).collect();
+            Ok(js_sys::Uint32Array::from(&flat[..]).into())
+        })
+    }
+}
+
+fn components(b: &Breakdown) -> [u32; COMPONENTS] {
+    [
+        b.lectures,
+        b.conflicts,
+        b.availability,
+        b.room_occupancy,
+        b.room_capacity,
+        b.min_working_days,
+        b.curriculum_compactness,
+        b.room_stability,
+    ]
+}
+
+/// The adapter as the browser describes it (`GPUAdapterInfo` vendor, architecture,
+/// description), for when wgpu's name is empty (browsers leave `description` empty, e.g.
+/// SwiftShader: "google swiftshader"). `None` if the browser says nothing.
+async fn browser_adapter_name() -> Option<String> {
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).ok();
+    let navigator = get(&js_sys::global(), "navigator")?;
+    let gpu = get(&navigator, "gpu").filter(|g| g.is_object())?;
+    let request: js_sys::Function = get(&gpu, "requestAdapter")?.dyn_into().ok()?;
+    let promise: js_sys::Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = get(&adapter, "info").filter(|i| i.is_object())?;
+    let words: Vec<String> = ["vendor", "architecture", "description"]
+        .iter()
+        .filter_map(|k| get(&info, k).and_then(|v| v.as_string()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// What `gpuInit` resolves to, less the scorer.
+fn cpu_info(
+    requested: EvaluatorChoice,
+    reason: String,
+    gpu: Option<(String, crate::gpu::Calibration)>,
+) -> EvaluatorInfo {
+    let (adapter, calibration) = match gpu {
+        Some((a, c)) => (Some(a), Some(c)),
+        None => (None, None),
+    };
+    EvaluatorInfo {
+        requested,
+        gpu: false,
+        name: CpuBatchEvaluator.name(),
+        adapter,
+        reason,
+        calibration,
+    }
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Chooses the evaluator for a solve with these `options` (their `evaluator`:
+    /// `"auto"`, `"gpu"` or `"cpu"`). Resolves to `{ info, scorer }`: `info` is
+    /// `{ requested, gpu, name, adapter, reason, calibration }`; `scorer` (a `GpuScorer`)
+    /// is present only when the GPU is to be used. Never rejects for a missing adapter:
+    /// the CPU is chosen and `reason` says why.
+    #[wasm_bindgen(js_name = gpuInit)]
+    pub fn gpu_init(&self, options: JsValue) -> Result<js_sys::Promise, JsError> {
+        let opts = parse_options(&options)?;
+        let inst = self.inst.clone();
+        let max_batch = batch_size(&opts, rayon::current_num_threads());
+        Ok(future_to_promise(async move {
+            let choice = opts.evaluator;
+            let out = js_sys::Object::new();
+            let info = if choice == EvaluatorChoice::Cpu {
+                cpu_info(choice, "asked for the CPU".into(), None)
+            } else {
+                match GpuEvaluator::new(&inst, max_batch).await {
+                    Err(e) => cpu_info(choice, e.to_string(), None),
+                    Ok(mut gpu) => {
+                        let mut adapter = gpu.adapter().to_string();
+                        if adapter.starts_with("unnamed adapter")
+                            && let Some(named) = browser_adapter_name().await
+                        {
+                            adapter = adapter.replacen("unnamed adapter", &named, 1);
+                        }
+                        let (use_gpu, reason, calibration) = if choice == EvaluatorChoice::Gpu {
+                            (true, "asked for the GPU".to_string(), None)
+                        } else {
+                            let c = calibrate(&mut gpu, &inst, max_batch).await;
+                            let (faster, verdict) = c.verdict();
+                            (faster, verdict, Some(c))
+                        };
+                        if let Some(e) = gpu.failure() {
+                            cpu_info(
+                                choice,
+                                format!("the GPU failed: {e}"),
+                                calibration.map(|c| (adapter, c)),
+                            )
+                        } else if !use_gpu {
+                            cpu_info(choice, reason, calibration.map(|c| (adapter, c)))
+                        } else {
+                            let name = format!("gpu {adapter}");
+                            let scorer = GpuScorer {
+                                inst: inst.clone(),
+                                gpu: Rc::new(RefCell::new(Some(gpu))),
+                                name: name.clone(),
+                            };
+                            js_sys::Reflect::set(&out, &"scorer".into(), &scorer.into())?;
+                            EvaluatorInfo {
+                                requested: choice,
+                                gpu: true,
+                                name,
+                                adapter: Some(adapter),
+                                reason,
+                                calibration,
+                            }
+                        }
+                    }
+                }
+            };
+            js_sys::Reflect::set(&out, &"info".into(), &to_js(&info)?)?;
+            Ok(out.into())
+        }))
+    }
+
+    /// The first half of a generation for an asynchronous evaluator: breeds on every
+    /// island and returns the batch as flat slots, or `undefined` once the run is over
+    /// (then `solveStep(0)` gives the final progress event).
+    #[wasm_bindgen(js_name = solveBreed)]
+    pub fn solve_breed(&mut self) -> Result<Option<Vec<u32>>, JsError> {
+        let running = self.running()?;
+        Ok(running.solver.breed().map(|tts| {
+            tts.iter()
+                .flat_map(|t| t.slots().iter().map(|s| s.0))
+                .collect()
+        }))
+    }
+
+    /// The second half: `scores` as `GpuScorer.score` resolves them (8 per timetable of
+    /// the last `solveBreed` batch). Refines, selects and returns the progress event as
+    /// `solveStep` does.
+    #[wasm_bindgen(js_name = solveSelect)]
+    pub fn solve_select(&mut self, scores: Vec<u32>) -> Result<JsValue, JsError> {
+        if !scores.len().is_multiple_of(COMPONENTS) {
+            return Err(JsError::new("scores must hold 8 components per timetable"));
+        }
+        let running = self.running()?;
+        let scores: Vec<Breakdown> = scores
+            .chunks(COMPONENTS)
+            .map(|w| Breakdown {
+                lectures: w[0],
+                conflicts: w[1],
+                availability: w[2],
+                room_occupancy: w[3],
+                room_capacity: w[4],
+                min_working_days: w[5],
+                curriculum_compactness: w[6],
+                room_stability: w[7],
+            })
+            .collect();
+        let finished = running.solver.select(scores);
+        to_js(&ProgressJson {
+            progress: &running.solver.progress(),
+            finished,
+        })
+    }
+
+    /// Names the evaluator that scores this solve's batches (`GpuScorer.name`), for the
+    /// progress events (`progress.evaluator`) and the result's `stats.evaluator`.
+    #[wasm_bindgen(js_name = solveUseEvaluator)]
+    pub fn solve_use_evaluator(&mut self, name: &str) -> Result<(), JsError> {
+        self.running()?.solver.set_evaluator_name(name.to_string());
+        Ok(())
+    }
+}

@@ -1,0 +1,92 @@
+// The GPU path of the solver worker (www/worker.js, "GPU batch fitness") in headless
+// Chromium with WebGPU (--enable-unsafe-webgpu: SwiftShader, for correctness, not speed):
+// a solve with evaluator 'gpu' announces the GPU, reports it in every progress event
+// after construction and in the result, and ends with exactly the timetable of the same
+// solve with evaluator 'cpu'. Skips, saying why, only when Chromium offers no adapter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+import { CHROMIUM, ROOT, instance } from './helpers.mjs';
+
+test('a solve on WebGPU gives the CPU solve\'s timetable and says which evaluator ran', async (t) => {
+  assert.ok(fs.existsSync(path.join(ROOT, 'www', 'pkg', 'atoll.js')), 'run scripts/build-wasm.sh first');
+  const { server, url } = await startServer({ port: 0, isolation: true });
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'],
+  });
+  const problems = [];
+  context.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); }));
+    await page.goto(url);
+    const ctt = fs.readFileSync(instance('comp01'), 'utf8');
+    const out = await page.evaluate(async (text) => {
+      // A worker of our own, spoken to with the worker's protocol.
+      const run = async (evaluator) => {
+        const w = new Worker('./worker.js', { type: 'module' });
+        const events = [];
+        const waiting = new Map();
+        let next = 0;
+        w.onmessage = ({ data }) => {
+          if (data.event) {
+            events.push(data.event === 'progress'
+              ? { event: 'progress', evaluator: data.progress.evaluator } : data);
+            return;
+          }
+          const p = waiting.get(data.id);
+          waiting.delete(data.id);
+          if (data.ok) p.resolve(data.result); else p.reject(new Error(data.error));
+        };
+        const call = (op, args = {}) => new Promise((resolve, reject) => {
+          const id = ++next;
+          waiting.set(id, { resolve, reject });
+          w.postMessage({ id, op, ...args });
+        });
+        await call('init', { threads: 2 });
+        await call('loadInstance', { bytes: new TextEncoder().encode(text).buffer, file: 'comp01.ctt' });
+        const options = { time_limit: null, max_generations: 3, islands: 2, seed: 4, evaluator };
+        const result = await call('solve', { options, stepMs: 50 });
+        w.terminate();
+        return { result, events };
+      };
+      return { gpu: await run('gpu'), cpu: await run('cpu') };
+    }, ctt);
+
+    const info = out.gpu.events.find((e) => e.event === 'evaluator')?.info;
+    assert.ok(info, 'an evaluator event');
+    assert.equal(info.requested, 'gpu');
+    const cpuInfo = out.cpu.events.find((e) => e.event === 'evaluator')?.info;
+    assert.equal(cpuInfo.gpu, false);
+    assert.equal(cpuInfo.reason, 'asked for the CPU');
+    assert.equal(out.cpu.result.solution.split('\n').filter(Boolean).length, 160);
+    if (!info.gpu) {
+      t.skip(`no WebGPU adapter: ${info.reason}`);
+      return;
+    }
+    t.diagnostic(`adapter: ${info.adapter}`);
+    const progress = out.gpu.events.filter((e) => e.event === 'progress');
+    assert.ok(progress.length >= 2);
+    for (const p of progress.slice(1)) assert.match(p.evaluator, /^gpu /);
+    assert.match(out.gpu.result.stats.evaluator, /^gpu /);
+    assert.match(out.cpu.result.stats.evaluator, /^cpu/);
+    assert.equal(out.gpu.result.stats.generations, 3);
+    assert.equal(out.gpu.result.solution, out.cpu.result.solution);
+    assert.deepEqual(out.gpu.result.check, out.cpu.result.check);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+});

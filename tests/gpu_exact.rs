@@ -1,0 +1,260 @@
+//! The GPU evaluator (shaders/fitness.wgsl through wgpu) against the CPU evaluator
+//! (`atoll::eval::score`): every component equal, on every shared instance, for random,
+//! constructed, evolved and perturbed (infeasible) batches, and for a whole solve.
+//!
+//! Natively these run on whatever adapter wgpu finds; in CI that is Mesa's lavapipe
+//! (software Vulkan, `mesa-vulkan-drivers`). Mesa truncates long shader loops silently,
+//! so comparing the largest instances exactly is what would catch a shader that loops too
+//! much. A test skips, printing why, only when there is no adapter at all.
+#![cfg(feature = "gpu")]
+
+mod common;
+
+use atoll::budget::CancelToken;
+use atoll::construct::construct;
+use atoll::eval::{Breakdown, score};
+use atoll::evolve::operators::{crossover, mutate};
+use atoll::evolve::{BatchEvaluator, CpuBatchEvaluator};
+use atoll::gpu::{GpuError, GpuEvaluator, gpu_evaluator_blocking};
+use atoll::model::{Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
+use atoll::parallel::random_timetable;
+use atoll::{SolverOptions, solve};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+/// The GPU evaluator for `inst`, or `None` (with the reason printed) when no adapter exists.
+fn gpu(inst: &Instance, max_batch: usize) -> Option<GpuEvaluator> {
+    match gpu_evaluator_blocking(inst, max_batch) {
+        Ok(g) => Some(g),
+        Err(GpuError::NoAdapter(e)) => {
+            eprintln!("SKIPPED: no GPU adapter ({e}); install mesa-vulkan-drivers for lavapipe");
+            None
+        }
+        Err(e) => panic!("{}: GPU evaluator could not start: {e}", inst.name),
+    }
+}
+
+/// Random slots everywhere: clashes, double-booked rooms, unavailable periods, some
+/// lectures unscheduled, at most one lecture of a course per period.
+fn perturbed(inst: &Instance, base: &Timetable, rng: &mut SmallRng, share: f64) -> Timetable {
+    let mut tt = base.clone();
+    let np = inst.n_periods();
+    let nr = inst.rooms.len();
+    for l in 0..tt.len() {
+        if !rng.random_bool(share) {
+            continue;
+        }
+        let lid = LectureId(l as u32);
+        if rng.random_bool(0.2) {
+            tt.set(lid, Slot::UNSCHEDULED);
+            continue;
+        }
+        let c = tt.course(lid);
+        let p = PeriodId(rng.random_range(0..np) as u16);
+        let taken = inst.lectures_of(c).any(|o| {
+            o != l
+                && tt
+                    .slot(LectureId(o as u32))
+                    .get()
+                    .is_some_and(|(q, _)| q == p)
+        });
+        if !taken {
+            tt.set(lid, Slot::at(p, RoomId(rng.random_range(0..nr) as u16)));
+        }
+    }
+    tt
+}
+
+/// A mixed batch of `n` timetables of `inst`.
+fn batch(inst: &Instance, n: usize, seed: u64) -> Vec<Timetable> {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let built: Vec<Timetable> = (0..4)
+        .map(|_| construct(inst, &mut rng).timetable)
+        .collect();
+    (0..n)
+        .map(|i| match i % 5 {
+            0 => random_timetable(inst, seed + i as u64),
+            1 => built[i % built.len()].clone(),
+            2 => {
+                let mut t = crossover(inst, &built[0], &built[1], &mut rng);
+                mutate(inst, &mut t, 5, &mut rng);
+                t
+            }
+            3 => perturbed(inst, &built[i % built.len()], &mut rng, 0.1),
+            _ => perturbed(
+                inst,
+                &random_timetable(inst, seed + i as u64),
+                &mut rng,
+                0.5,
+            ),
+        })
+        .collect()
+}
+
+/// Compares every timetable; returns the CPU breakdowns.
+fn assert_same(
+    inst: &Instance,
+    gpu: &mut GpuEvaluator,
+    tts: &[Timetable],
+    what: &str,
+) -> Vec<Breakdown> {
+    let got = gpu.evaluate(inst, tts);
+    assert_eq!(got.len(), tts.len());
+    let mut cpu = Vec::new();
+    for (i, (g, tt)) in got.iter().zip(tts).enumerate() {
+        let want = score(inst, tt);
+        assert_eq!(*g, want, "{}: {what} timetable {i}: gpu != cpu", inst.name);
+        cpu.push(want);
+    }
+    cpu
+}
+
+#[test]
+fn gpu_equals_cpu_on_every_instance() {
+    for path in common::all_instances() {
+        let inst = common::load(&path);
+        let Some(mut g) = gpu(&inst, 64) else { return };
+        let tts = batch(&inst, 150, 7);
+        // More than the buffers hold: several dispatches.
+        let cpu = assert_same(&inst, &mut g, &tts, "mixed");
+        // The batch exercises every rule the instance can violate.
+        let any = |f: fn(&Breakdown) -> u32| cpu.iter().any(|b| f(b) > 0);
+        assert!(any(|b| b.lectures) && any(|b| b.conflicts) && any(|b| b.room_occupancy));
+        assert!(any(|b| b.availability) || inst.unavailable_list.is_empty());
+        assert!(any(|b| b.min_working_days) && any(|b| b.curriculum_compactness));
+        assert!(any(|b| b.room_stability));
+        assert_eq!(
+            g.cpu_fallbacks(),
+            0,
+            "{}: nothing needed the CPU",
+            inst.name
+        );
+        assert!(g.failure().is_none());
+        eprintln!(
+            "{}: {} timetables identical on {}",
+            inst.name,
+            tts.len(),
+            g.adapter()
+        );
+    }
+}
+
+#[test]
+fn gpu_equals_cpu_on_evolved_timetables() {
+    for name in ["comp01", "comp07", "comp12"] {
+        let path = common::shared_dir().join(format!("instances/itc2007/{name}.ctt"));
+        let inst = common::load(&path);
+        let Some(mut g) = gpu(&inst, 256) else { return };
+        let opts = SolverOptions {
+            time_limit: None,
+            max_generations: Some(3),
+            islands: 2,
+            ls_iterations: 20_000,
+            ..Default::default()
+        };
+        let r = solve(
+            &inst,
+            &opts,
+            &mut CpuBatchEvaluator,
+            CancelToken::new(),
+            &mut |_| {},
+        )
+        .unwrap();
+        let mut rng = SmallRng::seed_from_u64(3);
+        let mut tts = vec![r.timetable.clone()];
+        for k in 0..255 {
+            let mut t = r.timetable.clone();
+            mutate(&inst, &mut t, 1 + k % 7, &mut rng);
+            tts.push(t);
+        }
+        assert_same(&inst, &mut g, &tts, "evolved");
+    }
+}
+
+/// The largest batch the shader sees in one dispatch, on the largest instance (most
+/// lectures, most courses x periods): where loop truncation would show first.
+#[test]
+fn gpu_equals_cpu_on_a_large_batch_of_the_largest_instance() {
+    let path = common::shared_dir().join("instances/itc2007/comp07.ctt");
+    let inst = common::load(&path);
+    let Some(mut g) = gpu(&inst, 2048) else {
+        return;
+    };
+    assert_eq!(g.chunk(), 2048);
+    let tts = batch(&inst, 2048, 11);
+    assert_same(&inst, &mut g, &tts, "large batch");
+}
+
+/// Two lectures of a course in one period and a lecture list that is not the instance's:
+/// the shader cannot score them, the CPU does, and the result is still exact.
+#[test]
+fn timetables_the_shader_flags_are_scored_on_the_cpu() {
+    let path = common::shared_dir().join("instances/itc2007/comp01.ctt");
+    let inst = common::load(&path);
+    let Some(mut g) = gpu(&inst, 16) else { return };
+    let mut dup = random_timetable(&inst, 1);
+    let c = dup.course(LectureId(0));
+    let second = inst
+        .lectures_of(c)
+        .nth(1)
+        .expect("a course with two lectures");
+    let s = dup.slot(LectureId(0));
+    dup.set(LectureId(second as u32), s);
+    let mut other = dup.lecture_courses().to_vec();
+    other.push(c);
+    let mut slots = random_timetable(&inst, 2).slots().to_vec();
+    slots.push(Slot::UNSCHEDULED);
+    let longer = Timetable::from_parts(other.into(), slots);
+    let tts = vec![
+        random_timetable(&inst, 3),
+        dup,
+        longer,
+        random_timetable(&inst, 4),
+    ];
+    assert_same(&inst, &mut g, &tts, "flagged");
+    assert_eq!(g.cpu_fallbacks(), 2);
+}
+
+/// With a generation bound, a solve scored on the GPU gives exactly the timetable a solve
+/// scored on the CPU gives (DESIGN.md: determinism across the GPU/CPU choice).
+#[test]
+fn a_solve_on_the_gpu_equals_a_solve_on_the_cpu() {
+    let path = common::shared_dir().join("instances/itc2007/comp01.ctt");
+    let inst = common::load(&path);
+    let opts = SolverOptions {
+        time_limit: None,
+        max_generations: Some(4),
+        islands: 2,
+        offspring: 8,
+        ls_iterations: 5_000,
+        ..Default::default()
+    };
+    let Some(mut g) = gpu(&inst, opts.islands * opts.offspring) else {
+        return;
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let on_gpu = pool
+        .install(|| solve(&inst, &opts, &mut g, CancelToken::new(), &mut |_| {}))
+        .unwrap();
+    let on_cpu = pool
+        .install(|| {
+            solve(
+                &inst,
+                &opts,
+                &mut CpuBatchEvaluator,
+                CancelToken::new(),
+                &mut |_| {},
+            )
+        })
+        .unwrap();
+    assert_eq!(on_gpu.timetable, on_cpu.timetable);
+    assert_eq!(on_gpu.breakdown, on_cpu.breakdown);
+    assert!(
+        on_gpu.stats.evaluator.starts_with("gpu "),
+        "{}",
+        on_gpu.stats.evaluator
+    );
+}
