@@ -25,6 +25,10 @@ const SCALE: f64 = 1e6;
 /// 0.95, so real targets stay well inside; the clamp only guards the sums.
 pub const Q_BOUND: f64 = 64.0;
 
+/// Most observations a loaded entry may weigh (keeps its fixed-point sum far from
+/// overflow: |sum| <= Q_BOUND * 1e6 * 2^32 < 2^63).
+const MAX_COUNT: u64 = 1 << 32;
+
 /// The format tag of saved tables.
 const FORMAT: &str = "atoll-qtable";
 const VERSION: u32 = 1;
@@ -115,8 +119,11 @@ struct Saved {
     actions: usize,
     /// Total updates ever made.
     updates: u64,
-    /// Q-values, state-major.
+    /// Q-values, state-major (for reading; `sum` / `count` is what loads).
     q: Vec<f64>,
+    /// Sums of the targets per entry, in millionths (exact, so a table loads back as it
+    /// was saved).
+    sum: Vec<i64>,
     /// Targets averaged per entry.
     count: Vec<u64>,
     /// Updates per entry.
@@ -250,6 +257,11 @@ impl QTable {
             actions: self.actions,
             updates: self.updates(),
             q: snap.q,
+            sum: self
+                .entries
+                .iter()
+                .map(|e| e.sum.load(Ordering::Relaxed))
+                .collect(),
             count: snap.count,
             visits: self
                 .entries
@@ -274,6 +286,7 @@ impl QTable {
         if saved.states != states
             || saved.actions != actions
             || saved.q.len() != n
+            || saved.sum.len() != n
             || saved.count.len() != n
             || saved.visits.len() != n
         {
@@ -284,19 +297,25 @@ impl QTable {
                 want_actions: actions,
             });
         }
-        if let Some(i) = saved
-            .q
-            .iter()
-            .position(|q| !q.is_finite() || q.abs() > Q_BOUND)
-        {
+        let mean = |i: usize| match saved.count[i] {
+            0 => 0.0,
+            n => saved.sum[i] as f64 / SCALE / n as f64,
+        };
+        if let Some(i) = (0..n).find(|&i| {
+            let q = saved.q[i];
+            !q.is_finite() || q.abs() > Q_BOUND || mean(i).abs() > Q_BOUND
+        }) {
             return Err(QTableError::Value(i));
         }
         let table = QTable::new(states, actions);
         for (i, e) in table.entries.iter().enumerate() {
-            // A count so large that the sum would overflow is capped (the mean is kept).
-            let count = saved.count[i].min(1 << 32);
-            e.sum
-                .store(to_fixed(saved.q[i]) * count as i64, Ordering::Relaxed);
+            let (mut sum, mut count) = (saved.sum[i], saved.count[i]);
+            if count > MAX_COUNT {
+                // So large that later sums could overflow: keep the mean, cap the weight.
+                sum = to_fixed(mean(i)) * MAX_COUNT as i64;
+                count = MAX_COUNT;
+            }
+            e.sum.store(sum, Ordering::Relaxed);
             e.count.store(count, Ordering::Relaxed);
             e.visits.store(saved.visits[i], Ordering::Relaxed);
         }
