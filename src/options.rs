@@ -152,7 +152,7 @@ impl Default for SolverOptions {
             keep_room_rate: 0.9,
             stage3: true,
             stage3_share: 0.1,
-            stage3_rounds: 200,
+            stage3_rounds: 20,
             conflict_batch: 0,
             soft_conflicts: 64,
             conflict_deadline_ms: 250.0,
