@@ -162,7 +162,7 @@ impl Default for SolverOptions {
             episode_steps: 3,
             burst_iterations: 20_000,
             repair_feasibility_temperature: 0.3,
-            effort_penalty: 0.1,
+            effort_penalty: 0.4,
             learning_window: 1000,
             stall_timeout_s: 10.0,
             memory_gib: None,

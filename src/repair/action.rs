@@ -261,6 +261,8 @@ fn kempe(
             break;
         }
         if chain.apply(state, l, p2).is_some() {
+            // A chain scans the whole timetable for the two periods' lectures.
+            effort.work += state.timetable().len() as u64;
             let after = state.cost();
             chain.undo(state);
             let d = (

@@ -55,6 +55,40 @@ pub struct Episode {
     pub improved: [u32; Action::COUNT],
     /// The action whose result `changes` is.
     pub proposed_by: Option<Action>,
+    /// The Q-update of the step that proposed `changes`, left to the writer: what that
+    /// step is worth depends on whether the proposal still applies to the live timetable
+    /// (parallel proposals can spoil each other — a broad one most of all).
+    pub pending: Option<Pending>,
+}
+
+/// A Q-update waiting for the writer's verdict on the proposal.
+#[derive(Clone, Copy, Debug)]
+pub struct Pending {
+    pub state: usize,
+    pub action: Action,
+    pub work: u64,
+    /// The conflict was resolved on the snapshot (a terminal step).
+    pub resolved: bool,
+    /// The state after the step, for the bootstrap when not terminal.
+    pub next: usize,
+}
+
+/// The Q-learning target of a proposal's step, once the writer knows the change it made
+/// to the live timetable (`delta`, weighted; 0 when it was not applied).
+pub fn pending_target(
+    params: &AgentParams,
+    q: &QSnapshot,
+    hard_rule: bool,
+    p: &Pending,
+    delta: i64,
+    applied: bool,
+) -> f64 {
+    let r = reward(params, hard_rule, delta, p.work);
+    if applied && p.resolved {
+        r
+    } else {
+        r + params.discount * q.max(p.next)
+    }
 }
 
 #[inline]
@@ -149,7 +183,6 @@ pub fn episode(
             break;
         }
         let delta = weighted(scratch.cost(), w) - base;
-        let r = reward(params, conflict.rule.is_hard(), delta, effort.work);
         let after = scratch.cost();
         let moved_on = hard_phase && !scratch.in_hard_violation(conflict.focus);
         let changed = scratch.timetable() != &start;
@@ -157,6 +190,13 @@ pub fn episode(
         if !improved {
             action::set_timetable(&mut scratch, &start);
         }
+        // A step that is undone changed nothing: its reward is only the work it cost.
+        let r = reward(
+            params,
+            conflict.rule.is_hard(),
+            if improved { delta } else { 0 },
+            effort.work,
+        );
         let resolved = improved && (!hard_phase || moved_on) && after.hard <= base_cost.hard;
         let next = state::encode(&scratch, conflict, &cc, tried + step + 1);
         let target = if resolved {
@@ -164,7 +204,15 @@ pub fn episode(
         } else {
             r + params.discount * q.max(next)
         };
-        if table.record(s, a.index(), target) {
+        if improved {
+            out.pending = Some(Pending {
+                state: s,
+                action: a,
+                work: effort.work,
+                resolved,
+                next,
+            });
+        } else if table.record(s, a.index(), target) {
             out.updates += 1;
         }
         if improved {

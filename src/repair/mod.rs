@@ -342,6 +342,29 @@ impl Repairer {
                 s.overlapping += 1;
             }
             let before = state.cost();
+            // The proposing step's Q-update, with what the proposal really did here.
+            let learn = |applied: bool, after: Cost, stats: &mut RepairStats| {
+                if let Some(p) = &e.pending {
+                    let w = self.cfg.agent.hard_weight;
+                    let delta = if applied {
+                        (after.hard as i64 - before.hard as i64) * w + after.soft as i64
+                            - before.soft as i64
+                    } else {
+                        0
+                    };
+                    let target = agent::pending_target(
+                        &self.cfg.agent,
+                        &q,
+                        c.rule.is_hard(),
+                        p,
+                        delta,
+                        applied,
+                    );
+                    if self.table.record(p.state, p.action.index(), target) {
+                        stats.q_updates += 1;
+                    }
+                }
+            };
             let old: Vec<_> = e
                 .changes
                 .iter()
@@ -349,6 +372,7 @@ impl Repairer {
                 .collect();
             if !action::apply_changes(&mut state, &e.changes) {
                 s.rejected += 1;
+                learn(false, before, s);
                 continue;
             }
             let moved_on = c.rule.is_hard() && !state.in_hard_violation(c.focus);
@@ -358,10 +382,12 @@ impl Repairer {
                     s.actions[a.index()].accepted += 1;
                 }
                 touched.extend(e.changes.iter().map(|&(l, _)| l));
+                learn(true, state.cost(), s);
             } else {
                 let ok = action::apply_changes(&mut state, &old);
                 debug_assert!(ok, "the state before a proposal is always restorable");
                 s.rejected += 1;
+                learn(false, before, s);
             }
         }
         self.stats.rounds += 1;
