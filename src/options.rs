@@ -101,9 +101,11 @@ pub struct SolverOptions {
     /// that a short run from a badly broken timetable walks out of the dead ends a
     /// greedier one stops in. Range: 0 < t <= 100.
     pub repair_feasibility_temperature: f64,
-    /// Reward lost by an action per `burst_iterations` delta evaluations it spends, so the
-    /// policy prefers cheap repairs that work. Range: 0..=1.
-    pub effort_penalty: f64,
+    /// Work (as a share of the `anneal` action's `burst_iterations`) up to which an
+    /// action's improvement is rewarded in full; above it the reward is improvement per
+    /// unit of work, so the policy learns what repairs fastest, not merely what repairs.
+    /// Range: 0 < w <= 1.
+    pub free_work: f64,
     /// A Q-value loaded from a saved table counts as at most this many observations, so
     /// what a new run learns still moves it. Range: 1..=10^9.
     pub learning_window: u64,
@@ -158,11 +160,11 @@ impl Default for SolverOptions {
             conflict_deadline_ms: 250.0,
             policy: Policy::Learned,
             exploration: 0.1,
-            discount: 0.5,
+            discount: 0.3,
             episode_steps: 3,
             burst_iterations: 20_000,
             repair_feasibility_temperature: 0.3,
-            effort_penalty: 0.4,
+            free_work: 0.05,
             learning_window: 1000,
             stall_timeout_s: 10.0,
             memory_gib: None,
@@ -275,13 +277,11 @@ impl SolverOptions {
                 "0 < ms <= 600000",
             ));
         }
-        for (name, v) in [
-            ("exploration", self.exploration),
-            ("effort_penalty", self.effort_penalty),
-        ] {
-            if !(0.0..=1.0).contains(&v) {
-                return Err(bad(name, v, "0..=1"));
-            }
+        if !(0.0..=1.0).contains(&self.exploration) {
+            return Err(bad("exploration", self.exploration, "0..=1"));
+        }
+        if !(self.free_work > 0.0 && self.free_work <= 1.0) {
+            return Err(bad("free_work", self.free_work, "0 < w <= 1"));
         }
         if !(0.0..=0.95).contains(&self.discount) {
             return Err(bad("discount", self.discount, "0..=0.95"));

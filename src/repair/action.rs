@@ -47,6 +47,12 @@ impl Action {
     /// Number of actions.
     pub const COUNT: usize = Self::ALL.len();
 
+    /// True for an action that may rework any part of the timetable (not just the
+    /// conflict's neighbourhood): at most one per batch can be applied.
+    pub fn is_broad(self) -> bool {
+        self == Action::Anneal
+    }
+
     /// Index into [`Self::ALL`].
     pub fn index(self) -> usize {
         Self::ALL
@@ -62,13 +68,17 @@ pub struct Env<'a> {
     pub hard_weight: i64,
     pub anneal: AnnealParams,
     pub deadline: &'a Stop,
+    /// Whether this episode may choose a broad action (one per batch).
+    pub broad: bool,
 }
 
 /// What running an action cost.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Effort {
-    /// Delta evaluations (or annealing iterations) spent.
+    /// Work spent, in the units above.
     pub work: u64,
+    /// Candidates evaluated (for polling the deadline).
+    evals: u64,
     /// The deadline passed while it ran: its result is incomplete.
     pub timed_out: bool,
 }
@@ -76,16 +86,32 @@ pub struct Effort {
 /// The deadline is polled every this many candidate evaluations.
 const POLL: u64 = 64;
 
+// Work units: about the time of one `move_delta` (one annealing iteration). The reward
+// charges an action for its work in these units rather than by the clock, which would
+// make runs bounded by rounds irreproducible.
+/// One scored move that is not applied (`move_delta`).
+const MOVE_DELTA: u64 = 1;
+/// A move applied and undone (`peek_move`): two updates of the counters.
+const PEEK_MOVE: u64 = 2;
+/// A swap applied and undone (`peek_swap`): four updates.
+const PEEK_SWAP: u64 = 4;
+/// One annealing iteration (mostly scored moves, some applied swaps and chains).
+pub const ANNEAL_ITERATION: u64 = 2;
+/// Lectures a Kempe chain scans per unit of work (it only compares periods).
+const CHAIN_SCAN_PER_UNIT: u64 = 8;
+
 #[inline]
 fn weighted((dh, ds): (i64, i64), w: i64) -> i64 {
     dh * w + ds
 }
 
-/// Counts one evaluation; true when the deadline has passed (polled every [`POLL`]).
+/// Counts one evaluation of `cost` work units; true when the deadline has passed (polled
+/// every [`POLL`] evaluations).
 #[inline]
-fn tick(effort: &mut Effort, deadline: &Stop) -> bool {
-    effort.work += 1;
-    if effort.work.is_multiple_of(POLL) && deadline.should_stop() {
+fn tick(effort: &mut Effort, deadline: &Stop, cost: u64) -> bool {
+    effort.work += cost;
+    effort.evals += 1;
+    if effort.evals.is_multiple_of(POLL) && deadline.should_stop() {
         effort.timed_out = true;
     }
     effort.timed_out
@@ -122,7 +148,7 @@ pub fn run(
         Action::Eject => eject(state, l, env, rng, &mut effort),
         Action::Anneal => {
             let (best, _, stats) = anneal(state, &env.anneal, rng, env.deadline);
-            effort.work = stats.iterations;
+            effort.work = stats.iterations * ANNEAL_ITERATION;
             effort.timed_out = env.deadline.should_stop();
             set_timetable(state, &best);
         }
@@ -142,6 +168,11 @@ fn best_place(
     let c = state.timetable().course(l);
     let cc = env.ctx.course(inst, c);
     let from = state.timetable().slot(l);
+    let cost = if from.is_scheduled() {
+        MOVE_DELTA
+    } else {
+        PEEK_MOVE
+    };
     let mut best: Option<(i64, u32, Slot)> = None;
     'scan: for &p in &cc.periods {
         for &r in &cc.rooms {
@@ -149,7 +180,7 @@ fn best_place(
             if to == from || !state.can_move(l, to) {
                 continue;
             }
-            if tick(effort, env.deadline) {
+            if tick(effort, env.deadline, cost) {
                 break 'scan;
             }
             let d = match state.move_delta(l, to) {
@@ -184,7 +215,7 @@ fn swap_best(
         if !state.can_swap(l, m) {
             continue;
         }
-        if tick(effort, env.deadline) {
+        if tick(effort, env.deadline, PEEK_SWAP) {
             break;
         }
         let d = state.peek_swap(l, m);
@@ -213,7 +244,7 @@ fn room_only(
         if r == own {
             continue;
         }
-        if tick(effort, env.deadline) {
+        if tick(effort, env.deadline, PEEK_SWAP) {
             break;
         }
         let to = Slot::at(p, r);
@@ -257,12 +288,12 @@ fn kempe(
         if p2 == p1 {
             continue;
         }
-        if tick(effort, env.deadline) {
+        // A chain scans the whole timetable for the two periods' lectures.
+        let scan = state.timetable().len() as u64 / CHAIN_SCAN_PER_UNIT;
+        if tick(effort, env.deadline, scan + PEEK_SWAP) {
             break;
         }
         if chain.apply(state, l, p2).is_some() {
-            // A chain scans the whole timetable for the two periods' lectures.
-            effort.work += state.timetable().len() as u64;
             let after = state.cost();
             chain.undo(state);
             let d = (

@@ -2,9 +2,11 @@
 //! state, picks an action (epsilon-greedy on the round's Q-snapshot, or uniformly for the
 //! ablation), runs it on its scratch state, and learns from the score change: the reward
 //! is the weighted improvement — hard violations weighted far above soft cost — squashed
-//! to [-1, 1], minus a charge for the work the action spent. A step that improves ends the
-//! episode with a proposal; one that does not is undone and the next step starts from the
-//! same timetable, one attempt later (the state says so).
+//! to [-1, 1], per unit of the work the action spent beyond a free share. A step that improves ends the
+//! episode with a proposal, and its update waits for the writer (the reward is what the
+//! proposal really did to the live timetable, 0 if it could not be applied); one that does
+//! not improve is undone, learned from at once (its reward is only the work it cost), and
+//! the next step starts from the same timetable, one attempt later (the state says so).
 
 use rand::Rng;
 use rand::rngs::SmallRng;
@@ -30,9 +32,10 @@ pub struct AgentParams {
     pub discount: f64,
     pub steps: u32,
     pub hard_weight: i64,
-    pub effort_penalty: f64,
-    /// Work that costs the whole `effort_penalty` (the anneal action's iterations).
-    pub effort_unit: u64,
+    /// Share of `work_unit` an action may spend and still be rewarded in full.
+    pub free_work: f64,
+    /// The work of one `anneal` action, in [`super::action`]'s units.
+    pub work_unit: u64,
 }
 
 /// What one episode produced.
@@ -109,20 +112,32 @@ pub fn acceptable(before: Cost, after: Cost, hard_phase: bool, moved_on: bool) -
 }
 
 /// Picks an action for state `s`.
-pub fn choose(params: &AgentParams, q: &QSnapshot, s: usize, rng: &mut SmallRng) -> Action {
-    let n = Action::COUNT;
+/// `broad` says whether actions that rework the whole timetable ([`Action::is_broad`])
+/// may be chosen: only one episode per batch may (the coordinator decides which), since
+/// of several such proposals made against one snapshot at most one could apply.
+pub fn choose(
+    params: &AgentParams,
+    q: &QSnapshot,
+    s: usize,
+    broad: bool,
+    rng: &mut SmallRng,
+) -> Action {
+    let allowed: Vec<usize> = (0..Action::COUNT)
+        .filter(|&a| broad || !Action::ALL[a].is_broad())
+        .collect();
+    let n = allowed.len();
     let explore = match params.policy {
         Policy::Random => true,
         Policy::Learned => rng.random_bool(params.exploration),
     };
     if explore {
-        return Action::ALL[rng.random_range(0..n)];
+        return Action::ALL[allowed[rng.random_range(0..n)]];
     }
     // Greedy, ties (all untried at first) broken at random.
     let start = rng.random_range(0..n);
-    let mut best = start;
+    let mut best = allowed[start];
     for k in 1..n {
-        let a = (start + k) % n;
+        let a = allowed[(start + k) % n];
         if q.q(s, a) > q.q(s, best) {
             best = a;
         }
@@ -130,7 +145,10 @@ pub fn choose(params: &AgentParams, q: &QSnapshot, s: usize, rng: &mut SmallRng)
     Action::ALL[best]
 }
 
-/// The reward of a step that changed the weighted cost by `delta` spending `work`.
+/// The reward of a step that changed the weighted cost by `delta` spending `work`: the
+/// improvement squashed to [-1, 1], scaled down by the work beyond `free_work` (a rate,
+/// so that a broad action that repairs as much per unit of time as a cheap one is worth
+/// as much). In [-1, 1].
 pub fn reward(params: &AgentParams, hard_rule: bool, delta: i64, work: u64) -> f64 {
     let scale = if hard_rule {
         params.hard_weight as f64
@@ -138,8 +156,8 @@ pub fn reward(params: &AgentParams, hard_rule: bool, delta: i64, work: u64) -> f
         SOFT_REWARD_SCALE
     };
     let gain = (-(delta as f64) / scale).tanh();
-    let spent = (work as f64 / params.effort_unit.max(1) as f64).min(1.0);
-    gain - params.effort_penalty * spent
+    let spent = work as f64 / params.work_unit.max(1) as f64;
+    gain * (params.free_work / spent.max(params.free_work))
 }
 
 /// Runs one episode on a scratch copy of `snapshot`, recording every step's target in
@@ -172,7 +190,7 @@ pub fn episode(
             out.abandoned = true;
             break;
         }
-        let a = choose(params, q, s, rng);
+        let a = choose(params, q, s, env.broad, rng);
         out.chosen[a.index()] += 1;
         out.steps += 1;
         let effort = action::run(a, &mut scratch, conflict, env, rng);

@@ -22,7 +22,8 @@
 //!
 //! Determinism: per-conflict random streams are seeded from the seed, the round and the
 //! conflict's place in the batch; workers choose from the Q-snapshot taken before the
-//! round and their updates commute; the writer's order is the batch's. So a run bounded by
+//! round and their updates commute; the writer's order (and that of the Q-updates it
+//! makes for proposals) is the batch's. So a run bounded by
 //! rounds (not wall time, and with deadlines that are not reached) gives the same
 //! timetable for any thread count.
 
@@ -140,8 +141,8 @@ impl RepairConfig {
                 discount: opts.discount,
                 steps: opts.episode_steps,
                 hard_weight: opts.hard_weight as i64,
-                effort_penalty: opts.effort_penalty,
-                effort_unit: opts.burst_iterations,
+                free_work: opts.free_work,
+                work_unit: opts.burst_iterations * action::ANNEAL_ITERATION,
             },
             // Low and flat: the action polishes, it does not explore far.
             anneal: AnnealParams {
@@ -310,6 +311,8 @@ impl Repairer {
                         hard_weight: cfg.agent.hard_weight,
                         anneal: cfg.anneal,
                         deadline: &deadline,
+                        // One broad action per batch, taking turns across rounds.
+                        broad: i == round as usize % batch.len(),
                     };
                     let tried = ctx.attempts(c.focus.idx());
                     let e =
