@@ -106,8 +106,10 @@ pub struct SolverOptions {
     /// unit of work, so the policy learns what repairs fastest, not merely what repairs.
     /// Range: 0 < w <= 1.
     pub free_work: f64,
-    /// A Q-value loaded from a saved table counts as at most this many observations, so
-    /// what a new run learns still moves it. Range: 1..=10^9.
+    /// A Q-value weighs at most this many observations (its mean kept, capped before
+    /// every round), so recent experience — and what a new run learns on top of a saved
+    /// table — moves it: the value of a repair changes as the timetable gets better.
+    /// Range: 1..=10^9.
     pub learning_window: u64,
     /// The watchdog reports a stall when no conflict finished (or the cost did not
     /// improve) for this many seconds. Range: 0 < s <= 86400.
@@ -165,7 +167,7 @@ impl Default for SolverOptions {
             burst_iterations: 20_000,
             repair_feasibility_temperature: 0.3,
             free_work: 0.05,
-            learning_window: 1000,
+            learning_window: 50,
             stall_timeout_s: 10.0,
             memory_gib: None,
             gpu_batch: 0,

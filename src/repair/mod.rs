@@ -294,6 +294,8 @@ impl Repairer {
         let offset = (round as usize).wrapping_mul(self.cfg.batch) % pool.len();
         let batch: Vec<&Conflict> = (0..k).map(|i| &pool[(offset + i) % pool.len()]).collect();
 
+        // Between rounds no worker runs: cap the weights (recency), then read the values.
+        self.table.cap_counts(self.cfg.learning_window);
         let q = self.table.snapshot();
         let snapshot = &state;
         let (ctx, table, cfg, watchdog) = (&self.ctx, &*self.table, &self.cfg, &self.watchdog);
