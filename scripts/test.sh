@@ -41,6 +41,11 @@ cargo test --release
 cargo build --release --bin atoll # the browser tests compare with the CLI
 done_step
 
+step "loom model checking of Stage 3's shared structures (tests/loom.rs, --cfg atoll_loom)"
+# Own target dir: the cfg changes every crate's flags, so it must not touch target/release.
+RUSTFLAGS="--cfg atoll_loom" CARGO_TARGET_DIR=target/loom cargo test --test loom
+done_step
+
 step "wasm builds (threaded www/pkg, single-threaded www/pkg-st)"
 bash scripts/build-wasm.sh all
 done_step

@@ -7,6 +7,7 @@
 //! - [`eval`]: the exact UD2 score, full and incremental, with violations;
 //! - [`construct`], [`evolve`], [`solver`]: Stage 1 and Stage 2 and the pipeline around
 //!   them, with [`options`] and [`budget`] (deadlines, cancellation);
+//! - [`repair`]: Stage 3, conflict resolution by a learned (Q-learning) repair policy;
 //! - [`report`]: the instance summary and check report every front end shows;
 //! - [`export`]: a timetable as rows with names, CSV and an iCalendar week template;
 //! - [`parallel`]: data-parallel batch work on the rayon pool;
@@ -23,6 +24,7 @@ pub mod io;
 pub mod model;
 pub mod options;
 pub mod parallel;
+pub mod repair;
 pub mod report;
 pub mod solver;
 pub mod speed;

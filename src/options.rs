@@ -71,6 +71,61 @@ pub struct SolverOptions {
     /// the CPU), `"gpu"` (the GPU whenever there is one) or `"cpu"`. Without a usable GPU
     /// the CPU evaluates and the reason is reported; results are identical either way.
     pub evaluator: EvaluatorChoice,
+
+    // --- Stage 3: Q-learning conflict resolution, and the memory budget -----------------
+    /// Run Stage 3 (conflict resolution by a learned repair policy) after evolution.
+    pub stage3: bool,
+    /// Share of the time limit kept for Stage 3: Stage 2 ends at `(1 - share)` of it.
+    /// Range: 0 < s < 1.
+    pub stage3_share: f64,
+    /// Stage 3 rounds (one parallel batch of conflicts each) when the run is bounded by
+    /// `max_generations`; a timed run repairs until its time limit. Range: 1..=10^7.
+    pub stage3_rounds: u64,
+    /// Conflicts repaired in parallel per round; 0 = the memory budget's choice (8 under
+    /// 4 GiB, 16 above). Range: 0..=1024.
+    pub conflict_batch: usize,
+    /// Of the soft violations, how many of the costliest are conflicts to repair once no
+    /// hard violation is left. Range: 1..=10^6.
+    pub soft_conflicts: usize,
+    /// Wall-clock deadline of one conflict, in milliseconds: a repair still running past
+    /// it is abandoned (cooperatively) and counted. Range: 0 < ms <= 600000.
+    pub conflict_deadline_ms: f64,
+    /// How Stage 3 picks a repair action: `learned` (epsilon-greedy on the Q-table) or
+    /// `random` (uniform; the ablation baseline).
+    pub policy: Policy,
+    /// Epsilon of the epsilon-greedy policy: share of random action choices. Range: 0..=1.
+    pub exploration: f64,
+    /// Discount of the next state's value in the Q-learning target. Range: 0..=0.95.
+    pub discount: f64,
+    /// Repair actions tried on one conflict before it is given up for this round.
+    /// Range: 1..=64.
+    pub episode_steps: u32,
+    /// Annealing iterations of the `anneal` repair action. Range: 1..=10^8.
+    pub burst_iterations: u64,
+    /// The `anneal` repair action's `feasibility_temperature`: warmer than Stage 2's, so
+    /// that a short run from a badly broken timetable walks out of the dead ends a
+    /// greedier one stops in. Range: 0 < t <= 100.
+    pub repair_feasibility_temperature: f64,
+    /// Work (as a share of the `anneal` action's `burst_iterations`) up to which an
+    /// action's improvement is rewarded in full; above it the reward is improvement per
+    /// unit of work, so the policy learns what repairs fastest, not merely what repairs.
+    /// Range: 0 < w <= 1.
+    pub free_work: f64,
+    /// A Q-value weighs at most this many observations (its mean kept, capped before
+    /// every round), so recent experience — and what a new run learns on top of a saved
+    /// table — moves it: the value of a repair changes as the timetable gets better.
+    /// Range: 1..=10^9.
+    pub learning_window: u64,
+    /// The watchdog reports a stall when no conflict finished (or the cost did not
+    /// improve) for this many seconds. Range: 0 < s <= 86400.
+    pub stall_timeout_s: f64,
+    /// Memory (GiB) the budget is computed from; `None` = detect (natively the available
+    /// memory, in the browser `navigator.deviceMemory` passed in by the worker, else a
+    /// conservative default). Range: 0.0625..=65536.
+    pub memory_gib: Option<f64>,
+    /// Most timetables in one GPU dispatch; 0 = the memory budget's choice.
+    /// Range: 0..=65536.
+    pub gpu_batch: usize,
 }
 
 /// Which batch evaluator a run uses (see [`SolverOptions::evaluator`]).
@@ -84,6 +139,16 @@ pub enum EvaluatorChoice {
     Gpu,
     /// The CPU.
     Cpu,
+}
+
+/// How Stage 3 chooses a repair action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    /// Epsilon-greedy on the learned Q-values.
+    Learned,
+    /// Uniformly at random (for ablations).
+    Random,
 }
 
 impl Default for SolverOptions {
@@ -108,6 +173,23 @@ impl Default for SolverOptions {
             kempe_rate: 0.05,
             keep_room_rate: 0.9,
             evaluator: EvaluatorChoice::Auto,
+            stage3: true,
+            stage3_share: 0.1,
+            stage3_rounds: 20,
+            conflict_batch: 0,
+            soft_conflicts: 64,
+            conflict_deadline_ms: 250.0,
+            policy: Policy::Learned,
+            exploration: 0.1,
+            discount: 0.3,
+            episode_steps: 3,
+            burst_iterations: 20_000,
+            repair_feasibility_temperature: 0.3,
+            free_work: 0.05,
+            learning_window: 50,
+            stall_timeout_s: 10.0,
+            memory_gib: None,
+            gpu_batch: 0,
         }
     }
 }
@@ -184,6 +266,79 @@ impl SolverOptions {
                 format!("{s}/{e}"),
                 "0 < end <= start <= 10^4",
             ));
+        }
+        self.validate_stage3()
+    }
+
+    /// The ranges of the Stage 3 and budget settings.
+    fn validate_stage3(&self) -> Result<(), OptionError> {
+        fn bad(name: &'static str, value: impl ToString, range: &'static str) -> OptionError {
+            OptionError {
+                name,
+                value: value.to_string(),
+                range,
+            }
+        }
+        if !(self.stage3_share > 0.0 && self.stage3_share < 1.0) {
+            return Err(bad("stage3_share", self.stage3_share, "0 < s < 1"));
+        }
+        if !(1..=10_000_000).contains(&self.stage3_rounds) {
+            return Err(bad("stage3_rounds", self.stage3_rounds, "1..=10^7"));
+        }
+        if self.conflict_batch > 1024 {
+            return Err(bad("conflict_batch", self.conflict_batch, "0..=1024"));
+        }
+        if !(1..=1_000_000).contains(&self.soft_conflicts) {
+            return Err(bad("soft_conflicts", self.soft_conflicts, "1..=10^6"));
+        }
+        if !(self.conflict_deadline_ms > 0.0 && self.conflict_deadline_ms <= 600_000.0) {
+            return Err(bad(
+                "conflict_deadline_ms",
+                self.conflict_deadline_ms,
+                "0 < ms <= 600000",
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.exploration) {
+            return Err(bad("exploration", self.exploration, "0..=1"));
+        }
+        if !(self.free_work > 0.0 && self.free_work <= 1.0) {
+            return Err(bad("free_work", self.free_work, "0 < w <= 1"));
+        }
+        if !(0.0..=0.95).contains(&self.discount) {
+            return Err(bad("discount", self.discount, "0..=0.95"));
+        }
+        if !(1..=64).contains(&self.episode_steps) {
+            return Err(bad("episode_steps", self.episode_steps, "1..=64"));
+        }
+        if !(1..=100_000_000).contains(&self.burst_iterations) {
+            return Err(bad("burst_iterations", self.burst_iterations, "1..=10^8"));
+        }
+        if !(self.repair_feasibility_temperature > 0.0
+            && self.repair_feasibility_temperature <= 100.0)
+        {
+            return Err(bad(
+                "repair_feasibility_temperature",
+                self.repair_feasibility_temperature,
+                "0 < t <= 100",
+            ));
+        }
+        if !(1..=1_000_000_000).contains(&self.learning_window) {
+            return Err(bad("learning_window", self.learning_window, "1..=10^9"));
+        }
+        if !(self.stall_timeout_s > 0.0 && self.stall_timeout_s <= 86_400.0) {
+            return Err(bad(
+                "stall_timeout_s",
+                self.stall_timeout_s,
+                "0 < s <= 86400",
+            ));
+        }
+        if let Some(m) = self.memory_gib
+            && !(0.0625..=65_536.0).contains(&m)
+        {
+            return Err(bad("memory_gib", m, "0.0625..=65536"));
+        }
+        if self.gpu_batch > 65_536 {
+            return Err(bad("gpu_batch", self.gpu_batch, "0..=65536"));
         }
         Ok(())
     }

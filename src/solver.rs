@@ -1,6 +1,7 @@
-//! The pipeline: construct (Stage 1), then island evolution (Stage 2), anytime. The best
-//! timetable so far is kept at every step and returned however the run ends: time limit,
-//! generation bound or cancellation.
+//! The pipeline: construct (Stage 1), then island evolution (Stage 2), then conflict
+//! resolution (Stage 3, [`crate::repair`]), anytime. The best timetable so far is kept at
+//! every step and returned however the run ends: time limit, generation bound or
+//! cancellation.
 
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
@@ -10,13 +11,14 @@ use std::sync::Arc;
 
 use web_time::{Duration, Instant};
 
-use crate::budget::{CancelToken, Stop};
+use crate::budget::{Budget, CancelToken, Stop};
 use crate::construct::{Construction, Unplaced, construct};
 use crate::eval::{Breakdown, Cost, score};
 use crate::evolve::island::island_seed;
 use crate::evolve::{AnnealParams, BatchEvaluator, Individual, Island};
 use crate::model::{Instance, Timetable};
 use crate::options::{OptionError, SolverOptions};
+use crate::repair::{QTable, RepairConfig, RepairStats, Repairer, StallEvent};
 
 /// Which stage is running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -24,6 +26,8 @@ use crate::options::{OptionError, SolverOptions};
 pub enum Stage {
     Construct,
     Evolve,
+    /// Stage 3: conflict resolution.
+    Repair,
 }
 
 /// A progress event, sent by the coordinating thread after construction and after every
@@ -41,6 +45,11 @@ pub struct Progress {
     /// The batch evaluator scoring the generations (`BatchEvaluator::name`: "cpu (N
     /// threads)" or "gpu <adapter>"), so front ends can show what runs.
     pub evaluator: String,
+    /// Violations left (hard and soft entries of the violation list) during Stage 3.
+    pub conflicts_left: Option<usize>,
+    /// Stalls the Stage 3 watchdog reported so far, and the latest of them.
+    pub stalls: usize,
+    pub last_stall: Option<StallEvent>,
 }
 
 /// Why the run ended.
@@ -50,6 +59,8 @@ pub enum StopReason {
     TimeLimit,
     Generations,
     Cancelled,
+    /// Stage 3 found no violation left at all (hard 0, soft 0): nothing more to do.
+    Solved,
 }
 
 /// Counters of a run.
@@ -68,6 +79,10 @@ pub struct SolveStats {
     pub time_to_feasible_s: Option<f64>,
     /// Lectures the best initial timetable could not place cleanly.
     pub construction_unplaced: usize,
+    /// The memory budget the run used.
+    pub budget: Budget,
+    /// Stage 3's counters, if it ran.
+    pub repair: Option<RepairStats>,
 }
 
 /// The outcome of [`solve`].
@@ -105,6 +120,12 @@ pub struct Solver {
     evaluator: String,
     /// The candidates of a generation between [`Solver::breed`] and [`Solver::select`].
     pending: Option<Bred>,
+    budget: Budget,
+    qtable: Arc<QTable>,
+    /// Stage 3, once Stage 2 is over.
+    repair: Option<Repairer>,
+    /// Stage 3 found nothing left to repair.
+    repair_done: bool,
 }
 
 /// One generation's bred candidates, per island, with the annealing schedule they were
@@ -125,7 +146,12 @@ impl Solver {
         cancel: CancelToken,
     ) -> Result<Solver, OptionError> {
         opts.validate()?;
-        let opts = opts.clone();
+        let mut opts = opts.clone();
+        // The memory budget caps what is held at once (it only ever lowers these).
+        let budget = Budget::for_options(&opts);
+        opts.population = opts.population.min(budget.max_population);
+        opts.offspring = opts.offspring.min(budget.max_offspring);
+        opts.refine = opts.refine.min(opts.offspring);
         let stop = Stop::new(cancel, opts.time_limit.map(Duration::from_secs_f64));
         let threads = rayon::current_num_threads();
         let n_islands = if opts.islands == 0 {
@@ -196,7 +222,81 @@ impl Solver {
             finished: None,
             evaluator: evaluator.name(),
             pending: None,
+            budget,
+            qtable: Arc::new(crate::repair::new_qtable()),
+            repair: None,
+            repair_done: false,
         })
+    }
+
+    /// The memory budget this run uses (computed once, in [`Self::new`]).
+    pub fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
+    /// Makes Stage 3 learn into `table` (shared, e.g. loaded from a saved file) instead of
+    /// the fresh table [`Self::new`] made. Takes effect if Stage 3 has not started yet.
+    pub fn set_qtable(&mut self, table: Arc<QTable>) {
+        self.qtable = table;
+    }
+
+    /// The Q-table Stage 3 learns into.
+    pub fn qtable(&self) -> &Arc<QTable> {
+        &self.qtable
+    }
+
+    /// Whether Stage 2 has used its share: its generations (when bounded) or its part of
+    /// the time limit.
+    fn stage2_over(&self) -> bool {
+        self.opts.stage3
+            && (self
+                .opts
+                .max_generations
+                .is_some_and(|m| self.generation >= m)
+                || (self.opts.time_limit.is_some()
+                    && self.stop.time_fraction() >= 1.0 - self.opts.stage3_share))
+    }
+
+    /// True when the next step is a Stage 3 round rather than a generation: Stage 2's share
+    /// of the run is over, or Stage 3 has started. Once Stage 3 finds nothing left to
+    /// repair, evolution goes on where it was for the rest of the run.
+    fn stage3_next(&mut self) -> bool {
+        if self.repair.is_none() && !self.stage2_over() {
+            return false;
+        }
+        if self.repair_done {
+            self.repair = None;
+            self.repair_done = false;
+            self.opts.stage3 = false;
+            return false;
+        }
+        true
+    }
+
+    /// One round of Stage 3 (started from the best timetable on first call).
+    fn repair_round(&mut self) -> Option<StopReason> {
+        let inst = self.inst.clone();
+        let repairer = self.repair.get_or_insert_with(|| {
+            Repairer::new(
+                &inst,
+                self.best.timetable.clone(),
+                RepairConfig::new(&self.opts, &self.budget),
+                self.qtable.clone(),
+            )
+        });
+        if !repairer.round(&inst, &self.stop) {
+            self.repair_done = true;
+        }
+        if repairer.cost() < self.best.cost {
+            self.best = Individual {
+                timetable: repairer.timetable().clone(),
+                cost: repairer.cost(),
+            };
+        }
+        if self.time_to_feasible.is_none() && self.best.cost.is_feasible() {
+            self.time_to_feasible = Some(self.stop.elapsed().as_secs_f64());
+        }
+        self.check_stop()
     }
 
     /// The instance being solved.
@@ -216,8 +316,11 @@ impl Solver {
 
     /// Where the run stands.
     pub fn progress(&self) -> Progress {
+        let stalls = self.repair.as_ref().map(|r| r.stalls()).unwrap_or_default();
         Progress {
-            stage: if self.generation == 0 {
+            stage: if self.repair.is_some() {
+                Stage::Repair
+            } else if self.generation == 0 {
                 Stage::Construct
             } else {
                 Stage::Evolve
@@ -228,6 +331,9 @@ impl Solver {
             islands: self.islands.iter().map(|i| i.best.cost).collect(),
             iterations: self.islands.iter().map(|i| i.stats.iterations).sum(),
             evaluator: self.evaluator.clone(),
+            conflicts_left: self.repair.as_ref().map(|r| r.conflicts_left().total),
+            stalls: stalls.len(),
+            last_stall: stalls.last().cloned(),
         }
     }
 
@@ -236,7 +342,13 @@ impl Solver {
             .opts
             .max_generations
             .map_or(0.0, |m| self.generation as f64 / m as f64);
-        g.max(self.stop.time_fraction()).min(1.0)
+        // With Stage 3, Stage 2's schedule runs over its own share of the time.
+        let share = if self.opts.stage3 {
+            1.0 - self.opts.stage3_share
+        } else {
+            1.0
+        };
+        g.max(self.stop.time_fraction() / share).min(1.0)
     }
 
     fn check_stop(&mut self) -> Option<StopReason> {
@@ -245,10 +357,18 @@ impl Solver {
                 Some(StopReason::Cancelled)
             } else if self.stop.should_stop() {
                 Some(StopReason::TimeLimit)
+            } else if self.repair_done && self.best.cost == Cost::default() {
+                Some(StopReason::Solved)
             } else if self
                 .opts
                 .max_generations
                 .is_some_and(|m| self.generation >= m)
+                && (!self.opts.stage3
+                    || self.repair_done
+                    || self
+                        .repair
+                        .as_ref()
+                        .is_some_and(|r| r.rounds() >= self.opts.stage3_rounds))
             {
                 Some(StopReason::Generations)
             } else {
@@ -262,6 +382,12 @@ impl Solver {
     /// candidates in one batch, refine and select in parallel, migrate on schedule.
     /// Returns the stop reason once the run is over (and then does nothing).
     pub fn generation(&mut self, evaluator: &mut dyn BatchEvaluator) -> Option<StopReason> {
+        if let Some(r) = self.check_stop() {
+            return Some(r);
+        }
+        if self.stage3_next() {
+            return self.repair_round();
+        }
         let Some(batch) = self.breed() else {
             return self.finished;
         };
@@ -271,10 +397,12 @@ impl Solver {
 
     /// The first half of [`Solver::generation`], for callers whose evaluator answers
     /// asynchronously (the GPU in the page): breeds on every island in parallel and
-    /// returns every island's candidates in one batch, or `None` once the run is over.
-    /// Score the batch, then call [`Solver::select`] with the scores in batch order.
+    /// returns every island's candidates in one batch. Score the batch, then call
+    /// [`Solver::select`] with the scores in batch order. `None` when there is nothing to
+    /// score: the run is over, or Stage 3 is running (its rounds need no batch evaluation:
+    /// call [`Solver::generation`] or [`Solver::step`] instead).
     pub fn breed(&mut self) -> Option<Vec<Timetable>> {
-        if self.check_stop().is_some() {
+        if self.check_stop().is_some() || self.stage3_next() {
             return None;
         }
         let inst = &*self.inst;
@@ -377,6 +505,7 @@ impl Solver {
 
     /// Ends the run (if it has not ended, as cancelled) and returns the best timetable.
     pub fn finish(mut self, evaluator_name: String) -> SolveResult {
+        let repair = self.repair.take().map(|r| r.finish().1);
         let stop_reason = self.check_stop().unwrap_or(StopReason::Cancelled);
         let breakdown = score(&self.inst, &self.best.timetable);
         debug_assert_eq!(breakdown.cost(), self.best.cost);
@@ -392,6 +521,8 @@ impl Solver {
             construct_s: self.construct_s,
             time_to_feasible_s: self.time_to_feasible,
             construction_unplaced: self.unplaced.len(),
+            budget: self.budget,
+            repair,
         };
         SolveResult {
             timetable: self.best.timetable,
@@ -413,7 +544,23 @@ pub fn solve(
     cancel: CancelToken,
     on_progress: &mut dyn FnMut(&Progress),
 ) -> Result<SolveResult, OptionError> {
+    solve_with_qtable(inst, opts, evaluator, cancel, None, on_progress)
+}
+
+/// [`solve`], with Stage 3 learning into `qtable` (e.g. loaded from a file, to be saved
+/// after) instead of a fresh table.
+pub fn solve_with_qtable(
+    inst: &Instance,
+    opts: &SolverOptions,
+    evaluator: &mut dyn BatchEvaluator,
+    cancel: CancelToken,
+    qtable: Option<Arc<QTable>>,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<SolveResult, OptionError> {
     let mut solver = Solver::new(Arc::new(inst.clone()), opts, evaluator, cancel)?;
+    if let Some(q) = qtable {
+        solver.set_qtable(q);
+    }
     on_progress(&solver.progress());
     while solver
         .step(evaluator, Duration::from_secs(3600), on_progress)

@@ -27,13 +27,14 @@ use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::budget::CancelToken;
+use crate::budget::{Budget, CancelToken};
 use crate::eval::{Evaluation, evaluate};
 use crate::evolve::CpuBatchEvaluator;
 use crate::io::{SolutionWarning, WarningKind, parse_instance, parse_solution, write_solution};
 use crate::model::Instance;
 use crate::options::SolverOptions;
 use crate::parallel::{random_timetable, score_random_batch};
+use crate::repair::{QTable, new_qtable, qtable_from_json};
 use crate::report::{CheckReport, InstanceSummary};
 use crate::solver::{Progress, SolveStats, Solver, StopReason};
 use crate::speed::measure;
@@ -70,6 +71,16 @@ pub fn build_info() -> Result<JsValue, JsError> {
         threaded: cfg!(feature = "wasm-threads"),
         version: env!("CARGO_PKG_VERSION"),
     })
+}
+
+/// The memory budget for a browser reporting `deviceMemoryGiB` (`navigator.deviceMemory`;
+/// `undefined` where the browser reports none, which gives the conservative default):
+/// `{ memory_gib, source, conflict_batch, max_population, max_offspring, gpu_batch }`,
+/// `source` being `"device_memory"` or `"default"`. A session told the same number
+/// (`Session.setDeviceMemory`) solves with this budget.
+#[wasm_bindgen(js_name = budgetFor)]
+pub fn budget_for(device_memory_gib: Option<f64>) -> Result<JsValue, JsError> {
+    to_js(&Budget::for_device_memory(device_memory_gib))
 }
 
 /// What `Session.summary()` returns: the fields of `atoll info --json`, plus the file name.
@@ -251,6 +262,10 @@ pub struct Session {
     inst: Arc<Instance>,
     file: String,
     solve: Option<Running>,
+    /// What Stage 3 has learned on this instance (shared with the running solve).
+    qtable: Arc<QTable>,
+    /// The browser's `navigator.deviceMemory`, for the memory budget of solves.
+    device_memory: Option<f64>,
 }
 
 #[wasm_bindgen]
@@ -271,6 +286,8 @@ impl Session {
             inst: Arc::new(inst),
             file: file.to_string(),
             solve: None,
+            qtable: Arc::new(new_qtable()),
+            device_memory: None,
         })
     }
 
@@ -361,14 +378,22 @@ impl Session {
     /// Throws an `Error` naming the option for an unknown name, a wrong type or a value
     /// out of range. Runs construction (Stage 1) on the pool and returns the first progress
     /// event. In the threaded build, `initThreadPool` must have been awaited first.
+    ///
+    /// The memory budget comes from the options' `memory_gib`, else from the memory given
+    /// to `setDeviceMemory`, else the conservative default. Stage 3 learns into the
+    /// session's Q-table (see `qtableImport`).
     #[wasm_bindgen(js_name = solveStart)]
     pub fn solve_start(&mut self, options: JsValue) -> Result<JsValue, JsError> {
-        let opts = parse_options(&options)?;
+        let mut opts = parse_options(&options)?;
+        if opts.memory_gib.is_none() {
+            opts.memory_gib = self.device_memory;
+        }
         self.solve = None;
         let cancel = CancelToken::new();
         let mut evaluator = CpuBatchEvaluator;
-        let solver = Solver::new(self.inst.clone(), &opts, &mut evaluator, cancel.clone())
+        let mut solver = Solver::new(self.inst.clone(), &opts, &mut evaluator, cancel.clone())
             .map_err(|e| JsError::new(&e.to_string()))?;
+        solver.set_qtable(self.qtable.clone());
         let running = self.solve.insert(Running {
             solver,
             evaluator,
@@ -446,6 +471,50 @@ impl Session {
             stats: result.stats,
             last,
         })
+    }
+
+    /// Tells the session the browser's `navigator.deviceMemory` (GiB; `undefined` where
+    /// the browser reports none), so that later solves use the budget `budgetFor` gives
+    /// for it. Returns that budget.
+    #[wasm_bindgen(js_name = setDeviceMemory)]
+    pub fn set_device_memory(
+        &mut self,
+        device_memory_gib: Option<f64>,
+    ) -> Result<JsValue, JsError> {
+        let budget = Budget::for_device_memory(device_memory_gib);
+        self.device_memory = device_memory_gib
+            .filter(|g| g.is_finite() && *g > 0.0)
+            .map(|_| budget.memory_gib);
+        to_js(&budget)
+    }
+
+    /// The Stage 3 Q-table as JSON text, to store (the worker keeps it in IndexedDB under
+    /// the instance name) and give back to `qtableImport` in a later session.
+    #[wasm_bindgen(js_name = qtableExport)]
+    pub fn qtable_export(&self) -> String {
+        self.qtable.to_json()
+    }
+
+    /// Replaces the Q-table with one saved by `qtableExport`, for the next `solveStart`
+    /// (a solve already running keeps learning into the table it started with). Throws an
+    /// `Error` saying what is wrong with a malformed or mismatched table.
+    #[wasm_bindgen(js_name = qtableImport)]
+    pub fn qtable_import(&mut self, json: &str) -> Result<(), JsError> {
+        let table = qtable_from_json(json).map_err(|e| JsError::new(&e.to_string()))?;
+        self.qtable = Arc::new(table);
+        Ok(())
+    }
+
+    /// Forgets what Stage 3 learned: an empty Q-table for the next `solveStart`.
+    #[wasm_bindgen(js_name = qtableReset)]
+    pub fn qtable_reset(&mut self) {
+        self.qtable = Arc::new(new_qtable());
+    }
+
+    /// Q-learning updates the table holds (those of an imported table included).
+    #[wasm_bindgen(getter, js_name = qtableUpdates)]
+    pub fn qtable_updates(&self) -> f64 {
+        self.qtable.updates() as f64
     }
 }
 

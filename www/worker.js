@@ -7,7 +7,10 @@
 // Solving: op 'solve' { options, stepMs } runs the solver in steps of about stepMs and
 // posts { event: 'progress', progress } after each; between steps it yields to the event
 // loop, so op 'stop' (answered at once, outside the queue) is seen within one step. The
-// 'solve' call then answers with the best timetable so far (Session.solveFinish()).
+// 'solve' call then answers with the best timetable so far (Session.solveFinish()), plus
+// `qtable: { instance, restored, saved, updates, error? }` (see the Q-table block below).
+// Ops 'qtableInfo' and 'qtableClear' report on and forget the stored Q-table of the loaded
+// instance; op 'budget' { deviceMemory? } returns the memory budget (budgetFor).
 
 let wasm = null; // the module namespace of pkg/atoll.js or pkg-st/atoll.js
 let session = null; // the loaded instance (a wasm Session)
@@ -24,6 +27,7 @@ async function solve({ options, stepMs }) {
   stopRequested = false;
   solving = true;
   try {
+    const qtable = await qtableRestore(s); // Stage 3 starts from what it learned before
     // Construction (Stage 1) runs here; throws an Error naming a bad option.
     let p = s.solveStart(options || {});
     self.postMessage({ event: 'progress', progress: p });
@@ -34,7 +38,9 @@ async function solve({ options, stepMs }) {
       p = gpu ? await gpuStep(s, gpu, ms) : s.solveStep(ms);
       self.postMessage({ event: 'progress', progress: p });
     }
-    return s.solveFinish();
+    const result = s.solveFinish();
+    result.qtable = { ...qtable, ...(await qtableKeep(s)) };
+    return result;
   } finally {
     solving = false;
     stopRequested = false;
@@ -111,6 +117,7 @@ const ops = {
     const next = wasm.Session.fromBytes(new Uint8Array(bytes), file); // throws on a bad file
     if (session) session.free();
     session = next;
+    session.setDeviceMemory(self.navigator.deviceMemory); // the memory budget of solves
     return session.summary();
   },
   check({ bytes, file }) {
@@ -130,6 +137,21 @@ const ops = {
     return need().measureSpeed(seconds, 1);
   },
   solve,
+  // The memory budget for this browser (or for `deviceMemory` GiB when given).
+  budget(args) {
+    return wasm.budgetFor('deviceMemory' in args ? args.deviceMemory : self.navigator.deviceMemory);
+  },
+  async qtableInfo() {
+    const s = need();
+    const stored = await qtableGet(s.name);
+    return { instance: s.name, stored: stored !== undefined, updates: s.qtableUpdates };
+  },
+  async qtableClear() {
+    const s = need();
+    await qtableDelete(s.name);
+    s.qtableReset();
+    return { instance: s.name, stored: false };
+  },
 };
 
 // ---- Results, exports and the environment (the page's results view and embedding API) ----
@@ -154,12 +176,14 @@ Object.assign(ops, {
     const defaults = typeof wasm.defaultOptions === 'function' ? wasm.defaultOptions() : null;
     const deviceMemory = typeof navigator.deviceMemory === 'number' ? navigator.deviceMemory : null;
     let budget = null;
-    // Browsers that do not report deviceMemory get the budget of a 4 GiB machine.
-    const budgetGiB = deviceMemory ?? 4;
+    // The same budget solves use (loadInstance passes deviceMemory to the session): for
+    // browsers that do not report deviceMemory, the library's conservative default.
+    let budgetGiB = deviceMemory;
     if (typeof wasm.budgetFor === 'function') {
       try {
-        budget = wasm.budgetFor(budgetGiB);
+        budget = wasm.budgetFor(deviceMemory ?? undefined);
         if (budget instanceof Map) budget = Object.fromEntries(budget);
+        budgetGiB = budget.memory_gib;
       } catch (e) {
         budget = { error: e && e.message ? e.message : String(e) };
       }
@@ -183,6 +207,68 @@ Object.assign(ops, {
     return { defaults, deviceMemory, budget, budgetGiB, gpu, hardwareConcurrency: navigator.hardwareConcurrency || 1 };
   },
 });
+
+// ---- Q-table persistence (Stage 3) -------------------------------------------------------
+// What Stage 3's Q-learning agent learns is kept in IndexedDB (database 'atoll', store
+// 'qtables'), keyed by the instance name, so that solving the same campus again starts from
+// it: restored before each solve (Session.qtableImport), saved after it
+// (Session.qtableExport). Storage problems never stop a solve: they are reported in the
+// solve result's `qtable.error`.
+const QTABLE_DB = 'atoll';
+const QTABLE_STORE = 'qtables';
+
+function qtableDb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(QTABLE_DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(QTABLE_STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function qtableTx(mode, run) {
+  const db = await qtableDb();
+  try {
+    return await new Promise((resolve, reject) => {
+      const req = run(db.transaction(QTABLE_STORE, mode).objectStore(QTABLE_STORE));
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const qtableGet = (name) => qtableTx('readonly', (st) => st.get(name));
+const qtablePut = (name, json) => qtableTx('readwrite', (st) => st.put(json, name));
+const qtableDelete = (name) => qtableTx('readwrite', (st) => st.delete(name));
+
+/** Imports the stored table of this instance, if any: { instance, restored, error? }. */
+async function qtableRestore(s) {
+  const out = { instance: s.name, restored: false };
+  try {
+    const json = await qtableGet(s.name);
+    if (json !== undefined) {
+      s.qtableImport(json); // throws for a malformed or mismatched table
+      out.restored = true;
+    }
+  } catch (e) {
+    out.error = `stored Q-table not used: ${e && e.message ? e.message : e}`;
+  }
+  return out;
+}
+
+/** Stores the session's table under its instance name: { saved, updates, error? }. */
+async function qtableKeep(s) {
+  const out = { saved: false, updates: s.qtableUpdates };
+  try {
+    await qtablePut(s.name, s.qtableExport());
+    out.saved = true;
+  } catch (e) {
+    out.error = `Q-table not saved: ${e && e.message ? e.message : e}`;
+  }
+  return out;
+}
 
 self.onmessage = ({ data }) => {
   const { id, op } = data;

@@ -147,6 +147,15 @@ impl<'a> IncrementalState<'a> {
         self.present[p.idx()].contains(c.idx())
     }
 
+    /// Courses conflicting with `c` that have a lecture at `p` (the clashes a lecture of
+    /// `c` placed there would have).
+    #[inline]
+    pub fn clashes_at(&self, c: CourseId, p: PeriodId) -> usize {
+        self.inst
+            .conflict_set(c)
+            .intersection_count(&self.present[p.idx()])
+    }
+
     /// Lectures in room `r` at `p`.
     #[inline]
     pub fn room_load(&self, p: PeriodId, r: RoomId) -> u16 {

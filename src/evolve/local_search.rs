@@ -188,13 +188,13 @@ pub fn anneal(
 
 /// A proposed move: already applied (undo it if rejected), or only scored (apply it if
 /// accepted).
-enum Proposal {
+pub(crate) enum Proposal {
     Applied(Undo),
     Pending(LectureId, Slot, (i64, i64)),
 }
 
 /// How to take back an applied move.
-enum Undo {
+pub(crate) enum Undo {
     Move(LectureId, Slot),
     Swap(LectureId, LectureId),
     Chain,
@@ -234,9 +234,10 @@ fn simple(
     }
 }
 
-/// A Kempe chain between two periods, with the buffers reused across moves.
+/// A Kempe chain between two periods, with the buffers reused across moves (also one of
+/// Stage 3's repair actions).
 #[derive(Default)]
-struct Chain {
+pub(crate) struct Chain {
     at_a: Vec<LectureId>,
     at_b: Vec<LectureId>,
     in_chain_a: Vec<bool>,
@@ -247,7 +248,7 @@ struct Chain {
 impl Chain {
     /// Exchanges between `l`'s period and `p2` the connected set of lectures that conflict
     /// (or share a course), each keeping its room. `None` when there is nothing to do.
-    fn apply(
+    pub(crate) fn apply(
         &mut self,
         state: &mut IncrementalState<'_>,
         l: LectureId,
@@ -316,7 +317,7 @@ impl Chain {
         Some(Proposal::Applied(Undo::Chain))
     }
 
-    fn undo(&mut self, state: &mut IncrementalState<'_>) {
+    pub(crate) fn undo(&mut self, state: &mut IncrementalState<'_>) {
         for &(x, _) in &self.members {
             state.move_lecture(x, Slot::UNSCHEDULED);
         }

@@ -13,8 +13,10 @@ use atoll::io::{SolutionWarning, parse_instance, parse_solution};
 use atoll::model::Instance;
 use atoll::report::{CheckReport, InstanceSummary};
 
+mod ablation;
 mod bench;
 mod bench_gpu;
+mod repair;
 
 /// Atoll — a university course-timetabling solver.
 ///
@@ -27,6 +29,13 @@ mod bench_gpu;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// A switch given as `on` or `off`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum OnOff {
+    On,
+    Off,
 }
 
 #[derive(Subcommand)]
@@ -92,6 +101,62 @@ enum Command {
         /// gpu or cpu. Without a usable GPU the CPU evaluates and says why.
         #[arg(long, value_parser = EVALUATORS)]
         evaluator: Option<String>,
+        /// Run Stage 3 (learned conflict resolution) in the last part of the time (default
+        /// on); `off` for ablations.
+        #[arg(long, value_name = "on|off")]
+        stage3: Option<OnOff>,
+        /// Q-table file for Stage 3: loaded before the run if it exists, saved after it,
+        /// so the next solve of the same campus starts from what was learned.
+        #[arg(long, value_name = "FILE")]
+        qtable: Option<PathBuf>,
+    },
+    /// Repair a timetable with Stage 3 alone: resolve its violations (missing lectures
+    /// count as unscheduled) with the learned repair policy, in parallel batches.
+    ///
+    /// Writes the repaired timetable and prints its score as `check` does. Stops at
+    /// `--time`, after `--rounds`, or when no violation is left.
+    Repair {
+        /// The instance (.ctt or .ectt).
+        instance: PathBuf,
+        /// The timetable to start from (`CourseID RoomID Day Period` per line).
+        start: PathBuf,
+        /// Where to write the repaired timetable.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Time limit in seconds (0 with --rounds: no time limit).
+        #[arg(long, default_value_t = 10.0)]
+        time: f64,
+        /// Stop after this many rounds (one parallel batch of conflicts each).
+        #[arg(long)]
+        rounds: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Seed for every random choice.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Q-table file: loaded before if it exists, saved after.
+        #[arg(long, value_name = "FILE")]
+        qtable: Option<PathBuf>,
+        /// Print nothing but the final report.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// Print a JSON object (as `check --json`, plus Stage 3 statistics).
+        #[arg(long)]
+        json: bool,
+        /// Solver option overrides, as for `solve --set`.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+    },
+    /// Show the memory budget: how much memory is available and the batch and population
+    /// sizes it allows.
+    Budget {
+        /// Compute it for this much memory (GiB) instead of measuring.
+        #[arg(long)]
+        memory_gib: Option<f64>,
+        /// Print a JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Benchmark solution quality: every instance × seed at a time limit, against
     /// best-known costs; or, with `--scaling`, 1 thread against N threads.
@@ -120,6 +185,14 @@ enum Command {
         /// Which evaluator scores the batches (auto, gpu, cpu), as for `solve`.
         #[arg(long, value_parser = EVALUATORS)]
         evaluator: Option<String>,
+        /// Ablation of Stage 3 at the same total time: without it, with the learned policy,
+        /// with uniformly random action choice.
+        #[arg(long)]
+        ablation: bool,
+        /// With --ablation: start Stage 3 alone from a random (badly infeasible) timetable
+        /// and compare the learned and the random policy (time to feasibility).
+        #[arg(long)]
+        from_random: bool,
     },
     /// List every solver option with its default value (JSON), for `solve --set`.
     Options,
@@ -200,6 +273,11 @@ pub(crate) enum CliError {
     Settings(String),
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error("{path}: {source}")]
+    QTable {
+        path: String,
+        source: atoll::repair::QTableError,
+    },
 }
 
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
@@ -236,6 +314,8 @@ fn main() -> ExitCode {
             json,
             set,
             evaluator,
+            stage3,
+            qtable,
         } => {
             let mut opts = atoll::SolverOptions {
                 time_limit: Some(time),
@@ -249,6 +329,9 @@ fn main() -> ExitCode {
             if let Some(i) = islands {
                 opts.islands = i;
             }
+            if let Some(s) = stage3 {
+                opts.stage3 = s == OnOff::On;
+            }
             match apply_settings(opts, &set).and_then(|o| with_evaluator(o, evaluator)) {
                 Ok(o) => opts = o,
                 Err(e) => {
@@ -256,8 +339,51 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             }
-            solve_cmd(&instance, output.as_deref(), opts, threads, quiet, json)
+            solve_cmd(
+                &instance,
+                output.as_deref(),
+                opts,
+                threads,
+                quiet,
+                json,
+                qtable.as_deref(),
+            )
         }
+        Command::Repair {
+            instance,
+            start,
+            output,
+            time,
+            rounds,
+            threads,
+            seed,
+            qtable,
+            quiet,
+            json,
+            set,
+        } => (|| {
+            let opts = apply_settings(
+                atoll::SolverOptions {
+                    seed,
+                    ..Default::default()
+                },
+                &set,
+            )
+            .map_err(CliError::Settings)?;
+            repair::repair_cmd(repair::RepairArgs {
+                instance,
+                start,
+                output,
+                time,
+                rounds,
+                threads,
+                qtable,
+                quiet,
+                json,
+                opts,
+            })
+        })(),
+        Command::Budget { memory_gib, json } => repair::budget_cmd(memory_gib, json),
         Command::Bench {
             instances,
             seeds,
@@ -267,12 +393,16 @@ fn main() -> ExitCode {
             scaling,
             set,
             evaluator,
+            ablation,
+            from_random,
         } => (|| {
             let base = apply_settings(atoll::SolverOptions::default(), &set)
                 .and_then(|o| with_evaluator(o, evaluator))
                 .map_err(CliError::Settings)?;
             base.validate()?;
-            if scaling {
+            if ablation {
+                ablation::run(&instances, &seeds, time, threads, &base, from_random)
+            } else if scaling {
                 bench::scaling(
                     &instances,
                     seeds.first().copied().unwrap_or(1),
@@ -351,7 +481,7 @@ fn check(instance: &Path, solution: &Path, json: bool, verbose: bool) -> Result<
     Ok(())
 }
 
-fn print_warnings(solution: &Path, warnings: &[SolutionWarning]) {
+pub(crate) fn print_warnings(solution: &Path, warnings: &[SolutionWarning]) {
     for w in warnings {
         eprintln!("atoll: warning: {}:{}", solution.display(), w);
     }
@@ -448,10 +578,18 @@ fn solve_cmd(
     threads: Option<usize>,
     quiet: bool,
     json: bool,
+    qtable: Option<&Path>,
 ) -> Result<(), CliError> {
     use std::io::IsTerminal;
     let inst = load_instance(instance)?;
     opts.validate()?;
+    let table = repair::load_qtable(qtable)?;
+    if !quiet {
+        eprintln!(
+            "atoll: {}",
+            repair::describe_budget(&atoll::budget::Budget::for_options(&opts))
+        );
+    }
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -466,9 +604,20 @@ fn solve_cmd(
     }
     let tty = std::io::stderr().is_terminal();
     let mut last_print = -1.0f64;
+    let mut stalls_seen = 0;
     let mut on_progress = |p: &atoll::Progress| {
         if quiet {
             return;
+        }
+        if p.stalls > stalls_seen {
+            stalls_seen = p.stalls;
+            if let Some(s) = &p.last_stall {
+                let nl = if tty { "\n" } else { "" };
+                eprintln!(
+                    "{nl}{:>7.1}s  watchdog: Stage 3 stall ({:?}) for {:.1}s after {} conflicts",
+                    p.elapsed_s, s.kind, s.idle_s, s.episodes
+                );
+            }
         }
         let every = if tty { 0.2 } else { 1.0 };
         if p.elapsed_s - last_print < every && p.generation > 0 {
@@ -480,7 +629,7 @@ fn solve_cmd(
             .iter()
             .map(|c| format!("{}/{}", c.hard, c.soft))
             .collect();
-        let line = format!(
+        let mut line = format!(
             "{:>7.1}s  gen {:>6}  best hard {} soft {}  islands [{}]",
             p.elapsed_s,
             p.generation,
@@ -488,6 +637,9 @@ fn solve_cmd(
             p.best.soft,
             islands.join(" ")
         );
+        if let Some(c) = p.conflicts_left {
+            line += &format!("  stage 3: {c} conflicts left");
+        }
         if tty {
             eprint!("\r\x1b[2K{line}");
         } else {
@@ -508,14 +660,16 @@ fn solve_cmd(
         );
     }
     let result = pool.install(|| {
-        atoll::solve(
+        atoll::solver::solve_with_qtable(
             &inst,
             &opts,
             &mut *evaluator,
             cancel.clone(),
+            Some(table.clone()),
             &mut on_progress,
         )
     })?;
+    repair::save_qtable(qtable, &table)?;
     if tty && !quiet {
         eprintln!();
     }
@@ -541,6 +695,21 @@ fn solve_cmd(
                     ", feasible at {t:.2}s"
                 ))
         );
+        if let Some(r) = &s.repair {
+            eprintln!(
+                "atoll: Stage 3 {} rounds, {} conflicts, {} repairs applied ({} rejected, {} past deadline), {} stalls, {} conflicts left",
+                r.rounds,
+                r.episodes,
+                r.accepted,
+                r.rejected,
+                r.abandoned,
+                r.stalls,
+                r.conflicts_left
+            );
+        }
+        if let Some(rss) = bench::peak_rss_mb() {
+            eprintln!("atoll: peak RSS {rss:.1} MB");
+        }
     }
     let eval = evaluate(&inst, &result.timetable);
     if json {

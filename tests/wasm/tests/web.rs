@@ -215,7 +215,7 @@ fn step_to_end(s: &mut Session) -> (Value, usize) {
 fn solve_to_bound(inst: &str, file: &str, seed: u64) -> (Value, Value) {
     let mut s = Session::new(inst, file).unwrap();
     let first = json(s.solve_start(options(&format!(
-        r#"{{"time_limit": null, "max_generations": 4, "islands": 2, "seed": {seed}}}"#
+        r#"{{"time_limit": null, "max_generations": 4, "islands": 2, "seed": {seed}, "stage3": false}}"#
     ))));
     assert_eq!(first["stage"], json!("construct"));
     assert_eq!(first["generation"], json!(0));

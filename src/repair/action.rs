@@ -1,0 +1,414 @@
+//! The repair actions the agent chooses from. Each works on a worker's scratch copy of the
+//! timetable state, moving the conflict's focus lecture (and whatever it must displace) to
+//! the best place its neighbourhood offers, scored exactly by the delta evaluator; whether
+//! the result is kept is the episode's decision, not the action's. Every action polls the
+//! conflict's deadline and stops early (reporting it) when it has passed.
+
+use rand::Rng;
+use rand::rngs::SmallRng;
+use serde::Serialize;
+
+use super::conflict::Conflict;
+use super::context::ContextCache;
+use crate::budget::Stop;
+use crate::eval::IncrementalState;
+use crate::evolve::local_search::{AnnealParams, Chain, anneal};
+use crate::model::{LectureId, PeriodId, Slot, Timetable};
+
+/// A repair action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Move the lecture to its best (period, room).
+    MoveBest,
+    /// Swap it with the lecture whose exchange helps most.
+    SwapBest,
+    /// Keep its period, change its room (swapping with the occupant).
+    RoomOnly,
+    /// Kempe chain between its period and the best other period.
+    Kempe,
+    /// Put it where the fewest lectures are in the way, then reinsert those elsewhere.
+    Eject,
+    /// A short simulated-annealing run (Stage 2's local search) from the current state.
+    Anneal,
+}
+
+impl Action {
+    /// Every action, in index order.
+    pub const ALL: [Action; 6] = [
+        Action::MoveBest,
+        Action::SwapBest,
+        Action::RoomOnly,
+        Action::Kempe,
+        Action::Eject,
+        Action::Anneal,
+    ];
+
+    /// Number of actions.
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// True for an action that may rework any part of the timetable (not just the
+    /// conflict's neighbourhood): at most one per batch can be applied.
+    pub fn is_broad(self) -> bool {
+        self == Action::Anneal
+    }
+
+    /// Index into [`Self::ALL`].
+    pub fn index(self) -> usize {
+        Self::ALL
+            .iter()
+            .position(|&a| a == self)
+            .expect("every action is listed")
+    }
+}
+
+/// What an action needs besides the state.
+pub struct Env<'a> {
+    pub ctx: &'a ContextCache,
+    pub hard_weight: i64,
+    pub anneal: AnnealParams,
+    pub deadline: &'a Stop,
+    /// Whether this episode may choose a broad action (one per batch).
+    pub broad: bool,
+}
+
+/// What running an action cost.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Effort {
+    /// Work spent, in the units above.
+    pub work: u64,
+    /// Candidates evaluated (for polling the deadline).
+    evals: u64,
+    /// The deadline passed while it ran: its result is incomplete.
+    pub timed_out: bool,
+}
+
+/// The deadline is polled every this many candidate evaluations.
+const POLL: u64 = 64;
+
+// Work units: about the time of one `move_delta` (one annealing iteration). The reward
+// charges an action for its work in these units rather than by the clock, which would
+// make runs bounded by rounds irreproducible.
+/// One scored move that is not applied (`move_delta`).
+const MOVE_DELTA: u64 = 1;
+/// A move applied and undone (`peek_move`): two updates of the counters.
+const PEEK_MOVE: u64 = 2;
+/// A swap applied and undone (`peek_swap`): four updates.
+const PEEK_SWAP: u64 = 4;
+/// One annealing iteration (mostly scored moves, some applied swaps and chains).
+pub const ANNEAL_ITERATION: u64 = 2;
+/// Lectures a Kempe chain scans per unit of work (it only compares periods).
+const CHAIN_SCAN_PER_UNIT: u64 = 8;
+
+#[inline]
+fn weighted((dh, ds): (i64, i64), w: i64) -> i64 {
+    dh * w + ds
+}
+
+/// Counts one evaluation of `cost` work units; true when the deadline has passed (polled
+/// every [`POLL`] evaluations).
+#[inline]
+fn tick(effort: &mut Effort, deadline: &Stop, cost: u64) -> bool {
+    effort.work += cost;
+    effort.evals += 1;
+    if effort.evals.is_multiple_of(POLL) && deadline.should_stop() {
+        effort.timed_out = true;
+    }
+    effort.timed_out
+}
+
+/// Keeps the lowest `(key, tie)`.
+#[inline]
+fn better<T>(best: &mut Option<(i64, u32, T)>, key: i64, rng: &mut SmallRng, item: T) {
+    let tie: u32 = rng.random();
+    if best.as_ref().is_none_or(|(k, t, _)| (key, tie) < (*k, *t)) {
+        *best = Some((key, tie, item));
+    }
+}
+
+/// Runs `action` on `conflict` in `state`.
+pub fn run(
+    action: Action,
+    state: &mut IncrementalState<'_>,
+    conflict: &Conflict,
+    env: &Env<'_>,
+    rng: &mut SmallRng,
+) -> Effort {
+    let l = conflict.focus;
+    let mut effort = Effort::default();
+    match action {
+        Action::MoveBest => {
+            if let Some(to) = best_place(state, l, env, rng, &mut effort) {
+                state.move_lecture(l, to);
+            }
+        }
+        Action::SwapBest => swap_best(state, l, env, rng, &mut effort),
+        Action::RoomOnly => room_only(state, l, env, rng, &mut effort),
+        Action::Kempe => kempe(state, l, env, rng, &mut effort),
+        Action::Eject => eject(state, l, env, rng, &mut effort),
+        Action::Anneal => {
+            let (best, _, stats) = anneal(state, &env.anneal, rng, env.deadline);
+            effort.work = stats.iterations * ANNEAL_ITERATION;
+            effort.timed_out = env.deadline.should_stop();
+            set_timetable(state, &best);
+        }
+    }
+    effort
+}
+
+/// The best (period, room) for `l` other than where it is, by weighted delta.
+fn best_place(
+    state: &mut IncrementalState<'_>,
+    l: LectureId,
+    env: &Env<'_>,
+    rng: &mut SmallRng,
+    effort: &mut Effort,
+) -> Option<Slot> {
+    let inst = state.instance();
+    let c = state.timetable().course(l);
+    let cc = env.ctx.course(inst, c);
+    let from = state.timetable().slot(l);
+    let cost = if from.is_scheduled() {
+        MOVE_DELTA
+    } else {
+        PEEK_MOVE
+    };
+    let mut best: Option<(i64, u32, Slot)> = None;
+    'scan: for &p in &cc.periods {
+        for &r in &cc.rooms {
+            let to = Slot::at(p, r);
+            if to == from || !state.can_move(l, to) {
+                continue;
+            }
+            if tick(effort, env.deadline, cost) {
+                break 'scan;
+            }
+            let d = match state.move_delta(l, to) {
+                Some(d) => d,
+                None => state.peek_move(l, to),
+            };
+            better(&mut best, weighted(d, env.hard_weight), rng, to);
+        }
+    }
+    best.map(|b| b.2)
+}
+
+fn swap_best(
+    state: &mut IncrementalState<'_>,
+    l: LectureId,
+    env: &Env<'_>,
+    rng: &mut SmallRng,
+    effort: &mut Effort,
+) {
+    let tt = state.timetable();
+    let c = tt.course(l);
+    let own = tt.slot(l);
+    let candidates: Vec<LectureId> = (0..tt.len() as u32)
+        .map(LectureId)
+        .filter(|&m| {
+            let s = tt.slot(m);
+            m != l && tt.course(m) != c && s.is_scheduled() && s != own
+        })
+        .collect();
+    let mut best: Option<(i64, u32, LectureId)> = None;
+    for m in candidates {
+        if !state.can_swap(l, m) {
+            continue;
+        }
+        if tick(effort, env.deadline, PEEK_SWAP) {
+            break;
+        }
+        let d = state.peek_swap(l, m);
+        better(&mut best, weighted(d, env.hard_weight), rng, m);
+    }
+    if let Some((_, _, m)) = best {
+        state.swap(l, m);
+    }
+}
+
+fn room_only(
+    state: &mut IncrementalState<'_>,
+    l: LectureId,
+    env: &Env<'_>,
+    rng: &mut SmallRng,
+    effort: &mut Effort,
+) {
+    let inst = state.instance();
+    let Some((p, own)) = state.timetable().slot(l).get() else {
+        return;
+    };
+    let cc = env.ctx.course(inst, state.timetable().course(l));
+    // (room, occupant to swap with)
+    let mut best: Option<(i64, u32, (Slot, Option<LectureId>))> = None;
+    for &r in &cc.rooms {
+        if r == own {
+            continue;
+        }
+        if tick(effort, env.deadline, PEEK_SWAP) {
+            break;
+        }
+        let to = Slot::at(p, r);
+        match state.occupant(p, r) {
+            Some(o) => {
+                let d = state.peek_swap(l, o);
+                better(&mut best, weighted(d, env.hard_weight), rng, (to, Some(o)));
+            }
+            None => {
+                let d = state.move_delta(l, to).expect("both slots scheduled");
+                better(&mut best, weighted(d, env.hard_weight), rng, (to, None));
+            }
+        }
+    }
+    match best {
+        Some((_, _, (_, Some(o)))) => {
+            state.swap(l, o);
+        }
+        Some((_, _, (to, None))) => {
+            state.move_lecture(l, to);
+        }
+        None => {}
+    }
+}
+
+fn kempe(
+    state: &mut IncrementalState<'_>,
+    l: LectureId,
+    env: &Env<'_>,
+    rng: &mut SmallRng,
+    effort: &mut Effort,
+) {
+    let inst = state.instance();
+    let Some((p1, _)) = state.timetable().slot(l).get() else {
+        return;
+    };
+    let base = state.cost();
+    let mut chain = Chain::default();
+    let mut best: Option<(i64, u32, PeriodId)> = None;
+    for p2 in (0..inst.n_periods()).map(|p| PeriodId(p as u16)) {
+        if p2 == p1 {
+            continue;
+        }
+        // A chain scans the whole timetable for the two periods' lectures.
+        let scan = state.timetable().len() as u64 / CHAIN_SCAN_PER_UNIT;
+        if tick(effort, env.deadline, scan + PEEK_SWAP) {
+            break;
+        }
+        if chain.apply(state, l, p2).is_some() {
+            let after = state.cost();
+            chain.undo(state);
+            let d = (
+                after.hard as i64 - base.hard as i64,
+                after.soft as i64 - base.soft as i64,
+            );
+            better(&mut best, weighted(d, env.hard_weight), rng, p2);
+        }
+    }
+    if let Some((_, _, p2)) = best {
+        chain.apply(state, l, p2);
+    }
+}
+
+fn eject(
+    state: &mut IncrementalState<'_>,
+    l: LectureId,
+    env: &Env<'_>,
+    rng: &mut SmallRng,
+    effort: &mut Effort,
+) {
+    let inst = state.instance();
+    let c = state.timetable().course(l);
+    let cc = env.ctx.course(inst, c);
+    let from = state.timetable().slot(l);
+    // Fewest lectures in the way, then least soft damage (room excess).
+    let mut best: Option<(i64, u32, Slot)> = None;
+    for &p in &cc.periods {
+        if !state.can_move(l, Slot::at(p, cc.rooms[0])) {
+            continue;
+        }
+        let clashes = state.clashes_at(c, p) as i64;
+        for &r in &cc.rooms {
+            let to = Slot::at(p, r);
+            if to == from {
+                continue;
+            }
+            effort.work += 1;
+            let in_room = state.room_load(p, r) as i64;
+            let key = (clashes + in_room) * env.hard_weight + inst.excess(c, r) as i64;
+            better(&mut best, key, rng, to);
+        }
+    }
+    if env.deadline.should_stop() {
+        effort.timed_out = true;
+        return;
+    }
+    let Some((_, _, to)) = best else { return };
+    let (p, r) = to.get().expect("a place");
+    let victims: Vec<LectureId> = state
+        .timetable()
+        .scheduled()
+        .filter(|&(m, mc, mp, mr)| m != l && mp == p && (mr == r || inst.in_conflict(c, mc)))
+        .map(|(m, ..)| m)
+        .collect();
+    for &v in &victims {
+        state.move_lecture(v, Slot::UNSCHEDULED);
+    }
+    state.move_lecture(l, to);
+    for v in victims {
+        if let Some(place) = best_place(state, v, env, rng, effort) {
+            state.move_lecture(v, place);
+        }
+        if effort.timed_out {
+            break;
+        }
+    }
+}
+
+/// The lectures whose slots differ between `state` and `target`, with their slots in
+/// `target`.
+pub fn diff(state: &IncrementalState<'_>, target: &Timetable) -> Vec<(LectureId, Slot)> {
+    state
+        .timetable()
+        .slots()
+        .iter()
+        .zip(target.slots())
+        .enumerate()
+        .filter(|(_, (a, b))| a != b)
+        .map(|(i, (_, b))| (LectureId(i as u32), *b))
+        .collect()
+}
+
+/// Puts every lecture of `changes` at its slot: first all of them out, then each in, so
+/// that exchanges never break the one-lecture-per-course-per-period invariant midway.
+/// Returns false (and leaves `state` as it was) when the result would break it.
+pub fn apply_changes(state: &mut IncrementalState<'_>, changes: &[(LectureId, Slot)]) -> bool {
+    let old: Vec<Slot> = changes
+        .iter()
+        .map(|&(l, _)| state.timetable().slot(l))
+        .collect();
+    for &(l, _) in changes {
+        state.move_lecture(l, Slot::UNSCHEDULED);
+    }
+    for (i, &(l, s)) in changes.iter().enumerate() {
+        if !state.can_move(l, s) {
+            for &(m, _) in &changes[..i] {
+                state.move_lecture(m, Slot::UNSCHEDULED);
+            }
+            for (&(m, _), &o) in changes.iter().zip(&old) {
+                state.move_lecture(m, o);
+            }
+            return false;
+        }
+        state.move_lecture(l, s);
+    }
+    true
+}
+
+/// Makes `state` hold `target` (a timetable of the same lectures).
+pub fn set_timetable(state: &mut IncrementalState<'_>, target: &Timetable) {
+    let changes = diff(state, target);
+    let ok = apply_changes(state, &changes);
+    debug_assert!(
+        ok,
+        "a timetable that keeps the invariant is always reachable"
+    );
+}

@@ -1,0 +1,411 @@
+//! Stage 3: conflict resolution by a learned repair policy, in parallel batches.
+//!
+//! Each round takes the violations left (hard first, then the costliest soft ones) as
+//! conflicts ([`conflict`]), and a batch of them is repaired on the rayon pool: every
+//! worker runs one Q-learning episode ([`agent`]) on its own scratch copy of a read-only
+//! snapshot of the timetable, choosing among repair actions ([`action`]) from an encoded
+//! conflict state ([`state`]). Then one writer — the coordinating thread — applies the
+//! proposals in the batch's order, recomputing each one's effect on the live state, and
+//! keeps only those that still improve it: two proposals touching the same lecture, room
+//! or period never both apply blindly.
+//!
+//! Shared between workers: the [`qtable::QTable`] (lock-free, no lost updates), the
+//! [`context::ContextCache`] (per-course precomputation, per-slot locks held for O(1)) and
+//! the [`watchdog::Watchdog`] (atomics). Lock order, wherever more than one lock could be
+//! taken: context cache, then Q-table, then GPU queue. Today no code path holds two: the
+//! cache's slot locks are released before anything else is touched, the Q-table takes no
+//! lock at all, and Stage 3 never submits GPU work.
+//!
+//! Deadlines: each conflict gets `conflict_deadline_ms`; an episode still running past it
+//! stops cooperatively, proposes nothing and is counted (`abandoned`); the batch never
+//! waits on it beyond that. The watchdog reports stalls as events.
+//!
+//! Determinism: per-conflict random streams are seeded from the seed, the round and the
+//! conflict's place in the batch; workers choose from the Q-snapshot taken before the
+//! round and their updates commute; the writer's order (and that of the Q-updates it
+//! makes for proposals) is the batch's. So a run bounded by
+//! rounds (not wall time, and with deadlines that are not reached) gives the same
+//! timetable for any thread count.
+
+pub mod action;
+pub mod agent;
+pub mod conflict;
+pub mod context;
+pub mod qtable;
+pub mod state;
+pub mod sync;
+pub mod watchdog;
+
+use std::collections::HashSet;
+
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+use rayon::prelude::*;
+use serde::Serialize;
+use web_time::{Duration, Instant};
+
+use crate::budget::{Budget, Stop};
+use crate::eval::{Cost, IncrementalState};
+use crate::evolve::AnnealParams;
+use crate::evolve::island::island_seed;
+use crate::model::{Instance, LectureId, Timetable};
+use crate::options::SolverOptions;
+
+pub use action::Action;
+pub use conflict::{Conflict, ConflictCount};
+pub use context::{CacheStats, ContextCache};
+pub use qtable::{QTable, QTableCheck, QTableError};
+pub use watchdog::{StallEvent, StallKind, Watchdog};
+
+/// A Q-table of the shape this solver uses (states × actions), empty.
+pub fn new_qtable() -> QTable {
+    QTable::new(state::STATES, Action::COUNT)
+}
+
+/// Reads a saved Q-table of the shape this solver uses.
+pub fn qtable_from_json(text: &str) -> Result<QTable, QTableError> {
+    QTable::from_json(text, state::STATES, Action::COUNT)
+}
+
+/// Per action: how often it was chosen, improved its scratch timetable, and was applied.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ActionStats {
+    pub action: Option<Action>,
+    pub chosen: u64,
+    pub improved: u64,
+    pub accepted: u64,
+}
+
+/// Counters of Stage 3.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RepairStats {
+    pub rounds: u64,
+    /// Conflicts worked on (one episode each).
+    pub episodes: u64,
+    /// Actions tried, all episodes together.
+    pub steps: u64,
+    /// Episodes that proposed a change.
+    pub proposals: u64,
+    /// Proposals the writer applied.
+    pub accepted: u64,
+    /// Proposals that no longer improved the live timetable (an earlier one of the same
+    /// batch changed what they relied on) and were not applied.
+    pub rejected: u64,
+    /// Proposals touching a lecture an earlier proposal of the same batch had moved.
+    pub overlapping: u64,
+    /// Episodes abandoned at their deadline.
+    pub abandoned: u64,
+    /// Q-table updates made by this run's workers.
+    pub q_updates: u64,
+    /// Lectures beyond a course's `NumLectures` unscheduled at the start.
+    pub extras_dropped: usize,
+    /// Conflicts per batch.
+    pub batch: usize,
+    pub actions: Vec<ActionStats>,
+    pub cache: CacheStats,
+    pub stalls: usize,
+    pub elapsed_s: f64,
+    /// Seconds (since Stage 3 started) until the timetable was feasible, if it became so.
+    pub time_to_feasible_s: Option<f64>,
+    pub start: Cost,
+    pub end: Cost,
+    /// Violations left (hard and soft entries of the violation list), and hard ones.
+    pub conflicts_left: usize,
+    pub hard_conflicts_left: usize,
+}
+
+/// The settings of Stage 3, resolved from the options and the budget.
+#[derive(Clone, Debug)]
+pub struct RepairConfig {
+    pub batch: usize,
+    pub soft_conflicts: usize,
+    pub deadline: Duration,
+    pub seed: u64,
+    pub agent: agent::AgentParams,
+    pub anneal: AnnealParams,
+    pub learning_window: u64,
+    pub stall_timeout: Duration,
+}
+
+impl RepairConfig {
+    /// Stage 3's settings for `opts` under `budget`.
+    pub fn new(opts: &SolverOptions, budget: &Budget) -> RepairConfig {
+        RepairConfig {
+            batch: budget.conflict_batch.max(1),
+            soft_conflicts: opts.soft_conflicts,
+            deadline: Duration::from_secs_f64(opts.conflict_deadline_ms / 1000.0),
+            seed: opts.seed,
+            agent: agent::AgentParams {
+                policy: opts.policy,
+                exploration: opts.exploration,
+                discount: opts.discount,
+                steps: opts.episode_steps,
+                hard_weight: opts.hard_weight as i64,
+                free_work: opts.free_work,
+                work_unit: opts.burst_iterations * action::ANNEAL_ITERATION,
+            },
+            // Low and flat: the action polishes, it does not explore far.
+            anneal: AnnealParams {
+                iterations: opts.burst_iterations,
+                temperature_start: opts.temperature_end,
+                temperature_end: opts.temperature_end,
+                hard_weight: opts.hard_weight,
+                feasibility_temperature: opts.repair_feasibility_temperature,
+                kempe_rate: opts.kempe_rate,
+                keep_room_rate: opts.keep_room_rate,
+            },
+            learning_window: opts.learning_window,
+            stall_timeout: Duration::from_secs_f64(opts.stall_timeout_s),
+        }
+    }
+}
+
+/// Stage 3 on one timetable: call [`Repairer::round`] until done.
+pub struct Repairer {
+    tt: Timetable,
+    cost: Cost,
+    table: std::sync::Arc<QTable>,
+    ctx: ContextCache,
+    watchdog: Watchdog,
+    cfg: RepairConfig,
+    stats: RepairStats,
+    /// The conflicts of `tt` (collected after each round, for the next one).
+    list: conflict::ConflictList,
+    start: Instant,
+}
+
+/// Mixed into the seed so Stage 3's random streams differ from the islands'.
+const STAGE3_SEED: u64 = 0x0005_EED3;
+/// Random streams reserved per round (more than any batch).
+const STREAMS_PER_ROUND: usize = 1 << 12;
+
+impl Repairer {
+    /// Prepares to repair `tt` (any timetable of `inst`: missing lectures count as
+    /// unscheduled; lectures beyond a course's count are unscheduled first). Caps the
+    /// table's counts to the learning window (no round runs yet, so nothing is in flight).
+    pub fn new(
+        inst: &Instance,
+        tt: Timetable,
+        cfg: RepairConfig,
+        table: std::sync::Arc<QTable>,
+    ) -> Repairer {
+        let mut state = IncrementalState::new(inst, tt);
+        let start_cost = state.cost();
+        let extras = conflict::drop_extra_lectures(&mut state);
+        table.cap_counts(cfg.learning_window);
+        let ctx = ContextCache::new(inst.courses.len(), state.timetable().len());
+        let list = conflict::collect(&state, &ctx, cfg.soft_conflicts);
+        let cost = state.cost();
+        let stats = RepairStats {
+            extras_dropped: extras,
+            batch: cfg.batch,
+            start: start_cost,
+            end: cost,
+            time_to_feasible_s: cost.is_feasible().then_some(0.0),
+            actions: Action::ALL
+                .iter()
+                .map(|&a| ActionStats {
+                    action: Some(a),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        };
+        Repairer {
+            tt: state.into_timetable(),
+            cost,
+            table,
+            ctx,
+            watchdog: Watchdog::new(cfg.stall_timeout),
+            cfg,
+            stats,
+            list,
+            start: Instant::now(),
+        }
+    }
+
+    /// The timetable now.
+    pub fn timetable(&self) -> &Timetable {
+        &self.tt
+    }
+
+    /// Its cost.
+    pub fn cost(&self) -> Cost {
+        self.cost
+    }
+
+    /// Violations left after the last round (hard, and all).
+    pub fn conflicts_left(&self) -> ConflictCount {
+        ConflictCount {
+            hard: self.list.hard,
+            total: self.list.violations,
+        }
+    }
+
+    /// Rounds run so far.
+    pub fn rounds(&self) -> u64 {
+        self.stats.rounds
+    }
+
+    /// The shared Q-table.
+    pub fn qtable(&self) -> &std::sync::Arc<QTable> {
+        &self.table
+    }
+
+    /// Stalls reported so far.
+    pub fn stalls(&self) -> Vec<StallEvent> {
+        self.watchdog.events()
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> RepairStats {
+        let mut s = self.stats.clone();
+        s.cache = self.ctx.stats();
+        s.stalls = self.watchdog.events().len();
+        s.elapsed_s = self.start.elapsed().as_secs_f64();
+        s.end = self.cost;
+        s.conflicts_left = self.list.violations;
+        s.hard_conflicts_left = self.list.hard;
+        s
+    }
+
+    /// Ends Stage 3: the timetable and the counters.
+    pub fn finish(self) -> (Timetable, RepairStats) {
+        let stats = self.stats();
+        (self.tt, stats)
+    }
+
+    /// One round: a batch of conflicts repaired in parallel against a snapshot, then the
+    /// proposals applied in order by this (the coordinating) thread. `stop` bounds every
+    /// conflict's deadline. Returns false when no conflict is left to work on.
+    pub fn round(&mut self, inst: &Instance, stop: &Stop) -> bool {
+        let mut state = IncrementalState::new(inst, self.tt.clone());
+        let list = &self.list;
+        let pool = if list.hard > 0 {
+            &list.conflicts[..list.hard]
+        } else {
+            &list.conflicts[list.hard..]
+        };
+        if pool.is_empty() {
+            return false;
+        }
+        let round = self.stats.rounds;
+        let k = self.cfg.batch.min(pool.len());
+        let offset = (round as usize).wrapping_mul(self.cfg.batch) % pool.len();
+        let batch: Vec<&Conflict> = (0..k).map(|i| &pool[(offset + i) % pool.len()]).collect();
+
+        // Between rounds no worker runs: cap the weights (recency), then read the values.
+        self.table.cap_counts(self.cfg.learning_window);
+        let q = self.table.snapshot();
+        let snapshot = &state;
+        let (ctx, table, cfg, watchdog) = (&self.ctx, &*self.table, &self.cfg, &self.watchdog);
+        let episodes: Vec<agent::Episode> = watchdog.watch(|| {
+            batch
+                .par_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let stream = (round as usize).wrapping_mul(STREAMS_PER_ROUND) ^ i;
+                    let mut rng =
+                        SmallRng::seed_from_u64(island_seed(cfg.seed ^ STAGE3_SEED, stream));
+                    let deadline = stop.child(cfg.deadline);
+                    let env = action::Env {
+                        ctx,
+                        hard_weight: cfg.agent.hard_weight,
+                        anneal: cfg.anneal,
+                        deadline: &deadline,
+                        // One broad action per batch, taking turns across rounds.
+                        broad: i == round as usize % batch.len(),
+                    };
+                    let tried = ctx.attempts(c.focus.idx());
+                    let e =
+                        agent::episode(snapshot, c, &env, &cfg.agent, &q, table, tried, &mut rng);
+                    watchdog.episode_done();
+                    e
+                })
+                .collect()
+        });
+
+        // The writer: in batch order, each proposal re-scored on the live state.
+        let before_round = state.cost();
+        let mut touched: HashSet<LectureId> = HashSet::new();
+        for (c, e) in batch.iter().zip(&episodes) {
+            self.ctx.attempted(c.focus.idx());
+            let s = &mut self.stats;
+            s.episodes += 1;
+            s.steps += e.steps as u64;
+            s.q_updates += e.updates;
+            s.abandoned += e.abandoned as u64;
+            for a in 0..Action::COUNT {
+                s.actions[a].chosen += e.chosen[a] as u64;
+                s.actions[a].improved += e.improved[a] as u64;
+            }
+            if e.changes.is_empty() {
+                continue;
+            }
+            s.proposals += 1;
+            if e.changes.iter().any(|(l, _)| touched.contains(l)) {
+                s.overlapping += 1;
+            }
+            let before = state.cost();
+            // The proposing step's Q-update, with what the proposal really did here.
+            let learn = |applied: bool, after: Cost, stats: &mut RepairStats| {
+                if let Some(p) = &e.pending {
+                    let w = self.cfg.agent.hard_weight;
+                    let delta = if applied {
+                        (after.hard as i64 - before.hard as i64) * w + after.soft as i64
+                            - before.soft as i64
+                    } else {
+                        0
+                    };
+                    let target = agent::pending_target(
+                        &self.cfg.agent,
+                        &q,
+                        c.rule.is_hard(),
+                        p,
+                        delta,
+                        applied,
+                    );
+                    if self.table.record(p.state, p.action.index(), target) {
+                        stats.q_updates += 1;
+                    }
+                }
+            };
+            let old: Vec<_> = e
+                .changes
+                .iter()
+                .map(|&(l, _)| (l, state.timetable().slot(l)))
+                .collect();
+            if !action::apply_changes(&mut state, &e.changes) {
+                s.rejected += 1;
+                learn(false, before, s);
+                continue;
+            }
+            let moved_on = c.rule.is_hard() && !state.in_hard_violation(c.focus);
+            if agent::acceptable(before, state.cost(), e.sideways, moved_on) {
+                s.accepted += 1;
+                if let Some(a) = e.proposed_by {
+                    s.actions[a.index()].accepted += 1;
+                }
+                touched.extend(e.changes.iter().map(|&(l, _)| l));
+                learn(true, state.cost(), s);
+            } else {
+                let ok = action::apply_changes(&mut state, &old);
+                debug_assert!(ok, "the state before a proposal is always restorable");
+                s.rejected += 1;
+                learn(false, before, s);
+            }
+        }
+        self.stats.rounds += 1;
+        self.cost = state.cost();
+        self.list = conflict::collect(&state, &self.ctx, self.cfg.soft_conflicts);
+        self.tt = state.into_timetable();
+        if self.cost < before_round {
+            self.watchdog.improved();
+        }
+        if self.cost.is_feasible() && self.stats.time_to_feasible_s.is_none() {
+            self.stats.time_to_feasible_s = Some(self.start.elapsed().as_secs_f64());
+        }
+        self.watchdog.check_improvement();
+        true
+    }
+}
