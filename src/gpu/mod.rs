@@ -78,15 +78,17 @@ pub struct EvaluatorInfo {
     pub calibration: Option<Calibration>,
 }
 
-/// Timetables scored in one batch per generation, for all islands together: islands (0 =
-/// one per worker thread) × offspring. The GPU evaluator's buffers are sized from it.
+/// Timetables the GPU evaluator's buffers hold: one generation's batch for all islands
+/// together (islands, 0 = one per worker thread, × offspring), capped by the memory
+/// budget's `gpu_batch` (a larger generation is scored in several dispatches).
 pub fn batch_size(opts: &SolverOptions, threads: usize) -> usize {
     let islands = if opts.islands == 0 {
         threads
     } else {
         opts.islands
     };
-    (islands * opts.offspring).max(1)
+    let cap = crate::budget::Budget::for_options(opts).gpu_batch.max(1);
+    (islands * opts.offspring).clamp(1, cap)
 }
 
 /// Timetables in the `auto` calibration batch at most (the run's batch size if smaller).
