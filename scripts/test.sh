@@ -43,7 +43,7 @@ done_step
 
 step "loom model checking of Stage 3's shared structures (tests/loom.rs, --cfg atoll_loom)"
 # Own target dir: the cfg changes every crate's flags, so it must not touch target/release.
-RUSTFLAGS="--cfg atoll_loom" CARGO_TARGET_DIR=target/loom cargo test --test loom
+RUSTFLAGS="--cfg atoll_loom" CARGO_TARGET_DIR=target/loom cargo test --no-default-features --test loom
 done_step
 
 step "wasm builds (threaded www/pkg, single-threaded www/pkg-st)"

@@ -4,7 +4,7 @@
 //! locks into `atoll::repair::sync`; scripts/test.sh runs it as
 //!
 //! ```sh
-//! RUSTFLAGS="--cfg atoll_loom" CARGO_TARGET_DIR=target/loom cargo test --test loom
+//! RUSTFLAGS="--cfg atoll_loom" CARGO_TARGET_DIR=target/loom cargo test --no-default-features --test loom
 //! ```
 //!
 //! (its own target dir, so the normal build is not rebuilt). Without the cfg this file is

@@ -381,7 +381,8 @@ function niceTicks(max, count, integer = false) {
   return ticks;
 }
 
-const COLORS = { best: '#1f5fbf', island: 'rgba(31, 95, 191, 0.28)', hard: '#c2410c', grid: '#e8ebf0',
+const COLORS = { best: '#1f5fbf', island: 'rgba(31, 95, 191, 0.28)', hard: '#c2410c',
+  islandHard: 'rgba(194, 65, 12, 0.3)', grid: '#e8ebf0',
   axis: '#5d6778' };
 
 function drawChart() {
@@ -407,7 +408,10 @@ function drawChart() {
   for (const p of pts) {
     hardMax = Math.max(hardMax, p.hard);
     if (p.hard === 0) { feasibleSeen = true; softMax = Math.max(softMax, p.soft); }
-    for (const [hh, ss] of p.islands) if (hh === 0) softMax = Math.max(softMax, ss);
+    for (const [hh, ss] of p.islands) {
+      if (hh === 0) softMax = Math.max(softMax, ss);
+      else hardMax = Math.max(hardMax, hh);
+    }
   }
   const showHard = hardMax > 0;
   const M = { l: 56, r: showHard ? 44 : 16, t: 10, b: 26 };
@@ -483,6 +487,12 @@ function drawChart() {
   if (feasibleSeen && run.islands > 1 && run.islands <= 32) {
     for (let i = 0; i < run.islands; i++) {
       stepLine((p) => (p.islands[i] && p.islands[i][0] === 0 ? p.islands[i][1] : null), YS, COLORS.island, 1);
+    }
+  }
+  if (showHard && run.islands > 1 && run.islands <= 32) {
+    // Each island's hard violations while it is infeasible (faint, on the hard axis).
+    for (let i = 0; i < run.islands; i++) {
+      stepLine((p) => (p.islands[i] && p.islands[i][0] > 0 ? p.islands[i][0] : null), YH, COLORS.islandHard, 1);
     }
   }
   if (showHard) {

@@ -90,7 +90,7 @@ fn json(v: JsValue) -> Value {
 
 fn options(evaluator: &str) -> JsValue {
     js_sys::JSON::parse(&format!(
-        r#"{{"time_limit": null, "max_generations": 3, "islands": 2, "seed": 9, "evaluator": "{evaluator}"}}"#
+        r#"{{"time_limit": null, "max_generations": 3, "islands": 2, "seed": 9, "stage3": false, "evaluator": "{evaluator}"}}"#
     ))
     .unwrap()
 }
@@ -120,13 +120,21 @@ async fn a_solve_through_gpu_init_equals_the_cpu_solve() {
     let name = js_sys::Reflect::get(&scorer, &"name".into()).unwrap();
     s.solve_use_evaluator(&name.as_string().unwrap()).unwrap();
     let mut last = Value::Null;
-    while let Some(batch) = s.solve_breed().unwrap() {
-        let arr = js_sys::Uint32Array::from(&batch[..]);
-        let promise: js_sys::Promise = score_fn.call1(&scorer, &arr).unwrap().dyn_into().unwrap();
-        let scores: js_sys::Uint32Array =
-            JsFuture::from(promise).await.unwrap().dyn_into().unwrap();
-        assert_eq!(scores.length() as usize, batch.len() / 160 * 8);
-        last = json(s.solve_select(scores.to_vec()).unwrap());
+    // The worker's protocol: breed → score on the GPU → select; when there is no batch to
+    // score, a plain step (which ends the run once it is over).
+    while last["finished"].is_null() {
+        last = match s.solve_breed().unwrap() {
+            Some(batch) => {
+                let arr = js_sys::Uint32Array::from(&batch[..]);
+                let promise: js_sys::Promise =
+                    score_fn.call1(&scorer, &arr).unwrap().dyn_into().unwrap();
+                let scores: js_sys::Uint32Array =
+                    JsFuture::from(promise).await.unwrap().dyn_into().unwrap();
+                assert_eq!(scores.length() as usize, batch.len() / 160 * 8);
+                json(s.solve_select(scores.to_vec()).unwrap())
+            }
+            None => json(s.solve_step(0.0).unwrap()),
+        };
     }
     assert_eq!(last["finished"], json!("generations"));
     assert!(last["evaluator"].as_str().unwrap().starts_with("gpu "));
