@@ -42,7 +42,7 @@ pub struct Progress {
     pub islands: Vec<Cost>,
     /// Local-search iterations so far, all islands together.
     pub iterations: u64,
-    /// The batch evaluator scoring the generations (`BatchEvaluator::name`: "cpu (N
+    /// The batch evaluator scoring the generations (`BatchEvaluator::name`: "CPU (N
     /// threads)" or "gpu <adapter>"), so front ends can show what runs.
     pub evaluator: String,
     /// Violations left (hard and soft entries of the violation list) during Stage 3.

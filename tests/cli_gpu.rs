@@ -34,7 +34,7 @@ fn evaluator_cpu_is_reported_in_the_result() {
     let v = solve_json(&["--evaluator", "cpu"]);
     assert_eq!(v["evaluator"]["requested"], "cpu");
     assert_eq!(v["evaluator"]["gpu"], false);
-    assert!(v["stats"]["evaluator"].as_str().unwrap().starts_with("cpu"));
+    assert!(v["stats"]["evaluator"].as_str().unwrap().starts_with("CPU"));
 }
 
 #[test]
@@ -47,7 +47,7 @@ fn set_evaluator_gpu_never_fails_and_says_what_runs() {
         assert!(v["evaluator"]["adapter"].is_string());
     } else {
         // No adapter: the CPU ran and the reason says why.
-        assert!(name.starts_with("cpu"), "{name}");
+        assert!(name.starts_with("CPU"), "{name}");
         assert!(!v["evaluator"]["reason"].as_str().unwrap().is_empty());
     }
 }

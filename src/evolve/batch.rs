@@ -9,7 +9,7 @@ use crate::model::{Instance, Timetable};
 
 /// Scores a batch of timetables of one instance.
 pub trait BatchEvaluator {
-    /// A name for reports ("cpu (2 threads)", an adapter's name, ...).
+    /// A name for reports ("CPU (2 threads)", an adapter's name, ...).
     fn name(&self) -> String;
     /// One breakdown per timetable, in order, exactly as [`crate::eval::score`] computes it.
     fn evaluate(&mut self, inst: &Instance, batch: &[Timetable]) -> Vec<Breakdown>;
@@ -21,7 +21,8 @@ pub struct CpuBatchEvaluator;
 
 impl BatchEvaluator for CpuBatchEvaluator {
     fn name(&self) -> String {
-        format!("cpu ({} threads)", rayon::current_num_threads())
+        let n = rayon::current_num_threads();
+        format!("CPU ({n} thread{})", if n == 1 { "" } else { "s" })
     }
 
     fn evaluate(&mut self, inst: &Instance, batch: &[Timetable]) -> Vec<Breakdown> {

@@ -88,8 +88,8 @@ async function solveInFreshWorker(page, { clear = false } = {}) {
         after,
         qtable: result.qtable,
         hard: result.check.hard_violations,
-        stages: events.map((e) => e.progress.stage),
-        conflicts: events.map((e) => e.progress.conflicts_left),
+        stages: events.filter((e) => e.progress).map((e) => e.progress.stage),
+        conflicts: events.filter((e) => e.progress).map((e) => e.progress.conflicts_left),
         repairRounds: result.stats.repair ? result.stats.repair.rounds : 0,
         budget: result.stats.budget,
       };
