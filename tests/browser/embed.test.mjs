@@ -100,7 +100,7 @@ test('<atoll-solver src time-limit>: Solve shows progress, then a grid; progress
   const events = await page.locator('#events').innerText();
   const m = events.match(/progress × (\d+), result × 1/);
   assert.ok(m && Number(m[1]) >= 2, `events seen: ${events}`);
-  assert.match(await el.locator('.status').innerText(), /^Done after 3\.\d s: feasible, cost \d+/);
+  assert.match(await el.locator('.status').innerText(), /^Done after \d+\.\d s: feasible, cost \d+/);
   const grid = el.locator('table.tt-grid');
   assert.equal(await grid.getAttribute('data-kind'), 'curriculum');
   assert.equal(await grid.locator('thead th.day').count(), 5);

@@ -78,7 +78,7 @@ test('a solve on WebGPU gives the CPU solve\'s timetable and says which evaluato
     assert.ok(progress.length >= 2);
     for (const p of progress.slice(1)) assert.match(p.evaluator, /^gpu /);
     assert.match(out.gpu.result.stats.evaluator, /^gpu /);
-    assert.match(out.cpu.result.stats.evaluator, /^cpu/);
+    assert.match(out.cpu.result.stats.evaluator, /^CPU \(/);
     assert.equal(out.gpu.result.stats.generations, 3);
     assert.equal(out.gpu.result.solution, out.cpu.result.solution);
     assert.deepEqual(out.gpu.result.check, out.cpu.result.check);
