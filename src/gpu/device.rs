@@ -97,6 +97,22 @@ fn describe(info: &wgpu::AdapterInfo) -> String {
     format!("{name} ({:?}, {:?})", info.backend, info.device_type)
 }
 
+/// The adapter wgpu would choose, described, when it is a software rasterizer
+/// (`DeviceType::Cpu`); `None` for a real GPU or no adapter. Native only.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) async fn software_adapter() -> Option<String> {
+    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
+    let adapter = instance
+        .request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::HighPerformance,
+            ..Default::default()
+        })
+        .await
+        .ok()?;
+    let info = adapter.get_info();
+    (info.device_type == wgpu::DeviceType::Cpu).then(|| describe(&info))
+}
+
 impl GpuEvaluator {
     /// Finds an adapter, builds the pipeline for `inst` and buffers for `max_batch`
     /// timetables per dispatch (fewer if the device's buffer limits are smaller; larger

@@ -155,6 +155,20 @@ mod native {
         pollster::block_on(GpuEvaluator::new(inst, max_batch))
     }
 
+    /// The adapter wgpu would use, when it is a software rasterizer (lavapipe, llvmpipe,
+    /// SwiftShader): `auto` then keeps the CPU without building a device or calibrating,
+    /// since software adapters are slower than the CPU evaluator and their driver costs
+    /// tens of MB of memory once a pipeline is compiled.
+    #[cfg(feature = "gpu")]
+    fn software_adapter() -> Option<String> {
+        pollster::block_on(device::software_adapter())
+    }
+
+    #[cfg(not(feature = "gpu"))]
+    fn software_adapter() -> Option<String> {
+        None
+    }
+
     /// Without the `gpu` feature there is no GPU evaluator.
     #[cfg(not(feature = "gpu"))]
     pub fn gpu_evaluator_blocking(
@@ -188,6 +202,15 @@ mod native {
         };
         if choice == EvaluatorChoice::Cpu {
             return cpu("asked for the CPU".into(), None, None);
+        }
+        if choice == EvaluatorChoice::Auto
+            && let Some(adapter) = software_adapter()
+        {
+            return cpu(
+                "auto: the only adapter is a software one (slower than the CPU evaluator)".into(),
+                Some(adapter),
+                None,
+            );
         }
         let mut gpu = match gpu_evaluator_blocking(inst, max_batch.max(1)) {
             Ok(g) => g,
