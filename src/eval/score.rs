@@ -44,6 +44,48 @@ pub struct Breakdown {
 }
 
 impl Breakdown {
+    /// Number of components, in the order of [`Self::components`].
+    pub const COMPONENTS: usize = 8;
+
+    /// The components as a flat array (hard counts, then weighted soft costs, in field
+    /// order): the layout the GPU shader writes and the page passes between threads.
+    pub fn components(&self) -> [u32; Self::COMPONENTS] {
+        [
+            self.lectures,
+            self.conflicts,
+            self.availability,
+            self.room_occupancy,
+            self.room_capacity,
+            self.min_working_days,
+            self.curriculum_compactness,
+            self.room_stability,
+        ]
+    }
+
+    /// The inverse of [`Self::components`].
+    pub fn from_components(w: [u32; Self::COMPONENTS]) -> Breakdown {
+        let [
+            lectures,
+            conflicts,
+            availability,
+            room_occupancy,
+            room_capacity,
+            min_working_days,
+            curriculum_compactness,
+            room_stability,
+        ] = w;
+        Breakdown {
+            lectures,
+            conflicts,
+            availability,
+            room_occupancy,
+            room_capacity,
+            min_working_days,
+            curriculum_compactness,
+            room_stability,
+        }
+    }
+
     /// Sum of the hard violation counts.
     pub fn hard(&self) -> u32 {
         self.lectures + self.conflicts + self.availability + self.room_occupancy

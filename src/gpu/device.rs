@@ -289,16 +289,9 @@ impl GpuEvaluator {
                     for (k, &i) in ids.iter().enumerate() {
                         let w = &words[k * OUT_STRIDE..(k + 1) * OUT_STRIDE];
                         if w[OUT_STRIDE - 1] == 0 {
-                            out[i] = Some(Breakdown {
-                                lectures: w[0],
-                                conflicts: w[1],
-                                availability: w[2],
-                                room_occupancy: w[3],
-                                room_capacity: w[4],
-                                min_working_days: w[5],
-                                curriculum_compactness: w[6],
-                                room_stability: w[7],
-                            });
+                            let mut c = [0; Breakdown::COMPONENTS];
+                            c.copy_from_slice(&w[..Breakdown::COMPONENTS]);
+                            out[i] = Some(Breakdown::from_components(c));
                         }
                     }
                 }

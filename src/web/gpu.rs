@@ -31,7 +31,7 @@ use crate::options::EvaluatorChoice;
 /// Words per timetable in a `score` result: the components in `Breakdown` order (lectures,
 /// conflicts, availability, room_occupancy, room_capacity, min_working_days,
 /// curriculum_compactness, room_stability).
-const COMPONENTS: usize = 8;
+const COMPONENTS: usize = Breakdown::COMPONENTS;
 
 fn error(text: &str) -> JsValue {
     JsError::new(text).into()
@@ -91,23 +91,10 @@ impl GpuScorer {
                 .ok_or_else(|| error("the GPU is still scoring another batch"))?;
             let scores = gpu.evaluate_async(&inst, &tts).await;
             *cell.borrow_mut() = Some(gpu);
-            let flat: Vec<u32> = scores.iter().flat_map(components).collect();
+            let flat: Vec<u32> = scores.iter().flat_map(|b| b.components()).collect();
             Ok(js_sys::Uint32Array::from(&flat[..]).into())
         })
     }
-}
-
-fn components(b: &Breakdown) -> [u32; COMPONENTS] {
-    [
-        b.lectures,
-        b.conflicts,
-        b.availability,
-        b.room_occupancy,
-        b.room_capacity,
-        b.min_working_days,
-        b.curriculum_compactness,
-        b.room_stability,
-    ]
 }
 
 /// The adapter as the browser describes it (`GPUAdapterInfo` vendor, architecture,
@@ -240,15 +227,10 @@ impl Session {
         let running = self.running()?;
         let scores: Vec<Breakdown> = scores
             .chunks(COMPONENTS)
-            .map(|w| Breakdown {
-                lectures: w[0],
-                conflicts: w[1],
-                availability: w[2],
-                room_occupancy: w[3],
-                room_capacity: w[4],
-                min_working_days: w[5],
-                curriculum_compactness: w[6],
-                room_stability: w[7],
+            .map(|w| {
+                let mut c = [0; COMPONENTS];
+                c.copy_from_slice(w);
+                Breakdown::from_components(c)
             })
             .collect();
         let finished = running.solver.select(scores);
