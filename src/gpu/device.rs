@@ -97,19 +97,21 @@ fn describe(info: &wgpu::AdapterInfo) -> String {
     format!("{name} ({:?}, {:?})", info.backend, info.device_type)
 }
 
-/// The adapter wgpu would choose, described, when it is a software rasterizer
-/// (`DeviceType::Cpu`); `None` for a real GPU or no adapter. Native only.
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) async fn software_adapter() -> Option<String> {
-    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
-    let adapter = instance
+/// The adapter every evaluator uses: wgpu's high-performance choice.
+async fn default_adapter() -> Result<wgpu::Adapter, wgpu::RequestAdapterError> {
+    wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle())
         .request_adapter(&wgpu::RequestAdapterOptions {
             power_preference: wgpu::PowerPreference::HighPerformance,
             ..Default::default()
         })
         .await
-        .ok()?;
-    let info = adapter.get_info();
+}
+
+/// The adapter wgpu would choose, described, when it is a software rasterizer
+/// (`DeviceType::Cpu`); `None` for a real GPU or no adapter. Native only.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) async fn software_adapter() -> Option<String> {
+    let info = default_adapter().await.ok()?.get_info();
     (info.device_type == wgpu::DeviceType::Cpu).then(|| describe(&info))
 }
 
@@ -124,12 +126,7 @@ impl GpuEvaluator {
         if !wgpu::util::is_browser_webgpu_supported().await {
             return Err(GpuError::NoAdapter("this browser offers no WebGPU".into()));
         }
-        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
-        let adapter = instance
-            .request_adapter(&wgpu::RequestAdapterOptions {
-                power_preference: wgpu::PowerPreference::HighPerformance,
-                ..Default::default()
-            })
+        let adapter = default_adapter()
             .await
             .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
         let adapter_name = describe(&adapter.get_info());
