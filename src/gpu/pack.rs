@@ -205,6 +205,9 @@ mod tests {
                     min_working_days: 2,
                     students: 10,
                     double_lectures: false,
+                    duration: 1,
+                    co_teachers: Vec::new(),
+                    rooms: None,
                 })
                 .collect(),
             rooms: vec![Room {

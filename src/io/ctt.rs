@@ -303,6 +303,9 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
             min_working_days: mwd as u16,
             students: students as u32,
             double_lectures: double,
+            duration: 1,
+            co_teachers: Vec::new(),
+            rooms: None,
         });
     }
     r.section_end("ROOMS:", "courses", n_courses)?;
@@ -527,6 +530,7 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
         curricula,
         unavailable,
         extension,
+        campus: Default::default(),
     })
     .map_err(|e| ParseError::new(file, last, e.into()))
 }

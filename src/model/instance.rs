@@ -10,7 +10,9 @@ use serde::Serialize;
 use thiserror::Error;
 
 use super::bitset::BitSet;
-use super::ids::{CourseId, CurriculumId, PeriodId, RoomId, TeacherId};
+use super::campus::{Calendar, CampusParts, Pin, Weights};
+use super::ids::{CourseId, CurriculumId, LectureId, PeriodId, RoomId, TeacherId};
+use super::timetable::{Slot, Timetable};
 
 /// One course: `NumLectures` lectures of one teacher for `NumStudents` students.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -22,6 +24,42 @@ pub struct Course {
     pub students: u32,
     /// `.ectt` only: the course prefers double lectures (ignored by UD2).
     pub double_lectures: bool,
+    /// Consecutive periods each lecture lasts, in one room on one day (1 for `.ctt`; labs
+    /// last longer). A lecture is placed by its first period.
+    pub duration: u16,
+    /// Teachers beyond [`Course::teacher`] (campus; empty for `.ctt`). They conflict like
+    /// the main teacher.
+    pub co_teachers: Vec<TeacherId>,
+    /// The rooms this course may use (from required room type and features); `None` = any.
+    pub rooms: Option<Vec<RoomId>>,
+}
+
+impl Course {
+    /// A CB-CTT course: one teacher, single-period lectures, any room.
+    pub fn cbctt(
+        name: String,
+        teacher: TeacherId,
+        lectures: u16,
+        min_working_days: u16,
+        students: u32,
+    ) -> Course {
+        Course {
+            name,
+            teacher,
+            lectures,
+            min_working_days,
+            students,
+            double_lectures: false,
+            duration: 1,
+            co_teachers: Vec::new(),
+            rooms: None,
+        }
+    }
+
+    /// The main teacher, then the co-teachers.
+    pub fn teachers(&self) -> impl Iterator<Item = TeacherId> + '_ {
+        std::iter::once(self.teacher).chain(self.co_teachers.iter().copied())
+    }
 }
 
 /// One room and its seat count.
@@ -62,6 +100,8 @@ pub struct InstanceParts {
     pub curricula: Vec<Curriculum>,
     pub unavailable: Vec<(CourseId, PeriodId)>,
     pub extension: Option<Extension>,
+    /// Campus features (default: none, as for `.ctt`).
+    pub campus: CampusParts,
 }
 
 /// An id in [`InstanceParts`] that points outside its table.
@@ -79,6 +119,30 @@ pub enum ModelError {
     BadUnavailability { course: usize, period: usize },
     #[error("a room constraint refers to course #{course} room #{room}, outside the instance")]
     BadRoomConstraint { course: usize, room: usize },
+    #[error("the instance has {0} days; at most 31 are supported")]
+    TooManyDays(usize),
+    #[error("course {course} lasts {duration} periods; a day has {per_day}")]
+    BadDuration {
+        course: String,
+        duration: u16,
+        per_day: u16,
+    },
+    #[error("a campus entry ({what}) refers to #{index}, which does not exist")]
+    BadReference { what: &'static str, index: usize },
+    #[error("course {course} has {pins} pinned lectures but only {lectures} lectures")]
+    TooManyPins {
+        course: String,
+        pins: usize,
+        lectures: u16,
+    },
+    #[error("course {course} is pinned to {detail}, where it can never be placed")]
+    BadPin { course: String, detail: String },
+    #[error("the calendar names {found} {what}; the instance has {expected}")]
+    BadCalendar {
+        what: &'static str,
+        found: usize,
+        expected: usize,
+    },
     #[error(
         "the instance is too large: its {component} cost could reach {bound}, beyond the supported {max}"
     )]
@@ -111,6 +175,33 @@ pub struct Instance {
     first_lecture: Vec<u32>,
     course_names: HashMap<String, CourseId>,
     room_names: HashMap<String, RoomId>,
+    /// The campus features as given (for conversion back to a file).
+    pub campus: CampusParts,
+    derived: CampusDerived,
+}
+
+/// Campus relations precomputed once, so evaluators pay O(1) per query.
+#[derive(Clone, Debug, Default)]
+struct CampusDerived {
+    /// True when any campus feature is used (durations > 1, co-teachers, room
+    /// restrictions, teacher/room unavailability, preferences, pins, daily maxima,
+    /// non-UD2 weights, a reference timetable).
+    used: bool,
+    /// Bit `c * rooms + r`: course `c` may use room `r`. Empty when every room suits all.
+    room_ok: BitSet,
+    /// Bit `r * periods + p`: room `r` is closed at `p`.
+    room_closed: BitSet,
+    /// `c * periods + p`: how many of `c`'s teachers with preferences do not prefer `p`.
+    /// Empty when no teacher states preferences.
+    dispreferred: Vec<u8>,
+    /// Per lecture: its pin. Empty when nothing is pinned.
+    lecture_pin: Vec<Option<Pin>>,
+    curriculum_max_daily: Vec<Option<u16>>,
+    teacher_max_daily: Vec<Option<u16>>,
+    /// Per teacher: the courses they teach (main or co-teacher).
+    teacher_courses: Vec<Vec<CourseId>>,
+    /// Per course: the sorted slots of its lectures in the reference timetable.
+    reference: Option<Arc<Vec<Vec<Slot>>>>,
 }
 
 impl Instance {
@@ -126,9 +217,14 @@ impl Instance {
             curricula,
             mut unavailable,
             extension,
+            campus,
         } = parts;
         if days == 0 || periods_per_day == 0 {
             return Err(ModelError::EmptyGrid);
+        }
+        // Day sets are u64 masks in the evaluators (and 32-bit words on the GPU).
+        if days > 31 {
+            return Err(ModelError::TooManyDays(days as usize));
         }
         let n_periods = days as usize * periods_per_day as usize;
         if n_periods > u16::MAX as usize {
@@ -136,11 +232,28 @@ impl Instance {
         }
         let nc = courses.len();
         for c in &courses {
-            if c.teacher.idx() >= teachers.len() {
-                return Err(ModelError::BadTeacher {
+            for t in c.teachers() {
+                if t.idx() >= teachers.len() {
+                    return Err(ModelError::BadTeacher {
+                        course: c.name.clone(),
+                        teacher: t.idx(),
+                    });
+                }
+            }
+            if c.duration == 0 || c.duration > periods_per_day {
+                return Err(ModelError::BadDuration {
                     course: c.name.clone(),
-                    teacher: c.teacher.idx(),
+                    duration: c.duration,
+                    per_day: periods_per_day,
                 });
+            }
+            for r in c.rooms.iter().flatten() {
+                if r.idx() >= rooms.len() {
+                    return Err(ModelError::BadReference {
+                        what: "course room",
+                        index: r.idx(),
+                    });
+                }
             }
         }
         let mut course_curricula = vec![Vec::new(); nc];
@@ -195,7 +308,11 @@ impl Instance {
         }
         let mut by_teacher = vec![Vec::new(); teachers.len()];
         for (ci, c) in courses.iter().enumerate() {
-            by_teacher[c.teacher.idx()].push(ci);
+            for t in c.teachers() {
+                if !by_teacher[t.idx()].contains(&ci) {
+                    by_teacher[t.idx()].push(ci);
+                }
+            }
         }
         for group in &by_teacher {
             for &a in group {
@@ -240,7 +357,20 @@ impl Instance {
             .enumerate()
             .map(|(i, r)| (r.name.clone(), RoomId(i as u16)))
             .collect();
+        let derived = derive_campus(
+            &campus,
+            &courses,
+            rooms.len(),
+            &curricula,
+            &by_teacher,
+            days,
+            periods_per_day,
+            &first_lecture,
+            &mut unavailable_bits,
+        )?;
         Ok(Instance {
+            campus,
+            derived,
             course_names,
             room_names,
             name,
@@ -348,6 +478,158 @@ impl Instance {
     pub fn room_by_name(&self, name: &str) -> Option<RoomId> {
         self.room_names.get(name).copied()
     }
+
+    // ----- campus features (all trivial for `.ctt`) -----
+
+    /// True when the instance uses any feature beyond CB-CTT (so it cannot be written as
+    /// `.ctt`, and the GPU shader must evaluate the campus components).
+    #[inline]
+    pub fn uses_campus_features(&self) -> bool {
+        self.derived.used
+    }
+
+    /// The soft weights (UD2's for `.ctt`).
+    #[inline]
+    pub fn weights(&self) -> &Weights {
+        &self.campus.weights
+    }
+
+    /// Day names and period times, when the file gave them.
+    pub fn calendar(&self) -> Option<&Calendar> {
+        self.campus.calendar.as_ref()
+    }
+
+    /// The name of day `d` ("Monday", else "Day 1").
+    pub fn day_name(&self, d: usize) -> String {
+        self.calendar()
+            .and_then(|c| c.day_names.get(d).cloned())
+            .unwrap_or_else(|| format!("Day {}", d + 1))
+    }
+
+    /// The name of the `s`-th period of a day ("08:00", else "Period 1").
+    pub fn period_name(&self, s: usize) -> String {
+        self.calendar()
+            .and_then(|c| c.periods.get(s).map(|p| p.name.clone()))
+            .unwrap_or_else(|| format!("Period {}", s + 1))
+    }
+
+    /// Consecutive periods each lecture of `c` occupies.
+    #[inline]
+    pub fn duration(&self, c: CourseId) -> u16 {
+        self.courses[c.idx()].duration
+    }
+
+    /// True when a lecture of `c` may start at `p`: it ends on the same day.
+    #[inline]
+    pub fn can_start(&self, c: CourseId, p: PeriodId) -> bool {
+        self.slot_of(p) + self.duration(c) as usize <= self.periods_per_day as usize
+    }
+
+    /// True when `c` may use room `r` (its required type and features).
+    #[inline]
+    pub fn room_suits(&self, c: CourseId, r: RoomId) -> bool {
+        self.derived.room_ok.is_empty()
+            || self
+                .derived
+                .room_ok
+                .contains(c.idx() * self.rooms.len() + r.idx())
+    }
+
+    /// True when room `r` is closed at `p`.
+    #[inline]
+    pub fn room_closed(&self, r: RoomId, p: PeriodId) -> bool {
+        !self.derived.room_closed.is_empty()
+            && self
+                .derived
+                .room_closed
+                .contains(r.idx() * self.n_periods() + p.idx())
+    }
+
+    /// How many of `c`'s teachers with stated preferences do not prefer `p` (unweighted).
+    #[inline]
+    pub fn dispreferred(&self, c: CourseId, p: PeriodId) -> u32 {
+        if self.derived.dispreferred.is_empty() {
+            0
+        } else {
+            self.derived.dispreferred[c.idx() * self.n_periods() + p.idx()] as u32
+        }
+    }
+
+    /// The pin of lecture `l`, if the office fixed it. Pins of a course are carried by its
+    /// last lectures (lectures of a course are otherwise interchangeable).
+    #[inline]
+    pub fn pin_of(&self, l: usize) -> Option<Pin> {
+        self.derived.lecture_pin.get(l).copied().flatten()
+    }
+
+    /// True when lecture `l` is pinned: no solver may move it.
+    #[inline]
+    pub fn is_pinned(&self, l: usize) -> bool {
+        self.pin_of(l).is_some()
+    }
+
+    /// True when any lecture is pinned.
+    #[inline]
+    pub fn has_pins(&self) -> bool {
+        !self.derived.lecture_pin.is_empty()
+    }
+
+    /// The daily maximum of lectures for the students of curriculum `g`.
+    #[inline]
+    pub fn curriculum_max_daily(&self, g: CurriculumId) -> Option<u16> {
+        self.derived
+            .curriculum_max_daily
+            .get(g.idx())
+            .copied()
+            .flatten()
+    }
+
+    /// The daily maximum of lectures for teacher `t`.
+    #[inline]
+    pub fn teacher_max_daily(&self, t: TeacherId) -> Option<u16> {
+        self.derived
+            .teacher_max_daily
+            .get(t.idx())
+            .copied()
+            .flatten()
+    }
+
+    /// The courses teacher `t` teaches (as main or co-teacher), in increasing order.
+    pub fn courses_of_teacher(&self, t: TeacherId) -> &[CourseId] {
+        &self.derived.teacher_courses[t.idx()]
+    }
+
+    /// The sorted reference slots of `c`'s lectures when re-solving (`None` otherwise).
+    pub fn reference_of(&self, c: CourseId) -> Option<&[Slot]> {
+        self.derived
+            .reference
+            .as_ref()
+            .map(|r| r[c.idx()].as_slice())
+    }
+
+    /// True when this instance carries a reference timetable (a re-solve).
+    pub fn has_reference(&self) -> bool {
+        self.derived.reference.is_some()
+    }
+
+    /// This instance with `old` as the reference timetable: every lecture placed away from
+    /// the slots its course had there costs `weights.changes` (re-solve with few changes).
+    /// `old` must be a timetable of this instance (read against it).
+    pub fn with_reference(&self, old: &Timetable) -> Instance {
+        let mut per_course = vec![Vec::new(); self.courses.len()];
+        for (l, slot) in old.slots().iter().enumerate() {
+            if slot.is_scheduled() {
+                per_course[old.course(LectureId(l as u32)).idx()].push(*slot);
+            }
+        }
+        for v in &mut per_course {
+            v.sort();
+        }
+        let mut inst = self.clone();
+        inst.derived.reference = Some(Arc::new(per_course));
+        inst.derived.used = true;
+        inst
+    }
 }
 
 /// Every score component is a `u32` (the GPU computes them in 32-bit integers too), so an
@@ -401,4 +683,203 @@ fn check_cost_bounds(
         }
     }
     Ok(())
+}
+
+/// Validates the campus parts and precomputes their relations; folds teacher
+/// unavailability into the course availability bits (`c * periods + p`).
+#[allow(clippy::too_many_arguments)]
+fn derive_campus(
+    campus: &CampusParts,
+    courses: &[Course],
+    n_rooms: usize,
+    curricula: &[Curriculum],
+    by_teacher: &[Vec<usize>],
+    days: u16,
+    ppd: u16,
+    first_lecture: &[u32],
+    unavailable: &mut BitSet,
+) -> Result<CampusDerived, ModelError> {
+    let n_periods = days as usize * ppd as usize;
+    let nc = courses.len();
+    let n_teachers = by_teacher.len();
+    let bad = |what: &'static str, index: usize| ModelError::BadReference { what, index };
+    let mut d = CampusDerived {
+        teacher_courses: by_teacher
+            .iter()
+            .map(|v| {
+                let mut v: Vec<CourseId> = v.iter().map(|&c| CourseId(c as u16)).collect();
+                v.sort();
+                v
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let mut used = campus.weights != Weights::default()
+        || campus.pins.len()
+            + campus.teacher_unavailable.len()
+            + campus.teacher_preferred.len()
+            + campus.room_unavailable.len()
+            + campus.curriculum_max_daily.len()
+            + campus.teacher_max_daily.len()
+            > 0;
+
+    if let Some(cal) = &campus.calendar {
+        if cal.day_names.len() != days as usize {
+            return Err(ModelError::BadCalendar {
+                what: "days",
+                found: cal.day_names.len(),
+                expected: days as usize,
+            });
+        }
+        if cal.periods.len() != ppd as usize {
+            return Err(ModelError::BadCalendar {
+                what: "periods per day",
+                found: cal.periods.len(),
+                expected: ppd as usize,
+            });
+        }
+    }
+
+    if courses.iter().any(|c| c.rooms.is_some()) {
+        used = true;
+        let mut ok = BitSet::new(nc * n_rooms);
+        for (ci, c) in courses.iter().enumerate() {
+            match &c.rooms {
+                None => (0..n_rooms).for_each(|r| ok.insert(ci * n_rooms + r)),
+                Some(list) => list.iter().for_each(|r| ok.insert(ci * n_rooms + r.idx())),
+            }
+        }
+        d.room_ok = ok;
+    }
+    if courses
+        .iter()
+        .any(|c| c.duration != 1 || !c.co_teachers.is_empty())
+    {
+        used = true;
+    }
+
+    for &(t, p) in &campus.teacher_unavailable {
+        if t.idx() >= n_teachers {
+            return Err(bad("teacher unavailability", t.idx()));
+        }
+        if p.idx() >= n_periods {
+            return Err(bad("teacher unavailability period", p.idx()));
+        }
+        for &c in &by_teacher[t.idx()] {
+            unavailable.insert(c * n_periods + p.idx());
+        }
+    }
+
+    if !campus.room_unavailable.is_empty() {
+        let mut closed = BitSet::new(n_rooms * n_periods);
+        for &(r, p) in &campus.room_unavailable {
+            if r.idx() >= n_rooms {
+                return Err(bad("room unavailability", r.idx()));
+            }
+            if p.idx() >= n_periods {
+                return Err(bad("room unavailability period", p.idx()));
+            }
+            closed.insert(r.idx() * n_periods + p.idx());
+        }
+        d.room_closed = closed;
+    }
+
+    if !campus.teacher_preferred.is_empty() {
+        let mut prefers = vec![BitSet::new(0); n_teachers];
+        for &(t, p) in &campus.teacher_preferred {
+            if t.idx() >= n_teachers {
+                return Err(bad("teacher preference", t.idx()));
+            }
+            if p.idx() >= n_periods {
+                return Err(bad("teacher preference period", p.idx()));
+            }
+            if prefers[t.idx()].is_empty() {
+                prefers[t.idx()] = BitSet::new(n_periods);
+            }
+            prefers[t.idx()].insert(p.idx());
+        }
+        let mut dis = vec![0u8; nc * n_periods];
+        for (ci, c) in courses.iter().enumerate() {
+            for t in c.teachers() {
+                let pref = &prefers[t.idx()];
+                if pref.is_empty() {
+                    continue;
+                }
+                for p in 0..n_periods {
+                    if !pref.contains(p) {
+                        dis[ci * n_periods + p] = dis[ci * n_periods + p].saturating_add(1);
+                    }
+                }
+            }
+        }
+        d.dispreferred = dis;
+    }
+
+    if !campus.curriculum_max_daily.is_empty() {
+        d.curriculum_max_daily = vec![None; curricula.len()];
+        for &(g, m) in &campus.curriculum_max_daily {
+            *d.curriculum_max_daily
+                .get_mut(g.idx())
+                .ok_or_else(|| bad("curriculum daily maximum", g.idx()))? = Some(m);
+        }
+    }
+    if !campus.teacher_max_daily.is_empty() {
+        d.teacher_max_daily = vec![None; n_teachers];
+        for &(t, m) in &campus.teacher_max_daily {
+            *d.teacher_max_daily
+                .get_mut(t.idx())
+                .ok_or_else(|| bad("teacher daily maximum", t.idx()))? = Some(m);
+        }
+    }
+
+    if !campus.pins.is_empty() {
+        let n_lectures = *first_lecture.last().unwrap_or(&0) as usize;
+        let mut lecture_pin = vec![None; n_lectures];
+        let mut used_per_course = vec![0usize; nc];
+        for pin in &campus.pins {
+            let ci = pin.course.idx();
+            let c = courses.get(ci).ok_or_else(|| bad("pin course", ci))?;
+            if let Some(p) = pin.period {
+                if p.idx() >= n_periods {
+                    return Err(bad("pin period", p.idx()));
+                }
+                if (p.idx() % ppd as usize) + c.duration as usize > ppd as usize {
+                    return Err(ModelError::BadPin {
+                        course: c.name.clone(),
+                        detail: format!(
+                            "period {} of day {}, too late for a {}-period lecture",
+                            p.idx() % ppd as usize,
+                            p.idx() / ppd as usize,
+                            c.duration
+                        ),
+                    });
+                }
+            }
+            if let Some(r) = pin.room {
+                if r.idx() >= n_rooms {
+                    return Err(bad("pin room", r.idx()));
+                }
+                if c.rooms.as_ref().is_some_and(|list| !list.contains(&r)) {
+                    return Err(ModelError::BadPin {
+                        course: c.name.clone(),
+                        detail: format!("room #{}, which does not suit it", r.idx()),
+                    });
+                }
+            }
+            used_per_course[ci] += 1;
+            if used_per_course[ci] > c.lectures as usize {
+                return Err(ModelError::TooManyPins {
+                    course: c.name.clone(),
+                    pins: used_per_course[ci],
+                    lectures: c.lectures,
+                });
+            }
+            // Pins take the course's last lectures, in the order given.
+            let l = first_lecture[ci + 1] as usize - used_per_course[ci];
+            lecture_pin[l] = Some(*pin);
+        }
+        d.lecture_pin = lecture_pin;
+    }
+    d.used = used;
+    Ok(d)
 }

@@ -13,7 +13,7 @@ use super::instance::Instance;
 /// Where one lecture is: packed `period << 16 | room`, or [`Slot::UNSCHEDULED`].
 /// Packed into a `u32` so a whole timetable is a flat array (cheap to copy, to hash and to
 /// upload to a GPU).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Slot(pub u32);
 
 impl Slot {
@@ -117,5 +117,45 @@ impl Timetable {
             s.get()
                 .map(|(p, r)| (LectureId(i as u32), self.lecture_course[i], p, r))
         })
+    }
+}
+
+impl Timetable {
+    /// Lectures of a course are interchangeable, but pins are carried by fixed lectures
+    /// (`Instance::pin_of`): after reading a timetable from a file, swap each course's
+    /// lectures so that a lecture standing where a pin says sits on the pinned index.
+    /// Changes no placement; only which index holds it.
+    pub fn align_pins(&mut self, inst: &Instance) {
+        if !inst.has_pins() {
+            return;
+        }
+        let fits = |slot: Slot, pin: crate::model::Pin| match slot.get() {
+            None => false,
+            Some((p, r)) => {
+                pin.period.is_none_or(|pp| pp == p) && pin.room.is_none_or(|rr| rr == r)
+            }
+        };
+        for ci in 0..inst.courses.len() {
+            let range = inst.lectures_of(CourseId(ci as u16));
+            let range = range.start..range.end.min(self.slots.len());
+            // Pinned lectures whose slot already fits stay; the others look for a donor.
+            let mut settled: Vec<bool> = range
+                .clone()
+                .map(|l| inst.pin_of(l).is_some_and(|pin| fits(self.slots[l], pin)))
+                .collect();
+            for l in range.clone() {
+                let Some(pin) = inst.pin_of(l) else { continue };
+                if settled[l - range.start] {
+                    continue;
+                }
+                let donor = range
+                    .clone()
+                    .find(|&d| !settled[d - range.start] && d != l && fits(self.slots[d], pin));
+                if let Some(d) = donor {
+                    self.slots.swap(l, d);
+                    settled[l - range.start] = true;
+                }
+            }
+        }
     }
 }
