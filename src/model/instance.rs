@@ -479,6 +479,23 @@ impl Instance {
         self.room_names.get(name).copied()
     }
 
+    /// The parts this instance was built from (to edit and rebuild it: add a pin, close a
+    /// room). A reference timetable is not part of them.
+    pub fn to_parts(&self) -> InstanceParts {
+        InstanceParts {
+            name: self.name.clone(),
+            days: self.days,
+            periods_per_day: self.periods_per_day,
+            teachers: self.teachers.clone(),
+            courses: self.courses.clone(),
+            rooms: self.rooms.clone(),
+            curricula: self.curricula.clone(),
+            unavailable: self.unavailable_list.clone(),
+            extension: self.extension.clone(),
+            campus: self.campus.clone(),
+        }
+    }
+
     // ----- campus features (all trivial for `.ctt`) -----
 
     /// True when the instance uses any feature beyond CB-CTT (so it cannot be written as
@@ -882,4 +899,150 @@ fn derive_campus(
     }
     d.used = used;
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts() -> InstanceParts {
+        InstanceParts {
+            name: "t".into(),
+            days: 2,
+            periods_per_day: 3,
+            teachers: vec!["a".into(), "b".into()],
+            courses: vec![
+                Course::cbctt("c0".into(), TeacherId(0), 2, 1, 10),
+                Course {
+                    duration: 2,
+                    co_teachers: vec![TeacherId(0)],
+                    rooms: Some(vec![RoomId(1)]),
+                    ..Course::cbctt("c1".into(), TeacherId(1), 2, 1, 10)
+                },
+            ],
+            rooms: vec![
+                Room {
+                    name: "r0".into(),
+                    capacity: 10,
+                    building: None,
+                },
+                Room {
+                    name: "r1".into(),
+                    capacity: 10,
+                    building: None,
+                },
+            ],
+            curricula: vec![],
+            unavailable: vec![],
+            extension: None,
+            campus: CampusParts::default(),
+        }
+    }
+
+    #[test]
+    fn a_cbctt_instance_uses_no_campus_feature() {
+        let mut p = parts();
+        p.courses[1] = Course::cbctt("c1".into(), TeacherId(1), 2, 1, 10);
+        let inst = Instance::new(p).unwrap();
+        assert!(!inst.uses_campus_features());
+        assert!(inst.room_suits(CourseId(0), RoomId(1)));
+        assert!(!inst.has_pins());
+        assert!(!inst.in_conflict(CourseId(0), CourseId(1)));
+    }
+
+    #[test]
+    fn campus_relations_are_derived() {
+        let mut p = parts();
+        p.campus.teacher_unavailable = vec![(TeacherId(0), PeriodId(4))];
+        p.campus.teacher_preferred = vec![(TeacherId(1), PeriodId(0))];
+        p.campus.room_unavailable = vec![(RoomId(1), PeriodId(5))];
+        p.campus.pins = vec![Pin {
+            course: CourseId(1),
+            period: Some(PeriodId(3)),
+            room: None,
+        }];
+        let inst = Instance::new(p).unwrap();
+        assert!(inst.uses_campus_features());
+        // The co-teacher makes the courses conflict and shares its unavailability.
+        assert!(inst.in_conflict(CourseId(0), CourseId(1)));
+        assert!(inst.is_unavailable(CourseId(0), PeriodId(4)));
+        assert!(inst.is_unavailable(CourseId(1), PeriodId(4)));
+        assert!(!inst.is_unavailable(CourseId(1), PeriodId(3)));
+        assert!(inst.room_suits(CourseId(1), RoomId(1)));
+        assert!(!inst.room_suits(CourseId(1), RoomId(0)));
+        assert!(inst.room_closed(RoomId(1), PeriodId(5)));
+        assert!(!inst.room_closed(RoomId(0), PeriodId(5)));
+        // Teacher b prefers period 0 only; teacher a states nothing.
+        assert_eq!(inst.dispreferred(CourseId(1), PeriodId(0)), 0);
+        assert_eq!(inst.dispreferred(CourseId(1), PeriodId(1)), 1);
+        assert_eq!(inst.dispreferred(CourseId(0), PeriodId(1)), 0);
+        assert!(inst.can_start(CourseId(1), PeriodId(1)));
+        assert!(!inst.can_start(CourseId(1), PeriodId(2)));
+        // The pin sits on the course's last lecture.
+        assert_eq!(inst.pin_of(3).map(|p| p.period), Some(Some(PeriodId(3))));
+        assert!(!inst.is_pinned(2));
+        assert_eq!(
+            inst.courses_of_teacher(TeacherId(0)),
+            &[CourseId(0), CourseId(1)]
+        );
+        // Rebuilding from the parts gives the same instance.
+        let again = Instance::new(inst.to_parts()).unwrap();
+        assert_eq!(again.pin_of(3), inst.pin_of(3));
+    }
+
+    #[test]
+    fn bad_campus_parts_are_refused() {
+        let mut p = parts();
+        p.courses[1].duration = 4;
+        assert!(matches!(
+            Instance::new(p),
+            Err(ModelError::BadDuration { .. })
+        ));
+        let mut p = parts();
+        p.campus.pins = vec![Pin {
+            course: CourseId(1),
+            period: Some(PeriodId(2)),
+            room: None,
+        }];
+        assert!(matches!(Instance::new(p), Err(ModelError::BadPin { .. })));
+        let mut p = parts();
+        p.campus.pins = vec![
+            Pin {
+                course: CourseId(0),
+                period: None,
+                room: Some(RoomId(0)),
+            };
+            3
+        ];
+        assert!(matches!(
+            Instance::new(p),
+            Err(ModelError::TooManyPins { .. })
+        ));
+        let mut p = parts();
+        p.campus.room_unavailable = vec![(RoomId(9), PeriodId(0))];
+        assert!(matches!(
+            Instance::new(p),
+            Err(ModelError::BadReference { .. })
+        ));
+    }
+
+    #[test]
+    fn pins_follow_a_lecture_read_from_a_file() {
+        let mut p = parts();
+        p.campus.pins = vec![Pin {
+            course: CourseId(0),
+            period: Some(PeriodId(1)),
+            room: None,
+        }];
+        let inst = Instance::new(p).unwrap();
+        let mut tt = Timetable::empty(&inst);
+        tt.set(LectureId(0), Slot::at(PeriodId(1), RoomId(0)));
+        tt.set(LectureId(1), Slot::at(PeriodId(3), RoomId(0)));
+        tt.align_pins(&inst);
+        assert_eq!(tt.slot(LectureId(1)), Slot::at(PeriodId(1), RoomId(0)));
+        assert_eq!(tt.slot(LectureId(0)), Slot::at(PeriodId(3), RoomId(0)));
+        let re = inst.with_reference(&tt);
+        assert_eq!(re.reference_of(CourseId(0)).unwrap().len(), 2);
+        assert!(re.has_reference() && !inst.has_reference());
+    }
 }
