@@ -32,3 +32,4 @@ pub fn load(path: &std::path::Path) -> atoll::Instance {
     let bytes = std::fs::read(path).unwrap();
     atoll::parse_instance(&bytes, &path.display().to_string()).unwrap()
 }
+pub mod campus;
