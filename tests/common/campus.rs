@@ -169,11 +169,10 @@ pub fn random_campus(seed: u64, spec: CampusSpec) -> Instance {
         // Pins at distinct periods, each in a room that suits the course and never closes,
         // at a start that fits the day: an office's pins, not a contradiction.
         let mut used_periods = Vec::new();
-        for c in 0..spec.courses {
+        for (c, course) in courses.iter().enumerate() {
             if !rng.random_bool(0.15) {
                 continue;
             }
-            let course = &courses[c];
             let d = course.duration as usize;
             let room = course.rooms.as_ref().map_or(RoomId(0), |list| list[0]);
             if campus.room_unavailable.iter().any(|&(r, _)| r == room) {
