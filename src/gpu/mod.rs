@@ -169,6 +169,64 @@ mod native {
         None
     }
 
+    /// On Linux, a GPU a driver could use shows up as a device node: `/dev/dri/renderD*`
+    /// (Mesa and most kernels' drivers), `/dev/nvidia*` (NVIDIA's driver), `/dev/dxg`
+    /// (WSL). With none of them only a software adapter can exist, which `auto` would
+    /// refuse anyway, so `auto` decides without asking wgpu: enumerating adapters loads
+    /// every installed Vulkan and EGL driver, which alone costs ~70 MB of memory (more
+    /// than the whole CPU solve of comp07). Other systems, and `gpu` asked explicitly,
+    /// always ask wgpu. `ATOLL_PROBE_GPU=1` forces the probe (for a GPU this check misses).
+    fn no_gpu_device_node() -> Option<String> {
+        if !cfg!(target_os = "linux") || std::env::var_os("ATOLL_PROBE_GPU").is_some() {
+            return None;
+        }
+        no_gpu_node_in(std::path::Path::new("/dev"))
+    }
+
+    /// [`no_gpu_device_node`] on a given `/dev`, for tests.
+    pub(crate) fn no_gpu_node_in(dev: &std::path::Path) -> Option<String> {
+        let has = |dir: &std::path::Path, prefix: &str| {
+            std::fs::read_dir(dir).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.file_name().to_string_lossy().starts_with(prefix))
+            })
+        };
+        if has(&dev.join("dri"), "renderD") || has(dev, "nvidia") || dev.join("dxg").exists() {
+            None
+        } else {
+            Some(
+                "auto: no GPU device node (/dev/dri/renderD*, /dev/nvidia*, /dev/dxg), so at most a \
+                 software adapter (slower than the CPU evaluator); set ATOLL_PROBE_GPU=1 to ask \
+                 the drivers anyway"
+                    .into(),
+            )
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn device_nodes_decide_whether_auto_probes() {
+            let dir = std::env::temp_dir().join(format!("atoll-dev-{}", std::process::id()));
+            std::fs::create_dir_all(dir.join("dri")).unwrap();
+            assert!(no_gpu_node_in(&dir).is_some());
+            std::fs::write(dir.join("dri/card0"), "").unwrap();
+            assert!(
+                no_gpu_node_in(&dir).is_some(),
+                "a card without a render node"
+            );
+            std::fs::write(dir.join("dri/renderD128"), "").unwrap();
+            assert!(no_gpu_node_in(&dir).is_none());
+            std::fs::remove_file(dir.join("dri/renderD128")).unwrap();
+            std::fs::write(dir.join("nvidia0"), "").unwrap();
+            assert!(no_gpu_node_in(&dir).is_none());
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+
     /// Without the `gpu` feature there is no GPU evaluator.
     #[cfg(not(feature = "gpu"))]
     pub fn gpu_evaluator_blocking(
@@ -202,6 +260,11 @@ mod native {
         };
         if choice == EvaluatorChoice::Cpu {
             return cpu("asked for the CPU".into(), None, None);
+        }
+        if choice == EvaluatorChoice::Auto
+            && let Some(why) = no_gpu_device_node()
+        {
+            return cpu(why, None, None);
         }
         if choice == EvaluatorChoice::Auto
             && let Some(adapter) = software_adapter()
