@@ -477,7 +477,7 @@ fn check(instance: &Path, solution: &Path, json: bool, verbose: bool) -> Result<
             println!();
         }
     }
-    print!("{}", eval.breakdown.validator_report());
+    print!("{}", eval.breakdown.report(inst.uses_campus_features()));
     Ok(())
 }
 
@@ -724,7 +724,7 @@ fn solve_cmd(
             serde_json::to_string_pretty(&out).expect("serializing plain data cannot fail")
         );
     } else {
-        print!("{}", eval.breakdown.validator_report());
+        print!("{}", eval.breakdown.report(inst.uses_campus_features()));
     }
     Ok(())
 }
