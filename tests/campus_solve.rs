@@ -362,3 +362,90 @@ fn completing_a_start_takes_out_what_an_edit_forbids() {
     let untouched = old.scheduled().filter(|&(_, _, _, rm)| rm != r).count();
     assert_eq!(kept, untouched);
 }
+
+/// `atoll solve INSTANCE --from OLD.sol`: reads the old timetable against the instance,
+/// re-solves, prints "moved N of M lectures" (and `moved` in `--json`). With no edit and a
+/// feasible old timetable, nothing needs to move: the search starts at the old timetable
+/// and every move away costs the `changes` weight.
+#[test]
+fn cli_solve_from_prints_the_moved_lectures() {
+    let dir = std::env::temp_dir().join(format!("atoll-campus-solve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let inst_path = common::shared_dir().join("instances/itc2007/comp01.ctt");
+    let old = dir.join("old.sol");
+    let bin = env!("CARGO_BIN_EXE_atoll");
+    let common_args = [
+        "--generations",
+        "2",
+        "--threads",
+        "1",
+        "--islands",
+        "1",
+        "--set",
+        "ls_iterations=20000",
+        "--stage3",
+        "off",
+        "--evaluator",
+        "cpu",
+        "-q",
+    ];
+    let out = std::process::Command::new(bin)
+        .arg("solve")
+        .arg(&inst_path)
+        .arg("-o")
+        .arg(&old)
+        .args(common_args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("moved"), "no --from, no moved line: {text}");
+
+    let out = std::process::Command::new(bin)
+        .arg("solve")
+        .arg(&inst_path)
+        .arg("--from")
+        .arg(&old)
+        .args(common_args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("moved "))
+        .unwrap_or_else(|| panic!("no moved line in {text}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(words.len(), 5, "{line}");
+    assert_eq!(words[3], "160", "comp01 has 160 lectures: {line}");
+    let n: usize = words[1].parse().unwrap();
+    assert!(n <= 16, "re-solving an unedited instance moved {n} lectures");
+
+    let out = std::process::Command::new(bin)
+        .arg("solve")
+        .arg(&inst_path)
+        .arg("--from")
+        .arg(&old)
+        .arg("--json")
+        .args(common_args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["moved"].as_u64().is_some_and(|m| m <= 16), "{v}");
+    assert_eq!(v["moved_of"], 160);
+    assert_eq!(v["stats"]["moved"], v["moved"]);
+
+    // A missing old timetable is an error naming the file, not a panic.
+    let out = std::process::Command::new(bin)
+        .arg("solve")
+        .arg(&inst_path)
+        .arg("--from")
+        .arg(dir.join("nope.sol"))
+        .args(common_args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.sol"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
