@@ -16,6 +16,7 @@ use atoll::report::{CheckReport, InstanceSummary};
 mod ablation;
 mod bench;
 mod bench_gpu;
+mod convert;
 mod repair;
 
 /// Atoll — a university course-timetabling solver.
@@ -109,6 +110,12 @@ enum Command {
         /// so the next solve of the same campus starts from what was learned.
         #[arg(long, value_name = "FILE")]
         qtable: Option<PathBuf>,
+        /// Re-solve with few changes: start from this previous timetable (read against the
+        /// possibly edited instance; lectures of unknown courses or rooms are skipped with a
+        /// warning). Moving a lecture away from it costs the `changes` weight; prints
+        /// "moved N of M lectures".
+        #[arg(long, value_name = "OLD.sol")]
+        from: Option<PathBuf>,
     },
     /// Repair a timetable with Stage 3 alone: resolve its violations (missing lectures
     /// count as unscheduled) with the learned repair policy, in parallel batches.
@@ -216,6 +223,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Convert an instance between formats, chosen by extension: `.ctt`/`.ectt` (ITC-2007)
+    /// and `.json` (campus JSON, docs/CAMPUS.md); the input may also be a folder of CSV
+    /// sheets (docs/CSV.md). Writing `.ctt` refuses campus features, naming the first.
+    Convert {
+        /// The instance to read: .ctt, .ectt, .json, or a folder of CSV sheets.
+        input: PathBuf,
+        /// The file to write: .ctt, .ectt or .json (`-` prints JSON to standard output).
+        output: PathBuf,
+    },
     /// Measure batch evaluation: evaluations per second on the CPU (1 thread, all threads)
     /// and on the GPU, the adapter's name, and whether the GPU's scores are identical to
     /// the CPU's over the whole batch (random timetables).
@@ -273,6 +289,11 @@ pub(crate) enum CliError {
     Settings(String),
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error("cannot convert to {path}: {source}")]
+    Convert {
+        path: String,
+        source: atoll::io::ConvertError,
+    },
     #[error("{path}: {source}")]
     QTable {
         path: String,
@@ -287,7 +308,12 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
     })
 }
 
+/// An instance from a `.ctt`/`.ectt` or campus `.json` file, or a folder of campus CSV
+/// sheets (`docs/CSV.md`).
 pub(crate) fn load_instance(path: &Path) -> Result<Instance, CliError> {
+    if path.is_dir() {
+        return Ok(atoll::io::campus::from_csv(&convert::read_sheets(path)?)?);
+    }
     let bytes = read(path)?;
     Ok(parse_instance(&bytes, &path.display().to_string())?)
 }
@@ -302,6 +328,7 @@ fn main() -> ExitCode {
             verbose,
         } => check(&instance, &solution, json, verbose),
         Command::Info { instance, json } => info(&instance, json),
+        Command::Convert { input, output } => convert::run(&input, &output),
         Command::Solve {
             instance,
             output,
@@ -316,6 +343,7 @@ fn main() -> ExitCode {
             evaluator,
             stage3,
             qtable,
+            from,
         } => {
             let mut opts = atoll::SolverOptions {
                 time_limit: Some(time),
@@ -347,6 +375,7 @@ fn main() -> ExitCode {
                 quiet,
                 json,
                 qtable.as_deref(),
+                from.as_deref(),
             )
         }
         Command::Repair {
@@ -477,7 +506,7 @@ fn check(instance: &Path, solution: &Path, json: bool, verbose: bool) -> Result<
             println!();
         }
     }
-    print!("{}", eval.breakdown.validator_report());
+    print!("{}", eval.breakdown.report(inst.uses_campus_features()));
     Ok(())
 }
 
@@ -569,6 +598,11 @@ struct SolveJson {
     stop_reason: atoll::solver::StopReason,
     stats: atoll::solver::SolveStats,
     evaluator: atoll::gpu::EvaluatorInfo,
+    /// `solve --from` only: lectures moved away from the old timetable, and of how many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moved: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moved_of: Option<usize>,
 }
 
 fn solve_cmd(
@@ -579,9 +613,23 @@ fn solve_cmd(
     quiet: bool,
     json: bool,
     qtable: Option<&Path>,
+    from: Option<&Path>,
 ) -> Result<(), CliError> {
     use std::io::IsTerminal;
-    let inst = load_instance(instance)?;
+    let mut inst = load_instance(instance)?;
+    // Re-solve: the old timetable, read against the (edited) instance, becomes the start
+    // and the reference every change is measured against.
+    let start = match from {
+        Some(path) => {
+            let text = read(path)?;
+            let (mut old, warnings) = parse_solution(&inst, &text, &path.display().to_string())?;
+            print_warnings(path, &warnings);
+            old.align_pins(&inst);
+            inst = inst.with_reference(&old);
+            Some(old)
+        }
+        None => None,
+    };
     opts.validate()?;
     let table = repair::load_qtable(qtable)?;
     if !quiet {
@@ -659,15 +707,24 @@ fn solve_cmd(
             evaluator_info.name, evaluator_info.reason
         );
     }
-    let result = pool.install(|| {
-        atoll::solver::solve_with_qtable(
+    let result = pool.install(|| match start {
+        Some(old) => atoll::solver::solve_from_with_qtable(
+            &inst,
+            &opts,
+            &mut *evaluator,
+            cancel.clone(),
+            old,
+            Some(table.clone()),
+            &mut on_progress,
+        ),
+        None => atoll::solver::solve_with_qtable(
             &inst,
             &opts,
             &mut *evaluator,
             cancel.clone(),
             Some(table.clone()),
             &mut on_progress,
-        )
+        ),
     })?;
     repair::save_qtable(qtable, &table)?;
     if tty && !quiet {
@@ -712,19 +769,26 @@ fn solve_cmd(
         }
     }
     let eval = evaluate(&inst, &result.timetable);
+    let moved = result.stats.moved;
+    let moved_of = result.stats.reference_lectures;
     if json {
         let out = SolveJson {
             check: CheckReport::new(&inst, &eval),
             stop_reason: result.stop_reason,
             stats: result.stats,
             evaluator: evaluator_info,
+            moved,
+            moved_of,
         };
         println!(
             "{}",
             serde_json::to_string_pretty(&out).expect("serializing plain data cannot fail")
         );
     } else {
-        print!("{}", eval.breakdown.validator_report());
+        print!("{}", eval.breakdown.report(inst.uses_campus_features()));
+        if let (Some(n), Some(m)) = (moved, moved_of) {
+            println!("moved {n} of {m} lectures");
+        }
     }
     Ok(())
 }
