@@ -46,7 +46,15 @@ fn run(inst: &Instance, opts: &SolverOptions) -> SolveResult {
         .num_threads(2)
         .build()
         .unwrap()
-        .install(|| solve(inst, opts, &mut CpuBatchEvaluator, CancelToken::new(), &mut |_| {}))
+        .install(|| {
+            solve(
+                inst,
+                opts,
+                &mut CpuBatchEvaluator,
+                CancelToken::new(),
+                &mut |_| {},
+            )
+        })
         .unwrap()
 }
 
@@ -247,6 +255,9 @@ fn edited(
     (new.with_reference(&tt), new, tt)
 }
 
+/// An edit of an instance's parts.
+type Edit = Box<dyn Fn(&mut atoll::model::InstanceParts)>;
+
 /// A scheduled, unpinned lecture of `old`, its course's first teacher and its period.
 fn victim(inst: &Instance, old: &Timetable) -> (LectureId, CourseId, PeriodId, RoomId) {
     old.scheduled()
@@ -261,7 +272,7 @@ fn resolve_after_an_edit_moves_few_lectures() {
         let old = run(&inst, &bounded(seed, 6, false)).timetable;
         let (_, c, p, r) = victim(&inst, &old);
         let t = inst.courses[c.idx()].teacher;
-        let edits: Vec<(&str, Box<dyn Fn(&mut atoll::model::InstanceParts)>)> = vec![
+        let edits: Vec<(&str, Edit)> = vec![
             (
                 "teacher unavailable",
                 Box::new(move |parts| parts.campus.teacher_unavailable.push((t, p))),
@@ -397,7 +408,11 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .args(common_args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("moved"), "no --from, no moved line: {text}");
 
@@ -409,7 +424,11 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .args(common_args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text
         .lines()
@@ -419,7 +438,10 @@ fn cli_solve_from_prints_the_moved_lectures() {
     assert_eq!(words.len(), 5, "{line}");
     assert_eq!(words[3], "160", "comp01 has 160 lectures: {line}");
     let n: usize = words[1].parse().unwrap();
-    assert!(n <= 16, "re-solving an unedited instance moved {n} lectures");
+    assert!(
+        n <= 16,
+        "re-solving an unedited instance moved {n} lectures"
+    );
 
     let out = std::process::Command::new(bin)
         .arg("solve")
@@ -430,7 +452,11 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .args(common_args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["moved"].as_u64().is_some_and(|m| m <= 16), "{v}");
     assert_eq!(v["moved_of"], 160);
