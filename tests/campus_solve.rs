@@ -347,31 +347,72 @@ fn resolve_without_edits_keeps_a_feasible_timetable() {
 
 #[test]
 fn completing_a_start_takes_out_what_an_edit_forbids() {
-    let inst = campus(1);
-    let mut rng = SmallRng::seed_from_u64(1);
+    let mut exercised = 0;
+    for seed in SEEDS {
+        let inst = campus(seed);
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let old = construct(&inst, &mut rng).timetable;
+        // Close, at every period, the room of the first unpinned single-period lecture.
+        let (l, _, _, r) = victim(&inst, &old);
+        if inst.campus.pins.iter().any(|pin| pin.room == Some(r)) {
+            continue; // a pinned room: closing it for good contradicts the pin
+        }
+        let mut parts = inst.to_parts();
+        for p in 0..inst.n_periods() {
+            parts.campus.room_unavailable.push((r, PeriodId(p as u16)));
+        }
+        let Ok(new) = Instance::new(parts) else {
+            continue; // the room was some course's only room
+        };
+        exercised += 1;
+        let c = complete(&new, old.clone(), &mut rng);
+        assert_in_domain(&new, &c.timetable, "completed");
+        let moved_out = c.timetable.slot(l).get();
+        assert!(moved_out.is_some_and(|(_, q)| q != r), "{moved_out:?}");
+        // Lectures the edit did not touch stay where they were.
+        for (m, _, _, rm) in old.scheduled() {
+            if rm != r {
+                assert_eq!(c.timetable.slot(m), old.slot(m), "seed {seed}: {m:?} moved");
+            }
+        }
+    }
+    assert!(exercised >= 2, "only {exercised} seeds could close a room");
+}
+
+/// A pin added after the old timetable was made: completing the start puts the pinned
+/// lecture at its pin and leaves the lectures that are not in its way.
+#[test]
+fn completing_a_start_honours_a_new_pin() {
+    let inst = campus(5);
+    let mut rng = SmallRng::seed_from_u64(5);
     let old = construct(&inst, &mut rng).timetable;
-    // Close, at every period, the room of the first unpinned lecture.
-    let (l, _, _, r) = victim(&inst, &old);
-    if inst.campus.pins.iter().any(|pin| pin.room == Some(r)) {
-        return; // a pinned room: closing it for good contradicts the pin
-    }
+    let (_, c, p, r) = victim(&inst, &old);
+    // Pin the course's (last) lecture to another day, same slot, same room (open then).
+    let ppd = inst.periods_per_day as usize;
+    let target = (1..inst.days as usize)
+        .map(|k| PeriodId(((p.idx() + k * ppd) % inst.n_periods()) as u16))
+        .find(|&q| !inst.room_closed(r, q) && !inst.is_unavailable(c, q))
+        .expect("an open day");
     let mut parts = inst.to_parts();
-    for p in 0..inst.n_periods() {
-        parts.campus.room_unavailable.push((r, PeriodId(p as u16)));
-    }
+    parts.campus.pins.push(atoll::model::Pin {
+        course: c,
+        period: Some(target),
+        room: Some(r),
+    });
     let Ok(new) = Instance::new(parts) else {
-        return; // the room was some course's only room or a pin's: nothing to test here
+        panic!("a valid pin");
     };
-    let c = complete(&new, old.clone(), &mut rng);
-    assert_in_domain(&new, &c.timetable, "completed");
-    assert_ne!(c.timetable.slot(l).get().map(|s| s.1), Some(r));
-    // Lectures the edit did not touch stay where they were.
-    let kept = old
-        .scheduled()
-        .filter(|&(m, _, _, rm)| rm != r && c.timetable.slot(m) == old.slot(m))
-        .count();
-    let untouched = old.scheduled().filter(|&(_, _, _, rm)| rm != r).count();
-    assert_eq!(kept, untouched);
+    let mut start = old.clone();
+    start.align_pins(&new);
+    let done = complete(&new, start, &mut rng).timetable;
+    assert_in_domain(&new, &done, "new pin");
+    let pinned = inst
+        .lectures_of(c)
+        .rev()
+        .find(|&m| new.is_pinned(m))
+        .unwrap();
+    assert_eq!(done.slot(LectureId(pinned as u32)), Slot::at(target, r));
+    let _ = l;
 }
 
 /// `atoll solve INSTANCE --from OLD.sol`: reads the old timetable against the instance,
