@@ -419,13 +419,6 @@ fn stage3_options_out_of_range_are_named() {
         ),
         (
             SolverOptions {
-                discount: 1.0,
-                ..Default::default()
-            },
-            "discount",
-        ),
-        (
-            SolverOptions {
                 exploration: -0.1,
                 ..Default::default()
             },

@@ -86,19 +86,37 @@ pub struct Effort {
 /// The deadline is polled every this many candidate evaluations.
 const POLL: u64 = 64;
 
-// Work units: about the time of one `move_delta` (one annealing iteration). The reward
-// charges an action for its work in these units rather than by the clock, which would
-// make runs bounded by rounds irreproducible.
+// Work units: about the time of one `move_delta`. The reward charges an action for its
+// work in these units rather than by the clock, which would make runs bounded by rounds
+// irreproducible; but the units are calibrated to the clock, because what the agent
+// learns is repair per unit of *time* (Stage 3 runs for a share of wall time). The
+// calibration (`atoll bench --ablation` prints work per microsecond per action, from
+// per-action wall-clock timing that is reported and never learned from) found the old
+// constants 4x apart between actions: an annealing iteration costs about four scored
+// moves, not two, and a swap peek seven. With these values every action runs at about
+// 4–8 units per microsecond on comp01–14.
 /// One scored move that is not applied (`move_delta`).
 const MOVE_DELTA: u64 = 1;
 /// A move applied and undone (`peek_move`): two updates of the counters.
 const PEEK_MOVE: u64 = 2;
-/// A swap applied and undone (`peek_swap`): four updates.
-const PEEK_SWAP: u64 = 4;
-/// One annealing iteration (mostly scored moves, some applied swaps and chains).
-pub const ANNEAL_ITERATION: u64 = 2;
+/// A swap applied and undone (`peek_swap`): four updates, and the bookkeeping of two
+/// lectures.
+const PEEK_SWAP: u64 = 7;
+/// One annealing iteration (mostly scored moves, some applied swaps and chains, and the
+/// copy of every new best timetable).
+pub const ANNEAL_ITERATION: u64 = 8;
 /// Lectures a Kempe chain scans per unit of work (it only compares periods).
 const CHAIN_SCAN_PER_UNIT: u64 = 8;
+/// What every step costs besides the action itself: encoding the state, undoing a step
+/// that did not improve (a diff over all lectures), a share of the round's serial part
+/// (collecting the conflicts, the writer) and of the episode's scratch copy. About 20 µs:
+/// as much as the cheapest actions themselves, so it must be charged or they look free.
+pub const STEP_OVERHEAD: u64 = 100;
+/// A broad action holds the round's barrier: the batch's other episodes finish long
+/// before it and their workers wait it out. On the two-worker machines and browser tabs
+/// Atoll targets, that doubles its wall-clock cost. (A constant, not the pool's thread
+/// count, so that runs bounded by rounds stay the same on any number of threads.)
+pub const BROAD_WAIT: u64 = 2;
 
 #[inline]
 fn weighted((dh, ds): (i64, i64), w: i64) -> i64 {
@@ -152,6 +170,10 @@ pub fn run(
             effort.timed_out = env.deadline.should_stop();
             set_timetable(state, &best);
         }
+    }
+    effort.work += STEP_OVERHEAD;
+    if action.is_broad() {
+        effort.work *= BROAD_WAIT;
     }
     effort
 }

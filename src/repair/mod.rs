@@ -57,14 +57,19 @@ pub use context::{CacheStats, ContextCache};
 pub use qtable::{QTable, QTableCheck, QTableError};
 pub use watchdog::{StallEvent, StallKind, Watchdog};
 
-/// A Q-table of the shape this solver uses (states × actions), empty.
+fn weighted_cost(c: Cost, w: i64) -> i64 {
+    c.hard as i64 * w + c.soft as i64
+}
+
+/// A table of the shape this solver uses (states × a gain and a work column per action,
+/// see [`agent`]), empty.
 pub fn new_qtable() -> QTable {
-    QTable::new(state::STATES, Action::COUNT)
+    QTable::new(state::STATES, agent::COLUMNS)
 }
 
 /// Reads a saved Q-table of the shape this solver uses.
 pub fn qtable_from_json(text: &str) -> Result<QTable, QTableError> {
-    QTable::from_json(text, state::STATES, Action::COUNT)
+    QTable::from_json(text, state::STATES, agent::COLUMNS)
 }
 
 /// Per action: how often it was chosen, improved its scratch timetable, and was applied.
@@ -74,6 +79,13 @@ pub struct ActionStats {
     pub chosen: u64,
     pub improved: u64,
     pub accepted: u64,
+    /// Work units spent by the action (see [`action`]).
+    pub work: u64,
+    /// Wall-clock microseconds spent in the action (reported, never learned from).
+    pub micros: u64,
+    /// Weighted improvement (hard × `hard_weight` + soft) its applied proposals made to
+    /// the live timetable.
+    pub gain: i64,
 }
 
 /// Counters of Stage 3.
@@ -102,6 +114,8 @@ pub struct RepairStats {
     /// Conflicts per batch.
     pub batch: usize,
     pub actions: Vec<ActionStats>,
+    /// The same per conflict rule (index = the rule's place in [`state::RULE_ORDER`]).
+    pub per_rule: Vec<Vec<ActionStats>>,
     pub cache: CacheStats,
     pub stalls: usize,
     pub elapsed_s: f64,
@@ -138,11 +152,12 @@ impl RepairConfig {
             agent: agent::AgentParams {
                 policy: opts.policy,
                 exploration: opts.exploration,
-                discount: opts.discount,
                 steps: opts.episode_steps,
                 hard_weight: opts.hard_weight as i64,
-                free_work: opts.free_work,
-                work_unit: opts.burst_iterations * action::ANNEAL_ITERATION,
+                // What one anneal action costs, all charges included.
+                work_unit: (opts.burst_iterations * action::ANNEAL_ITERATION
+                    + action::STEP_OVERHEAD)
+                    * action::BROAD_WAIT,
             },
             // Low and flat: the action polishes, it does not explore far.
             anneal: AnnealParams {
@@ -158,6 +173,16 @@ impl RepairConfig {
             stall_timeout: Duration::from_secs_f64(opts.stall_timeout_s),
         }
     }
+}
+
+fn action_stats() -> Vec<ActionStats> {
+    Action::ALL
+        .iter()
+        .map(|&a| ActionStats {
+            action: Some(a),
+            ..Default::default()
+        })
+        .collect()
 }
 
 /// Stage 3 on one timetable: call [`Repairer::round`] until done.
@@ -202,12 +227,9 @@ impl Repairer {
             start: start_cost,
             end: cost,
             time_to_feasible_s: cost.is_feasible().then_some(0.0),
-            actions: Action::ALL
-                .iter()
-                .map(|&a| ActionStats {
-                    action: Some(a),
-                    ..Default::default()
-                })
+            actions: action_stats(),
+            per_rule: (0..state::RULE_ORDER.len())
+                .map(|_| action_stats())
                 .collect(),
             ..Default::default()
         };
@@ -335,9 +357,14 @@ impl Repairer {
             s.steps += e.steps as u64;
             s.q_updates += e.updates;
             s.abandoned += e.abandoned as u64;
+            let ri = state::rule_index(c.rule);
             for a in 0..Action::COUNT {
-                s.actions[a].chosen += e.chosen[a] as u64;
-                s.actions[a].improved += e.improved[a] as u64;
+                for st in [&mut s.actions[a], &mut s.per_rule[ri][a]] {
+                    st.chosen += e.chosen[a] as u64;
+                    st.improved += e.improved[a] as u64;
+                    st.work += e.work[a];
+                    st.micros += e.nanos[a] / 1000;
+                }
             }
             if e.changes.is_empty() {
                 continue;
@@ -347,27 +374,24 @@ impl Repairer {
                 s.overlapping += 1;
             }
             let before = state.cost();
-            // The proposing step's Q-update, with what the proposal really did here.
+            // The proposing step's update, with what the proposal really did here.
             let learn = |applied: bool, after: Cost, stats: &mut RepairStats| {
                 if let Some(p) = &e.pending {
                     let w = self.cfg.agent.hard_weight;
                     let delta = if applied {
-                        (after.hard as i64 - before.hard as i64) * w + after.soft as i64
-                            - before.soft as i64
+                        weighted_cost(after, w) - weighted_cost(before, w)
                     } else {
                         0
                     };
-                    let target = agent::pending_target(
+                    stats.q_updates += agent::learn(
                         &self.cfg.agent,
-                        &q,
+                        &self.table,
                         c.rule.is_hard(),
-                        p,
+                        p.state,
+                        p.action,
                         delta,
-                        applied,
+                        p.work,
                     );
-                    if self.table.record(p.state, p.action.index(), target) {
-                        stats.q_updates += 1;
-                    }
                 }
             };
             let old: Vec<_> = e
@@ -384,7 +408,15 @@ impl Repairer {
             if agent::acceptable(before, state.cost(), e.sideways, moved_on) {
                 s.accepted += 1;
                 if let Some(a) = e.proposed_by {
-                    s.actions[a.index()].accepted += 1;
+                    let w = self.cfg.agent.hard_weight;
+                    let gain = weighted_cost(before, w) - weighted_cost(state.cost(), w);
+                    for st in [
+                        &mut s.actions[a.index()],
+                        &mut s.per_rule[state::rule_index(c.rule)][a.index()],
+                    ] {
+                        st.accepted += 1;
+                        st.gain += gain;
+                    }
                 }
                 touched.extend(e.changes.iter().map(|&(l, _)| l));
                 learn(true, state.cost(), s);
