@@ -40,6 +40,11 @@ use crate::options::Policy;
 /// within one state the scale is the same for every action, so it never changes a choice).
 const SOFT_REWARD_SCALE: f64 = 10.0;
 
+/// Hard gains are stored in tens of hard violations: a broad anneal from a random
+/// timetable repairs hundreds at once, which in single units would hit the table's clamp
+/// and understate the action that repairs fastest.
+const HARD_REWARD_SCALE: f64 = 10.0;
+
 /// Work below which a mean work is not trusted (a floor for the rate's denominator).
 const MIN_WORK: f64 = 1e-6;
 
@@ -157,7 +162,7 @@ pub fn learn(
 /// the work in units of one anneal action.
 pub fn observation(params: &AgentParams, hard_rule: bool, delta: i64, work: u64) -> (f64, f64) {
     let scale = if hard_rule {
-        params.hard_weight as f64
+        HARD_REWARD_SCALE * params.hard_weight as f64
     } else {
         SOFT_REWARD_SCALE
     };

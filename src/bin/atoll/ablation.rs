@@ -122,7 +122,13 @@ fn at(o: &Outcome) -> String {
 }
 
 /// The options of one run.
-fn options(base: &SolverOptions, v: Variant, seed: u64, time: f64, threads: usize) -> SolverOptions {
+fn options(
+    base: &SolverOptions,
+    v: Variant,
+    seed: u64,
+    time: f64,
+    threads: usize,
+) -> SolverOptions {
     SolverOptions {
         time_limit: Some(time),
         max_generations: None,
@@ -271,9 +277,10 @@ pub fn run(
                     o.soft,
                     o.conflicts_left,
                     at(&o),
-                    o.repair
-                        .as_ref()
-                        .map_or("-".to_string(), |s| format!("{}/{}", s.accepted, s.episodes))
+                    o.repair.as_ref().map_or("-".to_string(), |s| format!(
+                        "{}/{}",
+                        s.accepted, s.episodes
+                    ))
                 );
                 row.push(o);
             }
@@ -336,13 +343,18 @@ pub fn run(
             if i == random_at {
                 "-".to_string()
             } else {
-                format!("{}/{}/{}", vs_random[i][0], vs_random[i][1], vs_random[i][2])
+                format!(
+                    "{}/{}/{}",
+                    vs_random[i][0], vs_random[i][1], vs_random[i][2]
+                )
             }
         );
     }
     println!("* over runs feasible in every variant; never-feasible counts as the full time");
     println!();
-    println!("# what each action did, all runs together (gain = weighted cost removed by applied proposals)");
+    println!(
+        "# what each action did, all runs together (gain = weighted cost removed by applied proposals)"
+    );
     println!(
         "{:<10} {:<5} {:<10} {:>8} {:>8} {:>9} {:>10} {:>9} {:>10}",
         "variant", "rules", "action", "chosen", "applied", "gain", "ms", "gain/ms", "work/us"
