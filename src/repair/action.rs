@@ -432,7 +432,7 @@ fn focused(
     );
     hood.truncate(FOCUSED_LECTURES);
     // Each lecture's course context, fetched once (not once per iteration).
-    let hood: Vec<(LectureId, std::sync::Arc<super::context::CourseContext>)> = hood
+    let hood: Vec<(LectureId, super::sync::Arc<super::context::CourseContext>)> = hood
         .into_iter()
         .map(|m| (m, env.ctx.course(inst, state.timetable().course(m))))
         .filter(|(_, cc)| !cc.periods.is_empty() && !cc.rooms.is_empty())

@@ -123,7 +123,7 @@ pub struct Episode {
     pub chosen: [u32; Action::COUNT],
     pub improved: [u32; Action::COUNT],
     /// Work units, and wall-clock nanoseconds, each action spent (the clock is only
-    /// reported, never learned from: see [`reward`]).
+    /// reported, never learned from: see [`observation`]).
     pub work: [u64; Action::COUNT],
     pub nanos: [u64; Action::COUNT],
     /// The action whose result `changes` is.
@@ -275,7 +275,7 @@ pub fn episode(
         if !improved {
             action::set_timetable(&mut scratch, &start);
         }
-        // A step that is undone changed nothing: its reward is only the work it cost.
+        // A step that is undone changed nothing: it gained 0 for the work it cost.
         if improved {
             // What the proposal is worth is the writer's to say.
             out.pending = Some(Pending {

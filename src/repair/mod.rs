@@ -2,7 +2,7 @@
 //!
 //! Each round takes the violations left (hard first, then the costliest soft ones) as
 //! conflicts ([`conflict`]), and a batch of them is repaired on the rayon pool: every
-//! worker runs one Q-learning episode ([`agent`]) on its own scratch copy of a read-only
+//! worker runs one learning episode ([`agent`]: repair rates, gain per unit of work) on its own scratch copy of a read-only
 //! snapshot of the timetable, choosing among repair actions ([`action`]) from an encoded
 //! conflict state ([`state`]). Then one writer — the coordinating thread — applies the
 //! proposals in the batch's order, recomputing each one's effect on the live state, and
