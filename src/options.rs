@@ -90,13 +90,13 @@ pub struct SolverOptions {
     /// Wall-clock deadline of one conflict, in milliseconds: a repair still running past
     /// it is abandoned (cooperatively) and counted. Range: 0 < ms <= 600000.
     pub conflict_deadline_ms: f64,
-    /// How Stage 3 picks a repair action: `learned` (epsilon-greedy on the Q-table) or
+    /// How Stage 3 picks a repair action: `learned` (epsilon-greedy on the learned repair
+    /// rates, gain per unit of work: see `repair::agent`; the old `discount` and
+    /// `free_work` options went with the squashed reward they shaped) or
     /// `random` (uniform; the ablation baseline).
     pub policy: Policy,
     /// Epsilon of the epsilon-greedy policy: share of random action choices. Range: 0..=1.
     pub exploration: f64,
-    /// Discount of the next state's value in the Q-learning target. Range: 0..=0.95.
-    pub discount: f64,
     /// Repair actions tried on one conflict before it is given up for this round.
     /// Range: 1..=64.
     pub episode_steps: u32,
@@ -106,11 +106,6 @@ pub struct SolverOptions {
     /// that a short run from a badly broken timetable walks out of the dead ends a
     /// greedier one stops in. Range: 0 < t <= 100.
     pub repair_feasibility_temperature: f64,
-    /// Work (as a share of the `anneal` action's `burst_iterations`) up to which an
-    /// action's improvement is rewarded in full; above it the reward is improvement per
-    /// unit of work, so the policy learns what repairs fastest, not merely what repairs.
-    /// Range: 0 < w <= 1.
-    pub free_work: f64,
     /// A Q-value weighs at most this many observations (its mean kept, capped before
     /// every round), so recent experience — and what a new run learns on top of a saved
     /// table — moves it: the value of a repair changes as the timetable gets better.
@@ -181,12 +176,10 @@ impl Default for SolverOptions {
             conflict_deadline_ms: 250.0,
             policy: Policy::Learned,
             exploration: 0.1,
-            discount: 0.3,
             episode_steps: 3,
             burst_iterations: 20_000,
             repair_feasibility_temperature: 0.3,
-            free_work: 0.05,
-            learning_window: 50,
+            learning_window: 500,
             stall_timeout_s: 10.0,
             memory_gib: None,
             gpu_batch: 0,
@@ -300,12 +293,6 @@ impl SolverOptions {
         }
         if !(0.0..=1.0).contains(&self.exploration) {
             return Err(bad("exploration", self.exploration, "0..=1"));
-        }
-        if !(self.free_work > 0.0 && self.free_work <= 1.0) {
-            return Err(bad("free_work", self.free_work, "0 < w <= 1"));
-        }
-        if !(0.0..=0.95).contains(&self.discount) {
-            return Err(bad("discount", self.discount, "0..=0.95"));
         }
         if !(1..=64).contains(&self.episode_steps) {
             return Err(bad("episode_steps", self.episode_steps, "1..=64"));

@@ -31,17 +31,29 @@ pub enum Action {
     Eject,
     /// A short simulated-annealing run (Stage 2's local search) from the current state.
     Anneal,
+    /// A short annealing walk confined to the conflict's neighbourhood: the focus, its
+    /// partner and the lectures of every course it conflicts with (curricula, teacher),
+    /// moved or swapped with the occupant of their target room. Between the cheap
+    /// one-shot actions (one best move, microseconds; they can only descend, and after
+    /// evolution every lecture is already at a local optimum for them) and the broad
+    /// anneal (the whole timetable, tens of milliseconds, one per batch, and its workers
+    /// waiting for it): it can climb out of a local optimum, costs about a millisecond,
+    /// and — touching only the neighbourhood — runs in every slot of a batch. It was
+    /// added so that the choice of action matters: which of the three families pays
+    /// depends on the conflict and on how far the timetable has come.
+    Focused,
 }
 
 impl Action {
     /// Every action, in index order.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::MoveBest,
         Action::SwapBest,
         Action::RoomOnly,
         Action::Kempe,
         Action::Eject,
         Action::Anneal,
+        Action::Focused,
     ];
 
     /// Number of actions.
@@ -86,19 +98,37 @@ pub struct Effort {
 /// The deadline is polled every this many candidate evaluations.
 const POLL: u64 = 64;
 
-// Work units: about the time of one `move_delta` (one annealing iteration). The reward
-// charges an action for its work in these units rather than by the clock, which would
-// make runs bounded by rounds irreproducible.
+// Work units: about the time of one `move_delta`. The reward charges an action for its
+// work in these units rather than by the clock, which would make runs bounded by rounds
+// irreproducible; but the units are calibrated to the clock, because what the agent
+// learns is repair per unit of *time* (Stage 3 runs for a share of wall time). The
+// calibration (`atoll bench --ablation` prints work per microsecond per action, from
+// per-action wall-clock timing that is reported and never learned from) found the old
+// constants 4x apart between actions: an annealing iteration costs about four scored
+// moves, not two, and a swap peek seven. With these values every action runs at about
+// 4–8 units per microsecond on comp01–14.
 /// One scored move that is not applied (`move_delta`).
 const MOVE_DELTA: u64 = 1;
 /// A move applied and undone (`peek_move`): two updates of the counters.
 const PEEK_MOVE: u64 = 2;
-/// A swap applied and undone (`peek_swap`): four updates.
-const PEEK_SWAP: u64 = 4;
-/// One annealing iteration (mostly scored moves, some applied swaps and chains).
-pub const ANNEAL_ITERATION: u64 = 2;
+/// A swap applied and undone (`peek_swap`): four updates, and the bookkeeping of two
+/// lectures.
+const PEEK_SWAP: u64 = 7;
+/// One annealing iteration (mostly scored moves, some applied swaps and chains, and the
+/// copy of every new best timetable).
+pub const ANNEAL_ITERATION: u64 = 8;
 /// Lectures a Kempe chain scans per unit of work (it only compares periods).
 const CHAIN_SCAN_PER_UNIT: u64 = 8;
+/// What every step costs besides the action itself: encoding the state, undoing a step
+/// that did not improve (a diff over all lectures), a share of the round's serial part
+/// (collecting the conflicts, the writer) and of the episode's scratch copy. About 20 µs:
+/// as much as the cheapest actions themselves, so it must be charged or they look free.
+pub const STEP_OVERHEAD: u64 = 100;
+/// A broad action holds the round's barrier: the batch's other episodes finish long
+/// before it and their workers wait it out. On the two-worker machines and browser tabs
+/// Atoll targets, that doubles its wall-clock cost. (A constant, not the pool's thread
+/// count, so that runs bounded by rounds stay the same on any number of threads.)
+pub const BROAD_WAIT: u64 = 2;
 
 #[inline]
 fn weighted((dh, ds): (i64, i64), w: i64) -> i64 {
@@ -156,6 +186,11 @@ pub fn run(
             effort.timed_out = env.deadline.should_stop();
             set_timetable(state, &best);
         }
+        Action::Focused => focused(state, conflict, env, rng, &mut effort),
+    }
+    effort.work += STEP_OVERHEAD;
+    if action.is_broad() {
+        effort.work *= BROAD_WAIT;
     }
     effort
 }
@@ -372,6 +407,124 @@ fn eject(
             break;
         }
     }
+}
+
+/// Iterations of the focused walk: a twentieth of the broad anneal's.
+pub const FOCUSED_SHARE: u64 = 20;
+/// Most lectures in a focused walk's neighbourhood.
+const FOCUSED_LECTURES: usize = 48;
+/// Work of one focused iteration: a random move or swap applied (and undone when
+/// rejected), and the bookkeeping of the lectures it touched; measured at about twice an
+/// annealing iteration.
+const FOCUSED_ITERATION: u64 = 2 * ANNEAL_ITERATION;
+/// Start temperature of the focused walk, in weighted cost units: warm enough to take a
+/// soft step of one or two units back, far too cold for a hard violation.
+const FOCUSED_T0: f64 = 1.5;
+
+fn focused(
+    state: &mut IncrementalState<'_>,
+    conflict: &Conflict,
+    env: &Env<'_>,
+    rng: &mut SmallRng,
+    effort: &mut Effort,
+) {
+    let inst = state.instance();
+    let tt = state.timetable();
+    let l = conflict.focus;
+    let c = tt.course(l);
+    // The neighbourhood: the focus and partner first, then the lectures of conflicting
+    // courses (scheduled), as many as fit.
+    let mut hood: Vec<LectureId> = vec![l];
+    hood.extend(conflict.partner.filter(|&p| p != l));
+    hood.extend(
+        tt.scheduled()
+            .filter(|&(m, mc, ..)| m != l && Some(m) != conflict.partner && inst.in_conflict(c, mc))
+            .map(|(m, ..)| m),
+    );
+    hood.truncate(FOCUSED_LECTURES);
+    // Each lecture's course context, fetched once (not once per iteration).
+    let hood: Vec<(LectureId, super::sync::Arc<super::context::CourseContext>)> = hood
+        .into_iter()
+        .map(|m| (m, env.ctx.course(inst, state.timetable().course(m))))
+        .filter(|(_, cc)| !cc.periods.is_empty() && !cc.rooms.is_empty())
+        .collect();
+    if hood.is_empty() {
+        return;
+    }
+    let iterations = (env.anneal.iterations / FOCUSED_SHARE).max(1);
+    let w = env.hard_weight;
+    // Start slots of every lecture touched, and the best state's slots.
+    let mut start: Vec<(LectureId, Slot)> = Vec::new();
+    let mut best: Vec<(LectureId, Slot)> = Vec::new();
+    let mut cur = 0i64;
+    let mut best_d = 0i64;
+    let touch = |start: &mut Vec<(LectureId, Slot)>, st: &IncrementalState<'_>, m: LectureId| {
+        if !start.iter().any(|&(x, _)| x == m) {
+            start.push((m, st.timetable().slot(m)));
+        }
+    };
+    let cool = env.anneal.temperature_end / FOCUSED_T0;
+    for it in 0..iterations {
+        if tick(effort, env.deadline, FOCUSED_ITERATION) {
+            break;
+        }
+        let temp = FOCUSED_T0 * cool.powf(it as f64 / iterations as f64);
+        let (m, cc) = &hood[rng.random_range(0..hood.len())];
+        let m = *m;
+        let p = cc.periods[rng.random_range(0..cc.periods.len())];
+        // Mostly the best-fitting rooms (sorted first), sometimes any.
+        let r = cc.rooms[rng.random_range(0..cc.rooms.len().min(3))];
+        let to = Slot::at(p, r);
+        let from = state.timetable().slot(m);
+        if to == from {
+            continue;
+        }
+        let other = state.occupant(p, r).filter(|&o| o != m);
+        let d = match other {
+            Some(o) if from.is_scheduled() && state.can_swap(m, o) => {
+                touch(&mut start, state, m);
+                touch(&mut start, state, o);
+                let d = weighted(state.swap(m, o), w);
+                if d > 0 && rng.random::<f64>() >= (-(d as f64) / temp).exp() {
+                    state.swap(m, o);
+                    continue;
+                }
+                d
+            }
+            Some(_) => continue,
+            None if state.can_move(m, to) => {
+                touch(&mut start, state, m);
+                let d = weighted(state.move_lecture(m, to), w);
+                if d > 0 && rng.random::<f64>() >= (-(d as f64) / temp).exp() {
+                    state.move_lecture(m, from);
+                    continue;
+                }
+                d
+            }
+            None => continue,
+        };
+        cur += d;
+        if cur < best_d {
+            best_d = cur;
+            best = start
+                .iter()
+                .map(|&(x, _)| (x, state.timetable().slot(x)))
+                .collect();
+        }
+    }
+    // Back to the best state seen (the start if nothing beat it).
+    let target: Vec<(LectureId, Slot)> = start
+        .iter()
+        .map(|&(x, s0)| {
+            (
+                x,
+                best.iter().find(|&&(y, _)| y == x).map_or(s0, |&(_, s)| s),
+            )
+        })
+        .filter(|&(x, s)| state.timetable().slot(x) != s)
+        .collect();
+    let ok = apply_changes(state, &target);
+    debug_assert!(ok, "a state seen during the walk is always restorable");
 }
 
 /// The lectures whose slots differ between `state` and `target`, with their slots in

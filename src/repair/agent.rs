@@ -1,12 +1,27 @@
-//! The Q-learning agent: one episode per conflict. At each step it encodes the conflict's
-//! state, picks an action (epsilon-greedy on the round's Q-snapshot, or uniformly for the
-//! ablation), runs it on its scratch state, and learns from the score change: the reward
-//! is the weighted improvement — hard violations weighted far above soft cost — squashed
-//! to [-1, 1], per unit of the work the action spent beyond a free share. A step that improves ends the
-//! episode with a proposal, and its update waits for the writer (the reward is what the
-//! proposal really did to the live timetable, 0 if it could not be applied); one that does
-//! not improve is undone, learned from at once (its reward is only the work it cost), and
-//! the next step starts from the same timetable, one attempt later (the state says so).
+//! The learning agent: one episode per conflict. At each step it encodes the conflict's
+//! state, picks an action (epsilon-greedy on the round's snapshot of the table, or
+//! uniformly for the ablation), runs it on its scratch state, and learns what the action
+//! earned and what it cost.
+//!
+//! What is learned is a *repair rate*, not a squashed reward. Stage 3 runs for a fixed
+//! share of wall time, so an action is worth what it repairs per unit of time: for every
+//! (state, action) the table keeps the mean gain (the weighted improvement that actually
+//! reached the live timetable: hard violations weighted far above soft cost, 0 when the
+//! step changed nothing or its proposal could not be applied) and, beside it, the mean
+//! work the step cost ([`super::action`]'s units, calibrated to wall time and including
+//! the step's fixed overhead). The greedy choice is the action with the highest ratio of
+//! the two — the renewal-reward rate, which is what maximises improvement per second;
+//! untried actions come first. (The earlier design learned a Q-value of tanh(gain) scaled
+//! down only beyond a "free" share of work: every action cheaper than 5% of an anneal
+//! looked equally cheap, large gains were squashed to 1, and the learned policy did no
+//! better than uniform choice. Bootstrapping from the next state is not needed here: a
+//! step that fails leaves the timetable as it was, and the next step's state — one
+//! attempt later — has its own rates.)
+//!
+//! A step that improves ends the episode with a proposal, and its update waits for the
+//! writer (the gain is what the proposal really did to the live timetable); one that does
+//! not improve is undone and learned from at once (gain 0, its work), and the next step
+//! starts from the same timetable, one attempt later (the state says so).
 
 use rand::Rng;
 use rand::rngs::SmallRng;
@@ -20,21 +35,72 @@ use crate::model::{LectureId, Slot, Timetable};
 use crate::options::Policy;
 
 /// Soft costs of one repair are a few units (a lecture's room excess, one missing working
-/// day = 5, one isolated lecture = 2): improvements on soft conflicts are measured on this
-/// scale before squashing, as hard ones are on the hard weight.
+/// day = 5, one isolated lecture = 2): gains on soft conflicts are stored on this scale,
+/// as hard ones are on the hard weight (the table clamps at ±[`super::qtable::Q_BOUND`];
+/// within one state the scale is the same for every action, so it never changes a choice).
 const SOFT_REWARD_SCALE: f64 = 10.0;
+
+/// Hard gains are stored in tens of hard violations: a broad anneal from a random
+/// timetable repairs hundreds at once, which in single units would hit the table's clamp
+/// and understate the action that repairs fastest.
+const HARD_REWARD_SCALE: f64 = 10.0;
+
+/// Work below which a mean work is not trusted (a floor for the rate's denominator).
+const MIN_WORK: f64 = 1e-6;
+
+/// The table column of action `a`'s mean gain.
+#[inline]
+pub fn gain_column(a: Action) -> usize {
+    a.index()
+}
+
+/// The table column of action `a`'s mean work.
+#[inline]
+pub fn work_column(a: Action) -> usize {
+    Action::COUNT + a.index()
+}
+
+/// Columns of the table: a gain and a work column per action.
+pub const COLUMNS: usize = 2 * Action::COUNT;
+
+/// Pseudo-observations of the prior a state's rate is shrunk towards.
+const PRIOR_WEIGHT: f64 = 8.0;
+
+/// The learned repair rate of `a` in state `s`: its mean gain per mean work, shrunk
+/// towards the same action's rate over every state of the same rule (empirical Bayes,
+/// [`PRIOR_WEIGHT`] pseudo-observations). `None` when the action was never tried on a
+/// conflict of that rule. Without the shrinkage, soft repairs — which succeed a few times
+/// in a hundred — would be judged on a handful of tries: the one action that happened to
+/// succeed once would hold its state, the others stuck at a rate of 0.
+pub fn rate(q: &QSnapshot, s: usize, a: Action) -> Option<f64> {
+    let (g, w) = (gain_column(a), work_column(a));
+    let rule = s / state::PER_RULE * state::PER_RULE;
+    let (mut n_rule, mut g_rule, mut w_rule) = (0.0, 0.0, 0.0);
+    for t in rule..rule + state::PER_RULE {
+        let n = q.count(t, g) as f64;
+        n_rule += n;
+        g_rule += n * q.q(t, g);
+        w_rule += n * q.q(t, w);
+    }
+    if n_rule == 0.0 {
+        return None;
+    }
+    let n = q.count(s, g) as f64;
+    let k = PRIOR_WEIGHT;
+    let gain = n * q.q(s, g) + k * g_rule / n_rule;
+    let work = n * q.q(s, w) + k * w_rule / n_rule;
+    Some(gain / work.max(MIN_WORK))
+}
 
 /// How the agent learns and chooses.
 #[derive(Clone, Copy, Debug)]
 pub struct AgentParams {
     pub policy: Policy,
     pub exploration: f64,
-    pub discount: f64,
     pub steps: u32,
     pub hard_weight: i64,
-    /// Share of `work_unit` an action may spend and still be rewarded in full.
-    pub free_work: f64,
-    /// The work of one `anneal` action, in [`super::action`]'s units.
+    /// The work of one `anneal` action, in [`super::action`]'s units: work is stored in
+    /// this unit (an anneal costs about 1).
     pub work_unit: u64,
 }
 
@@ -56,6 +122,10 @@ pub struct Episode {
     /// Times each action was chosen, and improved.
     pub chosen: [u32; Action::COUNT],
     pub improved: [u32; Action::COUNT],
+    /// Work units, and wall-clock nanoseconds, each action spent (the clock is only
+    /// reported, never learned from: see [`observation`]).
+    pub work: [u64; Action::COUNT],
+    pub nanos: [u64; Action::COUNT],
     /// The action whose result `changes` is.
     pub proposed_by: Option<Action>,
     /// The Q-update of the step that proposed `changes`, left to the writer: what that
@@ -70,28 +140,36 @@ pub struct Pending {
     pub state: usize,
     pub action: Action,
     pub work: u64,
-    /// The conflict was resolved on the snapshot (a terminal step).
-    pub resolved: bool,
-    /// The state after the step, for the bootstrap when not terminal.
-    pub next: usize,
 }
 
-/// The Q-learning target of a proposal's step, once the writer knows the change it made
-/// to the live timetable (`delta`, weighted; 0 when it was not applied).
-pub fn pending_target(
+/// Records one step: `delta` (weighted change of the live timetable, negative = better; 0
+/// when nothing was kept) for `work` spent by `a` in state `s`. Returns the table updates
+/// made (2: the gain and the work column).
+pub fn learn(
     params: &AgentParams,
-    q: &QSnapshot,
+    table: &QTable,
     hard_rule: bool,
-    p: &Pending,
+    s: usize,
+    a: Action,
     delta: i64,
-    applied: bool,
-) -> f64 {
-    let r = reward(params, hard_rule, delta, p.work);
-    if applied && p.resolved {
-        r
+    work: u64,
+) -> u64 {
+    let (g, w) = observation(params, hard_rule, delta, work);
+    table.record(s, gain_column(a), g) as u64 + table.record(s, work_column(a), w) as u64
+}
+
+/// The gain and the work of a step as stored: the improvement on the rule's scale, and
+/// the work in units of one anneal action.
+pub fn observation(params: &AgentParams, hard_rule: bool, delta: i64, work: u64) -> (f64, f64) {
+    let scale = if hard_rule {
+        HARD_REWARD_SCALE * params.hard_weight as f64
     } else {
-        r + params.discount * q.max(p.next)
-    }
+        SOFT_REWARD_SCALE
+    };
+    (
+        -(delta as f64) / scale,
+        work as f64 / params.work_unit.max(1) as f64,
+    )
 }
 
 #[inline]
@@ -133,31 +211,17 @@ pub fn choose(
     if explore {
         return Action::ALL[allowed[rng.random_range(0..n)]];
     }
-    // Greedy, ties (all untried at first) broken at random.
+    // Greedy on the learned rate; untried actions first; ties broken at random.
     let start = rng.random_range(0..n);
+    let key = |a: usize| rate(q, s, Action::ALL[a]).unwrap_or(f64::INFINITY);
     let mut best = allowed[start];
     for k in 1..n {
         let a = allowed[(start + k) % n];
-        if q.q(s, a) > q.q(s, best) {
+        if key(a) > key(best) {
             best = a;
         }
     }
     Action::ALL[best]
-}
-
-/// The reward of a step that changed the weighted cost by `delta` spending `work`: the
-/// improvement squashed to [-1, 1], scaled down by the work beyond `free_work` (a rate,
-/// so that a broad action that repairs as much per unit of time as a cheap one is worth
-/// as much). In [-1, 1].
-pub fn reward(params: &AgentParams, hard_rule: bool, delta: i64, work: u64) -> f64 {
-    let scale = if hard_rule {
-        params.hard_weight as f64
-    } else {
-        SOFT_REWARD_SCALE
-    };
-    let gain = (-(delta as f64) / scale).tanh();
-    let spent = work as f64 / params.work_unit.max(1) as f64;
-    gain * (params.free_work / spent.max(params.free_work))
 }
 
 /// Runs one episode on a scratch copy of `snapshot`, recording every step's target in
@@ -193,7 +257,10 @@ pub fn episode(
         let a = choose(params, q, s, env.broad, rng);
         out.chosen[a.index()] += 1;
         out.steps += 1;
+        let t0 = web_time::Instant::now();
         let effort = action::run(a, &mut scratch, conflict, env, rng);
+        out.work[a.index()] += effort.work;
+        out.nanos[a.index()] += t0.elapsed().as_nanos() as u64;
         if effort.timed_out {
             // Incomplete: neither kept nor learned from (what it saw depends on timing).
             out.abandoned = true;
@@ -208,30 +275,16 @@ pub fn episode(
         if !improved {
             action::set_timetable(&mut scratch, &start);
         }
-        // A step that is undone changed nothing: its reward is only the work it cost.
-        let r = reward(
-            params,
-            conflict.rule.is_hard(),
-            if improved { delta } else { 0 },
-            effort.work,
-        );
-        let resolved = improved && (!hard_phase || moved_on) && after.hard <= base_cost.hard;
-        let next = state::encode(&scratch, conflict, &cc, tried + step + 1);
-        let target = if resolved {
-            r
-        } else {
-            r + params.discount * q.max(next)
-        };
+        // A step that is undone changed nothing: it gained 0 for the work it cost.
         if improved {
+            // What the proposal is worth is the writer's to say.
             out.pending = Some(Pending {
                 state: s,
                 action: a,
                 work: effort.work,
-                resolved,
-                next,
             });
-        } else if table.record(s, a.index(), target) {
-            out.updates += 1;
+        } else {
+            out.updates += learn(params, table, hard_phase, s, a, 0, effort.work);
         }
         if improved {
             out.improved[a.index()] += 1;
@@ -244,7 +297,7 @@ pub fn episode(
             out.proposed_by = Some(a);
             break;
         }
-        s = next;
+        s = state::encode(&scratch, conflict, &cc, tried + step + 1);
     }
     out
 }

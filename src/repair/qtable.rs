@@ -1,11 +1,12 @@
 //! The Q-table every Stage 3 worker learns into at the same time.
 //!
-//! Lock-free and without lost updates: an entry keeps the *sum* of the Q-learning targets
+//! Lock-free and without lost updates: an entry keeps the *sum* of the observations
 //! it was given (fixed point, an `AtomicI64`) and their *count* (`AtomicU64`), and an
 //! update is two `fetch_add`s. Additions commute, so the table after a batch is the same
 //! whatever order the workers' updates landed in (runs bounded by rounds are
-//! deterministic), and none can overwrite another. A Q-value is the mean of its targets —
-//! Q-learning with step size 1/n. Workers never read the live table while others write
+//! deterministic), and none can overwrite another. A value is the mean of its targets
+//! (step size 1/n); Stage 3 keeps, per state and action, the mean gain and the mean work,
+//! whose ratio is the repair rate it chooses by (`repair::agent`). Workers never read the live table while others write
 //! it: each round reads a [`QSnapshot`] taken between rounds, when no worker runs, so a
 //! reader never sees a sum without its count.
 //!
@@ -21,8 +22,9 @@ use super::sync::{AtomicI64, AtomicU64, Ordering};
 /// Fixed-point scale of the stored sums (targets are kept to 1e-6).
 const SCALE: f64 = 1e6;
 
-/// Largest |target| stored: rewards are in [-1 - effort, 1] and the discount is at most
-/// 0.95, so real targets stay well inside; the clamp only guards the sums.
+/// Largest |target| stored. Stage 3 stores a gain and a work column per action (see
+/// `repair::agent`): gains in tens of hard violations or units of ten soft points, works
+/// in anneal actions, so real values stay inside; the clamp only guards the sums.
 pub const Q_BOUND: f64 = 64.0;
 
 /// Most observations a loaded entry may weigh (keeps its fixed-point sum far from
@@ -177,7 +179,7 @@ impl QTable {
         self.updates.load(Ordering::Relaxed)
     }
 
-    /// Adds one Q-learning target for `(s, a)`. Lock-free; callable from any thread; an
+    /// Adds one observation (target) for `(s, a)`. Lock-free; callable from any thread; an
     /// out-of-range pair or a non-finite target is ignored and returns false.
     pub fn record(&self, s: usize, a: usize, target: f64) -> bool {
         if s >= self.states || a >= self.actions || !target.is_finite() {

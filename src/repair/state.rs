@@ -17,8 +17,12 @@ use crate::model::RoomId;
 const RULES: usize = 8;
 const BUCKETS: usize = 3;
 
+/// States per rule: a rule's states are the contiguous range `r * PER_RULE..(r + 1) *
+/// PER_RULE` (the rule is the leading feature).
+pub const PER_RULE: usize = BUCKETS * BUCKETS * BUCKETS;
+
 /// Number of distinct states.
-pub const STATES: usize = RULES * BUCKETS * BUCKETS * BUCKETS;
+pub const STATES: usize = RULES * PER_RULE;
 
 /// Availability share below which a course counts as tightly constrained.
 const TIGHT: f64 = 0.5;
@@ -29,7 +33,20 @@ const FEW_PLACES: usize = 3;
 /// Attempts at most this many count as "few".
 const FEW_ATTEMPTS: u32 = 2;
 
-fn rule_index(r: Rule) -> usize {
+/// The rules in the order of [`rule_index`].
+pub const RULE_ORDER: [Rule; RULES] = [
+    Rule::Lectures,
+    Rule::Conflicts,
+    Rule::Availability,
+    Rule::RoomOccupancy,
+    Rule::RoomCapacity,
+    Rule::MinWorkingDays,
+    Rule::CurriculumCompactness,
+    Rule::RoomStability,
+];
+
+/// The place of `r` in [`RULE_ORDER`].
+pub fn rule_index(r: Rule) -> usize {
     match r {
         Rule::Lectures => 0,
         Rule::Conflicts => 1,

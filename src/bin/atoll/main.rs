@@ -200,6 +200,10 @@ enum Command {
         /// and compare the learned and the random policy (time to feasibility).
         #[arg(long)]
         from_random: bool,
+        /// With --ablation: first train a Q-table on this many training seeds (1000, 1001,
+        /// ...) of every instance, then add a "warm" variant that starts from it.
+        #[arg(long, default_value_t = 0)]
+        warm: usize,
     },
     /// List every solver option with its default value (JSON), for `solve --set`.
     Options,
@@ -424,13 +428,14 @@ fn main() -> ExitCode {
             evaluator,
             ablation,
             from_random,
+            warm,
         } => (|| {
             let base = apply_settings(atoll::SolverOptions::default(), &set)
                 .and_then(|o| with_evaluator(o, evaluator))
                 .map_err(CliError::Settings)?;
             base.validate()?;
             if ablation {
-                ablation::run(&instances, &seeds, time, threads, &base, from_random)
+                ablation::run(&instances, &seeds, time, threads, &base, from_random, warm)
             } else if scaling {
                 bench::scaling(
                     &instances,
