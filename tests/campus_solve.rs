@@ -46,7 +46,15 @@ fn run(inst: &Instance, opts: &SolverOptions) -> SolveResult {
         .num_threads(2)
         .build()
         .unwrap()
-        .install(|| solve(inst, opts, &mut CpuBatchEvaluator, CancelToken::new(), &mut |_| {}))
+        .install(|| {
+            solve(
+                inst,
+                opts,
+                &mut CpuBatchEvaluator,
+                CancelToken::new(),
+                &mut |_| {},
+            )
+        })
         .unwrap()
 }
 
@@ -397,7 +405,11 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .args(common_args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("moved"), "no --from, no moved line: {text}");
 
@@ -409,7 +421,11 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .args(common_args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text
         .lines()
@@ -419,7 +435,10 @@ fn cli_solve_from_prints_the_moved_lectures() {
     assert_eq!(words.len(), 5, "{line}");
     assert_eq!(words[3], "160", "comp01 has 160 lectures: {line}");
     let n: usize = words[1].parse().unwrap();
-    assert!(n <= 16, "re-solving an unedited instance moved {n} lectures");
+    assert!(
+        n <= 16,
+        "re-solving an unedited instance moved {n} lectures"
+    );
 
     let out = std::process::Command::new(bin)
         .arg("solve")
@@ -430,7 +449,11 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .args(common_args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["moved"].as_u64().is_some_and(|m| m <= 16), "{v}");
     assert_eq!(v["moved_of"], 160);
