@@ -75,7 +75,9 @@ impl fmt::Display for SolutionWarning {
 }
 
 /// Reads a solution of `inst`. Lectures of a course beyond its `NumLectures` are kept as
-/// extra lectures (they cost a Lectures violation each, as in the validator).
+/// extra lectures (they cost a Lectures violation each, as in the validator). Campus names
+/// with spaces are read back (see below), and pinned lectures are aligned with their pins
+/// ([`Timetable::align_pins`]).
 pub fn parse_solution(
     inst: &Instance,
     bytes: &[u8],
@@ -97,15 +99,43 @@ pub fn parse_solution(
         if fields.is_empty() {
             continue;
         }
-        if fields.len() != 4 {
-            return Err(ParseError::new(
+        let bad_fields = || {
+            ParseError::new(
                 file,
                 ln,
                 ParseErrorKind::SolutionFields {
                     found: fields.len(),
                 },
-            ));
+            )
+        };
+        if fields.len() < 4 {
+            return Err(bad_fields());
         }
+        // Campus names may hold spaces ("Lagoon Hall 2"): with more than four fields, the
+        // line is read as "COURSE ROOM DAY PERIOD" if exactly one split of the leading
+        // fields names a course and a room of the instance.
+        let n = fields.len();
+        let (course_name, room_name) = if n == 4 {
+            (fields[0].to_string(), fields[1].to_string())
+        } else {
+            let mut found = None;
+            for k in 1..n - 2 {
+                let (c, r) = (fields[..k].join(" "), fields[k..n - 2].join(" "));
+                if inst.course_by_name(&c).is_some() && inst.room_by_name(&r).is_some() {
+                    if found.is_some() {
+                        return Err(bad_fields());
+                    }
+                    found = Some((c, r));
+                }
+            }
+            found.ok_or_else(bad_fields)?
+        };
+        let fields = [
+            course_name.as_str(),
+            room_name.as_str(),
+            fields[n - 2],
+            fields[n - 1],
+        ];
         // A whole number too large for a u64 is still a day/period out of range: a warning
         // like any other (shown as u64::MAX), not an error.
         let num = |text, what| match parse_uint(Token { text, line: ln }, what, u64::MAX, file) {
@@ -157,7 +187,7 @@ pub fn parse_solution(
         }
     }
 
-    let tt = if extra.is_empty() {
+    let mut tt = if extra.is_empty() {
         Timetable::from_parts(inst.lecture_courses().clone(), slots)
     } else {
         let mut courses: Vec<CourseId> = inst.lecture_courses().to_vec();
@@ -167,6 +197,9 @@ pub fn parse_solution(
         }
         Timetable::from_parts(Arc::from(courses), slots)
     };
+    // A file lists a course's lectures in any order; a pin belongs to the lecture that
+    // stands where the pin says (the pins sit on the course's last lectures).
+    tt.align_pins(inst);
     Ok((tt, warnings))
 }
 
