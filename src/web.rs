@@ -83,12 +83,19 @@ pub fn budget_for(device_memory_gib: Option<f64>) -> Result<JsValue, JsError> {
     to_js(&Budget::for_device_memory(device_memory_gib))
 }
 
-/// What `Session.summary()` returns: the fields of `atoll info --json`, plus the file name.
+/// What `Session.summary()` returns: the fields of `atoll info --json`, plus the file name
+/// and what the page shows of a campus: day and period names, the soft weights, whether
+/// the instance uses campus features and how many lectures are pinned.
 #[derive(Serialize)]
 struct SummaryJson {
     file: String,
     #[serde(flatten)]
     summary: InstanceSummary,
+    day_names: Vec<String>,
+    period_names: Vec<String>,
+    weights: crate::model::Weights,
+    campus: bool,
+    pins: usize,
 }
 
 /// A skipped solution line, with the validator's sentence: `{ line, message, reason, ... }`
@@ -544,9 +551,17 @@ impl Session {
 
     /// Sizes and tightness of the instance (the fields of `atoll info --json`).
     pub fn summary(&self) -> Result<JsValue, JsError> {
+        let inst = &self.inst;
         to_js(&SummaryJson {
             file: self.file.clone(),
-            summary: InstanceSummary::of(&self.inst),
+            summary: InstanceSummary::of(inst),
+            day_names: (0..usize::from(inst.days)).map(|d| inst.day_name(d)).collect(),
+            period_names: (0..usize::from(inst.periods_per_day))
+                .map(|p| inst.period_name(p))
+                .collect(),
+            weights: *inst.weights(),
+            campus: inst.uses_campus_features(),
+            pins: inst.campus.pins.len(),
         })
     }
 
