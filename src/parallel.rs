@@ -7,10 +7,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::eval::{Breakdown, score};
+use crate::evolve::domain;
 use crate::model::{CourseId, Instance, PeriodId, RoomId, Slot, Timetable};
 
-/// A random timetable: every lecture at a uniformly random period its course does not
-/// already use, in a random room. Deterministic for a given seed.
+/// A random timetable: every lecture at a uniformly random start its course allows (the
+/// lecture fits in the day, some suitable room is open throughout, no overlap with its
+/// course's other lectures), in a random suitable open room; a pinned lecture at its pin
+/// (completed at random when the pin gives only a period or a room). Deterministic for a
+/// given seed; for a `.ctt` instance exactly the timetable it always was.
 pub fn random_timetable(inst: &Instance, seed: u64) -> Timetable {
     let mut rng = SmallRng::seed_from_u64(seed);
     let mut tt = Timetable::empty(inst);
@@ -19,29 +23,65 @@ pub fn random_timetable(inst: &Instance, seed: u64) -> Timetable {
     if nr == 0 {
         return tt;
     }
+    let mut rooms: Vec<RoomId> = Vec::with_capacity(nr);
     for ci in 0..inst.courses.len() {
         let c = CourseId(ci as u16);
-        let mut used = vec![false; np];
-        for l in inst.lectures_of(c) {
-            let free = used.iter().filter(|u| !**u).count();
-            if free == 0 {
-                break;
+        // `used[p]`: no lecture of the course may start at p (taken, overlapping, or
+        // outside the domain).
+        let mut used: Vec<bool> = (0..np)
+            .map(|p| {
+                let p = PeriodId(p as u16);
+                !inst.can_start(c, p)
+                    || !(0..nr).any(|r| domain::room_open(inst, c, RoomId(r as u16), p))
+            })
+            .collect();
+        let range = inst.lectures_of(c);
+        // Pinned lectures (the course's last) first, so the others avoid them.
+        let order = range.clone().rev().filter(|&l| inst.is_pinned(l));
+        let order = order.chain(range.clone().filter(|&l| !inst.is_pinned(l)));
+        for l in order {
+            let pin = inst.pin_of(l);
+            let p = match pin.and_then(|pin| pin.period) {
+                Some(p) => p.idx(),
+                None => {
+                    let free = used.iter().filter(|u| !**u).count();
+                    if free == 0 {
+                        if pin.is_some() {
+                            continue;
+                        }
+                        break;
+                    }
+                    let mut k = rng.random_range(0..free);
+                    (0..np)
+                        .filter(|&p| !used[p])
+                        .find(|_| {
+                            let hit = k == 0;
+                            k = k.wrapping_sub(1);
+                            hit
+                        })
+                        .unwrap_or(0)
+                }
+            };
+            let pp = PeriodId(p as u16);
+            for (q, u) in used.iter_mut().enumerate() {
+                if domain::overlaps(inst, c, pp, PeriodId(q as u16)) {
+                    *u = true;
+                }
             }
-            let mut k = rng.random_range(0..free);
-            let p = (0..np)
-                .filter(|&p| !used[p])
-                .find(|_| {
-                    let hit = k == 0;
-                    k = k.wrapping_sub(1);
-                    hit
-                })
-                .unwrap_or(0);
-            used[p] = true;
-            let r = rng.random_range(0..nr);
-            tt.set(
-                crate::model::LectureId(l as u32),
-                Slot::at(PeriodId(p as u16), RoomId(r as u16)),
-            );
+            rooms.clear();
+            match pin.and_then(|pin| pin.room) {
+                Some(r) => rooms.push(r),
+                None => rooms.extend(
+                    (0..nr)
+                        .map(|r| RoomId(r as u16))
+                        .filter(|&r| !inst.can_start(c, pp) || domain::room_open(inst, c, r, pp)),
+                ),
+            }
+            if rooms.is_empty() {
+                continue;
+            }
+            let r = rooms[rng.random_range(0..rooms.len())];
+            tt.set(crate::model::LectureId(l as u32), Slot::at(pp, r));
         }
     }
     tt

@@ -12,11 +12,12 @@ use std::sync::Arc;
 use web_time::{Duration, Instant};
 
 use crate::budget::{Budget, CancelToken, Stop};
-use crate::construct::{Construction, Unplaced, construct};
+use crate::construct::{Construction, Unplaced, complete, construct};
 use crate::eval::{Breakdown, Cost, score};
 use crate::evolve::island::island_seed;
+use crate::evolve::operators::mutate;
 use crate::evolve::{AnnealParams, BatchEvaluator, Individual, Island};
-use crate::model::{Instance, Timetable};
+use crate::model::{Instance, Slot, Timetable};
 use crate::options::{OptionError, SolverOptions};
 use crate::repair::{QTable, RepairConfig, RepairStats, Repairer, StallEvent};
 
@@ -83,6 +84,14 @@ pub struct SolveStats {
     pub budget: Budget,
     /// Stage 3's counters, if it ran.
     pub repair: Option<RepairStats>,
+    /// Re-solve only (the instance has a reference timetable): lectures not at a
+    /// reference slot of their course — per course, `min(lectures, reference lectures) −
+    /// matched` as docs/RULES.md's `changes` counts it, so lectures of an added course are
+    /// not "moved". `None` without a reference.
+    pub moved: Option<usize>,
+    /// Re-solve only: the lectures that had a reference slot, `Σ min(lectures, reference
+    /// lectures)` (the "of M" in "moved N of M lectures").
+    pub reference_lectures: Option<usize>,
 }
 
 /// The outcome of [`solve`].
@@ -145,6 +154,36 @@ impl Solver {
         evaluator: &mut dyn BatchEvaluator,
         cancel: CancelToken,
     ) -> Result<Solver, OptionError> {
+        Self::build(inst, opts, evaluator, cancel, None)
+    }
+
+    /// Re-solve with few changes: like [`Self::new`], but the islands start from `start`
+    /// (typically the previous timetable, read against the edited instance, which carries
+    /// it as reference: [`Instance::with_reference`]) instead of fresh constructions.
+    ///
+    /// `start` is first completed ([`crate::construct::complete`]): placements the edit
+    /// made impossible (a closed room, a pin) are taken out, pins are honoured, and every
+    /// unscheduled lecture (of an added course, say) is placed greedily; the rest stays
+    /// where it was. The first individual of every island is that timetable; the others are
+    /// light perturbations of it (`mutation_moves` random moves each), so the search starts
+    /// next to the old timetable and the evaluator's `changes` component keeps it there.
+    pub fn new_from(
+        inst: Arc<Instance>,
+        opts: &SolverOptions,
+        evaluator: &mut dyn BatchEvaluator,
+        cancel: CancelToken,
+        start: Timetable,
+    ) -> Result<Solver, OptionError> {
+        Self::build(inst, opts, evaluator, cancel, Some(start))
+    }
+
+    fn build(
+        inst: Arc<Instance>,
+        opts: &SolverOptions,
+        evaluator: &mut dyn BatchEvaluator,
+        cancel: CancelToken,
+        start: Option<Timetable>,
+    ) -> Result<Solver, OptionError> {
         opts.validate()?;
         let mut opts = opts.clone();
         // The memory budget caps what is held at once (it only ever lowers these).
@@ -159,25 +198,49 @@ impl Solver {
         } else {
             opts.islands
         };
-        let built: Vec<(Timetable, Vec<Unplaced>)> = (0..n_islands * opts.population)
-            .into_par_iter()
-            .map(|k| {
-                let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, k));
-                let mut best: Option<(Cost, Construction)> = None;
-                for _ in 0..opts.construct_attempts {
-                    if stop.should_stop() && best.is_some() {
-                        break;
+        let built: Vec<(Timetable, Vec<Unplaced>)> = match start {
+            None => (0..n_islands * opts.population)
+                .into_par_iter()
+                .map(|k| {
+                    let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, k));
+                    let mut best: Option<(Cost, Construction)> = None;
+                    for _ in 0..opts.construct_attempts {
+                        if stop.should_stop() && best.is_some() {
+                            break;
+                        }
+                        let c = construct(&inst, &mut rng);
+                        let cost = score(&inst, &c.timetable).cost();
+                        if best.as_ref().is_none_or(|(b, _)| cost < *b) {
+                            best = Some((cost, c));
+                        }
                     }
-                    let c = construct(&inst, &mut rng);
-                    let cost = score(&inst, &c.timetable).cost();
-                    if best.as_ref().is_none_or(|(b, _)| cost < *b) {
-                        best = Some((cost, c));
-                    }
-                }
-                let (_, c) = best.expect("at least one construction");
-                (c.timetable, c.unplaced)
-            })
-            .collect();
+                    let (_, c) = best.expect("at least one construction");
+                    (c.timetable, c.unplaced)
+                })
+                .collect(),
+            Some(start) => {
+                let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, 0));
+                let n = inst.n_lectures();
+                // Lectures a file listed beyond a course's count are dropped.
+                let mut slots = start.slots().to_vec();
+                slots.resize(n, crate::model::Slot::UNSCHEDULED);
+                slots.truncate(n);
+                let start = Timetable::from_parts(inst.lecture_courses().clone(), slots);
+                let base = complete(&inst, start, &mut rng);
+                (0..n_islands * opts.population)
+                    .into_par_iter()
+                    .map(|k| {
+                        let mut tt = base.timetable.clone();
+                        if k > 0 {
+                            let mut rng =
+                                SmallRng::seed_from_u64(island_seed(opts.seed ^ 0x5EED, k));
+                            mutate(&inst, &mut tt, opts.mutation_moves.max(1), &mut rng);
+                        }
+                        (tt, base.unplaced.clone())
+                    })
+                    .collect()
+            }
+        };
         let tts: Vec<Timetable> = built.iter().map(|b| b.0.clone()).collect();
         let costs = evaluator.evaluate(&inst, &tts);
         let islands: Vec<Island> = (0..n_islands)
@@ -523,6 +586,8 @@ impl Solver {
             construction_unplaced: self.unplaced.len(),
             budget: self.budget,
             repair,
+            moved: moved(&self.inst, &self.best.timetable),
+            reference_lectures: reference_lectures(&self.inst),
         };
         SolveResult {
             timetable: self.best.timetable,
@@ -567,4 +632,104 @@ pub fn solve_with_qtable(
         .is_none()
     {}
     Ok(solver.finish(evaluator.name()))
+}
+
+/// Re-solve from `start` to the end: [`solve`], with the islands seeded from `start`
+/// ([`Solver::new_from`]). `inst` should carry `start` as reference
+/// ([`Instance::with_reference`]) so that moving lectures costs; then
+/// `SolveStats::moved` says how many moved.
+pub fn solve_from(
+    inst: &Instance,
+    opts: &SolverOptions,
+    evaluator: &mut dyn BatchEvaluator,
+    cancel: CancelToken,
+    start: Timetable,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<SolveResult, OptionError> {
+    solve_from_with_qtable(inst, opts, evaluator, cancel, start, None, on_progress)
+}
+
+/// [`solve_from`], with Stage 3 learning into `qtable` instead of a fresh table.
+pub fn solve_from_with_qtable(
+    inst: &Instance,
+    opts: &SolverOptions,
+    evaluator: &mut dyn BatchEvaluator,
+    cancel: CancelToken,
+    start: Timetable,
+    qtable: Option<Arc<QTable>>,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<SolveResult, OptionError> {
+    let mut solver = Solver::new_from(Arc::new(inst.clone()), opts, evaluator, cancel, start)?;
+    if let Some(q) = qtable {
+        solver.set_qtable(q);
+    }
+    on_progress(&solver.progress());
+    while solver
+        .step(evaluator, Duration::from_secs(3600), on_progress)
+        .is_none()
+    {}
+    Ok(solver.finish(evaluator.name()))
+}
+
+/// The size of the multiset intersection of a course's sorted reference slots with its
+/// placed slots.
+fn matched(reference: &[Slot], mut placed: Vec<Slot>) -> usize {
+    placed.sort();
+    let (mut i, mut j, mut m) = (0, 0, 0);
+    while i < reference.len() && j < placed.len() {
+        match reference[i].cmp(&placed[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                m += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    m
+}
+
+/// Lectures of `tt` not at a reference slot of their course, counted per course as
+/// `min(lectures, reference lectures) − matched` (docs/RULES.md, `changes`); `None` when
+/// `inst` has no reference timetable.
+pub fn moved(inst: &Instance, tt: &Timetable) -> Option<usize> {
+    if !inst.has_reference() {
+        return None;
+    }
+    let mut per_course: Vec<Vec<Slot>> = vec![Vec::new(); inst.courses.len()];
+    for (l, s) in tt.slots().iter().enumerate() {
+        if s.is_scheduled() {
+            per_course[tt.course(crate::model::LectureId(l as u32)).idx()].push(*s);
+        }
+    }
+    let mut total = 0;
+    for (ci, placed) in per_course.into_iter().enumerate() {
+        let reference = inst
+            .reference_of(crate::model::CourseId(ci as u16))
+            .unwrap_or(&[]);
+        let lectures = inst.courses[ci].lectures as usize;
+        total += lectures
+            .min(reference.len())
+            .saturating_sub(matched(reference, placed));
+    }
+    Some(total)
+}
+
+/// `Σ min(lectures, reference lectures)`: how many lectures had a place in the reference
+/// timetable; `None` without one.
+pub fn reference_lectures(inst: &Instance) -> Option<usize> {
+    if !inst.has_reference() {
+        return None;
+    }
+    Some(
+        (0..inst.courses.len())
+            .map(|ci| {
+                let r = inst
+                    .reference_of(crate::model::CourseId(ci as u16))
+                    .map_or(0, <[Slot]>::len);
+                r.min(inst.courses[ci].lectures as usize)
+            })
+            .sum(),
+    )
 }

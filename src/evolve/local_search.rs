@@ -10,6 +10,12 @@
 //!
 //! Every compound move is applied, scored by the running totals, and undone when rejected,
 //! so its cost is exactly what the evaluator says.
+//!
+//! Every move stays inside the lectures' domains (docs/RULES.md, "What solvers guarantee"):
+//! single moves and swaps go through the delta evaluator's `can_move`/`can_swap`, pinned
+//! lectures are never picked, and a Kempe chain that would take along a pinned or
+//! multi-period lecture, or put a member in a room closed at its new period, is not made
+//! (a chain exchanges whole periods, which a lecture spanning several cannot follow).
 
 use rand::Rng;
 use rand::rngs::SmallRng;
@@ -105,6 +111,9 @@ pub fn anneal(
         } else {
             LectureId(rng.random_range(0..n) as u32)
         };
+        if inst.is_pinned(l.idx()) {
+            continue;
+        }
         let from = state.timetable().slot(l);
         let pick: f64 = rng.random();
         let applied = if pick < params.kempe_rate && from.is_scheduled() {
@@ -304,6 +313,21 @@ impl Chain {
         for (i, &y) in self.at_b.iter().enumerate() {
             if self.in_chain_b[i] {
                 self.members.push((y, tt.slot(y)));
+            }
+        }
+        // Only single-period, unpinned lectures can follow a chain, and each keeps its
+        // room, which must be open at its new period. Otherwise the chain is not made.
+        if inst.uses_campus_features() {
+            let ok = self.members.iter().all(|&(x, s)| {
+                let (p, r) = s.get().expect("chain members are scheduled");
+                let target = if p == p1 { p2 } else { p1 };
+                !inst.is_pinned(x.idx())
+                    && inst.duration(tt.course(x)) == 1
+                    && !inst.room_closed(r, target)
+            });
+            if !ok {
+                self.members.clear();
+                return None;
             }
         }
         for &(x, _) in &self.members {

@@ -4,6 +4,7 @@
 //! ring every `migration_interval` generations.
 
 pub mod batch;
+pub mod domain;
 pub mod island;
 pub mod local_search;
 pub mod operators;

@@ -136,6 +136,10 @@ pub fn run(
 ) -> Effort {
     let l = conflict.focus;
     let mut effort = Effort::default();
+    // Pinned lectures are never moved (conflicts never focus one; this is the backstop).
+    if state.instance().is_pinned(l.idx()) {
+        return effort;
+    }
     match action {
         Action::MoveBest => {
             if let Some(to) = best_place(state, l, env, rng, &mut effort) {
@@ -250,10 +254,16 @@ fn room_only(
         let to = Slot::at(p, r);
         match state.occupant(p, r) {
             Some(o) => {
+                if o == l || !state.can_swap(l, o) {
+                    continue;
+                }
                 let d = state.peek_swap(l, o);
                 better(&mut best, weighted(d, env.hard_weight), rng, (to, Some(o)));
             }
             None => {
+                if !state.can_move(l, to) {
+                    continue;
+                }
                 let d = state.move_delta(l, to).expect("both slots scheduled");
                 better(&mut best, weighted(d, env.hard_weight), rng, (to, None));
             }
@@ -322,13 +332,10 @@ fn eject(
     // Fewest lectures in the way, then least soft damage (room excess).
     let mut best: Option<(i64, u32, Slot)> = None;
     for &p in &cc.periods {
-        if !state.can_move(l, Slot::at(p, cc.rooms[0])) {
-            continue;
-        }
         let clashes = state.clashes_at(c, p) as i64;
         for &r in &cc.rooms {
             let to = Slot::at(p, r);
-            if to == from {
+            if to == from || !state.can_move(l, to) {
                 continue;
             }
             effort.work += 1;
@@ -349,6 +356,10 @@ fn eject(
         .filter(|&(m, mc, mp, mr)| m != l && mp == p && (mr == r || inst.in_conflict(c, mc)))
         .map(|(m, ..)| m)
         .collect();
+    // Pinned lectures are never ejected.
+    if victims.iter().any(|v| inst.is_pinned(v.idx())) {
+        return;
+    }
     for &v in &victims {
         state.move_lecture(v, Slot::UNSCHEDULED);
     }

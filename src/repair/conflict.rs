@@ -37,12 +37,19 @@ pub struct ConflictCount {
     pub total: usize,
 }
 
+/// The lecture of `c` occupying `p` (started there, or earlier the same day when it lasts
+/// several periods).
 fn lecture_at(tt: &Timetable, inst: &Instance, c: CourseId, p: PeriodId) -> Option<LectureId> {
     let extra = inst.n_lectures()..tt.len();
+    let d = inst.duration(c) as usize;
     inst.lectures_of(c)
         .chain(extra.filter(|&l| tt.course(LectureId(l as u32)) == c))
         .map(|l| LectureId(l as u32))
-        .find(|&l| tt.slot(l).get().is_some_and(|(q, _)| q == p))
+        .find(|&l| {
+            tt.slot(l).get().is_some_and(|(q, _)| {
+                q == p || (inst.day_of(q) == inst.day_of(p) && q < p && p.idx() - q.idx() < d)
+            })
+        })
 }
 
 fn lectures_of<'a>(
@@ -157,6 +164,12 @@ pub fn collect(
     for v in &eval.violations {
         let Some((focus, partner)) = pin(inst, tt, ctx, v) else {
             continue;
+        };
+        // Pinned lectures are never moved: repair from the other side, or not at all.
+        let (focus, partner) = match (inst.is_pinned(focus.idx()), partner) {
+            (false, _) => (focus, partner),
+            (true, Some(o)) if !inst.is_pinned(o.idx()) => (o, Some(focus)),
+            (true, _) => continue,
         };
         let c = Conflict {
             rule: v.rule,

@@ -109,6 +109,12 @@ enum Command {
         /// so the next solve of the same campus starts from what was learned.
         #[arg(long, value_name = "FILE")]
         qtable: Option<PathBuf>,
+        /// Re-solve with few changes: start from this previous timetable (read against the
+        /// possibly edited instance; lectures of unknown courses or rooms are skipped with a
+        /// warning). Moving a lecture away from it costs the `changes` weight; prints
+        /// "moved N of M lectures".
+        #[arg(long, value_name = "OLD.sol")]
+        from: Option<PathBuf>,
     },
     /// Repair a timetable with Stage 3 alone: resolve its violations (missing lectures
     /// count as unscheduled) with the learned repair policy, in parallel batches.
@@ -316,6 +322,7 @@ fn main() -> ExitCode {
             evaluator,
             stage3,
             qtable,
+            from,
         } => {
             let mut opts = atoll::SolverOptions {
                 time_limit: Some(time),
@@ -347,6 +354,7 @@ fn main() -> ExitCode {
                 quiet,
                 json,
                 qtable.as_deref(),
+                from.as_deref(),
             )
         }
         Command::Repair {
@@ -569,6 +577,11 @@ struct SolveJson {
     stop_reason: atoll::solver::StopReason,
     stats: atoll::solver::SolveStats,
     evaluator: atoll::gpu::EvaluatorInfo,
+    /// `solve --from` only: lectures moved away from the old timetable, and of how many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moved: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moved_of: Option<usize>,
 }
 
 fn solve_cmd(
@@ -579,9 +592,23 @@ fn solve_cmd(
     quiet: bool,
     json: bool,
     qtable: Option<&Path>,
+    from: Option<&Path>,
 ) -> Result<(), CliError> {
     use std::io::IsTerminal;
-    let inst = load_instance(instance)?;
+    let mut inst = load_instance(instance)?;
+    // Re-solve: the old timetable, read against the (edited) instance, becomes the start
+    // and the reference every change is measured against.
+    let start = match from {
+        Some(path) => {
+            let text = read(path)?;
+            let (mut old, warnings) = parse_solution(&inst, &text, &path.display().to_string())?;
+            print_warnings(path, &warnings);
+            old.align_pins(&inst);
+            inst = inst.with_reference(&old);
+            Some(old)
+        }
+        None => None,
+    };
     opts.validate()?;
     let table = repair::load_qtable(qtable)?;
     if !quiet {
@@ -659,15 +686,24 @@ fn solve_cmd(
             evaluator_info.name, evaluator_info.reason
         );
     }
-    let result = pool.install(|| {
-        atoll::solver::solve_with_qtable(
+    let result = pool.install(|| match start {
+        Some(old) => atoll::solver::solve_from_with_qtable(
+            &inst,
+            &opts,
+            &mut *evaluator,
+            cancel.clone(),
+            old,
+            Some(table.clone()),
+            &mut on_progress,
+        ),
+        None => atoll::solver::solve_with_qtable(
             &inst,
             &opts,
             &mut *evaluator,
             cancel.clone(),
             Some(table.clone()),
             &mut on_progress,
-        )
+        ),
     })?;
     repair::save_qtable(qtable, &table)?;
     if tty && !quiet {
@@ -712,12 +748,16 @@ fn solve_cmd(
         }
     }
     let eval = evaluate(&inst, &result.timetable);
+    let moved = result.stats.moved;
+    let moved_of = result.stats.reference_lectures;
     if json {
         let out = SolveJson {
             check: CheckReport::new(&inst, &eval),
             stop_reason: result.stop_reason,
             stats: result.stats,
             evaluator: evaluator_info,
+            moved,
+            moved_of,
         };
         println!(
             "{}",
@@ -725,6 +765,9 @@ fn solve_cmd(
         );
     } else {
         print!("{}", eval.breakdown.validator_report());
+        if let (Some(n), Some(m)) = (moved, moved_of) {
+            println!("moved {n} of {m} lectures");
+        }
     }
     Ok(())
 }
