@@ -31,7 +31,7 @@ use crate::budget::{Budget, CancelToken};
 use crate::eval::{Evaluation, evaluate};
 use crate::evolve::CpuBatchEvaluator;
 use crate::io::{SolutionWarning, WarningKind, parse_instance, parse_solution, write_solution};
-use crate::model::{CourseId, Instance, Pin, Slot, Timetable};
+use crate::model::{Instance, Pin, Timetable};
 use crate::options::SolverOptions;
 use crate::parallel::{random_timetable, score_random_batch};
 use crate::repair::{QTable, new_qtable, qtable_from_json};
@@ -203,47 +203,13 @@ struct MovedJson {
     of: usize,
 }
 
-/// Lectures of `tt` moved away from the reference of `inst`; `None` without a reference.
+/// Lectures of `tt` moved away from the reference of `inst` (the solver's own count,
+/// `atoll::solver::moved`); `None` without a reference.
 fn moved_lectures(inst: &Instance, tt: &Timetable) -> Option<MovedJson> {
-    if !inst.has_reference() {
-        return None;
-    }
-    let (mut moved, mut of) = (0, 0);
-    for c in 0..inst.courses.len() {
-        let c = CourseId(c as u16);
-        let Some(reference) = inst.reference_of(c) else {
-            continue;
-        };
-        let mut placed: Vec<Slot> = inst
-            .lectures_of(c)
-            .map(|l| tt.slots()[l])
-            .filter(|s| s.get().is_some())
-            .collect();
-        placed.sort();
-        let mut reference: Vec<Slot> = reference
-            .iter()
-            .copied()
-            .filter(|s| s.get().is_some())
-            .collect();
-        reference.sort();
-        // Size of the multiset intersection of two sorted lists.
-        let (mut i, mut j, mut matched) = (0, 0, 0);
-        while i < placed.len() && j < reference.len() {
-            match placed[i].cmp(&reference[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    matched += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        let n = inst.lectures_of(c).len().min(reference.len());
-        of += n;
-        moved += n.saturating_sub(matched);
-    }
-    Some(MovedJson { moved, of })
+    Some(MovedJson {
+        moved: crate::solver::moved(inst, tt)?,
+        of: crate::solver::reference_lectures(inst)?,
+    })
 }
 
 /// A solve between calls.
@@ -555,7 +521,9 @@ impl Session {
         to_js(&SummaryJson {
             file: self.file.clone(),
             summary: InstanceSummary::of(inst),
-            day_names: (0..usize::from(inst.days)).map(|d| inst.day_name(d)).collect(),
+            day_names: (0..usize::from(inst.days))
+                .map(|d| inst.day_name(d))
+                .collect(),
             period_names: (0..usize::from(inst.periods_per_day))
                 .map(|p| inst.period_name(p))
                 .collect(),
