@@ -968,7 +968,8 @@ impl Session {
             lectures: rows
                 .into_iter()
                 .map(|row| RowJson {
-                    pin: pin_index[row.lecture],
+                    // A lecture beyond its course's count (a file with extra lines) has no pin.
+                    pin: pin_index.get(row.lecture).copied().flatten(),
                     row,
                 })
                 .collect(),

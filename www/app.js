@@ -1399,5 +1399,9 @@ $('#export-json').addEventListener('click', () => exporting(async (c) => {
 }));
 
 
+// The lectures of the shown timetable (what Session.timetable() returned), for tests and
+// the console; read-only use.
+window.__atollCurrent = () => (current && current.tt) || null;
+
 updateButtons();
 start();
