@@ -88,6 +88,9 @@ pub struct HardReport {
     pub conflicts: u32,
     pub availability: u32,
     pub room_occupancy: u32,
+    /// Campus instances only (absent for `.ctt`, whose keys stay the validator's four).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placement: Option<u32>,
 }
 
 /// The four soft costs, already weighted.
@@ -97,6 +100,13 @@ pub struct SoftReport {
     pub min_working_days: u32,
     pub curriculum_compactness: u32,
     pub room_stability: u32,
+    /// Campus instances only, like the two below.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teacher_preference: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub daily_limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<u32>,
 }
 
 /// The score of a timetable with its violations (`atoll check --json`).
@@ -114,6 +124,7 @@ impl CheckReport {
     /// The report of an evaluation of a timetable of `inst`.
     pub fn new(inst: &Instance, eval: &Evaluation) -> CheckReport {
         let b: &Breakdown = &eval.breakdown;
+        let campus = |v: u32| inst.uses_campus_features().then_some(v);
         CheckReport {
             feasible: b.hard() == 0,
             hard_violations: b.hard(),
@@ -123,12 +134,16 @@ impl CheckReport {
                 conflicts: b.conflicts,
                 availability: b.availability,
                 room_occupancy: b.room_occupancy,
+                placement: campus(b.placement),
             },
             soft: SoftReport {
                 room_capacity: b.room_capacity,
                 min_working_days: b.min_working_days,
                 curriculum_compactness: b.curriculum_compactness,
                 room_stability: b.room_stability,
+                teacher_preference: campus(b.teacher_preference),
+                daily_limit: campus(b.daily_limit),
+                changes: campus(b.changes),
             },
             violations: eval.violations.iter().map(|v| v.report(inst)).collect(),
         }

@@ -6,9 +6,18 @@
 //! The counters are kept unweighted where a weight applies, so removal exactly undoes an
 //! addition and `IncrementalState::breakdown()` always equals a full re-evaluation; the
 //! property tests hold it to that.
+//!
+//! Campus instances (`Instance::uses_campus_features`) take a general path: a lecture
+//! updates every period it occupies, occupancy is counted per (course, period) so
+//! overlapping lectures of one course are scored exactly, and the campus components
+//! (placement, teacher preferences, daily maxima, changes) have their own counters. A
+//! `.ctt` instance never enters that path, so its hot loop is what it was.
 
+use super::full::occupied;
 use super::score::{Breakdown, Cost, weights};
-use crate::model::{BitSet, CourseId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
+use crate::model::{
+    BitSet, CourseId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable, Weights,
+};
 
 const FIRST: u8 = 1;
 const LAST: u8 = 2;
@@ -38,6 +47,21 @@ pub struct IncrementalState<'a> {
     cpl: Vec<u16>,
     /// Per period: [`FIRST`] if it opens its day, [`LAST`] if it closes it.
     day_edge: Vec<u8>,
+    /// True for an instance with campus features: the general path below.
+    campus: bool,
+    /// The soft weights (`Instance::weights`).
+    w: Weights,
+    /// Campus: lectures occupying each (course, period).
+    occ: Vec<u16>,
+    /// Campus: per course, its curricula that have a daily maximum.
+    limited_curricula: Vec<Vec<u16>>,
+    /// Campus: per course, its distinct teachers that have a daily maximum.
+    limited_teachers: Vec<Vec<u16>>,
+    /// Campus: lectures starting per (curriculum, day) and per (teacher, day).
+    g_day: Vec<u16>,
+    t_day: Vec<u16>,
+    /// Re-solve: per course, placed lectures at one of its reference slots (multiset).
+    matched: Vec<u16>,
     /// Running totals; soft parts unweighted (see `breakdown`).
     lectures: i64,
     conflicts: i64,
@@ -47,6 +71,10 @@ pub struct IncrementalState<'a> {
     mwd_days: i64,
     isolated: i64,
     extra_rooms: i64,
+    placement: i64,
+    dispreferred: i64,
+    over_daily: i64,
+    moved: i64,
 }
 
 impl<'a> IncrementalState<'a> {
@@ -55,6 +83,29 @@ impl<'a> IncrementalState<'a> {
     pub fn new(inst: &'a Instance, tt: Timetable) -> Self {
         let nc = inst.courses.len();
         let np = inst.n_periods();
+        let nd = inst.days as usize;
+        let campus = inst.uses_campus_features();
+        let (mut limited_curricula, mut limited_teachers) = (Vec::new(), Vec::new());
+        if campus {
+            for c in 0..nc {
+                let c = CourseId(c as u16);
+                limited_curricula.push(
+                    inst.curricula_of(c)
+                        .iter()
+                        .filter(|&&g| inst.curriculum_max_daily(g).is_some())
+                        .map(|g| g.0)
+                        .collect(),
+                );
+                let mut ts: Vec<u16> = inst.courses[c.idx()]
+                    .teachers()
+                    .filter(|&t| inst.teacher_max_daily(t).is_some())
+                    .map(|t| t.0)
+                    .collect();
+                ts.sort_unstable();
+                ts.dedup();
+                limited_teachers.push(ts);
+            }
+        }
         let mut s = IncrementalState {
             inst,
             tt: Timetable::from_parts(
@@ -83,6 +134,26 @@ impl<'a> IncrementalState<'a> {
                     e
                 })
                 .collect(),
+            campus,
+            w: *inst.weights(),
+            occ: if campus { vec![0; nc * np] } else { Vec::new() },
+            limited_curricula,
+            limited_teachers,
+            g_day: if campus {
+                vec![0; inst.curricula.len() * nd]
+            } else {
+                Vec::new()
+            },
+            t_day: if campus {
+                vec![0; inst.teachers.len() * nd]
+            } else {
+                Vec::new()
+            },
+            matched: if inst.has_reference() {
+                vec![0; nc]
+            } else {
+                Vec::new()
+            },
             lectures: inst.courses.iter().map(|c| c.lectures as i64).sum(),
             conflicts: 0,
             availability: 0,
@@ -91,6 +162,10 @@ impl<'a> IncrementalState<'a> {
             mwd_days: inst.courses.iter().map(|c| c.min_working_days as i64).sum(),
             isolated: 0,
             extra_rooms: 0,
+            placement: 0,
+            dispreferred: 0,
+            over_daily: 0,
+            moved: 0,
         };
         for (i, &slot) in tt.slots().iter().enumerate() {
             if let Some((p, r)) = slot.get() {
@@ -117,31 +192,56 @@ impl<'a> IncrementalState<'a> {
 
     /// The current score, component by component.
     pub fn breakdown(&self) -> Breakdown {
+        let w = &self.w;
         Breakdown {
             lectures: self.lectures as u32,
             conflicts: self.conflicts as u32,
             availability: self.availability as u32,
             room_occupancy: self.room_occupancy as u32,
-            room_capacity: self.room_capacity as u32 * weights::ROOM_CAPACITY,
-            min_working_days: self.mwd_days as u32 * weights::MIN_WORKING_DAYS,
-            curriculum_compactness: self.isolated as u32 * weights::CURRICULUM_COMPACTNESS,
-            room_stability: self.extra_rooms as u32 * weights::ROOM_STABILITY,
+            placement: self.placement as u32,
+            room_capacity: self.room_capacity as u32 * w.room_capacity,
+            min_working_days: self.mwd_days as u32 * w.min_working_days,
+            curriculum_compactness: self.isolated as u32 * w.curriculum_compactness,
+            room_stability: self.extra_rooms as u32 * w.room_stability,
+            teacher_preference: self.dispreferred as u32 * w.teacher_preference,
+            daily_limit: self.over_daily as u32 * w.daily_limit,
+            changes: self.moved as u32 * w.changes,
         }
     }
 
     /// The current `(hard, soft)`.
     #[inline]
     pub fn cost(&self) -> Cost {
+        if !self.campus {
+            // A `.ctt` instance: UD2's weights, no campus component.
+            return Cost {
+                hard: (self.lectures + self.conflicts + self.availability + self.room_occupancy)
+                    as u32,
+                soft: (self.room_capacity * weights::ROOM_CAPACITY as i64
+                    + self.mwd_days * weights::MIN_WORKING_DAYS as i64
+                    + self.isolated * weights::CURRICULUM_COMPACTNESS as i64
+                    + self.extra_rooms * weights::ROOM_STABILITY as i64)
+                    as u32,
+            };
+        }
+        let w = &self.w;
         Cost {
-            hard: (self.lectures + self.conflicts + self.availability + self.room_occupancy) as u32,
-            soft: (self.room_capacity * weights::ROOM_CAPACITY as i64
-                + self.mwd_days * weights::MIN_WORKING_DAYS as i64
-                + self.isolated * weights::CURRICULUM_COMPACTNESS as i64
-                + self.extra_rooms * weights::ROOM_STABILITY as i64) as u32,
+            hard: (self.lectures
+                + self.conflicts
+                + self.availability
+                + self.room_occupancy
+                + self.placement) as u32,
+            soft: (self.room_capacity * w.room_capacity as i64
+                + self.mwd_days * w.min_working_days as i64
+                + self.isolated * w.curriculum_compactness as i64
+                + self.extra_rooms * w.room_stability as i64
+                + self.dispreferred * w.teacher_preference as i64
+                + self.over_daily * w.daily_limit as i64
+                + self.moved * w.changes as i64) as u32,
         }
     }
 
-    /// True when course `c` has a lecture at `p`.
+    /// True when course `c` has a lecture at (campus: occupying) `p`.
     #[inline]
     pub fn has_lecture(&self, c: CourseId, p: PeriodId) -> bool {
         self.present[p.idx()].contains(c.idx())
@@ -163,12 +263,13 @@ impl<'a> IncrementalState<'a> {
     }
 
     /// True when lecture `l` takes part in a hard violation: it clashes with a conflicting
-    /// course, sits in an unavailable period, shares its room, or is unscheduled.
+    /// course, sits in an unavailable period, shares its room, or is unscheduled (campus:
+    /// at any period it occupies, or it breaks a placement rule).
     pub fn in_hard_violation(&self, l: LectureId) -> bool {
         let c = self.tt.course(l);
         match self.tt.slot(l).get() {
             None => true,
-            Some((p, r)) => {
+            Some((p, r)) if !self.campus => {
                 self.inst.is_unavailable(c, p)
                     || self.room_load(p, r) > 1
                     || self
@@ -177,38 +278,110 @@ impl<'a> IncrementalState<'a> {
                         .intersection_count(&self.present[p.idx()])
                         > 0
             }
+            Some((p, r)) => {
+                let np = self.inst.n_periods();
+                self.placement_of(l, c, p, r) > 0
+                    || occupied(self.inst, c, p).0.any(|q| {
+                        let qq = PeriodId(q as u16);
+                        self.inst.is_unavailable(c, qq)
+                            || self.room_load(qq, r) > 1
+                            || self.occ[c.idx() * np + q] > 1
+                            || self
+                                .inst
+                                .conflict_set(c)
+                                .intersection_count(&self.present[q])
+                                > 0
+                    })
+            }
         }
     }
 
-    /// The one lecture in room `r` at `p`, if exactly one is there.
+    /// The one lecture occupying room `r` at `p`, if exactly one is there (campus: a
+    /// multi-period lecture occupies the room at each of its periods, not only its start).
     #[inline]
     pub fn occupant(&self, p: PeriodId, r: RoomId) -> Option<LectureId> {
         let i = p.idx() * self.inst.rooms.len() + r.idx();
         (self.room_count[i] == 1).then(|| LectureId(self.room_xor[i]))
     }
 
-    /// Whether moving `l` to `to` keeps the one-lecture-per-course-per-period invariant.
+    /// Whether a solver may move `l` to `to`. Always keeps the one-lecture-per-course-per-
+    /// period invariant; on a campus also: a pinned lecture stays where it is (it may only
+    /// go to a slot that keeps its pin when it does not stand there yet, as after reading
+    /// a file), a lecture starts only where it ends on the same day, in a room that suits
+    /// its course and is open at every period it occupies, and never overlaps another
+    /// lecture of its course.
     pub fn can_move(&self, l: LectureId, to: Slot) -> bool {
-        let Some((p, _)) = to.get() else { return true };
-        match self.tt.slot(l).get() {
-            Some((q, _)) if q == p => true,
-            _ => !self.has_lecture(self.tt.course(l), p),
+        if !self.campus {
+            let Some((p, _)) = to.get() else { return true };
+            return match self.tt.slot(l).get() {
+                Some((q, _)) if q == p => true,
+                _ => !self.has_lecture(self.tt.course(l), p),
+            };
         }
+        let from = self.tt.slot(l);
+        if let Some(pin) = self.inst.pin_of(l.idx()) {
+            let keeps = |s: Slot| {
+                s.get().is_some_and(|(p, r)| {
+                    pin.period.is_none_or(|pp| pp == p) && pin.room.is_none_or(|rr| rr == r)
+                })
+            };
+            if to == from || keeps(from) || !keeps(to) {
+                return to == from;
+            }
+        }
+        self.fits(l, to)
     }
 
-    /// Whether swapping the slots of `a` and `b` keeps the invariant.
+    /// Whether `l` could stand at `to` (campus rules) with its own current placement out
+    /// of the way.
+    fn fits(&self, l: LectureId, to: Slot) -> bool {
+        let Some((p, r)) = to.get() else { return true };
+        let inst = self.inst;
+        let c = self.tt.course(l);
+        if !inst.can_start(c, p) || !inst.room_suits(c, r) {
+            return false;
+        }
+        let np = inst.n_periods();
+        let mine = |x: LectureId, q: usize| {
+            self.tt
+                .slot(x)
+                .get()
+                .is_some_and(|(s, _)| occupied(inst, c, s).0.contains(&q)) as u16
+        };
+        occupied(inst, c, p).0.all(|q| {
+            let own = mine(l, q);
+            !inst.room_closed(r, PeriodId(q as u16)) && self.occ[c.idx() * np + q] == own
+        })
+    }
+
+    /// Whether a solver may swap the slots of `a` and `b` (see [`Self::can_move`]).
     pub fn can_swap(&self, a: LectureId, b: LectureId) -> bool {
         let (ca, cb) = (self.tt.course(a), self.tt.course(b));
+        if !self.campus {
+            if ca == cb {
+                return true;
+            }
+            let (sa, sb) = (self.tt.slot(a).get(), self.tt.slot(b).get());
+            let pa = sa.map(|x| x.0);
+            let pb = sb.map(|x| x.0);
+            if pa == pb {
+                return true;
+            }
+            return pb.is_none_or(|p| !self.has_lecture(ca, p))
+                && pa.is_none_or(|p| !self.has_lecture(cb, p));
+        }
+        let (sa, sb) = (self.tt.slot(a), self.tt.slot(b));
+        if a == b || sa == sb {
+            return true;
+        }
+        if self.inst.is_pinned(a.idx()) || self.inst.is_pinned(b.idx()) {
+            return false;
+        }
         if ca == cb {
+            // Same course, no pin: the placements stay the same.
             return true;
         }
-        let (sa, sb) = (self.tt.slot(a).get(), self.tt.slot(b).get());
-        let pa = sa.map(|x| x.0);
-        let pb = sb.map(|x| x.0);
-        if pa == pb {
-            return true;
-        }
-        pb.is_none_or(|p| !self.has_lecture(ca, p)) && pa.is_none_or(|p| !self.has_lecture(cb, p))
+        self.fits(a, sb) && self.fits(b, sa)
     }
 
     /// Moves lecture `l` to `to` (a period and room, or unscheduled) and returns the
@@ -322,6 +495,9 @@ impl<'a> IncrementalState<'a> {
         if (p1, r1) == (p2, r2) {
             return Some((0, 0));
         }
+        if self.campus {
+            return Some(self.campus_move_delta(l, p1, r1, p2, r2));
+        }
         let inst = self.inst;
         let c = self.tt.course(l);
         let ci = c.idx();
@@ -368,7 +544,323 @@ impl<'a> IncrementalState<'a> {
         Some((hard, soft))
     }
 
+    /// The hard placement violations of lecture `l` of `c` at `(p, r)` (`docs/RULES.md`).
+    fn placement_of(&self, l: LectureId, c: CourseId, p: PeriodId, r: RoomId) -> i64 {
+        let inst = self.inst;
+        let (occ, clipped) = occupied(inst, c, p);
+        let mut n = (!inst.room_suits(c, r)) as i64 + clipped as i64;
+        for q in occ {
+            n += inst.room_closed(r, PeriodId(q as u16)) as i64;
+        }
+        if let Some(pin) = inst.pin_of(l.idx())
+            && (pin.period.is_some_and(|pp| pp != p) || pin.room.is_some_and(|rr| rr != r))
+        {
+            n += 1;
+        }
+        n
+    }
+
+    /// Placed lectures of course `c` at `slot`, leaving out lecture `skip`.
+    fn placed_at(&self, c: CourseId, slot: Slot, skip: LectureId) -> usize {
+        let extra = self.inst.n_lectures()..self.tt.len();
+        self.inst
+            .lectures_of(c)
+            .chain(extra.filter(|&x| self.tt.course(LectureId(x as u32)) == c))
+            .filter(|&x| x != skip.idx() && self.tt.slot(LectureId(x as u32)) == slot)
+            .count()
+    }
+
+    /// Reference slots of course `c` equal to `slot`.
+    fn reference_at(&self, c: CourseId, slot: Slot) -> usize {
+        let refs = self.inst.reference_of(c).unwrap_or(&[]);
+        let lo = refs.partition_point(|&s| s < slot);
+        refs[lo..].iter().take_while(|&&s| s == slot).count()
+    }
+
+    /// Adds (`up`) or removes lecture `l` at `(p, r)` on a campus: every occupied period,
+    /// then the per-lecture and per-start counters.
+    fn campus_update(&mut self, l: LectureId, p: PeriodId, r: RoomId, up: bool) {
+        let inst = self.inst;
+        let c = self.tt.course(l);
+        let ci = c.idx();
+        let np = inst.n_periods();
+        let nr = inst.rooms.len();
+        let nd = inst.days as usize;
+        let sign: i64 = if up { 1 } else { -1 };
+        let need = inst.courses[ci].lectures as i64;
+        let n = self.course_count[ci] as i64;
+
+        // Changes: the multiset match of placed slots with the reference slots.
+        if inst.has_reference() {
+            let slot = Slot::at(p, r);
+            let refs = inst.reference_of(c).map_or(0, |x| x.len()) as i64;
+            let here = self.placed_at(c, slot, l);
+            let hit = here < self.reference_at(c, slot);
+            let m = self.matched[ci] as i64;
+            let (n2, m2) = (n + sign, m + if hit { sign } else { 0 });
+            self.moved += (n2.min(refs) - m2) - (n.min(refs) - m);
+            self.matched[ci] = m2 as u16;
+        }
+        self.lectures += (n + sign - need).abs() - (n - need).abs();
+        self.course_count[ci] = (n + sign) as u16;
+        self.placement += sign * self.placement_of(l, c, p, r);
+        self.room_capacity += sign * inst.excess(c, r) as i64;
+
+        for q in occupied(inst, c, p).0 {
+            let k = &mut self.occ[ci * np + q];
+            if up {
+                *k += 1;
+                if *k == 1 {
+                    self.conflicts +=
+                        inst.conflict_set(c).intersection_count(&self.present[q]) as i64;
+                    self.present[q].insert(ci);
+                } else {
+                    self.conflicts += 1;
+                }
+            } else {
+                *k -= 1;
+                if *k == 0 {
+                    self.present[q].remove(ci);
+                    self.conflicts -=
+                        inst.conflict_set(c).intersection_count(&self.present[q]) as i64;
+                } else {
+                    self.conflicts -= 1;
+                }
+            }
+            let qq = PeriodId(q as u16);
+            if inst.is_unavailable(c, qq) {
+                self.availability += sign;
+            }
+            self.dispreferred += sign * inst.dispreferred(c, qq) as i64;
+            let cell = q * nr + r.idx();
+            if up {
+                if self.room_count[cell] > 0 {
+                    self.room_occupancy += 1;
+                }
+                self.room_count[cell] += 1;
+            } else {
+                self.room_count[cell] -= 1;
+                if self.room_count[cell] > 0 {
+                    self.room_occupancy -= 1;
+                }
+            }
+            self.room_xor[cell] ^= l.0;
+            for &g in inst.curricula_of(c) {
+                let base = g.idx() * np;
+                self.isolated += self.isolated_change(base, q, up, None);
+                if up {
+                    self.cpl[base + q] += 1;
+                } else {
+                    self.cpl[base + q] -= 1;
+                }
+            }
+        }
+
+        let d = inst.day_of(p);
+        let dc = &mut self.day_count[ci * nd + d];
+        let min = inst.courses[ci].min_working_days as i64;
+        let days = self.course_days[ci] as i64;
+        if up {
+            *dc += 1;
+            if *dc == 1 {
+                self.mwd_days += (min - days - 1).max(0) - (min - days).max(0);
+                self.course_days[ci] += 1;
+            }
+        } else {
+            *dc -= 1;
+            if *dc == 0 {
+                self.mwd_days += (min - days + 1).max(0) - (min - days).max(0);
+                self.course_days[ci] -= 1;
+            }
+        }
+        let ru = &mut self.room_use[ci * nr + r.idx()];
+        if up {
+            *ru += 1;
+            if *ru == 1 {
+                if self.course_rooms[ci] > 0 {
+                    self.extra_rooms += 1;
+                }
+                self.course_rooms[ci] += 1;
+            }
+        } else {
+            *ru -= 1;
+            if *ru == 0 {
+                self.course_rooms[ci] -= 1;
+                if self.course_rooms[ci] > 0 {
+                    self.extra_rooms -= 1;
+                }
+            }
+        }
+
+        for &g in &self.limited_curricula[ci] {
+            let max = inst
+                .curriculum_max_daily(crate::model::CurriculumId(g))
+                .unwrap_or(0) as i64;
+            let k = &mut self.g_day[g as usize * nd + d];
+            let before = (*k as i64 - max).max(0);
+            *k = (*k as i64 + sign) as u16;
+            self.over_daily += (*k as i64 - max).max(0) - before;
+        }
+        for &t in &self.limited_teachers[ci] {
+            let max = inst
+                .teacher_max_daily(crate::model::TeacherId(t))
+                .unwrap_or(0) as i64;
+            let k = &mut self.t_day[t as usize * nd + d];
+            let before = (*k as i64 - max).max(0);
+            *k = (*k as i64 + sign) as u16;
+            self.over_daily += (*k as i64 - max).max(0) - before;
+        }
+        self.tt.set(
+            l,
+            if up {
+                Slot::at(p, r)
+            } else {
+                Slot::UNSCHEDULED
+            },
+        );
+    }
+
+    /// [`Self::move_delta`] on a campus: every component, from the counters, for the
+    /// occupied periods of both placements (they may overlap).
+    fn campus_move_delta(
+        &self,
+        l: LectureId,
+        p1: PeriodId,
+        r1: RoomId,
+        p2: PeriodId,
+        r2: RoomId,
+    ) -> (i64, i64) {
+        let inst = self.inst;
+        let c = self.tt.course(l);
+        let ci = c.idx();
+        let np = inst.n_periods();
+        let nr = inst.rooms.len();
+        let nd = inst.days as usize;
+        let w = &self.w;
+        let old = occupied(inst, c, p1).0;
+        let new = occupied(inst, c, p2).0;
+        let conf = inst.conflict_set(c);
+        let others = |q: usize| conf.intersection_count(&self.present[q]) as i64;
+
+        let mut hard = self.placement_of(l, c, p2, r2) - self.placement_of(l, c, p1, r1);
+        let mut pref = 0i64;
+        for q in old.clone() {
+            let k = self.occ[ci * np + q];
+            hard -= if k == 1 { others(q) } else { 1 };
+            let qq = PeriodId(q as u16);
+            hard -= inst.is_unavailable(c, qq) as i64;
+            hard -= (self.room_count[q * nr + r1.idx()] >= 2) as i64;
+            pref -= inst.dispreferred(c, qq) as i64;
+        }
+        for q in new.clone() {
+            let k = self.occ[ci * np + q] - old.contains(&q) as u16;
+            hard += if k == 0 { others(q) } else { 1 };
+            let qq = PeriodId(q as u16);
+            hard += inst.is_unavailable(c, qq) as i64;
+            let rc = self.room_count[q * nr + r2.idx()] - (r1 == r2 && old.contains(&q)) as u16;
+            hard += (rc >= 1) as i64;
+            pref += inst.dispreferred(c, qq) as i64;
+        }
+
+        let mut soft = pref * w.teacher_preference as i64
+            + (inst.excess(c, r2) as i64 - inst.excess(c, r1) as i64) * w.room_capacity as i64;
+        let (d1, d2) = (inst.day_of(p1), inst.day_of(p2));
+        if d1 != d2 {
+            let days = self.course_days[ci] as i64;
+            let new_days = days - (self.day_count[ci * nd + d1] == 1) as i64
+                + (self.day_count[ci * nd + d2] == 0) as i64;
+            let min = inst.courses[ci].min_working_days as i64;
+            soft += ((min - new_days).max(0) - (min - days).max(0)) * w.min_working_days as i64;
+            let shift = |k1: i64, k2: i64, max: i64| {
+                (k1 - 1 - max).max(0) - (k1 - max).max(0) + (k2 + 1 - max).max(0)
+                    - (k2 - max).max(0)
+            };
+            let mut over = 0;
+            for &g in &self.limited_curricula[ci] {
+                let max = inst
+                    .curriculum_max_daily(crate::model::CurriculumId(g))
+                    .unwrap_or(0);
+                let row = g as usize * nd;
+                over += shift(
+                    self.g_day[row + d1] as i64,
+                    self.g_day[row + d2] as i64,
+                    max as i64,
+                );
+            }
+            for &t in &self.limited_teachers[ci] {
+                let max = inst
+                    .teacher_max_daily(crate::model::TeacherId(t))
+                    .unwrap_or(0);
+                let row = t as usize * nd;
+                over += shift(
+                    self.t_day[row + d1] as i64,
+                    self.t_day[row + d2] as i64,
+                    max as i64,
+                );
+            }
+            soft += over * w.daily_limit as i64;
+        }
+        if r1 != r2 {
+            let rooms = self.course_rooms[ci] as i64;
+            let new_rooms = rooms - (self.room_use[ci * nr + r1.idx()] == 1) as i64
+                + (self.room_use[ci * nr + r2.idx()] == 0) as i64;
+            soft += ((new_rooms - 1).max(0) - (rooms - 1).max(0)) * w.room_stability as i64;
+        }
+        if inst.has_reference() {
+            let (s1, s2) = (Slot::at(p1, r1), Slot::at(p2, r2));
+            // Leaving s1 loses a match if the others at s1 no longer exceed its references;
+            // arriving at s2 gains one if the others there fall short of them.
+            let lost = self.placed_at(c, s1, l) < self.reference_at(c, s1);
+            let won = self.placed_at(c, s2, l) < self.reference_at(c, s2);
+            soft += (lost as i64 - won as i64) * w.changes as i64;
+        }
+        if p1 != p2 && !inst.curricula_of(c).is_empty() {
+            // Compactness over the periods next to either placement, before and after.
+            let mut change: Vec<(usize, i32)> = Vec::with_capacity(8);
+            old.clone().for_each(|q| change.push((q, -1)));
+            new.clone().for_each(|q| change.push((q, 1)));
+            let mut around: Vec<usize> = Vec::with_capacity(24);
+            for &(q, _) in &change {
+                around.extend(
+                    [q.wrapping_sub(1), q, q + 1]
+                        .into_iter()
+                        .filter(|&x| x < np),
+                );
+            }
+            around.sort_unstable();
+            around.dedup();
+            let ppd = inst.periods_per_day as usize;
+            let mut iso = 0i64;
+            for &g in inst.curricula_of(c) {
+                let row = &self.cpl[g.idx() * np..(g.idx() + 1) * np];
+                let after = |q: usize| {
+                    (row[q] as i32
+                        + change
+                            .iter()
+                            .filter(|&&(x, _)| x == q)
+                            .map(|&(_, d)| d)
+                            .sum::<i32>()) as u32
+                };
+                let before = |q: usize| row[q] as u32;
+                for &q in &around {
+                    let (b, a) = (before(q), after(q));
+                    if b > 0 && super::score::is_isolated(before, q, ppd, np) {
+                        iso -= b as i64;
+                    }
+                    if a > 0 && super::score::is_isolated(after, q, ppd, np) {
+                        iso += a as i64;
+                    }
+                }
+            }
+            soft += iso * w.curriculum_compactness as i64;
+        }
+        (hard, soft)
+    }
+
     fn add(&mut self, l: LectureId, p: PeriodId, r: RoomId) {
+        if self.campus {
+            return self.campus_update(l, p, r, true);
+        }
         let inst = self.inst;
         let c = self.tt.course(l);
         let ci = c.idx();
@@ -424,6 +916,9 @@ impl<'a> IncrementalState<'a> {
     }
 
     fn remove(&mut self, l: LectureId, p: PeriodId, r: RoomId) {
+        if self.campus {
+            return self.campus_update(l, p, r, false);
+        }
         let inst = self.inst;
         let c = self.tt.course(l);
         let ci = c.idx();

@@ -30,35 +30,51 @@ impl std::fmt::Display for Cost {
     }
 }
 
-/// Every UD2 component. Soft components are already weighted.
+/// Every component of the score (`docs/RULES.md`): the UD2 ones, then the campus ones.
+/// Soft components are already weighted. For an instance without campus features the
+/// campus components are always zero and the score is exactly UD2.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Breakdown {
     pub lectures: u32,
     pub conflicts: u32,
     pub availability: u32,
     pub room_occupancy: u32,
+    /// Hard (campus): unsuitable or closed room, past the end of the day, pin not kept.
+    pub placement: u32,
     pub room_capacity: u32,
     pub min_working_days: u32,
     pub curriculum_compactness: u32,
     pub room_stability: u32,
+    /// Soft (campus): periods taught outside a teacher's preferred periods.
+    pub teacher_preference: u32,
+    /// Soft (campus): lectures beyond a group's or teacher's daily maximum.
+    pub daily_limit: u32,
+    /// Soft (re-solve): lectures moved away from the reference timetable.
+    pub changes: u32,
 }
 
 impl Breakdown {
     /// Number of components, in the order of [`Self::components`].
-    pub const COMPONENTS: usize = 8;
+    pub const COMPONENTS: usize = 12;
+    /// How many of the first [`Self::components`] are hard.
+    pub const HARD: usize = 5;
 
-    /// The components as a flat array (hard counts, then weighted soft costs, in field
-    /// order): the layout the GPU shader writes and the page passes between threads.
+    /// The components as a flat array (hard counts, then weighted soft costs): the layout
+    /// the GPU shader writes and the page passes between threads.
     pub fn components(&self) -> [u32; Self::COMPONENTS] {
         [
             self.lectures,
             self.conflicts,
             self.availability,
             self.room_occupancy,
+            self.placement,
             self.room_capacity,
             self.min_working_days,
             self.curriculum_compactness,
             self.room_stability,
+            self.teacher_preference,
+            self.daily_limit,
+            self.changes,
         ]
     }
 
@@ -69,34 +85,39 @@ impl Breakdown {
             conflicts,
             availability,
             room_occupancy,
+            placement,
             room_capacity,
             min_working_days,
             curriculum_compactness,
             room_stability,
+            teacher_preference,
+            daily_limit,
+            changes,
         ] = w;
         Breakdown {
             lectures,
             conflicts,
             availability,
             room_occupancy,
+            placement,
             room_capacity,
             min_working_days,
             curriculum_compactness,
             room_stability,
+            teacher_preference,
+            daily_limit,
+            changes,
         }
     }
 
     /// Sum of the hard violation counts.
     pub fn hard(&self) -> u32 {
-        self.lectures + self.conflicts + self.availability + self.room_occupancy
+        self.components()[..Self::HARD].iter().sum()
     }
 
     /// Sum of the weighted soft costs (the "Total Cost" of the validator).
     pub fn soft(&self) -> u32 {
-        self.room_capacity
-            + self.min_working_days
-            + self.curriculum_compactness
-            + self.room_stability
+        self.components()[Self::HARD..].iter().sum()
     }
 
     /// `(hard, soft)`.
@@ -107,26 +128,45 @@ impl Breakdown {
         }
     }
 
-    /// The breakdown as the official validator prints it.
+    /// The breakdown as the official validator prints it, plus the campus lines when any
+    /// campus component is non-zero (they are always zero for a `.ctt` instance, whose
+    /// report thus stays byte-for-byte the validator's). Callers that know the instance
+    /// use [`Self::report`], which prints the campus lines for every campus instance.
     pub fn validator_report(&self) -> String {
+        self.report(self.placement + self.teacher_preference + self.daily_limit + self.changes > 0)
+    }
+
+    /// The validator's lines, with the campus lines too when `campus` is true (pass
+    /// `inst.uses_campus_features()`).
+    pub fn report(&self, campus: bool) -> String {
         let mut s = format!(
             "Violations of Lectures (hard) : {}\n\
              Violations of Conflicts (hard) : {}\n\
              Violations of Availability (hard) : {}\n\
-             Violations of RoomOccupation (hard) : {}\n\
-             Cost of RoomCapacity (soft) : {}\n\
+             Violations of RoomOccupation (hard) : {}\n",
+            self.lectures, self.conflicts, self.availability, self.room_occupancy,
+        );
+        if campus {
+            s += &format!("Violations of Placement (hard) : {}\n", self.placement);
+        }
+        s += &format!(
+            "Cost of RoomCapacity (soft) : {}\n\
              Cost of MinWorkingDays (soft) : {}\n\
              Cost of CurriculumCompactness (soft) : {}\n\
              Cost of RoomStability (soft) : {}\n",
-            self.lectures,
-            self.conflicts,
-            self.availability,
-            self.room_occupancy,
             self.room_capacity,
             self.min_working_days,
             self.curriculum_compactness,
             self.room_stability
         );
+        if campus {
+            s += &format!(
+                "Cost of TeacherPreference (soft) : {}\n\
+                 Cost of DailyLimit (soft) : {}\n\
+                 Cost of Changes (soft) : {}\n",
+                self.teacher_preference, self.daily_limit, self.changes
+            );
+        }
         if self.hard() > 0 {
             s += &format!(
                 "Violations = {}, Total Cost = {}\n",

@@ -92,6 +92,15 @@ fn pin(
             let f = least_tried(ctx, [a, b].into_iter())?;
             Some((f, Some(if f == a { b } else { a })))
         }
+        // Campus rules: the lecture at the violation's first period, where there is one.
+        Rule::RoomUnsuitable
+        | Rule::RoomClosed
+        | Rule::PastEndOfDay
+        | Rule::PinNotKept
+        | Rule::TeacherPreference
+        | Rule::CurriculumDailyLimit
+        | Rule::TeacherDailyLimit
+        | Rule::Moved => Some((lecture_at(tt, inst, course(0)?, period?)?, None)),
         Rule::Availability | Rule::RoomCapacity => {
             Some((lecture_at(tt, inst, course(0)?, period?)?, None))
         }

@@ -39,6 +39,11 @@ fn rule_index(r: Rule) -> usize {
         Rule::MinWorkingDays => 5,
         Rule::CurriculumCompactness => 6,
         Rule::RoomStability => 7,
+        // Campus rules share the state of the closest UD2 rule (the table keeps its size).
+        Rule::RoomUnsuitable | Rule::RoomClosed | Rule::PastEndOfDay | Rule::PinNotKept => 2,
+        Rule::TeacherPreference => 4,
+        Rule::CurriculumDailyLimit | Rule::TeacherDailyLimit => 5,
+        Rule::Moved => 7,
     }
 }
 

@@ -485,7 +485,7 @@ fn check(instance: &Path, solution: &Path, json: bool, verbose: bool) -> Result<
             println!();
         }
     }
-    print!("{}", eval.breakdown.validator_report());
+    print!("{}", eval.breakdown.report(inst.uses_campus_features()));
     Ok(())
 }
 
@@ -764,7 +764,7 @@ fn solve_cmd(
             serde_json::to_string_pretty(&out).expect("serializing plain data cannot fail")
         );
     } else {
-        print!("{}", eval.breakdown.validator_report());
+        print!("{}", eval.breakdown.report(inst.uses_campus_features()));
         if let (Some(n), Some(m)) = (moved, moved_of) {
             println!("moved {n} of {m} lectures");
         }
