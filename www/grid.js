@@ -9,16 +9,21 @@ export const KINDS = {
   room: 'Room',
 };
 
+// Violation rules (eval's `Rule`, snake_case) and breakdown components, by name.
 export const RULES = {
   lectures: 'Lectures', conflicts: 'Conflicts', availability: 'Availability',
-  room_occupancy: 'Room occupancy', placement: 'Placement', room_capacity: 'Room capacity',
-  min_working_days: 'Min working days', curriculum_compactness: 'Curriculum compactness',
-  room_stability: 'Room stability', teacher_preference: 'Teacher preference',
-  daily_limit: 'Daily limit', changes: 'Changes',
+  room_occupancy: 'Room occupancy', room_unsuitable: 'Unsuitable room', room_closed: 'Room closed',
+  past_end_of_day: 'Past the end of the day', pin_not_kept: 'Pin not kept',
+  room_capacity: 'Room capacity', min_working_days: 'Min working days',
+  curriculum_compactness: 'Curriculum compactness', room_stability: 'Room stability',
+  teacher_preference: 'Teacher preference', curriculum_daily_limit: 'Group daily limit',
+  teacher_daily_limit: 'Teacher daily limit', moved: 'Moved',
+  // Breakdown components without a rule of their own name.
+  placement: 'Placement', daily_limit: 'Daily limit', changes: 'Changes',
 };
 
 // Rules about a room: a lecture is involved only when it is in one of the violation's rooms.
-const ROOM_RULES = new Set(['room_occupancy', 'room_capacity', 'room_stability', 'placement']);
+const ROOM_RULES = new Set(['room_occupancy', 'room_capacity', 'room_stability', 'room_unsuitable', 'room_closed']);
 
 /** The teachers of a lecture row: all of them (co-teachers too) where the build gives them. */
 export const teachersOf = (l) => l.teachers || [l.teacher];
