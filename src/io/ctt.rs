@@ -534,3 +534,196 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
     })
     .map_err(|e| ParseError::new(file, last, e.into()))
 }
+
+/// The first campus feature of `inst` that `.ctt`/`.ectt` cannot express, in words.
+fn campus_feature(inst: &Instance) -> Option<String> {
+    let c = &inst.campus;
+    let course = |i: usize| &inst.courses[i].name;
+    if let Some((i, x)) = inst
+        .courses
+        .iter()
+        .enumerate()
+        .find(|(_, x)| x.duration != 1)
+    {
+        return Some(format!(
+            "multi-period lectures (course {} lasts {} periods)",
+            course(i),
+            x.duration
+        ));
+    }
+    if let Some(x) = inst.courses.iter().find(|x| !x.co_teachers.is_empty()) {
+        return Some(format!("several teachers per course (course {})", x.name));
+    }
+    if let Some(x) = inst.courses.iter().find(|x| x.rooms.is_some()) {
+        return Some(format!(
+            "required room types or features (course {} may use only some rooms)",
+            x.name
+        ));
+    }
+    if let Some((t, _)) = c.teacher_unavailable.first() {
+        return Some(format!(
+            "teacher unavailability (teacher {})",
+            inst.teachers[t.idx()]
+        ));
+    }
+    if let Some((t, _)) = c.teacher_preferred.first() {
+        return Some(format!(
+            "preferred periods (teacher {})",
+            inst.teachers[t.idx()]
+        ));
+    }
+    if let Some((r, _)) = c.room_unavailable.first() {
+        return Some(format!(
+            "room unavailability (room {})",
+            inst.rooms[r.idx()].name
+        ));
+    }
+    if let Some(p) = c.pins.first() {
+        return Some(format!(
+            "pinned lectures (course {})",
+            course(p.course.idx())
+        ));
+    }
+    if let Some((g, _)) = c.curriculum_max_daily.first() {
+        return Some(format!(
+            "daily maxima per group (group {})",
+            inst.curricula[g.idx()].name
+        ));
+    }
+    if let Some((t, _)) = c.teacher_max_daily.first() {
+        return Some(format!(
+            "daily maxima per teacher (teacher {})",
+            inst.teachers[t.idx()]
+        ));
+    }
+    if c.weights != crate::model::Weights::default() {
+        return Some("weights other than UD2's".to_string());
+    }
+    None
+}
+
+/// A name as one `.ctt` token: non-empty, no whitespace, not a section keyword.
+fn token<'a>(
+    what: &'static str,
+    name: &'a str,
+    format: &'static str,
+) -> Result<&'a str, super::error::ConvertError> {
+    let why = if name.is_empty() {
+        Some("it is empty")
+    } else if name.chars().any(char::is_whitespace) {
+        Some("it contains whitespace")
+    } else if SECTION_KEYWORDS.contains(&name) || name.ends_with(':') {
+        Some("it reads as a section keyword")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(super::error::ConvertError::BadName {
+            what,
+            name: name.to_string(),
+            format,
+            why,
+        }),
+        None => Ok(name),
+    }
+}
+
+/// Writes `inst` as `.ctt`, or as `.ectt` when it carries the `.ectt` extras (read from an
+/// `.ectt` file or a campus JSON `ectt` block). Refuses an instance with campus features,
+/// naming the first; day names and period times are not part of the format and are
+/// dropped, as are teachers who teach nothing.
+pub fn to_ctt(inst: &Instance) -> Result<String, super::error::ConvertError> {
+    use std::fmt::Write;
+    let ext = inst.extension.as_ref();
+    let format = if ext.is_some() { ".ectt" } else { ".ctt" };
+    if let Some(feature) = campus_feature(inst) {
+        return Err(super::error::ConvertError::Unsupported { format, feature });
+    }
+    let ppd = inst.periods_per_day as usize;
+    let mut s = String::new();
+    // `write!` to a String cannot fail.
+    let _ = writeln!(s, "Name: {}", token("instance", &inst.name, format)?);
+    let _ = writeln!(s, "Courses: {}", inst.courses.len());
+    let _ = writeln!(s, "Rooms: {}", inst.rooms.len());
+    let _ = writeln!(s, "Days: {}", inst.days);
+    let _ = writeln!(s, "Periods_per_day: {ppd}");
+    let _ = writeln!(s, "Curricula: {}", inst.curricula.len());
+    match ext {
+        Some(e) => {
+            let _ = writeln!(
+                s,
+                "Min_Max_Daily_Lectures: {} {}",
+                e.min_daily_lectures, e.max_daily_lectures
+            );
+            let _ = writeln!(
+                s,
+                "UnavailabilityConstraints: {}",
+                inst.unavailable_list.len()
+            );
+            let _ = writeln!(s, "RoomConstraints: {}", e.room_constraints.len());
+        }
+        None => {
+            let _ = writeln!(s, "Constraints: {}", inst.unavailable_list.len());
+        }
+    }
+    s.push_str("\nCOURSES:\n");
+    for c in &inst.courses {
+        let _ = write!(
+            s,
+            "{} {} {} {} {}",
+            token("course", &c.name, format)?,
+            token("teacher", &inst.teachers[c.teacher.idx()], format)?,
+            c.lectures,
+            c.min_working_days,
+            c.students
+        );
+        if ext.is_some() {
+            let _ = write!(s, " {}", u8::from(c.double_lectures));
+        }
+        s.push('\n');
+    }
+    s.push_str("\nROOMS:\n");
+    for r in &inst.rooms {
+        let _ = write!(s, "{} {}", token("room", &r.name, format)?, r.capacity);
+        if ext.is_some() {
+            let _ = write!(s, " {}", r.building.unwrap_or(0));
+        }
+        s.push('\n');
+    }
+    s.push_str("\nCURRICULA:\n");
+    for q in &inst.curricula {
+        let _ = write!(
+            s,
+            "{} {}",
+            token("curriculum", &q.name, format)?,
+            q.courses.len()
+        );
+        for c in &q.courses {
+            let _ = write!(s, " {}", inst.courses[c.idx()].name);
+        }
+        s.push('\n');
+    }
+    s.push_str("\nUNAVAILABILITY_CONSTRAINTS:\n");
+    for (c, p) in &inst.unavailable_list {
+        let _ = writeln!(
+            s,
+            "{} {} {}",
+            inst.courses[c.idx()].name,
+            p.idx() / ppd,
+            p.idx() % ppd
+        );
+    }
+    if let Some(e) = ext {
+        s.push_str("\nROOM_CONSTRAINTS:\n");
+        for (c, r) in &e.room_constraints {
+            let _ = writeln!(
+                s,
+                "{} {}",
+                inst.courses[c.idx()].name,
+                inst.rooms[r.idx()].name
+            );
+        }
+    }
+    s.push_str("\nEND.\n");
+    Ok(s)
+}

@@ -7,7 +7,7 @@ use crate::model::ModelError;
 
 /// A file that could not be read as what it claims to be.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{file}:{line}: {}", readable(&.kind.to_string()))]
+#[error("{file}:{line}:{}", tail(.kind))]
 pub struct ParseError {
     /// The file name as given by the caller.
     pub file: String,
@@ -88,6 +88,43 @@ pub enum ParseErrorKind {
     SolutionFields { found: usize },
     #[error("{0}")]
     Model(#[from] ModelError),
+    /// Campus JSON and CSV: the column on the line, and the element (`courses[3].teachers[0]`
+    /// in JSON, the column's header in CSV), so the message reads `file:line:column: where: what`.
+    #[error("{column}: {}{message}", at_path(.path))]
+    Located {
+        column: u32,
+        path: String,
+        message: String,
+    },
+}
+
+fn at_path(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
+    }
+}
+
+/// An instance that cannot be written in the requested format.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConvertError {
+    #[error("{format} cannot express {feature}; keep this instance as campus JSON")]
+    Unsupported {
+        format: &'static str,
+        feature: String,
+    },
+    #[error("{what} name \"{name}\" cannot be written in {format}: {why}")]
+    BadName {
+        what: &'static str,
+        name: String,
+        format: &'static str,
+        why: &'static str,
+    },
+    #[error("campus JSON refers to things by name, but {what} \"{name}\" is not unique")]
+    DuplicateName { what: &'static str, name: String },
+    #[error("{0}")]
+    Json(String),
 }
 
 /// How a number beyond `max` is described: a limit of the reader, or beyond any integer.
@@ -96,6 +133,16 @@ fn beyond(max: u64) -> String {
         "which is far too large".to_string()
     } else {
         format!("which is more than the supported maximum of {max}")
+    }
+}
+
+/// What follows `file:line:` — the column right away for a located (JSON, CSV) error, so
+/// it reads `file:line:column: …`; a space and the message otherwise.
+fn tail(kind: &ParseErrorKind) -> String {
+    let msg = readable(&kind.to_string());
+    match kind {
+        ParseErrorKind::Located { .. } => msg,
+        _ => format!(" {msg}"),
     }
 }
 

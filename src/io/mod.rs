@@ -1,10 +1,25 @@
-//! Reading and writing files: ITC-2007 instances, solutions. Errors name file and line.
+//! Reading and writing files: ITC-2007 instances, campus JSON and CSV sheets, solutions.
+//! Errors name file and line (and column, for JSON and CSV).
 
+pub mod campus;
 pub mod ctt;
 pub mod error;
 pub mod solution;
 mod tokens;
 
-pub use ctt::parse_instance;
-pub use error::{ParseError, ParseErrorKind};
+pub use error::{ConvertError, ParseError, ParseErrorKind};
 pub use solution::{SolutionWarning, WarningKind, parse_solution, write_solution};
+
+use crate::model::Instance;
+
+/// Reads an instance, choosing the format by the file name: `.json` is campus JSON
+/// (`docs/CAMPUS.md`), anything else `.ctt`/`.ectt` (the header tells which). `file` is
+/// only used in error messages (and to choose the format).
+pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> {
+    if file.to_ascii_lowercase().ends_with(".json") {
+        let text = tokens::decode(bytes, file)?;
+        campus::from_json(text, file)
+    } else {
+        ctt::parse_instance(bytes, file)
+    }
+}

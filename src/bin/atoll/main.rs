@@ -16,6 +16,7 @@ use atoll::report::{CheckReport, InstanceSummary};
 mod ablation;
 mod bench;
 mod bench_gpu;
+mod convert;
 mod repair;
 
 /// Atoll — a university course-timetabling solver.
@@ -222,6 +223,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Convert an instance between formats, chosen by extension: `.ctt`/`.ectt` (ITC-2007)
+    /// and `.json` (campus JSON, docs/CAMPUS.md); the input may also be a folder of CSV
+    /// sheets (docs/CSV.md). Writing `.ctt` refuses campus features, naming the first.
+    Convert {
+        /// The instance to read: .ctt, .ectt, .json, or a folder of CSV sheets.
+        input: PathBuf,
+        /// The file to write: .ctt, .ectt or .json (`-` prints JSON to standard output).
+        output: PathBuf,
+    },
     /// Measure batch evaluation: evaluations per second on the CPU (1 thread, all threads)
     /// and on the GPU, the adapter's name, and whether the GPU's scores are identical to
     /// the CPU's over the whole batch (random timetables).
@@ -279,6 +289,11 @@ pub(crate) enum CliError {
     Settings(String),
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error("cannot convert to {path}: {source}")]
+    Convert {
+        path: String,
+        source: atoll::io::ConvertError,
+    },
     #[error("{path}: {source}")]
     QTable {
         path: String,
@@ -293,7 +308,12 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
     })
 }
 
+/// An instance from a `.ctt`/`.ectt` or campus `.json` file, or a folder of campus CSV
+/// sheets (`docs/CSV.md`).
 pub(crate) fn load_instance(path: &Path) -> Result<Instance, CliError> {
+    if path.is_dir() {
+        return Ok(atoll::io::campus::from_csv(&convert::read_sheets(path)?)?);
+    }
     let bytes = read(path)?;
     Ok(parse_instance(&bytes, &path.display().to_string())?)
 }
@@ -308,6 +328,7 @@ fn main() -> ExitCode {
             verbose,
         } => check(&instance, &solution, json, verbose),
         Command::Info { instance, json } => info(&instance, json),
+        Command::Convert { input, output } => convert::run(&input, &output),
         Command::Solve {
             instance,
             output,
