@@ -515,6 +515,18 @@ impl Session {
         self.inst.name.clone()
     }
 
+    /// The session's instance as campus JSON (`atoll::io::campus::to_json`): after a
+    /// re-solve, the edited instance (its pins and edits included), so the page can keep it
+    /// (to reload it into a new worker) and offer it for download.
+    #[wasm_bindgen(js_name = instanceJson)]
+    pub fn instance_json(&self) -> Result<String, JsError> {
+        let inst = match &self.after_solve {
+            Some(edited) => edited,
+            None => &self.inst,
+        };
+        crate::io::campus::to_json(inst).map_err(|e| JsError::new(&e.to_string()))
+    }
+
     /// Sizes and tightness of the instance (the fields of `atoll info --json`).
     pub fn summary(&self) -> Result<JsValue, JsError> {
         let inst = &self.inst;

@@ -1302,8 +1302,12 @@ async function afterResolve() {
   renderEdits();
   try {
     renderSummary(await call('summary'), { reset: false });
-  } catch {
-    // The summary is cosmetic here; the result is what matters.
+    // Keep the edited instance: a new worker (another thread count) loads it, not the file.
+    const json = await call('instanceJson');
+    const bytes = new TextEncoder().encode(json).buffer;
+    loaded = { bytes, file: `${stem(loaded ? loaded.file : 'campus').replace(/-edited$/, '')}-edited.json`, name: loaded && loaded.name };
+  } catch (e) {
+    setError($('#solve-error'), `The edited instance cannot be kept for a restart: ${e.message}`);
   }
 }
 

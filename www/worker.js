@@ -146,6 +146,10 @@ const ops = {
   summary() {
     return need().summary();
   },
+  // The loaded instance as campus JSON (after a re-solve: the edited one).
+  instanceJson() {
+    return need().instanceJson();
+  },
   check({ bytes, file }) {
     return need().checkBytes(new Uint8Array(bytes), file);
   },
