@@ -490,3 +490,44 @@ fn per_teacher_rows_are_exactly_the_lectures_of_the_teachers_courses() {
         }
     }
 }
+
+#[test]
+fn a_lecture_beyond_its_course_count_gets_a_row_and_no_pin() {
+    // A file may list more lectures of a course than the instance asks for; the validator
+    // counts them (hard `lectures`) and the exports show them.
+    let (inst, _) = toy();
+    let mut text = fixture("toy_optimal.sol");
+    text.extend_from_slice(b"TecCos rA 4 3\n");
+    let (tt, _) = parse_solution(&inst, &text, "extra.sol").unwrap();
+    let rows = lecture_rows(&inst, &tt);
+    assert_eq!(rows.len(), 17);
+    let extra = rows
+        .iter()
+        .find(|r| (r.course.as_str(), r.room.as_str(), r.day, r.period) == ("TecCos", "rA", 4, 3))
+        .unwrap();
+    assert!(extra.lecture >= inst.n_lectures());
+    assert!(!extra.pinned);
+    assert_eq!(extra.duration, 1);
+}
+
+#[test]
+fn solution_text_round_trips_campus_names_with_spaces() {
+    // The page passes timetables around as solution text; campus names hold spaces.
+    let (inst, tt) = small_campus(true);
+    let mut parts = inst.to_parts();
+    parts.courses[0].name = "Chem lab".into();
+    parts.courses[1].name = "Maths 1".into();
+    parts.rooms[0].name = "Lab room 1".into();
+    parts.rooms[1].name = "Hall A".into();
+    let spaced = Instance::new(parts).unwrap();
+    let text = atoll::write_solution(&spaced, &tt);
+    assert!(text.contains("Chem lab Lab room 1 0 0"), "{text}");
+    let (back, warnings) = parse_solution(&spaced, text.as_bytes(), "spaced.sol").unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let mut back = back;
+    back.align_pins(&spaced);
+    assert_eq!(lecture_rows(&spaced, &back), lecture_rows(&spaced, &tt));
+    // A line whose names are not known is still reported with its field count.
+    let err = parse_solution(&spaced, b"No such course Hall A 0 0\n", "x.sol").unwrap_err();
+    assert!(err.to_string().contains("x.sol:1"), "{err}");
+}

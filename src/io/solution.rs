@@ -97,15 +97,33 @@ pub fn parse_solution(
         if fields.is_empty() {
             continue;
         }
-        if fields.len() != 4 {
-            return Err(ParseError::new(
+        let bad_fields = || {
+            ParseError::new(
                 file,
                 ln,
                 ParseErrorKind::SolutionFields {
                     found: fields.len(),
                 },
-            ));
-        }
+            )
+        };
+        // Campus names may hold spaces ("Programming lab", "Hall A"): a line of more than
+        // four fields is read as course and room names split where both are known names
+        // (single spaces between words, as `write_solution` writes them). A `.ctt` name is
+        // one token, so its lines always have exactly four fields.
+        let (course_name, room_name) = match fields.len() {
+            4 => (fields[0].to_string(), fields[1].to_string()),
+            n if n > 4 => {
+                let names = &fields[..n - 2];
+                (1..names.len())
+                    .map(|k| (names[..k].join(" "), names[k..].join(" ")))
+                    .find(|(c, r)| {
+                        inst.course_by_name(c).is_some() && inst.room_by_name(r).is_some()
+                    })
+                    .ok_or_else(bad_fields)?
+            }
+            _ => return Err(bad_fields()),
+        };
+        let n = fields.len();
         // A whole number too large for a u64 is still a day/period out of range: a warning
         // like any other (shown as u64::MAX), not an error.
         let num = |text, what| match parse_uint(Token { text, line: ln }, what, u64::MAX, file) {
@@ -115,19 +133,17 @@ pub fn parse_solution(
             }) => Ok(u64::MAX),
             r => r,
         };
-        let day = num(fields[2], "the day")?;
-        let slot = num(fields[3], "the period")?;
+        let day = num(fields[n - 2], "the day")?;
+        let slot = num(fields[n - 1], "the period")?;
         let warn = |kind| SolutionWarning { line: ln, kind };
-        let Some(c) = inst.course_by_name(fields[0]) else {
+        let Some(c) = inst.course_by_name(&course_name) else {
             warnings.push(warn(WarningKind::UnknownCourse {
-                course: fields[0].to_string(),
+                course: course_name,
             }));
             continue;
         };
-        let Some(r) = inst.room_by_name(fields[1]) else {
-            warnings.push(warn(WarningKind::UnknownRoom {
-                room: fields[1].to_string(),
-            }));
+        let Some(r) = inst.room_by_name(&room_name) else {
+            warnings.push(warn(WarningKind::UnknownRoom { room: room_name }));
             continue;
         };
         if day >= inst.days as u64 {
@@ -141,7 +157,7 @@ pub fn parse_solution(
         let p = inst.period(day as usize, slot as usize);
         if !taken.insert(c.idx() * np + p.idx()) {
             warnings.push(warn(WarningKind::Repeated {
-                course: fields[0].to_string(),
+                course: course_name,
                 day,
                 period: slot,
             }));
