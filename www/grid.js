@@ -184,7 +184,7 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
     if (marks[i]) box.classList.add(marks[i]);
     if (selected && touches(selected, l)) box.classList.add('selected');
     const title = el('strong', '', l.course);
-    if (pinned) title.prepend(el('span', 'pin-mark', '📌'));
+    if (pinned) title.prepend(el('span', 'pin-mark', 'pin'));
     box.append(title, el('span', 'room', l.room));
     if (d > 1) box.append(el('span', 'span-note', `${d} periods`));
     const when = `${dayName(tt, l.day)} ${periodName(tt, l.period)}`
