@@ -1,11 +1,15 @@
-// The full UD2 score of a batch of timetables, exactly as `atoll::eval::score` computes it:
-// 4 hard violation counts and 4 weighted soft costs per timetable. Integer arithmetic only,
-// so every component equals the CPU's to the last unit.
+// The full score of a batch of timetables, exactly as `atoll::eval::score` computes it
+// (docs/RULES.md): 5 hard violation counts and 7 weighted soft costs per timetable, in
+// `Breakdown::components` order. Integer arithmetic only, so every component equals the
+// CPU's to the last unit. A lecture of duration d occupies d consecutive periods of its day
+// (clipped at the day's end); the campus rules (placement, teacher preferences, daily
+// maxima, changes) are compiled in only when the host sets CAMPUS (a `.ctt` instance runs
+// the UD2 shader it always ran).
 //
 // Not a complete module on its own: the host (src/gpu/pack.rs) prepends the instance's
 // sizes, the offsets into the packed instance buffer and the scratch layout as `const`s
-// (NC, NP, PPD, DAYS, NR, NL, CW, RW, WG, OFF_*, S_*, SCRATCH, W_*), so every loop bound
-// is a compile-time constant.
+// (NC, NP, PPD, DAYS, NR, NL, CW, RW, WG, CAMPUS, HAS_REF, NLIM, OFF_*, S_*, SCRATCH, W_*),
+// so every loop bound is a compile-time constant.
 //
 // One workgroup scores one timetable. Its lanes stride over lectures and courses, build
 // bit sets of "course c at period p", "room r at period p", "curriculum g at period p"
@@ -15,8 +19,8 @@
 // refuses an instance whose bound would pass its limit).
 //
 // A timetable with a lecture outside the instance's grid, or with two lectures of one
-// course in one period (never produced by the solver; possible in a file), sets the flag
-// word: the host scores that timetable on the CPU instead, so the result stays exact.
+// course occupying one period (never produced by the solver; possible in a file), sets the
+// flag word: the host scores that timetable on the CPU instead, so the result stays exact.
 
 struct Params {
     // Timetables in this dispatch.
@@ -33,11 +37,13 @@ struct Params {
 @group(0) @binding(3) var<uniform> params: Params;
 
 const UNSCHEDULED: u32 = 0xffffffffu;
-// Output words per timetable: the 8 components in `Breakdown` order, then the flag.
-const OUT_STRIDE: u32 = 9u;
+// Output words per timetable: the 12 components in `Breakdown` order, then the flag.
+const OUT_STRIDE: u32 = 13u;
+const NO_PIN: u32 = 0xffffffffu;
+const ANY: u32 = 0xffffu;
 
 var<workgroup> scratch: array<atomic<u32>, SCRATCH>;
-var<workgroup> sums: array<atomic<u32>, 9>;
+var<workgroup> sums: array<atomic<u32>, 13>;
 
 // Sets bit `bit` of the bit set starting at scratch word `base`; true if it was set before.
 fn set_bit(base: u32, bit: u32) -> bool {
@@ -86,10 +92,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     var min_days = 0u;
     var compactness = 0u;
     var stability = 0u;
+    var placement = 0u;
+    var preference = 0u;
+    var daily = 0u;
+    var changes = 0u;
     var flag = 0u;
 
-    // Pass 1, per lecture: the bit sets; availability, room occupancy (one per lecture
-    // that finds its room and period already taken: k - 1 per cell of k) and capacity.
+    // Pass 1, per lecture and occupied period: the bit sets; availability, room occupancy
+    // (one per occupancy that finds its room and period already taken: k - 1 per cell of
+    // k), closed rooms and teacher preferences; per lecture: capacity, the other placement
+    // rules and the daily counters.
     for (var l = lid; l < NL; l += WG) {
         let s = batch[base + l];
         if (s == UNSCHEDULED) {
@@ -102,27 +114,59 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
             continue;
         }
         let c = inst[OFF_LC + l];
-        if (set_bit(S_PC + p * CW, c)) {
-            flag = 1u;
-        }
-        if (set_bit(S_RP, p * NR + r)) {
-            occupancy += 1u;
+        let day_end = (p / PPD + 1u) * PPD;
+        let end = min(p + inst[OFF_DUR + c], day_end);
+        let g_end = inst[OFF_CURS + c + 1u];
+        for (var q = p; q < end; q += 1u) {
+            if (set_bit(S_PC + q * CW, c)) {
+                flag = 1u;
+            }
+            if (set_bit(S_RP, q * NR + r)) {
+                occupancy += 1u;
+            }
+            if (inst_bit(OFF_UNAV, c * NP + q)) {
+                availability += 1u;
+            }
+            for (var k = inst[OFF_CURS + c]; k < g_end; k += 1u) {
+                _ = set_bit(S_GP, inst[OFF_CURL + k] * NP + q);
+            }
+            if (CAMPUS != 0u) {
+                if (inst_bit(OFF_CLOSED, r * NP + q)) {
+                    placement += 1u;
+                }
+                preference += inst[OFF_DISP + c * NP + q] * W_TP;
+            }
         }
         _ = set_bit(S_CR + c * RW, r);
-        if (inst_bit(OFF_UNAV, c * NP + p)) {
-            availability += 1u;
-        }
         capacity += inst[OFF_EXCESS + c * NR + r] * W_CAP;
-        let g_end = inst[OFF_CURS + c + 1u];
-        for (var k = inst[OFF_CURS + c]; k < g_end; k += 1u) {
-            _ = set_bit(S_GP, inst[OFF_CURL + k] * NP + p);
+        if (CAMPUS != 0u) {
+            if (!inst_bit(OFF_SUIT, c * NR + r)) {
+                placement += 1u;
+            }
+            if (p + inst[OFF_DUR + c] > day_end) {
+                placement += 1u;
+            }
+            let pin = inst[OFF_PIN + l];
+            if (pin != NO_PIN) {
+                let pp = pin >> 16u;
+                let pr = pin & 0xffffu;
+                if ((pp != ANY && pp != p) || (pr != ANY && pr != r)) {
+                    placement += 1u;
+                }
+            }
+            let day = p / PPD;
+            let k_end = inst[OFF_LIMS + c + 1u];
+            for (var k = inst[OFF_LIMS + c]; k < k_end; k += 1u) {
+                atomicAdd(&scratch[S_DL + inst[OFF_LIML + k] * DAYS + day], 1u);
+            }
         }
     }
     workgroupBarrier();
 
-    // Pass 2, per lecture: conflicts with every conflicting course of a higher index in
-    // the same period (each pair once), and curriculum compactness (2 per lecture of a
-    // curriculum at an isolated period, as `eval::score::is_isolated` decides).
+    // Pass 2, per lecture and occupied period: conflicts with every conflicting course of
+    // a higher index occupying the same period (each pair once), and curriculum
+    // compactness (W_CC per lecture of a curriculum at an isolated period, as
+    // `eval::score::is_isolated` decides).
     for (var l = lid; l < NL; l += WG) {
         let s = batch[base + l];
         if (s == UNSCHEDULED) {
@@ -134,27 +178,32 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
             continue;
         }
         let c = inst[OFF_LC + l];
+        let end = min(p + inst[OFF_DUR + c], (p / PPD + 1u) * PPD);
         let w0 = c >> 5u;
-        for (var w = w0; w < CW; w += 1u) {
-            var m = inst[OFF_CONF + c * CW + w] & atomicLoad(&scratch[S_PC + p * CW + w]);
-            if (w == w0) {
-                m = m & above(c & 31u);
-            }
-            conflicts += countOneBits(m);
-        }
-        let slot = p % PPD;
         let g_end = inst[OFF_CURS + c + 1u];
-        for (var k = inst[OFF_CURS + c]; k < g_end; k += 1u) {
-            let row = inst[OFF_CURL + k] * NP;
-            let next = p + 1u < NP && get_bit(S_GP, row + p + 1u);
-            let prev = p > 0u && get_bit(S_GP, row + p - 1u);
-            if ((slot == 0u && !next) || (slot == PPD - 1u && !prev) || (!next && !prev)) {
-                compactness += W_CC;
+        for (var q = p; q < end; q += 1u) {
+            for (var w = w0; w < CW; w += 1u) {
+                var m = inst[OFF_CONF + c * CW + w] & atomicLoad(&scratch[S_PC + q * CW + w]);
+                if (w == w0) {
+                    m = m & above(c & 31u);
+                }
+                conflicts += countOneBits(m);
+            }
+            let slot = q % PPD;
+            for (var k = inst[OFF_CURS + c]; k < g_end; k += 1u) {
+                let row = inst[OFF_CURL + k] * NP;
+                let next = q + 1u < NP && get_bit(S_GP, row + q + 1u);
+                let prev = q > 0u && get_bit(S_GP, row + q - 1u);
+                if ((slot == 0u && !next) || (slot == PPD - 1u && !prev) || (!next && !prev)) {
+                    compactness += W_CC;
+                }
             }
         }
     }
 
-    // Pass 3, per course: missing lectures, minimum working days, room stability.
+    // Pass 3, per course: missing lectures, minimum working days (a lecture occupies only
+    // its own day, so a day with an occupied period is a day with a start), room stability,
+    // changes.
     for (var c = lid; c < NC; c += WG) {
         let first = inst[OFF_FIRST + c];
         let last = inst[OFF_FIRST + c + 1u];
@@ -185,17 +234,67 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         if (rooms > 1u) {
             stability += (rooms - 1u) * W_RS;
         }
+        // Changes: min(placed, reference) minus the multiset match of the two slot lists.
+        if (HAS_REF != 0u) {
+            let r0 = inst[OFF_REFS + c];
+            let r1 = inst[OFF_REFS + c + 1u];
+            var matched = 0u;
+            for (var i = first; i < last; i += 1u) {
+                let s = batch[base + i];
+                if (s == UNSCHEDULED) {
+                    continue;
+                }
+                // Count each distinct slot once, at its first lecture.
+                var seen = false;
+                var here = 1u;
+                for (var j = first; j < last; j += 1u) {
+                    if (batch[base + j] == s) {
+                        if (j < i) {
+                            seen = true;
+                        } else if (j > i) {
+                            here += 1u;
+                        }
+                    }
+                }
+                if (seen) {
+                    continue;
+                }
+                var refs = 0u;
+                for (var k = r0; k < r1; k += 1u) {
+                    if (inst[OFF_REFL + k] == s) {
+                        refs += 1u;
+                    }
+                }
+                matched += min(here, refs);
+            }
+            changes += (min(placed, r1 - r0) - matched) * W_CH;
+        }
+    }
+
+    // Pass 4, per (daily maximum, day): lectures starting that day beyond the maximum.
+    if (CAMPUS != 0u) {
+        for (var i = lid; i < NLIM * DAYS; i += WG) {
+            let n = atomicLoad(&scratch[S_DL + i]);
+            let most = inst[OFF_LIMMAX + i / DAYS];
+            if (n > most) {
+                daily += (n - most) * W_DL;
+            }
+        }
     }
 
     if (lectures != 0u) { atomicAdd(&sums[0], lectures); }
     if (conflicts != 0u) { atomicAdd(&sums[1], conflicts); }
     if (availability != 0u) { atomicAdd(&sums[2], availability); }
     if (occupancy != 0u) { atomicAdd(&sums[3], occupancy); }
-    if (capacity != 0u) { atomicAdd(&sums[4], capacity); }
-    if (min_days != 0u) { atomicAdd(&sums[5], min_days); }
-    if (compactness != 0u) { atomicAdd(&sums[6], compactness); }
-    if (stability != 0u) { atomicAdd(&sums[7], stability); }
-    if (flag != 0u) { atomicOr(&sums[8], 1u); }
+    if (placement != 0u) { atomicAdd(&sums[4], placement); }
+    if (capacity != 0u) { atomicAdd(&sums[5], capacity); }
+    if (min_days != 0u) { atomicAdd(&sums[6], min_days); }
+    if (compactness != 0u) { atomicAdd(&sums[7], compactness); }
+    if (stability != 0u) { atomicAdd(&sums[8], stability); }
+    if (preference != 0u) { atomicAdd(&sums[9], preference); }
+    if (daily != 0u) { atomicAdd(&sums[10], daily); }
+    if (changes != 0u) { atomicAdd(&sums[11], changes); }
+    if (flag != 0u) { atomicOr(&sums[12], 1u); }
     workgroupBarrier();
     if (lid < OUT_STRIDE) {
         results[t * OUT_STRIDE + lid] = atomicLoad(&sums[lid]);

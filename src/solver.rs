@@ -85,9 +85,9 @@ pub struct SolveStats {
     /// Stage 3's counters, if it ran.
     pub repair: Option<RepairStats>,
     /// Re-solve only (the instance has a reference timetable): lectures not at a
-    /// reference slot of their course — per course, `min(lectures, reference lectures) −
-    /// matched` as docs/RULES.md's `changes` counts it, so lectures of an added course are
-    /// not "moved". `None` without a reference.
+    /// reference slot of their course — per course, `min(placed lectures, reference
+    /// lectures) − matched` as docs/RULES.md's `changes` counts it, so lectures of an added
+    /// course are not "moved". `None` without a reference.
     pub moved: Option<usize>,
     /// Re-solve only: the lectures that had a reference slot, `Σ min(lectures, reference
     /// lectures)` (the "of M" in "moved N of M lectures").
@@ -691,8 +691,9 @@ fn matched(reference: &[Slot], mut placed: Vec<Slot>) -> usize {
 }
 
 /// Lectures of `tt` not at a reference slot of their course, counted per course as
-/// `min(lectures, reference lectures) − matched` (docs/RULES.md, `changes`); `None` when
-/// `inst` has no reference timetable.
+/// `min(placed lectures, reference lectures) − matched` (docs/RULES.md, `changes`, so the
+/// evaluator's `changes` is exactly this times its weight); `None` when `inst` has no
+/// reference timetable.
 pub fn moved(inst: &Instance, tt: &Timetable) -> Option<usize> {
     if !inst.has_reference() {
         return None;
@@ -708,8 +709,8 @@ pub fn moved(inst: &Instance, tt: &Timetable) -> Option<usize> {
         let reference = inst
             .reference_of(crate::model::CourseId(ci as u16))
             .unwrap_or(&[]);
-        let lectures = inst.courses[ci].lectures as usize;
-        total += lectures
+        total += placed
+            .len()
             .min(reference.len())
             .saturating_sub(matched(reference, placed));
     }

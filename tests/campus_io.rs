@@ -620,3 +620,169 @@ fn csv_errors_name_file_row_and_column() {
         "notes.txt:1:1: not a campus sheet; expected files named calendar.csv, teachers.csv, rooms.csv, groups.csv, courses.csv, pins.csv, weights.csv"
     );
 }
+
+// ----- the malformed-input corpus (tests/corpus/campus_json, tests/corpus/campus_csv) -----
+
+fn corpus() -> PathBuf {
+    root().join("tests/corpus")
+}
+
+fn bless() -> bool {
+    std::env::var_os("ATOLL_BLESS").is_some()
+}
+
+/// Compares `got` with `NAME.expected` beside the case (or writes it when blessing).
+fn expect(case: &Path, got: &str, failures: &mut Vec<String>) {
+    let exp = case.with_extension("expected");
+    if bless() {
+        std::fs::write(&exp, format!("{got}\n")).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&exp)
+        .unwrap_or_else(|e| panic!("{} has no expected error ({e})", exp.display()));
+    if want.trim_end() != got {
+        failures.push(format!(
+            "{}:\n  expected: {}\n  got:      {got}",
+            case.display(),
+            want.trim_end()
+        ));
+    }
+}
+
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_malformed_campus_json_gives_its_exact_error() {
+    let cases: Vec<PathBuf> = sorted_entries(&corpus().join("campus_json"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    assert!(cases.len() >= 25, "only {} JSON cases", cases.len());
+    let mut failures = Vec::new();
+    for path in &cases {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(path).unwrap();
+        let got = std::panic::catch_unwind(|| parse_instance(&bytes, &name))
+            .unwrap_or_else(|_| panic!("{name}: the reader panicked"));
+        match got {
+            Ok(_) => failures.push(format!("{name}: read without error")),
+            Err(e) => {
+                assert_eq!(e.file, name);
+                expect(path, &e.to_string(), &mut failures);
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_malformed_campus_csv_folder_gives_its_exact_error() {
+    let cases: Vec<PathBuf> = sorted_entries(&corpus().join("campus_csv"))
+        .into_iter()
+        .filter(|p| p.is_dir())
+        .collect();
+    assert!(cases.len() >= 10, "only {} CSV cases", cases.len());
+    let mut failures = Vec::new();
+    for dir in &cases {
+        let case = dir.file_name().unwrap().to_string_lossy().to_string();
+        let files: Vec<(String, String)> = sorted_entries(dir)
+            .into_iter()
+            .map(|p| {
+                (
+                    format!("{case}/{}", p.file_name().unwrap().to_string_lossy()),
+                    std::fs::read_to_string(&p).unwrap(),
+                )
+            })
+            .collect();
+        let got = std::panic::catch_unwind(|| from_csv(&files))
+            .unwrap_or_else(|_| panic!("{case}: the reader panicked"));
+        match got {
+            Ok(_) => failures.push(format!("{case}: read without error")),
+            Err(e) => expect(
+                &dir.with_extension("expected"),
+                &e.to_string(),
+                &mut failures,
+            ),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The CLI takes a `.json` file or a CSV folder wherever it takes an instance, and reports
+/// a bad one with status 2 and the message.
+#[test]
+fn cli_reads_json_and_csv_folders_and_reports_their_errors() {
+    let exe = env!("CARGO_BIN_EXE_atoll");
+    let run = |args: &[&Path]| std::process::Command::new(exe).args(args).output().unwrap();
+    let small = root().join("examples/campus-small.json");
+    let folder = root().join("examples/campus-csv");
+    for inst in [&small, &folder] {
+        let out = run(&[Path::new("info"), inst]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("6 (15 lectures a week, 4 teachers)")
+        );
+    }
+    let bad = corpus().join("campus_json/unknown_teacher.json");
+    let out = run(&[Path::new("info"), &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let want = std::fs::read_to_string(bad.with_extension("expected")).unwrap();
+    let tail = want
+        .trim_end()
+        .strip_prefix("unknown_teacher.json")
+        .unwrap();
+    assert!(err.contains(&format!("{}{tail}", bad.display())), "{err}");
+    let bad = corpus().join("campus_csv/unknown_teacher");
+    let out = run(&[Path::new("info"), &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("courses.csv:6:2: teachers: no teacher named \"Marie Currie\"")
+    );
+
+    // convert: .ectt -> .json -> .ectt gives the same lines; .json -> .ctt refuses labs.
+    let tmp = std::env::temp_dir().join(format!("atoll-convert-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let toy = common::shared_dir().join("instances/extra/toy.ectt");
+    let (j, e) = (tmp.join("toy.json"), tmp.join("toy.ectt"));
+    assert!(run(&[Path::new("convert"), &toy, &j]).status.success());
+    assert!(run(&[Path::new("convert"), &j, &e]).status.success());
+    let a = common::load(&toy);
+    let b = common::load(&e);
+    assert_same_instance(&a, &b, "toy.ectt via the CLI");
+    let out = run(&[Path::new("convert"), &small, &tmp.join("x.ctt")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(".ctt cannot express multi-period lectures")
+    );
+    let out = run(&[Path::new("convert"), &toy, &tmp.join("x.ctt")]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an .ectt instance written as .ctt"
+    );
+    let out = run(&[Path::new("convert"), &folder, &tmp.join("c.json")]);
+    assert!(out.status.success());
+    let c = from_json(
+        &std::fs::read_to_string(tmp.join("c.json")).unwrap(),
+        "c.json",
+    )
+    .unwrap();
+    assert_eq!(
+        to_json(&c).unwrap(),
+        to_json(&from_csv(&csv_files(&folder)).unwrap()).unwrap()
+    );
+    std::fs::remove_dir_all(&tmp).ok();
+}

@@ -258,3 +258,133 @@ fn a_solve_on_the_gpu_equals_a_solve_on_the_cpu() {
         on_gpu.stats.evaluator
     );
 }
+
+/// Random timetables of a campus: random starts and rooms (rooms that do not suit, closed
+/// rooms, starts past the day, pins broken, all as they come), skipping only placements
+/// that would overlap another lecture of the same course when `no_overlap` (those the
+/// shader hands to the CPU).
+fn campus_batch(inst: &Instance, n: usize, seed: u64, no_overlap: bool) -> Vec<Timetable> {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let np = inst.n_periods();
+    let nr = inst.rooms.len();
+    let ppd = inst.periods_per_day as usize;
+    let span = |c: atoll::model::CourseId, p: usize| {
+        let end = (p + inst.duration(c) as usize).min((p / ppd + 1) * ppd);
+        p..end
+    };
+    (0..n)
+        .map(|_| {
+            let mut tt = Timetable::empty(inst);
+            for l in 0..tt.len() {
+                if rng.random_bool(0.1) {
+                    continue;
+                }
+                let lid = LectureId(l as u32);
+                let c = tt.course(lid);
+                let p = rng.random_range(0..np);
+                let overlaps = inst.lectures_of(c).any(|o| {
+                    tt.slot(LectureId(o as u32)).get().is_some_and(|(q, _)| {
+                        let a = span(c, q.idx());
+                        let b = span(c, p);
+                        a.start < b.end && b.start < a.end
+                    })
+                });
+                if no_overlap && overlaps {
+                    continue;
+                }
+                tt.set(
+                    lid,
+                    Slot::at(PeriodId(p as u16), RoomId(rng.random_range(0..nr) as u16)),
+                );
+            }
+            tt
+        })
+        .collect()
+}
+
+/// Every campus rule on the GPU equals the CPU, on random campuses with and without a
+/// reference timetable (re-solve); timetables where a course overlaps itself go to the
+/// CPU, the others never do.
+#[test]
+fn gpu_equals_cpu_on_random_campuses() {
+    use common::campus::{CampusSpec, random_campus};
+    for seed in 0..12u64 {
+        let spec = CampusSpec {
+            courses: 12 + seed as usize * 5,
+            rooms: 3 + seed as usize % 5,
+            days: 3 + (seed % 4) as u16,
+            periods_per_day: 4 + (seed % 5) as u16,
+            pins: seed % 3 != 2,
+            loose: seed % 2 == 0,
+        };
+        let mut inst = random_campus(seed, spec);
+        assert!(inst.uses_campus_features());
+        if seed % 2 == 1 {
+            let old = campus_batch(&inst, 1, seed + 99, true).remove(0);
+            inst = inst.with_reference(&old);
+            // Lectures partly at their reference slots: the changes component varies.
+            let mut tts = campus_batch(&inst, 24, seed, true);
+            let mut rng = SmallRng::seed_from_u64(seed);
+            for t in &mut tts {
+                for l in 0..t.len() {
+                    if rng.random_bool(0.5) {
+                        t.set(LectureId(l as u32), old.slot(LectureId(l as u32)));
+                    }
+                }
+            }
+            let Some(mut g) = gpu(&inst, 64) else { return };
+            assert_same(&inst, &mut g, &tts, "re-solve campus");
+        }
+        let Some(mut g) = gpu(&inst, 64) else { return };
+        let clean = campus_batch(&inst, 48, seed, true);
+        let cpu = assert_same(&inst, &mut g, &clean, "campus");
+        assert_eq!(
+            g.cpu_fallbacks(),
+            0,
+            "{}: no overlap, no fallback",
+            inst.name
+        );
+        // The batch exercises the campus components.
+        assert!(cpu.iter().any(|b| b.placement > 0), "{}", inst.name);
+        let messy = campus_batch(&inst, 16, seed + 7, false);
+        assert_same(&inst, &mut g, &messy, "campus with overlaps");
+    }
+}
+
+/// A campus of the size the page bundles (300 courses, 40 rooms, 6 x 8 periods, lectures
+/// up to 4 periods long) fits the shader's workgroup memory and loop limit, and scores
+/// exactly.
+#[test]
+fn a_300_course_campus_fits_the_gpu() {
+    use atoll::gpu::pack::{LOOP_LIMIT, WORKGROUP_BYTES, pack};
+    use common::campus::{CampusSpec, random_campus};
+    let inst = random_campus(
+        7,
+        CampusSpec {
+            courses: 300,
+            rooms: 40,
+            days: 6,
+            periods_per_day: 8,
+            pins: true,
+            loose: false,
+        },
+    );
+    // Some 4-period labs (unpinned courses; a 4-period lecture fits an 8-period day).
+    let mut parts = inst.to_parts();
+    let pinned: Vec<usize> = parts.campus.pins.iter().map(|p| p.course.idx()).collect();
+    for (i, c) in parts.courses.iter_mut().enumerate() {
+        if i % 10 == 3 && !pinned.contains(&i) {
+            c.duration = 4;
+        }
+    }
+    let inst = Instance::new(parts).unwrap();
+    let packed = pack(&inst).expect("a 300-course campus fits the shader");
+    eprintln!(
+        "300-course campus: {} bytes of workgroup memory (limit {WORKGROUP_BYTES}), loop bound {} (limit {LOOP_LIMIT})",
+        packed.workgroup_bytes, packed.loop_bound
+    );
+    let Some(mut g) = gpu(&inst, 32) else { return };
+    let tts = campus_batch(&inst, 32, 3, true);
+    assert_same(&inst, &mut g, &tts, "300-course campus");
+    assert_eq!(g.cpu_fallbacks(), 0);
+}

@@ -385,9 +385,11 @@ impl<'a> IncrementalState<'a> {
     }
 
     /// Moves lecture `l` to `to` (a period and room, or unscheduled) and returns the
-    /// change in cost. The caller checks [`Self::can_move`] first.
+    /// change in cost. The caller checks [`Self::can_move`] first. On a campus the
+    /// counters stay exact for any move (a timetable read from a file can be anything), so
+    /// only the `.ctt` path asserts the invariant its bit sets need.
     pub fn move_lecture(&mut self, l: LectureId, to: Slot) -> (i64, i64) {
-        debug_assert!(self.can_move(l, to));
+        debug_assert!(self.campus || self.can_move(l, to));
         let before = self.cost();
         if let Some((p, r)) = self.tt.slot(l).get() {
             self.remove(l, p, r);
@@ -401,7 +403,7 @@ impl<'a> IncrementalState<'a> {
     /// Exchanges the slots of lectures `a` and `b` and returns the change in cost. The
     /// caller checks [`Self::can_swap`] first.
     pub fn swap(&mut self, a: LectureId, b: LectureId) -> (i64, i64) {
-        debug_assert!(self.can_swap(a, b));
+        debug_assert!(self.campus || self.can_swap(a, b));
         if a == b {
             return (0, 0);
         }

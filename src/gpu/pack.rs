@@ -3,15 +3,15 @@
 //! tested) here, and the bounds that keep the shader exact are checked before any device
 //! is touched.
 
-use crate::eval::weights;
-use crate::model::{CourseId, Instance, PeriodId};
+use crate::eval::Breakdown;
+use crate::model::{CourseId, CurriculumId, Instance, PeriodId, RoomId, TeacherId};
 
 use super::GpuError;
 
 /// Lanes per workgroup (one workgroup scores one timetable).
 pub const WORKGROUP_SIZE: u32 = 64;
-/// Output words per timetable: the 8 components in `Breakdown` order, then a flag.
-pub const OUT_STRIDE: usize = 9;
+/// Output words per timetable: the 12 components in `Breakdown` order, then a flag.
+pub const OUT_STRIDE: usize = Breakdown::COMPONENTS + 1;
 /// The workgroup memory every WebGPU adapter offers (`maxComputeWorkgroupStorageSize`).
 pub const WORKGROUP_BYTES: usize = 16_384;
 /// The most loop iterations one invocation may run in total. Mesa's llvmpipe/lavapipe
@@ -57,13 +57,39 @@ pub fn pack(inst: &Instance) -> Result<Packed, GpuError> {
     }
     let cw = words_for_bits(nc);
     let rw = words_for_bits(nr);
+    let campus = inst.uses_campus_features();
+    let has_ref = inst.has_reference();
+
+    // The daily maxima (curricula, then teachers), and per course the ones it counts for.
+    let mut limits: Vec<u32> = Vec::new();
+    let mut course_limits: Vec<Vec<u32>> = vec![Vec::new(); nc];
+    if campus {
+        for g in 0..ng {
+            if let Some(m) = inst.curriculum_max_daily(CurriculumId(g as u16)) {
+                for &c in &inst.curricula[g].courses {
+                    course_limits[c.idx()].push(limits.len() as u32);
+                }
+                limits.push(m as u32);
+            }
+        }
+        for t in 0..inst.teachers.len() {
+            if let Some(m) = inst.teacher_max_daily(TeacherId(t as u16)) {
+                for &c in inst.courses_of_teacher(TeacherId(t as u16)) {
+                    course_limits[c.idx()].push(limits.len() as u32);
+                }
+                limits.push(m as u32);
+            }
+        }
+    }
+    let n_lim = limits.len();
 
     // Scratch (workgroup memory) layout, in words.
     let s_pc = 0;
     let s_rp = s_pc + np * cw;
     let s_gp = s_rp + words_for_bits(np * nr);
     let s_cr = s_gp + words_for_bits(ng * np);
-    let scratch = s_cr + nc * rw;
+    let s_dl = s_cr + nc * rw;
+    let scratch = s_dl + (n_lim * days).max(1);
     let workgroup_bytes = (scratch + OUT_STRIDE) * 4;
     if workgroup_bytes > WORKGROUP_BYTES {
         return Err(GpuError::TooLarge {
@@ -79,8 +105,13 @@ pub fn pack(inst: &Instance) -> Result<Packed, GpuError> {
     words.extend(inst.lecture_courses().iter().map(|c| c.0 as u32));
     let off_unav = words.len();
     words.resize(off_unav + words_for_bits(nc * np), 0);
-    for &(c, p) in &inst.unavailable_list {
-        set_bit(&mut words, off_unav, c.idx() * np + p.idx());
+    // `is_unavailable`, not the course list: a campus folds its teachers' unavailability in.
+    for c in 0..nc {
+        for p in 0..np {
+            if inst.is_unavailable(CourseId(c as u16), PeriodId(p as u16)) {
+                set_bit(&mut words, off_unav, c * np + p);
+            }
+        }
     }
     let off_excess = words.len();
     for c in 0..nc {
@@ -117,14 +148,98 @@ pub fn pack(inst: &Instance) -> Result<Packed, GpuError> {
     words.push(nl as u32);
     let off_mwd = words.len();
     words.extend(inst.courses.iter().map(|c| c.min_working_days as u32));
+    let off_dur = words.len();
+    words.extend(inst.courses.iter().map(|c| c.duration as u32));
+    let max_dur = inst
+        .courses
+        .iter()
+        .map(|c| c.duration as u64)
+        .max()
+        .unwrap_or(1);
+
+    // Campus parts, packed only for a campus (offsets stay 0 and unread otherwise).
+    let (mut off_suit, mut off_closed, mut off_pin, mut off_disp) = (0, 0, 0, 0);
+    let (mut off_lims, mut off_liml, mut off_limmax) = (0, 0, 0);
+    let mut max_lim = 0;
+    if campus {
+        off_suit = words.len();
+        words.resize(off_suit + words_for_bits(nc * nr), 0);
+        for c in 0..nc {
+            for r in 0..nr {
+                if inst.room_suits(CourseId(c as u16), RoomId(r as u16)) {
+                    set_bit(&mut words, off_suit, c * nr + r);
+                }
+            }
+        }
+        off_closed = words.len();
+        words.resize(off_closed + words_for_bits(nr * np), 0);
+        for r in 0..nr {
+            for p in 0..np {
+                if inst.room_closed(RoomId(r as u16), PeriodId(p as u16)) {
+                    set_bit(&mut words, off_closed, r * np + p);
+                }
+            }
+        }
+        off_pin = words.len();
+        words.extend((0..nl).map(|l| match inst.pin_of(l) {
+            None => u32::MAX,
+            Some(pin) => {
+                (pin.period.map_or(0xffff, |p| p.0 as u32) << 16)
+                    | pin.room.map_or(0xffff, |r| r.0 as u32)
+            }
+        }));
+        off_disp = words.len();
+        for c in 0..nc {
+            for p in 0..np {
+                words.push(inst.dispreferred(CourseId(c as u16), PeriodId(p as u16)));
+            }
+        }
+        off_lims = words.len();
+        let mut n = 0;
+        for list in &course_limits {
+            words.push(n);
+            n += list.len() as u32;
+            max_lim = max_lim.max(list.len());
+        }
+        words.push(n);
+        off_liml = words.len();
+        words.extend(course_limits.iter().flatten());
+        off_limmax = words.len();
+        words.extend(&limits);
+    }
+    let (mut off_refs, mut off_refl, mut max_ref) = (0, 0, 0);
+    if has_ref {
+        off_refs = words.len();
+        let mut n = 0;
+        for c in 0..nc {
+            words.push(n);
+            let refs = inst.reference_of(CourseId(c as u16)).unwrap_or(&[]);
+            n += refs.len() as u32;
+            max_ref = max_ref.max(refs.len());
+        }
+        words.push(n);
+        off_refl = words.len();
+        for c in 0..nc {
+            words.extend(
+                inst.reference_of(CourseId(c as u16))
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|s| s.0),
+            );
+        }
+    }
+    // WGSL has no zero-length arrays to index; keep the buffer non-empty past every offset.
+    words.push(0);
 
     // Loop iterations of one invocation, at worst (see the passes of the shader).
     let wg = WORKGROUP_SIZE as u64;
     let per = |n: usize| (n as u64).div_ceil(wg);
+    let ml = max_lectures as u64;
     let loop_bound = per(scratch)
-        + per(nl) * (1 + max_cur as u64)
-        + per(nl) * (1 + cw as u64 + max_cur as u64)
-        + per(nc) * (1 + max_lectures as u64 + np as u64 + rw as u64);
+        + per(nl) * (1 + max_dur * (1 + max_cur as u64) + max_lim as u64)
+        + per(nl) * (1 + max_dur * (1 + cw as u64 + max_cur as u64))
+        + per(nc) * (1 + ml + np as u64 + rw as u64 + ml * (1 + ml + max_ref as u64))
+        + per(n_lim * days);
     if loop_bound > LOOP_LIMIT {
         return Err(GpuError::TooLarge {
             what: "loop iterations per shader invocation",
@@ -136,6 +251,7 @@ pub fn pack(inst: &Instance) -> Result<Packed, GpuError> {
     // model guarantees it (`PeriodId(u16)`, `RoomId(u16)`).
     debug_assert!(np <= u16::MAX as usize + 1 && PeriodId(0).idx() == 0);
 
+    let w = inst.weights();
     let consts = [
         ("NC", nc),
         ("NP", np),
@@ -154,15 +270,32 @@ pub fn pack(inst: &Instance) -> Result<Packed, GpuError> {
         ("OFF_CURL", off_curl),
         ("OFF_FIRST", off_first),
         ("OFF_MWD", off_mwd),
+        ("OFF_DUR", off_dur),
+        ("OFF_SUIT", off_suit),
+        ("OFF_CLOSED", off_closed),
+        ("OFF_PIN", off_pin),
+        ("OFF_DISP", off_disp),
+        ("OFF_LIMS", off_lims),
+        ("OFF_LIML", off_liml),
+        ("OFF_LIMMAX", off_limmax),
+        ("OFF_REFS", off_refs),
+        ("OFF_REFL", off_refl),
+        ("CAMPUS", campus as usize),
+        ("HAS_REF", has_ref as usize),
+        ("NLIM", n_lim),
         ("S_PC", s_pc),
         ("S_RP", s_rp),
         ("S_GP", s_gp),
         ("S_CR", s_cr),
+        ("S_DL", s_dl),
         ("SCRATCH", scratch),
-        ("W_CAP", weights::ROOM_CAPACITY as usize),
-        ("W_MWD", weights::MIN_WORKING_DAYS as usize),
-        ("W_CC", weights::CURRICULUM_COMPACTNESS as usize),
-        ("W_RS", weights::ROOM_STABILITY as usize),
+        ("W_CAP", w.room_capacity as usize),
+        ("W_MWD", w.min_working_days as usize),
+        ("W_CC", w.curriculum_compactness as usize),
+        ("W_RS", w.room_stability as usize),
+        ("W_TP", w.teacher_preference as usize),
+        ("W_DL", w.daily_limit as usize),
+        ("W_CH", w.changes as usize),
     ];
     let mut shader = String::from("// Generated for one instance by src/gpu/pack.rs.\n");
     for (name, v) in consts {

@@ -612,7 +612,7 @@ fn token<'a>(
         Some("it is empty")
     } else if name.chars().any(char::is_whitespace) {
         Some("it contains whitespace")
-    } else if SECTION_KEYWORDS.contains(&name) || name.ends_with(':') {
+    } else if SECTION_KEYWORDS.contains(&name) {
         Some("it reads as a section keyword")
     } else {
         None

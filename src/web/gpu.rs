@@ -5,7 +5,7 @@
 //! 1. `session.solveBreed()` breeds on every island (rayon) and returns the batch as flat
 //!    slots (`Uint32Array`, one `period << 16 | room` or `0xFFFFFFFF` per lecture), or
 //!    `undefined` once the run is over;
-//! 2. `await scorer.score(batch)` scores it on the GPU (8 components per timetable);
+//! 2. `await scorer.score(batch)` scores it on the GPU (12 components per timetable, `Breakdown::components` order);
 //! 3. `session.solveSelect(scores)` refines and selects, and returns the progress event.
 //!
 //! `session.gpuInit(options)` makes the scorer (`auto`: only when a short calibration
@@ -79,7 +79,7 @@ impl GpuScorer {
     }
 
     /// Scores a batch of flat slots (as `solveBreed` returns it). Resolves to a
-    /// `Uint32Array` of 8 components per timetable, exactly as the CPU scores them.
+    /// `Uint32Array` of 12 components per timetable, exactly as the CPU scores them.
     pub fn score(&self, batch: Vec<u32>) -> js_sys::Promise {
         let inst = self.inst.clone();
         let cell = self.gpu.clone();
@@ -216,13 +216,13 @@ impl Session {
         }))
     }
 
-    /// The second half: `scores` as `GpuScorer.score` resolves them (8 per timetable of
+    /// The second half: `scores` as `GpuScorer.score` resolves them (12 per timetable of
     /// the last `solveBreed` batch). Refines, selects and returns the progress event as
     /// `solveStep` does.
     #[wasm_bindgen(js_name = solveSelect)]
     pub fn solve_select(&mut self, scores: Vec<u32>) -> Result<JsValue, JsError> {
         if !scores.len().is_multiple_of(COMPONENTS) {
-            return Err(JsError::new("scores must hold 8 components per timetable"));
+            return Err(JsError::new("scores must hold 12 components per timetable"));
         }
         let running = self.running()?;
         let scores: Vec<Breakdown> = scores

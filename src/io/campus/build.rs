@@ -162,8 +162,8 @@ impl Grid2 {
                     .collect());
             }
             return Err(format!(
-                "\"{s}\" is a whole day; a single period is needed here ({})",
-                self.expected()
+                "\"{s}\" is a whole day; one period is needed here, such as \"{s} {}\"",
+                self.period_names.first().map_or("", String::as_str)
             ));
         }
         let mut found = Vec::new();
@@ -598,7 +598,7 @@ pub fn build(doc: &CampusDoc) -> R<Instance> {
             return err(
                 at,
                 format!(
-                    "course \"{}\" has {} lectures but this is pin {} of it",
+                    "course \"{}\" has {} lecture(s) a week but this is its pin number {}",
                     course.name,
                     course.lectures,
                     pinned[c.idx()]

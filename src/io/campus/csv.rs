@@ -119,6 +119,20 @@ fn read_table(sheet: &Sheet, file: &str, text: &str) -> Result<Table, ParseError
         if cells.iter().all(String::is_empty) {
             continue;
         }
+        // No campus value spans lines: a cell that does is an unclosed quote swallowing
+        // the rows after it.
+        if let Some(k) = cells.iter().position(|c| c.contains('\n')) {
+            return Err(located(
+                file,
+                line,
+                k as u32 + 1,
+                String::new(),
+                format!(
+                    "this cell runs over {} lines; is a quote (\") left open?",
+                    cells[k].lines().count()
+                ),
+            ));
+        }
         match &header {
             None => {
                 let known: Vec<&str> = sheet
@@ -504,13 +518,34 @@ fn locate(tables: &[Option<Table>], origins: &Origins, e: &BuildError) -> ParseE
     } else {
         field
     };
+    let message = rows_for_paths(tables, origins, &e.message);
     match index
         .and_then(|i| rows.get(i))
         .and_then(|&r| table.rows.get(r))
     {
-        Some(row) => table.err(row, field, e.message.clone()),
+        Some(row) => table.err(row, field, message),
         None => located(&table.file, 1, 1, String::new(), e.message.clone()),
     }
+}
+
+/// Messages refer to other elements as JSON paths ("first as courses[3]"); in sheets that is
+/// a row: "first as row 5".
+fn rows_for_paths(tables: &[Option<Table>], origins: &Origins, message: &str) -> String {
+    let mut out = message.to_string();
+    for (section, (ti, rows)) in &origins.sections {
+        let Some(table) = tables[*ti].as_ref() else {
+            continue;
+        };
+        for (i, &r) in rows.iter().enumerate() {
+            let pat = format!("{section}[{i}]");
+            if out.contains(&pat) {
+                if let Some(row) = table.rows.get(r) {
+                    out = out.replace(&pat, &format!("row {}", row.line));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn fallback(tables: &[Option<Table>], path: &Path, message: &str) -> ParseError {

@@ -1,0 +1,451 @@
+//! The solver on campus instances (multi-period lectures, room restrictions and closures,
+//! pins, teacher preferences, daily maxima): every stage keeps every lecture inside its
+//! domain and every pin where it is (docs/RULES.md, "What solvers guarantee"), solves loose
+//! instances to zero hard violations, is deterministic, and re-solves an edited instance
+//! moving few lectures. Every run is bounded by generations and rounds, never by time, so
+//! nothing here depends on the machine's speed.
+
+mod common;
+
+use atoll::budget::CancelToken;
+use atoll::construct::{complete, construct};
+use atoll::evolve::CpuBatchEvaluator;
+use atoll::evolve::domain::fits_pin;
+use atoll::evolve::operators::{crossover, mutate};
+use atoll::model::{
+    Course, CourseId, Instance, LectureId, PeriodId, RoomId, Slot, TeacherId, Timetable,
+};
+use atoll::parallel::random_timetable;
+use atoll::solver::{SolveResult, moved, solve, solve_from};
+use atoll::{SolverOptions, parse_solution, score, write_solution};
+use common::campus::{CampusSpec, random_campus};
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+
+const SEEDS: [u64; 5] = [1, 2, 3, 5, 8];
+
+fn campus(seed: u64) -> Instance {
+    random_campus(seed, CampusSpec::default())
+}
+
+fn bounded(seed: u64, generations: u64, stage3: bool) -> SolverOptions {
+    SolverOptions {
+        time_limit: None,
+        max_generations: Some(generations),
+        seed,
+        islands: 2,
+        ls_iterations: 20_000,
+        stage3,
+        stage3_rounds: 4,
+        ..Default::default()
+    }
+}
+
+fn run(inst: &Instance, opts: &SolverOptions) -> SolveResult {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap()
+        .install(|| solve(inst, opts, &mut CpuBatchEvaluator, CancelToken::new(), &mut |_| {}))
+        .unwrap()
+}
+
+fn run_from(inst: &Instance, opts: &SolverOptions, start: Timetable) -> SolveResult {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap()
+        .install(|| {
+            solve_from(
+                inst,
+                opts,
+                &mut CpuBatchEvaluator,
+                CancelToken::new(),
+                start,
+                &mut |_| {},
+            )
+        })
+        .unwrap()
+}
+
+/// Panics unless every scheduled lecture of `tt` is inside its domain: it starts where its
+/// periods fit in the day, its room suits the course and is open at every period it
+/// occupies, it overlaps no other lecture of its course, and a pinned lecture stands at
+/// its pin.
+fn assert_in_domain(inst: &Instance, tt: &Timetable, what: &str) {
+    let mut starts: Vec<Vec<PeriodId>> = vec![Vec::new(); inst.courses.len()];
+    for (l, c, p, r) in tt.scheduled() {
+        let name = &inst.courses[c.idx()].name;
+        assert!(
+            inst.can_start(c, p),
+            "{what}: {name} (lecture {}) at {p:?} runs past its day",
+            l.0
+        );
+        assert!(
+            inst.room_suits(c, r),
+            "{what}: {name} in room {r:?}, which does not suit it"
+        );
+        for k in 0..inst.duration(c) {
+            assert!(
+                !inst.room_closed(r, PeriodId(p.0 + k)),
+                "{what}: {name} in room {r:?}, closed at {:?}",
+                PeriodId(p.0 + k)
+            );
+        }
+        let d = inst.duration(c) as usize;
+        for &q in &starts[c.idx()] {
+            assert!(
+                inst.day_of(p) != inst.day_of(q) || p.idx().abs_diff(q.idx()) >= d,
+                "{what}: two lectures of {name} overlap ({p:?}, {q:?})"
+            );
+        }
+        starts[c.idx()].push(p);
+    }
+    for l in 0..inst.n_lectures() {
+        if let Some(pin) = inst.pin_of(l) {
+            assert!(
+                fits_pin(pin, tt.slot(LectureId(l as u32))),
+                "{what}: pinned lecture {l} of {} is at {:?}, its pin says {pin:?}",
+                inst.courses[pin.course.idx()].name,
+                tt.slot(LectureId(l as u32)).get()
+            );
+        }
+    }
+}
+
+/// Hard violations no timetable can avoid: pinned periods where the course (or a teacher
+/// of it) is unavailable. The random campus does not rule them out.
+fn unavoidable_hard(inst: &Instance) -> u32 {
+    (0..inst.n_lectures())
+        .filter_map(|l| inst.pin_of(l))
+        .filter_map(|pin| pin.period.map(|p| (pin.course, p)))
+        .map(|(c, p)| {
+            (0..inst.duration(c))
+                .filter(|&k| inst.is_unavailable(c, PeriodId(p.0 + k)))
+                .count() as u32
+        })
+        .sum()
+}
+
+fn pinned_slots(inst: &Instance, tt: &Timetable) -> Vec<(usize, Slot)> {
+    (0..inst.n_lectures())
+        .filter(|&l| inst.is_pinned(l))
+        .map(|l| (l, tt.slot(LectureId(l as u32))))
+        .collect()
+}
+
+#[test]
+fn random_campus_has_every_feature_the_tests_rely_on() {
+    let mut durations = false;
+    let mut pins = false;
+    let mut restricted = false;
+    let mut closed = false;
+    for seed in SEEDS {
+        let inst = campus(seed);
+        durations |= inst.courses.iter().any(|c| c.duration > 1);
+        pins |= inst.has_pins();
+        restricted |= inst.courses.iter().any(|c| c.rooms.is_some());
+        closed |= !inst.campus.room_unavailable.is_empty();
+    }
+    assert!(durations && pins && restricted && closed);
+}
+
+#[test]
+fn construction_places_pins_first_and_stays_in_domain() {
+    for seed in SEEDS {
+        let inst = campus(seed);
+        for k in 0..4 {
+            let mut rng = SmallRng::seed_from_u64(seed * 100 + k);
+            let c = construct(&inst, &mut rng);
+            assert_in_domain(&inst, &c.timetable, &format!("construct seed {seed}/{k}"));
+            // The random campus's pins are honourable: every pinned lecture is placed.
+            for l in (0..inst.n_lectures()).filter(|&l| inst.is_pinned(l)) {
+                assert!(
+                    c.timetable.slot(LectureId(l as u32)).is_scheduled(),
+                    "seed {seed}: pinned lecture {l} left unscheduled"
+                );
+            }
+            assert!(c.unplaced.iter().all(|u| !u.pinned));
+        }
+    }
+}
+
+#[test]
+fn random_timetables_mutation_and_crossover_stay_in_domain_and_keep_pins() {
+    for seed in SEEDS {
+        let inst = campus(seed);
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let a = construct(&inst, &mut rng).timetable;
+        let b = construct(&inst, &mut rng).timetable;
+        let pins_a = pinned_slots(&inst, &a);
+        for k in 0..20 {
+            let r = random_timetable(&inst, seed * 1000 + k);
+            assert_in_domain(&inst, &r, &format!("random_timetable {seed}/{k}"));
+            let mut child = crossover(&inst, &a, &b, &mut rng);
+            assert_eq!(pinned_slots(&inst, &child), pins_a, "crossover moved a pin");
+            mutate(&inst, &mut child, 50, &mut rng);
+            assert_eq!(pinned_slots(&inst, &child), pins_a, "mutation moved a pin");
+            assert_in_domain(&inst, &child, &format!("crossover+mutate {seed}/{k}"));
+        }
+    }
+}
+
+#[test]
+fn bounded_solve_keeps_pins_and_domains_and_is_feasible_on_loose_campuses() {
+    for seed in SEEDS {
+        let inst = campus(seed);
+        let res = run(&inst, &bounded(seed, 8, false));
+        assert_in_domain(&inst, &res.timetable, &format!("solve seed {seed}"));
+        let b = score(&inst, &res.timetable);
+        assert_eq!(b, res.breakdown);
+        assert_eq!(b.placement, 0, "seed {seed}: placement violations");
+        assert_eq!(
+            b.hard(),
+            unavoidable_hard(&inst),
+            "seed {seed}: hard violations left: {b:?}"
+        );
+        assert_eq!(res.stats.moved, None, "no reference, no moved count");
+    }
+}
+
+#[test]
+fn stage3_never_moves_a_pin() {
+    for seed in SEEDS {
+        let inst = campus(seed);
+        // Few generations, so Stage 3 has violations (soft ones at least) to work on.
+        let res = run(&inst, &bounded(seed, 1, true));
+        assert!(res.stats.repair.is_some(), "Stage 3 ran");
+        assert_in_domain(&inst, &res.timetable, &format!("stage 3 seed {seed}"));
+        assert_eq!(score(&inst, &res.timetable).placement, 0);
+    }
+}
+
+#[test]
+fn same_seed_same_timetable() {
+    let inst = campus(3);
+    let opts = bounded(11, 3, true);
+    let a = run(&inst, &opts);
+    let b = run(&inst, &opts);
+    assert_eq!(a.timetable.slots(), b.timetable.slots());
+    assert_eq!(a.breakdown, b.breakdown);
+}
+
+/// Rebuilds `inst` after `edit` and reads `old` (a timetable of `inst`) against it through
+/// the solution format, as `atoll solve --from` does. Returns the edited instance, the same
+/// with `old` as reference, and `old` read against it.
+fn edited(
+    inst: &Instance,
+    old: &Timetable,
+    edit: impl FnOnce(&mut atoll::model::InstanceParts),
+) -> (Instance, Instance, Timetable) {
+    let mut parts = inst.to_parts();
+    edit(&mut parts);
+    let new = Instance::new(parts).expect("a valid edit");
+    let text = write_solution(inst, old);
+    let (mut tt, _warnings) = parse_solution(&new, text.as_bytes(), "old.sol").unwrap();
+    tt.align_pins(&new);
+    (new.with_reference(&tt), new, tt)
+}
+
+/// A scheduled, unpinned lecture of `old`, its course's first teacher and its period.
+fn victim(inst: &Instance, old: &Timetable) -> (LectureId, CourseId, PeriodId, RoomId) {
+    old.scheduled()
+        .find(|&(l, c, _, _)| !inst.is_pinned(l.idx()) && inst.duration(c) == 1)
+        .expect("a movable lecture")
+}
+
+#[test]
+fn resolve_after_an_edit_moves_few_lectures() {
+    for seed in [1u64, 2, 5] {
+        let inst = campus(seed);
+        let old = run(&inst, &bounded(seed, 6, false)).timetable;
+        let (_, c, p, r) = victim(&inst, &old);
+        let t = inst.courses[c.idx()].teacher;
+        let edits: Vec<(&str, Box<dyn Fn(&mut atoll::model::InstanceParts)>)> = vec![
+            (
+                "teacher unavailable",
+                Box::new(move |parts| parts.campus.teacher_unavailable.push((t, p))),
+            ),
+            (
+                "room closed",
+                Box::new(move |parts| parts.campus.room_unavailable.push((r, p))),
+            ),
+            (
+                "course added",
+                Box::new(|parts| {
+                    parts.teachers.push("New teacher".into());
+                    let teacher = TeacherId(parts.teachers.len() as u16 - 1);
+                    parts
+                        .courses
+                        .push(Course::cbctt("New".into(), teacher, 3, 2, 30));
+                }),
+            ),
+        ];
+        for (what, edit) in edits {
+            let (new, plain, start) = edited(&inst, &old, edit);
+            let opts = bounded(seed, 4, false);
+            let res = run_from(&new, &opts, start);
+            let label = format!("seed {seed}, {what}");
+            assert_in_domain(&new, &res.timetable, &label);
+            let b = score(&new, &res.timetable);
+            assert_eq!(b.hard(), unavoidable_hard(&new), "{label}: {b:?}");
+            let m = res.stats.moved.expect("a re-solve counts moves");
+            assert_eq!(Some(m), moved(&new, &res.timetable));
+            // `changes` is exactly the moved count times its weight.
+            assert_eq!(b.changes, m as u32 * new.weights().changes, "{label}");
+            let total = res.stats.reference_lectures.unwrap();
+
+            // What an office gets without re-solve: the edited instance solved from scratch
+            // (no reference), compared with the old timetable. Nothing ties it to the old
+            // timetable, so almost every lecture lands elsewhere.
+            let scratch = run(&plain, &opts);
+            assert_eq!(scratch.stats.moved, None);
+            let m_scratch = moved(&new, &scratch.timetable).unwrap();
+            // The bound: the edit displaces at most a couple of lectures directly, and
+            // each displaced lecture may push a few neighbours (a Kempe chain, a swap);
+            // a tenth of all lectures is far above that. A from-scratch timetable matches
+            // a lecture's old (period, room) only by chance, so it moves most of them —
+            // at least half, on these instances, with a wide margin.
+            eprintln!("{label}: re-solve moved {m} of {total}, from scratch {m_scratch}");
+            assert!(
+                m <= total / 10 + 2,
+                "{label}: re-solve moved {m} of {total} lectures"
+            );
+            assert!(
+                m_scratch >= total / 2,
+                "{label}: from scratch moved only {m_scratch} of {total}"
+            );
+            assert!(m * 4 < m_scratch, "{label}: {m} vs {m_scratch}");
+        }
+    }
+}
+
+#[test]
+fn resolve_without_edits_keeps_a_feasible_timetable() {
+    let inst = campus(2);
+    let old = run(&inst, &bounded(2, 6, false)).timetable;
+    let b_old = score(&inst, &old);
+    let reference = inst.with_reference(&old);
+    let res = run_from(&reference, &bounded(4, 3, true), old.clone());
+    assert_in_domain(&reference, &res.timetable, "no edit");
+    // The start itself is in every island: the result is never worse than it.
+    assert!(res.breakdown.cost() <= score(&reference, &old).cost());
+    assert_eq!(score(&reference, &old).changes, 0);
+    assert_eq!(b_old.hard(), res.breakdown.hard());
+}
+
+#[test]
+fn completing_a_start_takes_out_what_an_edit_forbids() {
+    let inst = campus(1);
+    let mut rng = SmallRng::seed_from_u64(1);
+    let old = construct(&inst, &mut rng).timetable;
+    // Close, at every period, the room of the first unpinned lecture.
+    let (l, _, _, r) = victim(&inst, &old);
+    if inst.campus.pins.iter().any(|pin| pin.room == Some(r)) {
+        return; // a pinned room: closing it for good contradicts the pin
+    }
+    let mut parts = inst.to_parts();
+    for p in 0..inst.n_periods() {
+        parts.campus.room_unavailable.push((r, PeriodId(p as u16)));
+    }
+    let Ok(new) = Instance::new(parts) else {
+        return; // the room was some course's only room or a pin's: nothing to test here
+    };
+    let c = complete(&new, old.clone(), &mut rng);
+    assert_in_domain(&new, &c.timetable, "completed");
+    assert_ne!(c.timetable.slot(l).get().map(|s| s.1), Some(r));
+    // Lectures the edit did not touch stay where they were.
+    let kept = old
+        .scheduled()
+        .filter(|&(m, _, _, rm)| rm != r && c.timetable.slot(m) == old.slot(m))
+        .count();
+    let untouched = old.scheduled().filter(|&(_, _, _, rm)| rm != r).count();
+    assert_eq!(kept, untouched);
+}
+
+/// `atoll solve INSTANCE --from OLD.sol`: reads the old timetable against the instance,
+/// re-solves, prints "moved N of M lectures" (and `moved` in `--json`). With no edit and a
+/// feasible old timetable, nothing needs to move: the search starts at the old timetable
+/// and every move away costs the `changes` weight.
+#[test]
+fn cli_solve_from_prints_the_moved_lectures() {
+    let dir = std::env::temp_dir().join(format!("atoll-campus-solve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let inst_path = common::shared_dir().join("instances/itc2007/comp01.ctt");
+    let old = dir.join("old.sol");
+    let bin = env!("CARGO_BIN_EXE_atoll");
+    let common_args = [
+        "--generations",
+        "2",
+        "--threads",
+        "1",
+        "--islands",
+        "1",
+        "--set",
+        "ls_iterations=20000",
+        "--stage3",
+        "off",
+        "--evaluator",
+        "cpu",
+        "-q",
+    ];
+    let out = std::process::Command::new(bin)
+        .arg("solve")
+        .arg(&inst_path)
+        .arg("-o")
+        .arg(&old)
+        .args(common_args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("moved"), "no --from, no moved line: {text}");
+
+    let out = std::process::Command::new(bin)
+        .arg("solve")
+        .arg(&inst_path)
+        .arg("--from")
+        .arg(&old)
+        .args(common_args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("moved "))
+        .unwrap_or_else(|| panic!("no moved line in {text}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(words.len(), 5, "{line}");
+    assert_eq!(words[3], "160", "comp01 has 160 lectures: {line}");
+    let n: usize = words[1].parse().unwrap();
+    assert!(n <= 16, "re-solving an unedited instance moved {n} lectures");
+
+    let out = std::process::Command::new(bin)
+        .arg("solve")
+        .arg(&inst_path)
+        .arg("--from")
+        .arg(&old)
+        .arg("--json")
+        .args(common_args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["moved"].as_u64().is_some_and(|m| m <= 16), "{v}");
+    assert_eq!(v["moved_of"], 160);
+    assert_eq!(v["stats"]["moved"], v["moved"]);
+
+    // A missing old timetable is an error naming the file, not a panic.
+    let out = std::process::Command::new(bin)
+        .arg("solve")
+        .arg(&inst_path)
+        .arg("--from")
+        .arg(dir.join("nope.sol"))
+        .args(common_args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.sol"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
