@@ -71,7 +71,7 @@ function icsEvents(body) {
 
 let summary;
 
-test('the sample campus loads from the samples list and solves to zero hard violations on 2 threads', async () => {
+test('the sample campus loads from the samples list and solves to zero hard violations on 2 threads', async (t) => {
   const { page } = ctx;
   await page.selectOption('#sample', 'campus.json');
   await page.click('#load-sample');
@@ -97,6 +97,7 @@ test('the sample campus loads from the samples list and solves to zero hard viol
   await page.waitForSelector('#results-card[data-state="shown"]', { timeout: (SOLVE_S + 90) * 1000 });
   assert.equal(await num(page, '#solve-report [data-field="hard_violations"]'), 0, 'hard 0');
   assert.equal(await page.locator('#solve-report').getAttribute('data-feasible'), 'true');
+  t.diagnostic(`sample campus, ${SOLVE_S} s on 2 threads: hard 0, soft ${await num(page, '#solve-report [data-field="soft_cost"]')}`);
   // The breakdown is shown, the campus components with it when the build reports them.
   for (const f of ['soft.room_capacity', 'soft.min_working_days', 'soft.curriculum_compactness', 'soft.room_stability']) {
     assert.match(await page.locator(`#solve-report [data-field="${f}"]`).innerText(), /^\d[\d,]*$/);
@@ -104,7 +105,8 @@ test('the sample campus loads from the samples list and solves to zero hard viol
   assert.ok(await page.locator('#solve-report .breakdown').isVisible());
   // Grid headers carry the campus names: day names, period names.
   await page.selectOption('#grid-kind', 'curriculum');
-  const heads = await page.locator('#grid thead th.day').allInnerTexts();
+  // (textContent: the stylesheet shows day names in capitals.)
+  const heads = await page.locator('#grid thead th.day').evaluateAll((els) => els.map((e) => e.textContent));
   const tt = await page.evaluate(() => window.__atollCurrent());
   assert.equal(heads.length, 6);
   assert.deepEqual(heads, tt.day_names);
@@ -175,7 +177,7 @@ test('an iCalendar per teacher holds exactly that teacher\'s lectures, at the in
   noProblems();
 });
 
-test('clicking a lecture pins it; re-solve keeps it there and says how many lectures moved', async () => {
+test('clicking a lecture pins it; re-solve keeps it there and says how many lectures moved', async (t) => {
   const { page } = ctx;
   await page.selectOption('#grid-kind', 'room');
   const box = page.locator('#grid .lec:not(.pinned)').first();
@@ -210,6 +212,7 @@ test('clicking a lecture pins it; re-solve keeps it there and says how many lect
   const m = Number(await moved.getAttribute('data-moved'));
   const of = Number(await moved.getAttribute('data-of'));
   assert.ok(m >= 0 && m <= of, `moved ${m} of ${of}`);
+  t.diagnostic(`re-solve (1 pin, 1 teacher unavailable, 8 s): moved ${m} of ${of} lectures, soft ${await num(page, '#solve-report [data-field="soft_cost"]')}`);
   assert.match(await page.locator('#solve-summary').innerText(), /moved \d/);
   // The pinned lecture is where it was, and pinned now.
   const rows = csvRows((await exportFile(page, '#export-csv', 'campus-resolved.csv')).body);
@@ -232,9 +235,13 @@ test('the CSV sheets of examples/campus-csv dropped at once: the summary matches
     for (const f of fs2) dt.items.add(new File([f.text], f.name, { type: 'text/csv' }));
     document.querySelector('#dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   }, list);
+  const before = await page.locator('#summary-title').textContent();
   await dropped(files);
   const cli = atoll('info', '--json', SHEETS);
-  await page.waitForSelector(`#summary[data-name="${cli.name}"]`);
+  // The page names the sheet set itself (a drop carries no folder name).
+  await page.waitForFunction((t) => document.querySelector('#summary-title').textContent !== t, before);
+  assert.match(await page.locator('#summary-title').textContent(), /campus-sheets\.csv/);
+  assert.equal(await page.locator('#instance-error').isVisible(), false);
   for (const k of ['courses', 'lectures', 'rooms', 'days', 'periods_per_day', 'curricula', 'teachers', 'unavailability_constraints']) {
     const shown = Number((await page.locator(`#summary [data-field="${k}"]`).innerText()).replace(/,/g, ''));
     assert.equal(shown, cli[k], k);
