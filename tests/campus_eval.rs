@@ -591,3 +591,44 @@ fn allowed_moves_keep_placement_clean() {
         assert_eq!(e.breakdown, s.breakdown());
     }
 }
+
+/// `check --json` (`CheckReport`): the campus keys appear for a campus only, so the keys of
+/// a `.ctt` report (compared with the page's) stay as they were.
+#[test]
+fn check_json_adds_campus_keys_only_for_a_campus() {
+    use atoll::report::CheckReport;
+    let keys = |inst: &Instance, t: &Timetable| {
+        let j = serde_json::to_value(CheckReport::new(inst, &evaluate(inst, t))).unwrap();
+        let sub = |k: &str| {
+            let mut v: Vec<String> = j[k].as_object().unwrap().keys().cloned().collect();
+            v.sort();
+            v
+        };
+        (sub("hard"), sub("soft"))
+    };
+    let campus = Instance::new(base()).unwrap();
+    let t = tt(&campus, [Some((3, 0)), None, None, None, None]);
+    let (hard, soft) = keys(&campus, &t);
+    assert!(hard.contains(&"placement".to_string()) && hard.len() == 5);
+    for k in ["teacher_preference", "daily_limit", "changes"] {
+        assert!(soft.contains(&k.to_string()), "{k}");
+    }
+    let mut p = base();
+    p.courses.iter_mut().for_each(|c| c.duration = 1);
+    let plain = Instance::new(p).unwrap();
+    assert!(!plain.uses_campus_features());
+    let (hard, soft) = keys(&plain, &Timetable::empty(&plain));
+    assert_eq!(
+        hard,
+        ["availability", "conflicts", "lectures", "room_occupancy"]
+    );
+    assert_eq!(
+        soft,
+        [
+            "curriculum_compactness",
+            "min_working_days",
+            "room_capacity",
+            "room_stability"
+        ]
+    );
+}
