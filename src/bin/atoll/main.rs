@@ -605,6 +605,8 @@ struct SolveJson {
     moved_of: Option<usize>,
 }
 
+// One argument per `solve` flag group; a struct would only repeat the clap enum.
+#[allow(clippy::too_many_arguments)]
 fn solve_cmd(
     instance: &Path,
     output: Option<&Path>,
