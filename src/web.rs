@@ -13,6 +13,15 @@
 //! best timetable as `.sol` text with its check. The [`Solver`] lives in the session
 //! between calls; the session owns the instance in an `Arc` for it.
 //!
+//! Campus instances: `Session.fromFiles([{ name, text }])` reads one `.ctt`/`.ectt`/`.json`
+//! file or the CSV sheets of a campus dropped together. A re-solve (`resolveStart`) edits
+//! the instance (pins, a teacher unavailable, a room closed: `to_parts` → `Instance::new`),
+//! makes the shown timetable its reference (`with_reference`) and starts `Solver::new_from`
+//! from it; it then steps and finishes like a solve, and its result says how many lectures
+//! moved. The grids' data (`timetable`) carry day and period names, every teacher, each
+//! lecture's duration and pin; the exports (`exportCsv`, `exportIcs`) hold everything or one
+//! group, teacher or room.
+//!
 //! The same code builds two ways: with the `wasm-threads` feature on the nightly
 //! build-std/atomics recipe, where `initThreadPool(n)` (re-exported at the crate root)
 //! must be awaited before the first parallel call; and without it on stable, where rayon
