@@ -786,3 +786,98 @@ fn cli_reads_json_and_csv_folders_and_reports_their_errors() {
     );
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+/// The bundled sample (`www/samples/campus.json`, from `examples/gen_campus.rs`) is the
+/// made-up university the page and the browser tests solve.
+#[test]
+fn the_sample_campus_reads_and_has_the_promised_shape() {
+    let path = root().join("www/samples/campus.json");
+    let inst = common::load(&path);
+    assert_eq!(
+        (inst.days, inst.periods_per_day, inst.rooms.len()),
+        (6, 8, 40)
+    );
+    assert_eq!(inst.day_name(5), "Sat");
+    assert_eq!(inst.period_name(5), "14:00");
+    assert!(
+        (250..=350).contains(&inst.courses.len()),
+        "{}",
+        inst.courses.len()
+    );
+    assert!(
+        (100..=150).contains(&inst.teachers.len()),
+        "{}",
+        inst.teachers.len()
+    );
+    let labs = inst.courses.iter().filter(|c| c.duration > 1).count();
+    assert!(labs >= 30, "{labs} labs");
+    assert!(inst.courses.iter().all(|c| c.duration <= 3));
+    assert!(inst.has_pins());
+    // Some electives are shared by tracks of several faculties.
+    let shared = inst
+        .courses
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| inst.curricula_of(CourseId(*c as u16)).len() >= 4)
+        .count();
+    assert!(shared >= 6, "{shared}");
+    // Written back, it reads as the same instance.
+    let again = from_json(&to_json(&inst).unwrap(), "again.json").unwrap();
+    assert_same_instance(&inst, &again, "sample");
+}
+
+/// Campus names hold spaces ("Lagoon Hall 2"): a `.sol` line is then read as COURSE ROOM
+/// DAY PERIOD by the one split that names a course and a room; and pinned lectures are
+/// aligned with their pins whatever the order of the file's lines.
+#[test]
+fn solutions_of_a_campus_read_back_with_spaces_in_names_and_pins_aligned() {
+    for inst in [
+        load_example(),
+        common::load(&root().join("www/samples/campus.json")),
+    ] {
+        for (k, tt) in timetables(&inst, 5, 3).iter().enumerate() {
+            let mut tt = tt.clone();
+            tt.align_pins(&inst);
+            let sol = write_solution(&inst, &tt);
+            // Reverse the lines: pins must still land on their lectures.
+            let reversed: String = sol.lines().rev().map(|l| format!("{l}\n")).collect();
+            // A random timetable repeats (course, period) lines, and which repeat is skipped
+            // depends on the order: only the constructed one is read reversed.
+            let texts = if k == 0 {
+                vec![&sol, &reversed]
+            } else {
+                vec![&sol]
+            };
+            for text in texts {
+                let (back, warnings) = parse_solution(&inst, text.as_bytes(), "x.sol").unwrap();
+                let (mut again, _) = parse_solution(&inst, sol.as_bytes(), "x.sol").unwrap();
+                again.align_pins(&inst);
+                assert_eq!(
+                    score(&inst, &back),
+                    score(&inst, &again),
+                    "{} {k}",
+                    inst.name
+                );
+                if k == 0 {
+                    // The constructed timetable has no repeated (course, period) line.
+                    assert!(warnings.is_empty(), "{warnings:?}");
+                    assert_eq!(score(&inst, &back), score(&inst, &tt), "{} {k}", inst.name);
+                }
+            }
+        }
+    }
+    let inst = load_example();
+    let (tt, w) = parse_solution(
+        &inst,
+        b"Maths 1 Hall A 0 2\nChemistry lab Lab K1 3 0\n",
+        "x.sol",
+    )
+    .unwrap();
+    assert!(w.is_empty());
+    assert_eq!(tt.slots().iter().filter(|s| s.is_scheduled()).count(), 2);
+    let e = parse_solution(&inst, b"Maths 1 Hall Z 0 2\n", "x.sol").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "x.sol:1: expected 'CourseID RoomID Day Period' (4 fields), found 6 field(s)"
+    );
+}

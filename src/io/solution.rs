@@ -75,7 +75,9 @@ impl fmt::Display for SolutionWarning {
 }
 
 /// Reads a solution of `inst`. Lectures of a course beyond its `NumLectures` are kept as
-/// extra lectures (they cost a Lectures violation each, as in the validator).
+/// extra lectures (they cost a Lectures violation each, as in the validator). Campus names
+/// with spaces are read back (see below), and pinned lectures are aligned with their pins
+/// ([`Timetable::align_pins`]).
 pub fn parse_solution(
     inst: &Instance,
     bytes: &[u8],
@@ -106,24 +108,34 @@ pub fn parse_solution(
                 },
             )
         };
-        // Campus names may hold spaces ("Programming lab", "Hall A"): a line of more than
-        // four fields is read as course and room names split where both are known names
-        // (single spaces between words, as `write_solution` writes them). A `.ctt` name is
-        // one token, so its lines always have exactly four fields.
-        let (course_name, room_name) = match fields.len() {
-            4 => (fields[0].to_string(), fields[1].to_string()),
-            n if n > 4 => {
-                let names = &fields[..n - 2];
-                (1..names.len())
-                    .map(|k| (names[..k].join(" "), names[k..].join(" ")))
-                    .find(|(c, r)| {
-                        inst.course_by_name(c).is_some() && inst.room_by_name(r).is_some()
-                    })
-                    .ok_or_else(bad_fields)?
-            }
-            _ => return Err(bad_fields()),
-        };
+        if fields.len() < 4 {
+            return Err(bad_fields());
+        }
+        // Campus names may hold spaces ("Lagoon Hall 2"): with more than four fields, the
+        // line is read as "COURSE ROOM DAY PERIOD" if exactly one split of the leading
+        // fields names a course and a room of the instance.
         let n = fields.len();
+        let (course_name, room_name) = if n == 4 {
+            (fields[0].to_string(), fields[1].to_string())
+        } else {
+            let mut found = None;
+            for k in 1..n - 2 {
+                let (c, r) = (fields[..k].join(" "), fields[k..n - 2].join(" "));
+                if inst.course_by_name(&c).is_some() && inst.room_by_name(&r).is_some() {
+                    if found.is_some() {
+                        return Err(bad_fields());
+                    }
+                    found = Some((c, r));
+                }
+            }
+            found.ok_or_else(bad_fields)?
+        };
+        let fields = [
+            course_name.as_str(),
+            room_name.as_str(),
+            fields[n - 2],
+            fields[n - 1],
+        ];
         // A whole number too large for a u64 is still a day/period out of range: a warning
         // like any other (shown as u64::MAX), not an error.
         let num = |text, what| match parse_uint(Token { text, line: ln }, what, u64::MAX, file) {
@@ -133,17 +145,19 @@ pub fn parse_solution(
             }) => Ok(u64::MAX),
             r => r,
         };
-        let day = num(fields[n - 2], "the day")?;
-        let slot = num(fields[n - 1], "the period")?;
+        let day = num(fields[2], "the day")?;
+        let slot = num(fields[3], "the period")?;
         let warn = |kind| SolutionWarning { line: ln, kind };
-        let Some(c) = inst.course_by_name(&course_name) else {
+        let Some(c) = inst.course_by_name(fields[0]) else {
             warnings.push(warn(WarningKind::UnknownCourse {
-                course: course_name,
+                course: fields[0].to_string(),
             }));
             continue;
         };
-        let Some(r) = inst.room_by_name(&room_name) else {
-            warnings.push(warn(WarningKind::UnknownRoom { room: room_name }));
+        let Some(r) = inst.room_by_name(fields[1]) else {
+            warnings.push(warn(WarningKind::UnknownRoom {
+                room: fields[1].to_string(),
+            }));
             continue;
         };
         if day >= inst.days as u64 {
@@ -157,7 +171,7 @@ pub fn parse_solution(
         let p = inst.period(day as usize, slot as usize);
         if !taken.insert(c.idx() * np + p.idx()) {
             warnings.push(warn(WarningKind::Repeated {
-                course: course_name,
+                course: fields[0].to_string(),
                 day,
                 period: slot,
             }));
@@ -173,7 +187,7 @@ pub fn parse_solution(
         }
     }
 
-    let tt = if extra.is_empty() {
+    let mut tt = if extra.is_empty() {
         Timetable::from_parts(inst.lecture_courses().clone(), slots)
     } else {
         let mut courses: Vec<CourseId> = inst.lecture_courses().to_vec();
@@ -183,6 +197,9 @@ pub fn parse_solution(
         }
         Timetable::from_parts(Arc::from(courses), slots)
     };
+    // A file lists a course's lectures in any order; a pin belongs to the lecture that
+    // stands where the pin says (the pins sit on the course's last lectures).
+    tt.align_pins(inst);
     Ok((tt, warnings))
 }
 
