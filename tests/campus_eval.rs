@@ -242,6 +242,23 @@ fn placement_rules_each_count_one() {
     ] {
         assert!(rules.contains(&r), "{r:?} in {rules:?}");
     }
+    // Messages name courses, rooms, days and periods (the calendar's names; defaults here).
+    let messages: Vec<String> = evaluate(&inst, &t)
+        .violations
+        .iter()
+        .map(|v| v.report(&inst).message)
+        .collect();
+    for want in [
+        "Course C is in room R2 at Day 1 Period 3, when the room is closed",
+        "Course B is in room R0 at Day 2 Period 2, which lacks the room type or features it needs",
+        "Course A starts at Day 1 Period 4 but its 2 periods run past the end of Day 1",
+        "Course A has a lecture pinned at Day 2 Period 1 and in room R1 but it is at Day 1 Period 4 in room R1",
+    ] {
+        assert!(
+            messages.iter().any(|m| m == want),
+            "{want:?} in {messages:#?}"
+        );
+    }
     // A1 at its pin: that violation goes.
     let t2 = tt(
         &inst,

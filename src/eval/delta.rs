@@ -318,6 +318,11 @@ impl<'a> IncrementalState<'a> {
                 _ => !self.has_lecture(self.tt.course(l), p),
             };
         }
+        self.campus_can_move(l, to)
+    }
+
+    #[inline(never)]
+    fn campus_can_move(&self, l: LectureId, to: Slot) -> bool {
         let from = self.tt.slot(l);
         if let Some(pin) = self.inst.pin_of(l.idx()) {
             let keeps = |s: Slot| {
@@ -370,6 +375,12 @@ impl<'a> IncrementalState<'a> {
             return pb.is_none_or(|p| !self.has_lecture(ca, p))
                 && pa.is_none_or(|p| !self.has_lecture(cb, p));
         }
+        self.campus_can_swap(a, b)
+    }
+
+    #[inline(never)]
+    fn campus_can_swap(&self, a: LectureId, b: LectureId) -> bool {
+        let (ca, cb) = (self.tt.course(a), self.tt.course(b));
         let (sa, sb) = (self.tt.slot(a), self.tt.slot(b));
         if a == b || sa == sb {
             return true;
@@ -581,6 +592,8 @@ impl<'a> IncrementalState<'a> {
 
     /// Adds (`up`) or removes lecture `l` at `(p, r)` on a campus: every occupied period,
     /// then the per-lecture and per-start counters.
+    // Kept out of line so the `.ctt` hot path (`add`/`remove`) stays small.
+    #[inline(never)]
     fn campus_update(&mut self, l: LectureId, p: PeriodId, r: RoomId, up: bool) {
         let inst = self.inst;
         let c = self.tt.course(l);
@@ -724,6 +737,7 @@ impl<'a> IncrementalState<'a> {
 
     /// [`Self::move_delta`] on a campus: every component, from the counters, for the
     /// occupied periods of both placements (they may overlap).
+    #[inline(never)]
     fn campus_move_delta(
         &self,
         l: LectureId,
