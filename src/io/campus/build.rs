@@ -214,6 +214,15 @@ fn names<'a>(
                 format!("the {what} name \"{n}\" starts or ends with a space"),
             );
         }
+        if let Some(c) = n.chars().find(|c| c.is_control()) {
+            return err(
+                p.key("name"),
+                format!(
+                    "the {what} name \"{n}\" holds a control character ({})",
+                    c.escape_unicode()
+                ),
+            );
+        }
         if let Some(first) = map.insert(n, i) {
             return err(
                 p.key("name"),
@@ -272,7 +281,7 @@ fn grid(doc: &CampusDoc) -> R<(u16, u16, Option<Calendar>, Grid2)> {
                 limits::PERIODS_PER_DAY,
             )?;
             for (i, d) in days.iter().enumerate() {
-                if d.trim().is_empty() || d.trim() != d {
+                if d.trim().is_empty() || d.trim() != d || d.chars().any(char::is_control) {
                     return err(
                         root("days").at(i),
                         format!("a day name must be a non-empty word, found \"{d}\""),
@@ -303,7 +312,10 @@ fn grid(doc: &CampusDoc) -> R<(u16, u16, Option<Calendar>, Grid2)> {
                     );
                 }
                 let name = p.name.clone().unwrap_or_else(|| format_time(start));
-                if name.trim().is_empty() || name.trim() != name {
+                if name.trim().is_empty()
+                    || name.trim() != name
+                    || name.chars().any(char::is_control)
+                {
                     return err(
                         at.key("name"),
                         format!("a period name must be a non-empty word, found \"{name}\""),

@@ -12,7 +12,10 @@ use crate::model::Weights;
 
 /// A whole campus: the week's grid, the people, the rooms and the courses.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a campus object such as {\"name\": …, \"days\": …, \"periods\": …, \"courses\": […]}"
+)]
 pub struct CampusDoc {
     /// Editors use it to find the schema; ignored otherwise.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
@@ -42,7 +45,7 @@ pub struct CampusDoc {
 
 /// A count (anonymous days or periods) or the named list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a count (a whole number) or a list")]
 pub enum Grid<T> {
     Count(u64),
     Named(Vec<T>),
@@ -56,7 +59,10 @@ impl<T> Default for Grid<T> {
 
 /// One period of the day. `name` defaults to the start time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a period object such as {\"start\": \"08:00\", \"end\": \"08:50\"}"
+)]
 pub struct PeriodDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -67,7 +73,10 @@ pub struct PeriodDoc {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a teacher object such as {\"name\": \"Ada Lovelace\"}"
+)]
 pub struct TeacherDoc {
     pub name: String,
     /// Periods ("Mon 08:00") or whole days ("Fri") the teacher cannot teach (hard).
@@ -82,7 +91,10 @@ pub struct TeacherDoc {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a room object such as {\"name\": \"Hall A\", \"capacity\": 120}"
+)]
 pub struct RoomDoc {
     pub name: String,
     pub capacity: u64,
@@ -99,7 +111,10 @@ pub struct RoomDoc {
 /// Students who take courses together (a batch, a section, a curriculum): their courses
 /// never clash.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a group object such as {\"name\": \"CS year 1\", \"courses\": […]}"
+)]
 pub struct GroupDoc {
     pub name: String,
     /// Informative only ("batch", "section", "curriculum").
@@ -119,7 +134,10 @@ fn is_one(v: &u64) -> bool {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a course object such as {\"name\": \"Logic\", \"teachers\": […], \"lectures\": 2, \"students\": 30}"
+)]
 pub struct CourseDoc {
     pub name: String,
     /// The first is the main teacher; all of them must be free and none may clash.
@@ -149,7 +167,10 @@ pub struct CourseDoc {
 
 /// One lecture of `course` fixed at `period` and/or in `room`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a pin object such as {\"course\": \"Logic\", \"period\": \"Mon 08:00\"}"
+)]
 pub struct PinDoc {
     pub course: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,7 +181,10 @@ pub struct PinDoc {
 
 /// `.ectt` extras; none of them is scored.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an ectt object such as {\"min_daily_lectures\": 2, \"max_daily_lectures\": 4}"
+)]
 pub struct EcttDoc {
     pub min_daily_lectures: u64,
     pub max_daily_lectures: u64,
@@ -176,7 +200,10 @@ pub struct EcttDoc {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an object such as {\"course\": \"Logic\", \"room\": \"Hall A\"}"
+)]
 pub struct RoomConstraintDoc {
     pub course: String,
     pub room: String,

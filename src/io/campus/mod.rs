@@ -68,12 +68,15 @@ pub fn from_json(text: &str, file: &str) -> Result<Instance, ParseError> {
         Ok(doc) => doc,
         Err(e) => {
             let path = e.path().to_string();
-            let path = if path == "." || path == "?" {
+            let inner = e.into_inner();
+            // The path of a syntax error is where the parser had got to, often nonsense
+            // ("periods[2].end.teachers[3]"): the line and column say it better.
+            let data = inner.classify() == serde_json::error::Category::Data;
+            let path = if !data || path == "." || path.contains('?') {
                 String::new()
             } else {
                 path
             };
-            let inner = e.into_inner();
             let msg = bare_message(&inner);
             return Err(located(
                 file,
