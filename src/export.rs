@@ -10,19 +10,53 @@ use thiserror::Error;
 
 use crate::model::{Instance, Timetable};
 
-/// One scheduled lecture, by name. `day` and `period` are 0-based, as in `.sol` files.
+/// One scheduled lecture, by name. `day` and `period` are 0-based, as in `.sol` files; a
+/// lecture of several consecutive periods is one row at its first period, with its
+/// `duration`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LectureRow {
+    /// The lecture's index in the instance (stable for an instance; the page uses it to
+    /// pin this very lecture).
+    pub lecture: usize,
     pub course: String,
+    /// The course's main teacher (the `.ctt` teacher).
     pub teacher: String,
+    /// Every teacher of the course: the main teacher first, then the co-teachers.
+    pub teachers: Vec<String>,
     pub room: String,
     pub day: usize,
     pub period: usize,
-    /// The curricula the course belongs to, in instance order.
+    /// The instance's names for the day and the first period ("Monday", "08:00"; for a
+    /// `.ctt` instance "Day 1", "Period 1").
+    pub day_name: String,
+    pub period_name: String,
+    /// Consecutive periods the lecture occupies (1 for every `.ctt` course).
+    pub duration: u16,
+    /// Clock times from the instance's calendar, minutes after midnight: the start of the
+    /// first period and the end of the last occupied one. `None` when the instance has no
+    /// times (a `.ctt`).
+    pub start_min: Option<u32>,
+    pub end_min: Option<u32>,
+    /// The curricula (student groups) the course belongs to, in instance order.
     pub curricula: Vec<String>,
     /// Students of the course and seats of the room, so a grid can flag an overfull room.
     pub students: u32,
     pub capacity: u32,
+    /// True when the office pinned this lecture (solvers never move it).
+    pub pinned: bool,
+}
+
+/// The calendar's (start, end) minutes of `first..first + duration` periods of a day, when
+/// the instance has a calendar with one time per period. A lecture that would run past the
+/// day ends with the day's last period.
+fn clock_times(inst: &Instance, first: usize, duration: u16) -> Option<(u32, u32)> {
+    let cal = inst.calendar()?;
+    if cal.periods.len() != usize::from(inst.periods_per_day) || cal.periods.is_empty() {
+        return None;
+    }
+    let last = (first + usize::from(duration.max(1)) - 1).min(cal.periods.len() - 1);
+    let (a, b) = (cal.periods.get(first)?, &cal.periods[last]);
+    Some((u32::from(a.start_min), u32::from(b.end_min)))
 }
 
 /// The scheduled lectures of `tt` as rows, ordered by day, period, course and room so that
@@ -30,15 +64,27 @@ pub struct LectureRow {
 pub fn lecture_rows(inst: &Instance, tt: &Timetable) -> Vec<LectureRow> {
     let mut rows: Vec<LectureRow> = tt
         .scheduled()
-        .map(|(_, c, p, r)| {
+        .map(|(l, c, p, r)| {
             let course = &inst.courses[c.idx()];
             let room = &inst.rooms[r.idx()];
+            let (day, period) = (inst.day_of(p), inst.slot_of(p));
+            let times = clock_times(inst, period, course.duration);
             LectureRow {
+                lecture: l.idx(),
                 course: course.name.clone(),
                 teacher: inst.teachers[course.teacher.idx()].clone(),
+                teachers: course
+                    .teachers()
+                    .map(|t| inst.teachers[t.idx()].clone())
+                    .collect(),
                 room: room.name.clone(),
-                day: inst.day_of(p),
-                period: inst.slot_of(p),
+                day,
+                period,
+                day_name: inst.day_name(day),
+                period_name: inst.period_name(period),
+                duration: course.duration.max(1),
+                start_min: times.map(|t| t.0),
+                end_min: times.map(|t| t.1),
                 curricula: inst
                     .curricula_of(c)
                     .iter()
@@ -46,13 +92,82 @@ pub fn lecture_rows(inst: &Instance, tt: &Timetable) -> Vec<LectureRow> {
                     .collect(),
                 students: course.students,
                 capacity: room.capacity,
+                pinned: inst.is_pinned(l.idx()),
             }
         })
         .collect();
     rows.sort_by(|a, b| {
-        (a.day, a.period, &a.course, &a.room).cmp(&(b.day, b.period, &b.course, &b.room))
+        (a.day, a.period, &a.course, &a.room, a.lecture)
+            .cmp(&(b.day, b.period, &b.course, &b.room, b.lecture))
     });
     rows
+}
+
+/// Whose timetable an export holds: everything, or one student group, teacher or room.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entity {
+    All,
+    Curriculum(String),
+    Teacher(String),
+    Room(String),
+}
+
+impl Entity {
+    /// Reads the page's choice: `kind` is `""`/`"all"`, `"curriculum"`, `"teacher"` or
+    /// `"room"`, and `name` must name one of that kind in `inst` (so a typo is an error, not
+    /// an empty calendar).
+    pub fn parse(inst: &Instance, kind: &str, name: &str) -> Result<Entity, ExportError> {
+        fn known<'a>(mut names: impl Iterator<Item = &'a String>, name: &str) -> bool {
+            names.any(|n| n == name)
+        }
+        let unknown = || ExportError::UnknownEntity {
+            kind: kind.to_string(),
+            name: name.to_string(),
+        };
+        match kind {
+            "" | "all" => Ok(Entity::All),
+            "curriculum" if known(inst.curricula.iter().map(|g| &g.name), name) => {
+                Ok(Entity::Curriculum(name.to_string()))
+            }
+            "teacher" if known(inst.teachers.iter(), name) => Ok(Entity::Teacher(name.to_string())),
+            "room" if known(inst.rooms.iter().map(|r| &r.name), name) => {
+                Ok(Entity::Room(name.to_string()))
+            }
+            "curriculum" | "teacher" | "room" => Err(unknown()),
+            _ => Err(ExportError::UnknownKind(kind.to_string())),
+        }
+    }
+
+    /// True when `row` belongs to this entity's timetable (a teacher: any of the course's
+    /// teachers).
+    pub fn has(&self, row: &LectureRow) -> bool {
+        match self {
+            Entity::All => true,
+            Entity::Curriculum(g) => row.curricula.iter().any(|c| c == g),
+            Entity::Teacher(t) => row.teachers.iter().any(|x| x == t),
+            Entity::Room(r) => &row.room == r,
+        }
+    }
+
+    /// A label for the calendar's name ("teacher Rosa"); empty for everything.
+    pub fn label(&self) -> String {
+        match self {
+            Entity::All => String::new(),
+            Entity::Curriculum(g) => format!("group {g}"),
+            Entity::Teacher(t) => format!("teacher {t}"),
+            Entity::Room(r) => format!("room {r}"),
+        }
+    }
+}
+
+/// The rows of one entity's timetable, in the order of `rows`.
+pub fn rows_of(rows: &[LectureRow], entity: &Entity) -> Vec<LectureRow> {
+    rows.iter().filter(|r| entity.has(r)).cloned().collect()
+}
+
+/// `HH:MM` for minutes after midnight.
+pub fn fmt_time(minutes: u32) -> String {
+    format!("{:02}:{:02}", (minutes / 60) % 24, minutes % 60)
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
@@ -64,11 +179,16 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// CSV with a header and one line per lecture: `course,teacher,room,day,period,curricula`,
-/// the curricula separated by `;` in one field. Lines end with CRLF (RFC 4180), which
-/// spreadsheet programs read everywhere.
+/// CSV with a header and one line per lecture: `course,teacher,room,day,period,curricula`
+/// (the columns of the first version, unchanged, so older consumers keep working), then
+/// `teachers,day_name,period_name,start,end,duration,pinned`. Lists (curricula, teachers)
+/// are separated by `;` in one field; `start`/`end` are `HH:MM` from the instance's
+/// calendar, empty when it has none. Lines end with CRLF (RFC 4180), which spreadsheet
+/// programs read everywhere.
 pub fn to_csv(rows: &[LectureRow]) -> String {
-    let mut out = String::from("course,teacher,room,day,period,curricula\r\n");
+    let mut out = String::from(
+        "course,teacher,room,day,period,curricula,teachers,day_name,period_name,start,end,duration,pinned\r\n",
+    );
     for r in rows {
         let fields = [
             csv_field(&r.course),
@@ -77,6 +197,13 @@ pub fn to_csv(rows: &[LectureRow]) -> String {
             r.day.to_string(),
             r.period.to_string(),
             csv_field(&r.curricula.join(";")),
+            csv_field(&r.teachers.join(";")),
+            csv_field(&r.day_name),
+            csv_field(&r.period_name),
+            r.start_min.map(fmt_time).unwrap_or_default(),
+            r.end_min.map(fmt_time).unwrap_or_default(),
+            r.duration.to_string(),
+            if r.pinned { "yes" } else { "no" }.to_string(),
         ];
         out.push_str(&fields.join(","));
         out.push_str("\r\n");
@@ -97,6 +224,10 @@ pub enum ExportError {
     BadLength(u32),
     #[error("weeks {0} is out of range (1..=60)")]
     BadWeeks(u32),
+    #[error("no {kind} named '{name}' in this instance")]
+    UnknownEntity { kind: String, name: String },
+    #[error("'{0}' is not a kind of timetable (expected all, curriculum, teacher or room)")]
+    UnknownKind(String),
 }
 
 /// A calendar date (proleptic Gregorian).
@@ -240,6 +371,41 @@ impl IcsOptions {
     }
 }
 
+impl IcsOptions {
+    /// True when the instance's calendar gives a clock time to every period, so the
+    /// calendar export takes its times from the instance and not from the page's settings.
+    pub fn instance_has_times(inst: &Instance) -> bool {
+        clock_times(inst, 0, 1).is_some()
+    }
+
+    /// The page's settings for `inst`: when the instance has times
+    /// ([`IcsOptions::instance_has_times`]), only `start` and `weeks` are read and the
+    /// period starts and lecture length come from its calendar (each lecture then ends when
+    /// its last period ends); otherwise as [`IcsOptions::parse`].
+    pub fn for_instance(
+        inst: &Instance,
+        start: &str,
+        period_starts: &str,
+        length_minutes: u32,
+        weeks: u32,
+    ) -> Result<IcsOptions, ExportError> {
+        let Some(cal) = inst.calendar().filter(|_| Self::instance_has_times(inst)) else {
+            return Self::parse(inst, start, period_starts, length_minutes, weeks);
+        };
+        let start = Date::parse(start)?;
+        if !(1..=60).contains(&weeks) {
+            return Err(ExportError::BadWeeks(weeks));
+        }
+        let p0 = &cal.periods[0];
+        Ok(IcsOptions {
+            start,
+            period_starts: cal.periods.iter().map(|p| u32::from(p.start_min)).collect(),
+            length_minutes: u32::from(p0.end_min.saturating_sub(p0.start_min)).max(1),
+            weeks,
+        })
+    }
+}
+
 /// Escapes a TEXT value (RFC 5545 §3.3.11).
 fn ics_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -285,10 +451,25 @@ fn ics_datetime(d: Date, minutes: u32) -> String {
 }
 
 /// An iCalendar file with one event per lecture of the week template: day `d` of the
-/// instance is `opts.start + d` days, period `p` starts at `opts.period_starts[p]`.
-/// Events repeat weekly `opts.weeks` times. UIDs are stable for a given instance, so
-/// importing an improved timetable again updates the events instead of duplicating them.
+/// instance is `opts.start + d` days. A lecture's clock times come from the instance's
+/// calendar when it has them (`LectureRow::start_min`/`end_min`), else period `p` starts at
+/// `opts.period_starts[p]` and a lecture ends `opts.length_minutes` after the start of its
+/// last occupied period. Events repeat weekly `opts.weeks` times. UIDs depend only on the
+/// lecture (instance, course, day, period, room), so importing an improved timetable again
+/// updates the events instead of duplicating them, and one lecture has the same UID in the
+/// calendars of its group, teacher and room.
 pub fn to_ics(inst: &Instance, rows: &[LectureRow], opts: &IcsOptions) -> String {
+    to_ics_of(inst, rows, opts, &Entity::All)
+}
+
+/// [`to_ics`] for one entity's timetable: only its lectures, and its name in the calendar's
+/// name (`X-WR-CALNAME`).
+pub fn to_ics_of(
+    inst: &Instance,
+    rows: &[LectureRow],
+    opts: &IcsOptions,
+    entity: &Entity,
+) -> String {
     let mut out = String::new();
     for l in [
         "BEGIN:VCALENDAR",
@@ -298,26 +479,54 @@ pub fn to_ics(inst: &Instance, rows: &[LectureRow], opts: &IcsOptions) -> String
     ] {
         ics_line(&mut out, l);
     }
-    ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(&inst.name)));
+    let label = entity.label();
+    let cal_name = if label.is_empty() {
+        inst.name.clone()
+    } else {
+        format!("{} — {label}", inst.name)
+    };
+    ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(&cal_name)));
     let stamp = format!("{}Z", ics_datetime(opts.start, 0));
-    // Lectures of a course in the same period are told apart by their room.
-    for (i, r) in rows.iter().enumerate() {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for r in rows.iter().filter(|r| entity.has(r)) {
         let date = opts.start.plus_days(r.day as i64);
-        let begin = opts.period_starts.get(r.period).copied().unwrap_or(0);
-        let end = begin + opts.length_minutes;
+        let (begin, end) = match (r.start_min, r.end_min) {
+            (Some(b), Some(e)) if e > b => (b, e),
+            _ => {
+                let at = |p: usize| {
+                    opts.period_starts
+                        .get(p)
+                        .or(opts.period_starts.last())
+                        .copied()
+                        .unwrap_or(0)
+                };
+                let last = r.period + usize::from(r.duration.max(1)) - 1;
+                (
+                    at(r.period),
+                    at(last).max(at(r.period)) + opts.length_minutes,
+                )
+            }
+        };
         let end_date = date.plus_days(i64::from(end / 1440));
-        ics_line(&mut out, "BEGIN:VEVENT");
-        ics_line(
-            &mut out,
-            &format!(
-                "UID:{}-d{}p{}-{}-{}@atoll",
-                ics_uid_part(&inst.name),
-                r.day,
-                r.period,
-                ics_uid_part(&r.course),
-                i
-            ),
+        // Two lectures of a course in the same period and room (an infeasible timetable)
+        // are told apart by a counter.
+        let base = format!(
+            "{}-d{}p{}-{}-{}",
+            ics_uid_part(&inst.name),
+            r.day,
+            r.period,
+            ics_uid_part(&r.course),
+            ics_uid_part(&r.room)
         );
+        let n = seen.entry(base.clone()).or_insert(0);
+        *n += 1;
+        let uid = if *n == 1 {
+            format!("{base}@atoll")
+        } else {
+            format!("{base}-{n}@atoll")
+        };
+        ics_line(&mut out, "BEGIN:VEVENT");
+        ics_line(&mut out, &format!("UID:{uid}"));
         ics_line(&mut out, &format!("DTSTAMP:{stamp}"));
         ics_line(&mut out, &format!("DTSTART:{}", ics_datetime(date, begin)));
         ics_line(
@@ -330,15 +539,20 @@ pub fn to_ics(inst: &Instance, rows: &[LectureRow], opts: &IcsOptions) -> String
         ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&r.course)));
         ics_line(&mut out, &format!("LOCATION:{}", ics_text(&r.room)));
         let desc = format!(
-            "Teacher: {}\nCurricula: {}\nDay {}, period {}",
-            r.teacher,
+            "{}: {}\nGroups: {}\n{}, {}",
+            if r.teachers.len() > 1 {
+                "Teachers"
+            } else {
+                "Teacher"
+            },
+            r.teachers.join(", "),
             if r.curricula.is_empty() {
                 "—".to_string()
             } else {
                 r.curricula.join(", ")
             },
-            r.day,
-            r.period
+            r.day_name,
+            r.period_name
         );
         ics_line(&mut out, &format!("DESCRIPTION:{}", ics_text(&desc)));
         ics_line(&mut out, "END:VEVENT");

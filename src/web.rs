@@ -13,6 +13,15 @@
 //! best timetable as `.sol` text with its check. The [`Solver`] lives in the session
 //! between calls; the session owns the instance in an `Arc` for it.
 //!
+//! Campus instances: `Session.fromFiles([{ name, text }])` reads one `.ctt`/`.ectt`/`.json`
+//! file or the CSV sheets of a campus dropped together. A re-solve (`resolveStart`) edits
+//! the instance (pins, a teacher unavailable, a room closed: `to_parts` → `Instance::new`),
+//! makes the shown timetable its reference (`with_reference`) and starts `Solver::new_from`
+//! from it; it then steps and finishes like a solve, and its result says how many lectures
+//! moved. The grids' data (`timetable`) carry day and period names, every teacher, each
+//! lecture's duration and pin; the exports (`exportCsv`, `exportIcs`) hold everything or one
+//! group, teacher or room.
+//!
 //! The same code builds two ways: with the `wasm-threads` feature on the nightly
 //! build-std/atomics recipe, where `initThreadPool(n)` (re-exported at the crate root)
 //! must be awaited before the first parallel call; and without it on stable, where rayon
@@ -23,7 +32,7 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -31,7 +40,7 @@ use crate::budget::{Budget, CancelToken};
 use crate::eval::{Evaluation, evaluate};
 use crate::evolve::CpuBatchEvaluator;
 use crate::io::{SolutionWarning, WarningKind, parse_instance, parse_solution, write_solution};
-use crate::model::Instance;
+use crate::model::{Instance, Pin, Timetable};
 use crate::options::SolverOptions;
 use crate::parallel::{random_timetable, score_random_batch};
 use crate::repair::{QTable, new_qtable, qtable_from_json};
@@ -83,12 +92,19 @@ pub fn budget_for(device_memory_gib: Option<f64>) -> Result<JsValue, JsError> {
     to_js(&Budget::for_device_memory(device_memory_gib))
 }
 
-/// What `Session.summary()` returns: the fields of `atoll info --json`, plus the file name.
+/// What `Session.summary()` returns: the fields of `atoll info --json`, plus the file name
+/// and what the page shows of a campus: day and period names, the soft weights, whether
+/// the instance uses campus features and how many lectures are pinned.
 #[derive(Serialize)]
 struct SummaryJson {
     file: String,
     #[serde(flatten)]
     summary: InstanceSummary,
+    day_names: Vec<String>,
+    period_names: Vec<String>,
+    weights: crate::model::Weights,
+    campus: bool,
+    pins: usize,
 }
 
 /// A skipped solution line, with the validator's sentence: `{ line, message, reason, ... }`
@@ -183,6 +199,26 @@ struct SolvedJson {
     stats: SolveStats,
     /// The last progress event (time, generation, iterations at the end).
     last: Progress,
+    /// For a re-solve: how many lectures left their place in the previous timetable.
+    moved: Option<MovedJson>,
+}
+
+/// "moved N of M lectures": `moved` lectures are not at a slot (period and room) their
+/// course had in the reference timetable, out of `of` lectures that had a place there
+/// (docs/RULES.md, `changes`: per course `min(lectures, reference lectures) − matched`).
+#[derive(Serialize)]
+struct MovedJson {
+    moved: usize,
+    of: usize,
+}
+
+/// Lectures of `tt` moved away from the reference of `inst` (the solver's own count,
+/// `atoll::solver::moved`); `None` without a reference.
+fn moved_lectures(inst: &Instance, tt: &Timetable) -> Option<MovedJson> {
+    Some(MovedJson {
+        moved: crate::solver::moved(inst, tt)?,
+        of: crate::solver::reference_lectures(inst)?,
+    })
 }
 
 /// A solve between calls.
@@ -239,13 +275,145 @@ fn parse_options(value: &JsValue) -> Result<SolverOptions, JsError> {
     Ok(opts)
 }
 
+/// A pin as the page sends it: by names, 0-based day and period of the day.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PinEdit {
+    course: String,
+    #[serde(default)]
+    day: Option<usize>,
+    #[serde(default)]
+    period: Option<usize>,
+    #[serde(default)]
+    room: Option<String>,
+}
+
+/// A teacher or room and a period (0-based day and period of the day).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AtEdit {
+    name: String,
+    day: usize,
+    period: usize,
+}
+
+/// The edits of a re-solve (`Session.resolveStart`).
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct EditsJson {
+    /// Replaces the instance's pins when given.
+    pins: Option<Vec<PinEdit>>,
+    teacher_unavailable: Vec<AtEdit>,
+    room_closed: Vec<AtEdit>,
+}
+
+/// The period of (day, period of the day), or an error naming what is out of range.
+fn period_at(
+    inst: &Instance,
+    day: usize,
+    period: usize,
+    what: &str,
+) -> Result<crate::model::PeriodId, JsError> {
+    if day >= usize::from(inst.days) || period >= usize::from(inst.periods_per_day) {
+        return Err(JsError::new(&format!(
+            "{what}: day {day}, period {period} is outside the week ({} days of {} periods, counted from 0)",
+            inst.days, inst.periods_per_day
+        )));
+    }
+    Ok(inst.period(day, period))
+}
+
+/// `inst` with `edits` applied (through `to_parts` and `Instance::new`, so the edited
+/// instance is checked like a loaded one). Pins: `None` keeps the instance's pins.
+fn edit_instance(inst: &Instance, edits: &EditsJson) -> Result<Instance, JsError> {
+    let mut parts = inst.to_parts();
+    let room_id = |name: &str, what: &str| {
+        inst.room_by_name(name)
+            .ok_or_else(|| JsError::new(&format!("{what}: no room named '{name}'")))
+    };
+    if let Some(pins) = &edits.pins {
+        let mut out = Vec::with_capacity(pins.len());
+        for p in pins {
+            let what = format!("pin of {}", p.course);
+            let course = inst
+                .course_by_name(&p.course)
+                .ok_or_else(|| JsError::new(&format!("pin: no course named '{}'", p.course)))?;
+            let period = match (p.day, p.period) {
+                (Some(d), Some(s)) => Some(period_at(inst, d, s, &what)?),
+                (None, None) => None,
+                _ => {
+                    return Err(JsError::new(&format!(
+                        "{what}: give both day and period, or neither"
+                    )));
+                }
+            };
+            let room = p.room.as_deref().map(|r| room_id(r, &what)).transpose()?;
+            if period.is_none() && room.is_none() {
+                return Err(JsError::new(&format!(
+                    "{what}: pins nothing (no period, no room)"
+                )));
+            }
+            out.push(Pin {
+                course,
+                period,
+                room,
+            });
+        }
+        for c in 0..inst.courses.len() {
+            let pinned = out.iter().filter(|p| p.course.idx() == c).count();
+            if pinned > usize::from(inst.courses[c].lectures) {
+                return Err(JsError::new(&format!(
+                    "{} pins for course {}, which has {} lectures",
+                    pinned, inst.courses[c].name, inst.courses[c].lectures
+                )));
+            }
+        }
+        parts.campus.pins = out;
+    }
+    for t in &edits.teacher_unavailable {
+        let what = format!("teacher {} unavailable", t.name);
+        let id = inst
+            .teachers
+            .iter()
+            .position(|n| *n == t.name)
+            .ok_or_else(|| JsError::new(&format!("{what}: no teacher named '{}'", t.name)))?;
+        let p = period_at(inst, t.day, t.period, &what)?;
+        let entry = (crate::model::TeacherId(id as u16), p);
+        if !parts.campus.teacher_unavailable.contains(&entry) {
+            parts.campus.teacher_unavailable.push(entry);
+        }
+    }
+    for r in &edits.room_closed {
+        let what = format!("room {} closed", r.name);
+        let id = room_id(&r.name, &what)?;
+        let p = period_at(inst, r.day, r.period, &what)?;
+        if !parts.campus.room_unavailable.contains(&(id, p)) {
+            parts.campus.room_unavailable.push((id, p));
+        }
+    }
+    Instance::new(parts)
+        .map_err(|e| JsError::new(&format!("the edited instance is not valid: {e}")))
+}
+
 impl Session {
     fn check_solution(&self, bytes: &[u8], file: &str) -> Result<CheckJson, JsError> {
-        let (tt, warnings) =
+        let (mut tt, warnings) =
             parse_solution(&self.inst, bytes, file).map_err(|e| JsError::new(&e.to_string()))?;
+        // A lecture standing where a pin says carries that pin (lectures of a course are
+        // interchangeable in a file).
+        tt.align_pins(&self.inst);
         let eval = evaluate(&self.inst, &tt);
         let scheduled = tt.scheduled().count();
         Ok(check_json(file, &self.inst, &eval, warnings, scheduled))
+    }
+
+    /// Drops a solve in progress; after an unfinished re-solve the session keeps the
+    /// edited instance (without the reference).
+    fn abandon_solve(&mut self) {
+        self.solve = None;
+        if let Some(edited) = self.after_solve.take() {
+            self.inst = edited;
+        }
     }
 
     fn running(&mut self) -> Result<&mut Running, JsError> {
@@ -266,6 +434,11 @@ pub struct Session {
     qtable: Arc<QTable>,
     /// The browser's `navigator.deviceMemory`, for the memory budget of solves.
     device_memory: Option<f64>,
+    /// During a re-solve `inst` is the edited instance with the old timetable as its
+    /// reference (so checks show the `changes` cost); this is the same instance without
+    /// the reference, which becomes the session's instance when the re-solve finishes, so
+    /// that the next edit and re-solve start from the new timetable.
+    after_solve: Option<Arc<Instance>>,
 }
 
 #[wasm_bindgen]
@@ -288,6 +461,60 @@ impl Session {
             solve: None,
             qtable: Arc::new(new_qtable()),
             device_memory: None,
+            after_solve: None,
+        })
+    }
+
+    /// Reads an instance from the files a user dropped or chose at once, an array of
+    /// `{ name, text }`: one `.ctt`, `.ectt` or campus `.json` file, or the CSV sheets of
+    /// one campus (`courses.csv`, `rooms.csv`, … — see `docs/CSV.md`), read together.
+    /// Throws an `Error` naming the file, line or row, and column of the first problem.
+    #[wasm_bindgen(js_name = fromFiles)]
+    pub fn from_files(files: JsValue) -> Result<Session, JsError> {
+        #[derive(Deserialize)]
+        struct NamedText {
+            name: String,
+            text: String,
+        }
+        let files: Vec<NamedText> = serde_wasm_bindgen::from_value(files).map_err(|e| {
+            JsError::new(&format!(
+                "files must be an array of {{ name, text }}: {}",
+                serde_message(e)
+            ))
+        })?;
+        let is_csv = |n: &str| n.to_ascii_lowercase().ends_with(".csv");
+        let (inst, file) = match files.as_slice() {
+            [] => return Err(JsError::new("no file was given")),
+            [one] if !is_csv(&one.name) => (
+                parse_instance(one.text.as_bytes(), &one.name)
+                    .map_err(|e| JsError::new(&e.to_string()))?,
+                one.name.clone(),
+            ),
+            many if many.iter().all(|f| is_csv(&f.name)) => {
+                let sheets: Vec<(String, String)> = many
+                    .iter()
+                    .map(|f| (f.name.clone(), f.text.clone()))
+                    .collect();
+                let inst = crate::io::campus::from_csv(&sheets)
+                    .map_err(|e| JsError::new(&e.to_string()))?;
+                (inst, "campus-sheets.csv".to_string())
+            }
+            many => {
+                let names: Vec<&str> = many.iter().map(|f| f.name.as_str()).collect();
+                return Err(JsError::new(&format!(
+                    "give either one instance file (.ctt, .ectt or .json) or the CSV sheets of \
+                     one campus together; got {}",
+                    names.join(", ")
+                )));
+            }
+        };
+        Ok(Session {
+            inst: Arc::new(inst),
+            file,
+            solve: None,
+            qtable: Arc::new(new_qtable()),
+            device_memory: None,
+            after_solve: None,
         })
     }
 
@@ -297,11 +524,33 @@ impl Session {
         self.inst.name.clone()
     }
 
+    /// The session's instance as campus JSON (`atoll::io::campus::to_json`): after a
+    /// re-solve, the edited instance (its pins and edits included), so the page can keep it
+    /// (to reload it into a new worker) and offer it for download.
+    #[wasm_bindgen(js_name = instanceJson)]
+    pub fn instance_json(&self) -> Result<String, JsError> {
+        let inst = match &self.after_solve {
+            Some(edited) => edited,
+            None => &self.inst,
+        };
+        crate::io::campus::to_json(inst).map_err(|e| JsError::new(&e.to_string()))
+    }
+
     /// Sizes and tightness of the instance (the fields of `atoll info --json`).
     pub fn summary(&self) -> Result<JsValue, JsError> {
+        let inst = &self.inst;
         to_js(&SummaryJson {
             file: self.file.clone(),
-            summary: InstanceSummary::of(&self.inst),
+            summary: InstanceSummary::of(inst),
+            day_names: (0..usize::from(inst.days))
+                .map(|d| inst.day_name(d))
+                .collect(),
+            period_names: (0..usize::from(inst.periods_per_day))
+                .map(|p| inst.period_name(p))
+                .collect(),
+            weights: *inst.weights(),
+            campus: inst.uses_campus_features(),
+            pins: inst.campus.pins.len(),
         })
     }
 
@@ -388,12 +637,73 @@ impl Session {
         if opts.memory_gib.is_none() {
             opts.memory_gib = self.device_memory;
         }
-        self.solve = None;
+        self.abandon_solve();
         let cancel = CancelToken::new();
         let mut evaluator = CpuBatchEvaluator;
         let mut solver = Solver::new(self.inst.clone(), &opts, &mut evaluator, cancel.clone())
             .map_err(|e| JsError::new(&e.to_string()))?;
         solver.set_qtable(self.qtable.clone());
+        let running = self.solve.insert(Running {
+            solver,
+            evaluator,
+            cancel,
+        });
+        to_js(&ProgressJson {
+            progress: &running.solver.progress(),
+            finished: running.solver.finished(),
+        })
+    }
+
+    /// Starts a re-solve: the instance edited as `edits` says, with the timetable of
+    /// `solution` (`.sol` text, named `file` in messages) as the reference, so that the
+    /// solver starts from it and every lecture it moves costs `weights.changes` (docs/RULES.md).
+    /// `edits` is `{ pins, teacher_unavailable, room_closed }`, each optional:
+    /// `pins: [{ course, day, period, room }]` replaces the instance's pins (`day`/`period`
+    /// and `room` may be null: a pin on the period or the room only), `teacher_unavailable:
+    /// [{ name, day, period }]` and `room_closed: [{ name, day, period }]` add to what the
+    /// instance has. Then it runs like `solveStart` (steps with `solveStep`, the end with
+    /// `solveFinish`, whose result then has `moved: { moved, of }`). Throws an `Error` that
+    /// names a course, teacher, room, day or period the instance does not have.
+    #[wasm_bindgen(js_name = resolveStart)]
+    pub fn resolve_start(
+        &mut self,
+        options: JsValue,
+        solution: &str,
+        file: &str,
+        edits: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let mut opts = parse_options(&options)?;
+        if opts.memory_gib.is_none() {
+            opts.memory_gib = self.device_memory;
+        }
+        let edits: EditsJson = if edits.is_undefined() || edits.is_null() {
+            EditsJson::default()
+        } else {
+            serde_wasm_bindgen::from_value(edits)
+                .map_err(|e| JsError::new(&format!("edits: {}", serde_message(e))))?
+        };
+        self.abandon_solve();
+        let edited = Arc::new(edit_instance(&self.inst, &edits)?);
+        // The previous timetable, read against the edited instance (same lectures).
+        let (old, _) = parse_solution(&edited, solution.as_bytes(), file)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let with_ref = Arc::new(edited.with_reference(&old));
+        let (mut start, _) = parse_solution(&with_ref, solution.as_bytes(), file)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        start.align_pins(&with_ref);
+        let cancel = CancelToken::new();
+        let mut evaluator = CpuBatchEvaluator;
+        let mut solver = Solver::new_from(
+            with_ref.clone(),
+            &opts,
+            &mut evaluator,
+            cancel.clone(),
+            start,
+        )
+        .map_err(|e| JsError::new(&e.to_string()))?;
+        solver.set_qtable(self.qtable.clone());
+        self.inst = with_ref;
+        self.after_solve = Some(edited);
         let running = self.solve.insert(Running {
             solver,
             evaluator,
@@ -463,6 +773,11 @@ impl Session {
             .map_or(self.file.as_str(), |(s, _)| s);
         let file = format!("{}.sol", if stem.is_empty() { "solution" } else { stem });
         let check = self.check_solution(solution.as_bytes(), &file)?;
+        let moved = moved_lectures(&self.inst, &result.timetable);
+        // A re-solve is over: the edited instance (without the reference) is the session's.
+        if let Some(edited) = self.after_solve.take() {
+            self.inst = edited;
+        }
         to_js(&SolvedJson {
             solution,
             file,
@@ -470,6 +785,7 @@ impl Session {
             stop_reason: result.stop_reason,
             stats: result.stats,
             last,
+            moved,
         })
     }
 
@@ -528,47 +844,128 @@ struct RoomJson {
     capacity: u32,
 }
 
+/// A pin as the page shows it: course and room by name, day and period of the day 0-based
+/// (null where the pin leaves it free).
+#[derive(Serialize)]
+struct PinJson {
+    course: String,
+    day: Option<usize>,
+    period: Option<usize>,
+    room: Option<String>,
+}
+
+/// A lecture row with the index (into `TimetableJson::pins`) of the pin it carries.
+#[derive(Serialize)]
+struct RowJson {
+    #[serde(flatten)]
+    row: crate::export::LectureRow,
+    pin: Option<usize>,
+}
+
 /// What `Session.timetable()` returns: everything the page needs to draw the grids per
-/// curriculum, teacher and room, without knowing the instance format.
+/// curriculum (student group), teacher and room, without knowing the instance format.
 #[derive(Serialize)]
 struct TimetableJson {
     name: String,
     days: u16,
     periods_per_day: u16,
+    /// "Monday", … (from the instance; "Day 1", … for a `.ctt`).
+    day_names: Vec<String>,
+    /// The period names of a day ("08:00", …; "Period 1", … for a `.ctt`).
+    period_names: Vec<String>,
+    /// `"08:00–09:30"` per period when the instance has clock times, else empty.
+    period_times: Vec<String>,
+    /// True when the calendar export takes its times from the instance.
+    has_times: bool,
+    /// True when the instance uses features beyond CB-CTT.
+    campus: bool,
     curricula: Vec<String>,
     teachers: Vec<String>,
     rooms: Vec<RoomJson>,
-    /// One row per scheduled lecture (`crate::export::LectureRow`).
-    lectures: Vec<crate::export::LectureRow>,
+    /// The instance's pins, in its order; a row's `pin` indexes this list.
+    pins: Vec<PinJson>,
+    /// One row per scheduled lecture (`crate::export::LectureRow` and its `pin`).
+    lectures: Vec<RowJson>,
     /// Lectures the solution leaves out.
     unscheduled: usize,
 }
 
 impl Session {
+    fn timetable_of(&self, solution: &str, file: &str) -> Result<Timetable, JsError> {
+        let (mut tt, _warnings) = parse_solution(&self.inst, solution.as_bytes(), file)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        tt.align_pins(&self.inst);
+        Ok(tt)
+    }
+
     fn rows_of(
         &self,
         solution: &str,
         file: &str,
     ) -> Result<Vec<crate::export::LectureRow>, JsError> {
-        let (tt, _warnings) = parse_solution(&self.inst, solution.as_bytes(), file)
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(crate::export::lecture_rows(&self.inst, &tt))
+        Ok(crate::export::lecture_rows(
+            &self.inst,
+            &self.timetable_of(solution, file)?,
+        ))
+    }
+
+    fn entity(&self, kind: &str, name: &str) -> Result<crate::export::Entity, JsError> {
+        crate::export::Entity::parse(&self.inst, kind, name)
+            .map_err(|e| JsError::new(&e.to_string()))
     }
 }
 
 #[wasm_bindgen]
 impl Session {
     /// The lectures of a solution text with names, and the names of every curriculum,
-    /// teacher and room: `{ name, days, periods_per_day, curricula, teachers, rooms,
-    /// lectures: [{ course, teacher, room, day, period, curricula, students, capacity }],
+    /// teacher and room: `{ name, days, periods_per_day, day_names, period_names,
+    /// period_times, has_times, campus, curricula, teachers, rooms, pins, lectures: [{
+    /// lecture, course, teacher, teachers, room, day, period, day_name, period_name,
+    /// duration, start_min, end_min, curricula, students, capacity, pinned, pin }],
     /// unscheduled }`. Lines the validator would skip are left out, as in `check`.
     pub fn timetable(&self, solution: &str, file: &str) -> Result<JsValue, JsError> {
-        let lectures = self.rows_of(solution, file)?;
+        let tt = self.timetable_of(solution, file)?;
         let inst = &self.inst;
+        let pins = &inst.campus.pins;
+        // Which pin each pinned lecture carries: the first equal pin not yet taken.
+        let mut taken = vec![false; pins.len()];
+        let mut pin_index = vec![None; inst.n_lectures()];
+        for (l, slot) in pin_index.iter_mut().enumerate() {
+            if let Some(pin) = inst.pin_of(l)
+                && let Some(i) = (0..pins.len()).find(|&i| !taken[i] && pins[i] == pin)
+            {
+                taken[i] = true;
+                *slot = Some(i);
+            }
+        }
+        let rows = crate::export::lecture_rows(inst, &tt);
+        let has_times = crate::export::IcsOptions::instance_has_times(inst);
         to_js(&TimetableJson {
             name: inst.name.clone(),
             days: inst.days,
             periods_per_day: inst.periods_per_day,
+            day_names: (0..usize::from(inst.days))
+                .map(|d| inst.day_name(d))
+                .collect(),
+            period_names: (0..usize::from(inst.periods_per_day))
+                .map(|p| inst.period_name(p))
+                .collect(),
+            period_times: match inst.calendar() {
+                Some(cal) if has_times => cal
+                    .periods
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{}–{}",
+                            crate::export::fmt_time(u32::from(p.start_min)),
+                            crate::export::fmt_time(u32::from(p.end_min))
+                        )
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+            has_times,
+            campus: inst.uses_campus_features(),
             curricula: inst.curricula.iter().map(|g| g.name.clone()).collect(),
             teachers: inst.teachers.clone(),
             rooms: inst
@@ -579,22 +976,51 @@ impl Session {
                     capacity: r.capacity,
                 })
                 .collect(),
-            unscheduled: inst.n_lectures().saturating_sub(lectures.len()),
-            lectures,
+            pins: pins
+                .iter()
+                .map(|p| PinJson {
+                    course: inst.courses[p.course.idx()].name.clone(),
+                    day: p.period.map(|q| inst.day_of(q)),
+                    period: p.period.map(|q| inst.slot_of(q)),
+                    room: p.room.map(|r| inst.rooms[r.idx()].name.clone()),
+                })
+                .collect(),
+            unscheduled: inst.n_lectures().saturating_sub(rows.len()),
+            lectures: rows
+                .into_iter()
+                .map(|row| RowJson {
+                    // A lecture beyond its course's count (a file with extra lines) has no pin.
+                    pin: pin_index.get(row.lecture).copied().flatten(),
+                    row,
+                })
+                .collect(),
         })
     }
 
-    /// A solution as CSV, one row per lecture (`crate::export::to_csv`).
+    /// A solution as CSV, one row per lecture (`crate::export::to_csv`), of everything
+    /// (`kind` empty or `"all"`) or of one `"curriculum"`, `"teacher"` or `"room"` named
+    /// `name`.
     #[wasm_bindgen(js_name = exportCsv)]
-    pub fn export_csv(&self, solution: &str, file: &str) -> Result<String, JsError> {
-        Ok(crate::export::to_csv(&self.rows_of(solution, file)?))
+    pub fn export_csv(
+        &self,
+        solution: &str,
+        file: &str,
+        kind: Option<String>,
+        name: Option<String>,
+    ) -> Result<String, JsError> {
+        let entity = self.entity(kind.as_deref().unwrap_or(""), name.as_deref().unwrap_or(""))?;
+        let rows = crate::export::rows_of(&self.rows_of(solution, file)?, &entity);
+        Ok(crate::export::to_csv(&rows))
     }
 
-    /// A solution as an iCalendar week template (`crate::export::to_ics`): day 0 on
-    /// `start` (`YYYY-MM-DD`), period starts as `"08:00, 10:00, ..."` (one per period),
-    /// each lecture `length_minutes` long, repeated weekly `weeks` times. Throws an
-    /// `Error` that names the bad setting.
+    /// A solution as an iCalendar week template (`crate::export::to_ics_of`) of everything
+    /// or of one curriculum, teacher or room (`kind`, `name` as in `exportCsv`): day 0 on
+    /// `start` (`YYYY-MM-DD`), repeated weekly `weeks` times. Clock times come from the
+    /// instance when it has them; otherwise period starts are `"08:00, 10:00, ..."` (one
+    /// per period) and each period `length_minutes` long. Throws an `Error` that names the
+    /// bad setting or the unknown name.
     #[wasm_bindgen(js_name = exportIcs)]
+    #[allow(clippy::too_many_arguments)]
     pub fn export_ics(
         &self,
         solution: &str,
@@ -603,8 +1029,11 @@ impl Session {
         period_starts: &str,
         length_minutes: u32,
         weeks: u32,
+        kind: Option<String>,
+        name: Option<String>,
     ) -> Result<String, JsError> {
-        let opts = crate::export::IcsOptions::parse(
+        let entity = self.entity(kind.as_deref().unwrap_or(""), name.as_deref().unwrap_or(""))?;
+        let opts = crate::export::IcsOptions::for_instance(
             &self.inst,
             start,
             period_starts,
@@ -613,7 +1042,7 @@ impl Session {
         )
         .map_err(|e| JsError::new(&e.to_string()))?;
         let rows = self.rows_of(solution, file)?;
-        Ok(crate::export::to_ics(&self.inst, &rows, &opts))
+        Ok(crate::export::to_ics_of(&self.inst, &rows, &opts, &entity))
     }
 }
 

@@ -1,5 +1,6 @@
 // The page: renders, never computes. Everything runs in worker.js.
-import { KINDS, RULES, namesOf, lecturesOf, placeOf, markLectures, renderGrid } from './grid.js';
+import { KINDS, RULES, namesOf, lecturesOf, placeOf, markLectures, renderGrid, teachersOf, durationOf }
+  from './grid.js';
 
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
@@ -160,9 +161,11 @@ function updateButtons() {
   $('#solve-threads-input').disabled = solving || document.body.dataset.mode === 'single';
   $('#solve-evaluator').disabled = solving || !knownOption('evaluator');
   $('#solve-stage3').disabled = solving || !knownOption('stage3');
-  for (const id of ['#export-sol', '#export-csv', '#export-json', '#export-ics', '#grid-print']) {
+  for (const id of ['#export-sol', '#export-csv', '#export-json', '#export-ics', '#grid-print', '#edit-add']) {
     $(id).disabled = !current || solving;
   }
+  // A re-solve needs the shown timetable's lectures (asked from the worker once shown).
+  $('#resolve-run').disabled = !on || !current || !current.tt;
   $('#solve-stop').disabled = !solving || stopping;
 }
 
@@ -182,7 +185,34 @@ async function loadInstance(bytes, file) {
   updateButtons();
 }
 
-function renderSummary(s) {
+// Several files at once: the CSV sheets of a campus (courses.csv, rooms.csv, ...), read
+// together by the worker. Errors name the sheet, row and column.
+async function loadFiles(files) {
+  setError($('#instance-error'), '');
+  try {
+    const s = await call('loadFiles', { files });
+    haveInstance = true;
+    loaded = { files, file: s.file, name: s.name };
+    renderSummary(s);
+  } catch (e) {
+    setError($('#instance-error'), e.message);
+  }
+  updateButtons();
+}
+
+// What the file chooser or a drop gives: one instance file (.ctt, .ectt, campus .json), or
+// several CSV sheets of one campus.
+async function openFiles(list) {
+  const files = [...list];
+  if (!files.length) return;
+  if (files.length === 1 && !/\.csv$/i.test(files[0].name)) {
+    await loadInstance(await files[0].arrayBuffer(), files[0].name);
+    return;
+  }
+  await loadFiles(await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() }))));
+}
+
+function renderSummary(s, { reset = true } = {}) {
   $('#summary-title').textContent = s.name === s.file ? s.name : `${s.name} · ${s.file}`;
   const set = (field, text) => { $(`#summary [data-field="${field}"]`).textContent = text; };
   for (const k of ['courses', 'lectures', 'rooms', 'days', 'periods_per_day', 'curricula', 'teachers',
@@ -195,11 +225,21 @@ function renderSummary(s) {
     cap.append(mean);
   }
   set('max_students', `${fmt(s.max_students)} students`);
+  summaryInfo = s;
+  const campus = $('#summary-campus');
+  campus.hidden = !s.campus;
+  if (s.campus) {
+    campus.textContent = `Campus: ${(s.day_names || []).join(', ')} · periods ${(s.period_names || []).join(', ')}`
+      + (s.pins ? ` · ${fmt(s.pins)} pinned lecture${s.pins === 1 ? '' : 's'}` : '');
+  }
   set('conflict_density', fmt3(s.conflict_density));
   set('room_occupancy', fmt3(s.room_occupancy));
   $('#summary').hidden = false;
   $('#summary').dataset.name = s.name;
+  renderWeights(s.weights);
+  if (!reset) return;
   // A new instance invalidates what was shown for the previous one.
+  edits = [];
   $('#check').hidden = true;
   setError($('#check-error'), '');
   $('#download-solution').hidden = true;
@@ -227,8 +267,7 @@ async function loadSample() {
 
 $('#load-sample').addEventListener('click', loadSample);
 $('#instance-file').addEventListener('change', async (e) => {
-  const f = e.target.files[0];
-  if (f) await loadInstance(await f.arrayBuffer(), f.name);
+  await openFiles(e.target.files);
   e.target.value = '';
 });
 
@@ -238,8 +277,7 @@ drop.addEventListener('dragleave', () => drop.classList.remove('over'));
 drop.addEventListener('drop', async (e) => {
   e.preventDefault();
   drop.classList.remove('over');
-  const f = e.dataTransfer.files[0];
-  if (f && worker && !engineFailed && !solving) await loadInstance(await f.arrayBuffer(), f.name);
+  if (worker && !engineFailed && !solving) await openFiles(e.dataTransfer.files);
 });
 
 // ---- 2. solve ---------------------------------------------------------------------------
@@ -533,7 +571,15 @@ function showResult(r) {
     : `first feasible at ${fmtSeconds(s.time_to_feasible_s)} s`;
   $('#solve-summary').textContent = `${REASONS[r.stop_reason] || r.stop_reason} after ${fmtSeconds(s.elapsed_s)} s · `
     + `${fmt(s.generations)} generations · ${fmtBig(s.ls_iterations)} local-search moves · `
-    + `${s.islands} island${s.islands === 1 ? '' : 's'} on ${s.threads} thread${s.threads === 1 ? '' : 's'} · ${feasible}`;
+    + `${s.islands} island${s.islands === 1 ? '' : 's'} on ${s.threads} thread${s.threads === 1 ? '' : 's'} · ${feasible}`
+    + (r.moved ? ` · moved ${fmt(r.moved.moved)} of ${fmt(r.moved.of)} lectures` : '');
+  const moved = $('#solve-moved');
+  moved.hidden = !r.moved;
+  if (r.moved) {
+    moved.textContent = `Re-solve: moved ${fmt(r.moved.moved)} of ${fmt(r.moved.of)} lectures`;
+    moved.dataset.moved = String(r.moved.moved);
+    moved.dataset.of = String(r.moved.of);
+  }
   if (downloadUrl) URL.revokeObjectURL(downloadUrl);
   downloadUrl = URL.createObjectURL(new Blob([r.solution], { type: 'text/plain' }));
   const a = $('#solve-download');
@@ -541,8 +587,8 @@ function showResult(r) {
   a.download = r.file;
   a.title = `${r.file}: one line per lecture, CourseID RoomID Day Period`;
   renderReport($('#solve-report'), r.check);
-  setCurrent({ solution: r.solution, file: r.file, check: r.check, source: 'solve', stats: r.stats,
-    stopReason: r.stop_reason });
+  setCurrent({ solution: r.solution, file: r.file, check: r.check, source: r.moved ? 'resolve' : 'solve',
+    stats: r.stats, stopReason: r.stop_reason, moved: r.moved || null });
   const result = $('#solve-result');
   result.dataset.stopReason = r.stop_reason;
   result.dataset.softCost = String(r.check.soft_cost);
@@ -556,7 +602,11 @@ function showResult(r) {
   $('#solve-card').dataset.state = 'done';
 }
 
-$('#solve-run').addEventListener('click', async () => {
+$('#solve-run').addEventListener('click', () => runSolve('solve', {}));
+
+// A solve ('solve') or a re-solve from the shown timetable ('resolve', with `extra` =
+// { solution, file, edits }): the same live view, the same result.
+async function runSolve(op, extra) {
   setError($('#solve-error'), '');
   let options;
   let threads;
@@ -589,11 +639,13 @@ $('#solve-run').addEventListener('click', async () => {
   $('#solve-result').hidden = true;
   $('#solve-live').hidden = false;
   Object.assign($('#solve-card').dataset, { state: 'running', generation: '0', elapsed: '0', points: '0' });
-  $('#solve-status').textContent = 'Building initial timetables…';
+  $('#solve-status').textContent = op === 'resolve' ? 'Re-solving from the shown timetable…'
+    : 'Building initial timetables…';
   updateClock(0);
   drawChart();
   try {
-    const r = await call('solve', { options, stepMs: 150 });
+    const r = await call(op, { options, stepMs: 150, ...extra });
+    if (op === 'resolve') afterResolve(r);
     // The last progress event of the run, so the chart ends where the result does.
     onProgressFinal(r.last, r.stop_reason);
     showResult(r);
@@ -607,7 +659,7 @@ $('#solve-run').addEventListener('click', async () => {
     stopping = false;
     updateButtons();
   }
-});
+}
 
 function onProgressFinal(p, stopReason) {
   run.stopped = stopReason === 'cancelled';
@@ -645,13 +697,17 @@ function renderReport(root, r) {
     tbody.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); choose(e); } });
   }
   root.report = r;
+  if (summaryInfo) renderWeights(summaryInfo.weights);
   root.dataset.feasible = String(r.feasible);
   root.dataset.softCost = String(r.soft_cost);
   root.dataset.hardViolations = String(r.hard_violations);
-  const get = (path) => path.split('.').reduce((o, k) => o[k], r);
+  const get = (path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), r);
   for (const td of root.querySelectorAll('[data-field]')) {
     const v = get(td.dataset.field);
-    td.textContent = fmt(v);
+    // Rows of campus components are shown when the build reports them.
+    const row = td.closest('tr');
+    if (row && row.dataset.optional !== undefined) row.hidden = v === undefined;
+    td.textContent = v === undefined ? '—' : fmt(v);
     const hard = td.dataset.field.startsWith('hard');
     td.classList.toggle('bad', hard && v > 0);
   }
@@ -692,7 +748,7 @@ function renderViolations(root) {
     tr.tabIndex = 0;
     tr.violation = v;
     if (selectedViolation === v) tr.classList.add('chosen');
-    const when = v.periods.length ? v.periods.map((p) => `day ${p.day}, period ${p.period}`).join('; ') : '—';
+    const when = v.periods.length ? v.periods.map((p) => periodText(p.day, p.period)).join('; ') : '—';
     const cells = [
       [`${RULES[v.rule] || v.rule}${v.hard ? ' (hard)' : ''}`, 'rule'],
       [String(v.cost), 'num'],
@@ -714,6 +770,24 @@ function renderViolations(root) {
   const more = root.querySelector('.violations-more');
   more.hidden = list.length <= MAX_ROWS;
   more.textContent = `Showing the first ${MAX_ROWS} of ${fmt(list.length)}.`;
+}
+
+/** "Mon 08:00" with the instance's names; "day 0, period 0" without a summary. */
+function periodText(day, period) {
+  const s = summaryInfo;
+  if (s && s.day_names && s.period_names && s.day_names[day] !== undefined) {
+    return `${s.day_names[day]} ${s.period_names[period] ?? period}`;
+  }
+  return `day ${day}, period ${period}`;
+}
+
+/** The weights (×n) beside the soft components of every report, from the instance. */
+function renderWeights(w) {
+  if (!w) return;
+  for (const small of document.querySelectorAll('[data-weight]')) {
+    const v = w[small.dataset.weight];
+    if (v !== undefined) small.textContent = `×${v}`;
+  }
 }
 
 async function check(bytes, file) {
@@ -855,7 +929,8 @@ async function restartWith(threads) {
   $('#solve-islands-hint').textContent = `0 = one per thread (${env.threads})`;
   setPill($('#env-threads'), `threads: ${env.threads}`, env.threaded ? 'good' : 'warn');
   $('#env-pool').textContent = `${env.threads} in the pool · ${navigator.hardwareConcurrency || 1} logical cores`;
-  if (loaded) await call('loadInstance', { bytes: loaded.bytes.slice(0), file: loaded.file });
+  if (loaded && loaded.files) await call('loadFiles', { files: loaded.files });
+  else if (loaded) await call('loadInstance', { bytes: loaded.bytes.slice(0), file: loaded.file });
 }
 
 // ---- results: grids, best known, exports ------------------------------------------------
@@ -863,6 +938,8 @@ async function restartWith(threads) {
 // checked file, with its check (breakdown and violations) and, once asked, its lectures.
 let loaded = null;
 let current = null;
+// The last instance summary (day and period names, weights) for labels.
+let summaryInfo = null;
 let selectedViolation = null;
 let bestKnown = null;
 // Fetched by start() (not while coi.js reloads the page: the request would be cut off);
@@ -946,7 +1023,8 @@ function showTimetable(c) {
   const r = c.check;
   $('#results-source').textContent = c.source === 'solve'
     ? `The solver's best timetable (${c.file}) for ${tt.name}`
-    : `Checked file ${c.file} for ${tt.name}`;
+    : c.source === 'resolve' ? `The re-solved timetable (${c.file}) for ${tt.name}`
+      : `Checked file ${c.file} for ${tt.name}`;
   const score = $('#results-score');
   score.replaceChildren();
   const badge = document.createElement('span');
@@ -955,8 +1033,10 @@ function showTimetable(c) {
     : `Infeasible · ${fmt(r.hard_violations)} hard · cost ${fmt(r.soft_cost)}`;
   const parts = document.createElement('span');
   parts.className = 'muted';
-  parts.textContent = `room capacity ${fmt(r.soft.room_capacity)} · min working days ${fmt(r.soft.min_working_days)}`
-    + ` · compactness ${fmt(r.soft.curriculum_compactness)} · room stability ${fmt(r.soft.room_stability)}`
+  // Every soft component the build reports (the campus ones too), in its order.
+  parts.textContent = `${Object.entries(r.soft).filter(([k, v]) => v || ['room_capacity', 'min_working_days',
+    'curriculum_compactness', 'room_stability'].includes(k))
+    .map(([k, v]) => `${(RULES[k] || k).toLowerCase()} ${fmt(v)}`).join(' · ')}`
     + ` · ${fmt(tt.lectures.length)} lectures scheduled${tt.unscheduled ? `, ${fmt(tt.unscheduled)} missing` : ''}`;
   score.append(badge, parts);
   const known = bestKnown && bestKnown[tt.name];
@@ -971,6 +1051,14 @@ function showTimetable(c) {
   card.dataset.source = c.source;
   card.dataset.state = 'shown';
   card.hidden = false;
+  if (!c.pending) c.pending = new Map();
+  fillEditControls(tt);
+  fillExportNames();
+  renderEdits();
+  const timesFromInstance = !!tt.has_times;
+  $('#ics-times').disabled = timesFromInstance;
+  $('#ics-length').disabled = timesFromInstance;
+  $('#ics-times-note').hidden = !timesFromInstance;
   fillSideFilter(r);
   // Keep the chosen view if it exists in this instance, else the first one with a violation.
   const kind = $('#grid-kind').value;
@@ -994,7 +1082,7 @@ function fillNames(kind, chosen) {
   c.tt.lectures.forEach((l, i) => {
     if (!c.marks[i]) return;
     if (kind === 'room') flagged.add(l.room);
-    else if (kind === 'teacher') flagged.add(l.teacher);
+    else if (kind === 'teacher') for (const t of teachersOf(l)) flagged.add(t);
     else for (const g of l.curricula) flagged.add(g);
   });
   sel.replaceChildren(...names.map((n) => new Option(flagged.has(n) ? `${n} ⚠` : n, n)));
@@ -1007,7 +1095,7 @@ function drawGrid() {
   const kind = $('#grid-kind').value;
   const name = $('#grid-name').value;
   const grid = renderGrid(c.tt, kind, name, { marks: c.marks, selected: selectedViolation,
-    periodLabels: periodLabels(c.tt) });
+    periodLabels: periodLabels(c.tt), pending: c.pending });
   $('#grid').replaceChildren(grid);
   const v = selectedViolation;
   $('#grid-note').textContent = v
@@ -1098,6 +1186,131 @@ $('#grid-name').addEventListener('change', drawGrid);
 $('#ics-times').addEventListener('change', drawGrid);
 $('#grid-print').addEventListener('click', () => window.print());
 
+// ---- pin and re-solve ---------------------------------------------------------------------
+// Clicking a lecture in the grid toggles its pin (c.pending: lecture row index → pinned?),
+// shown at once and applied by the next re-solve. Edits (a teacher unavailable, a room
+// closed at a period) are listed until then. Re-solve sends the pins and edits with the
+// shown timetable; the worker builds the edited instance with that timetable as its
+// reference, so lectures move only where it pays.
+let edits = [];
+
+$('#grid').addEventListener('click', (e) => {
+  const box = e.target.closest('.lec, .lec-cont');
+  const c = current;
+  if (!box || !c || !c.tt || solving) return;
+  const i = Number(box.dataset.index);
+  const l = c.tt.lectures[i];
+  if (!l) return;
+  const now = c.pending.has(i) ? c.pending.get(i) : !!l.pinned;
+  if (!now === !!l.pinned) c.pending.delete(i);
+  else c.pending.set(i, !now);
+  drawGrid();
+  renderEdits();
+});
+
+/** The pins of the next re-solve: the instance's, less those unpinned, plus those pinned here. */
+function pinList(c) {
+  const removed = new Set();
+  const added = [];
+  for (const [i, on] of c.pending) {
+    const l = c.tt.lectures[i];
+    if (on && !l.pinned) added.push({ course: l.course, day: l.day, period: l.period, room: l.room });
+    if (!on && l.pinned && l.pin !== null && l.pin !== undefined) removed.add(l.pin);
+  }
+  return [...(c.tt.pins || []).filter((_, k) => !removed.has(k)), ...added];
+}
+
+function fillEditControls(tt) {
+  const what = $('#edit-what').value;
+  const names = what === 'room_closed' ? tt.rooms.map((r) => r.name) : tt.teachers;
+  const sel = $('#edit-name');
+  const keep = sel.value;
+  sel.replaceChildren(...names.map((n) => new Option(n, n)));
+  if (names.includes(keep)) sel.value = keep;
+  const days = Array.from({ length: tt.days }, (_, d) => new Option(tt.day_names ? tt.day_names[d] : `Day ${d}`, String(d)));
+  const periods = Array.from({ length: tt.periods_per_day },
+    (_, p) => new Option(tt.period_names ? tt.period_names[p] : `Period ${p}`, String(p)));
+  const dk = $('#edit-day').value;
+  const pk = $('#edit-period').value;
+  $('#edit-day').replaceChildren(...days);
+  $('#edit-period').replaceChildren(...periods);
+  if (dk && Number(dk) < tt.days) $('#edit-day').value = dk;
+  if (pk && Number(pk) < tt.periods_per_day) $('#edit-period').value = pk;
+}
+$('#edit-what').addEventListener('change', () => { if (current && current.tt) fillEditControls(current.tt); });
+
+$('#edit-add').addEventListener('click', () => {
+  const c = current;
+  if (!c || !c.tt) return;
+  const e = { what: $('#edit-what').value, name: $('#edit-name').value,
+    day: Number($('#edit-day').value), period: Number($('#edit-period').value) };
+  if (!e.name) return;
+  if (!edits.some((x) => x.what === e.what && x.name === e.name && x.day === e.day && x.period === e.period)) edits.push(e);
+  renderEdits();
+});
+
+function renderEdits() {
+  const c = current;
+  const tt = c && c.tt;
+  const when = (e) => `${tt && tt.day_names ? tt.day_names[e.day] : `day ${e.day}`} ${tt && tt.period_names ? tt.period_names[e.period] : `period ${e.period}`}`;
+  const items = edits.map((e, k) => {
+    const li = document.createElement('li');
+    li.dataset.what = e.what;
+    li.textContent = e.what === 'room_closed' ? `Room ${e.name} closed ${when(e)}` : `Teacher ${e.name} unavailable ${when(e)}`;
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'secondary small';
+    b.textContent = 'Remove';
+    b.addEventListener('click', () => { edits.splice(k, 1); renderEdits(); });
+    li.append(' ', b);
+    return li;
+  });
+  $('#edit-list').replaceChildren(...items);
+  let pinned = 0;
+  let changed = 0;
+  if (tt) {
+    tt.lectures.forEach((l, i) => {
+      const on = c.pending && c.pending.has(i) ? c.pending.get(i) : !!l.pinned;
+      if (on) pinned++;
+    });
+    changed = c.pending ? c.pending.size : 0;
+  }
+  const summary = $('#pin-summary');
+  summary.textContent = `${fmt(pinned)} pinned lecture${pinned === 1 ? '' : 's'}`
+    + (changed ? ` (${fmt(changed)} changed here, applied by Re-solve)` : '')
+    + (edits.length ? ` · ${fmt(edits.length)} edit${edits.length === 1 ? '' : 's'}` : '');
+  summary.dataset.pinned = String(pinned);
+  summary.dataset.changed = String(changed);
+}
+
+$('#resolve-run').addEventListener('click', () => {
+  const c = current;
+  if (!c || !c.tt || solving) return;
+  const payload = {
+    pins: pinList(c),
+    teacher_unavailable: edits.filter((e) => e.what === 'teacher_unavailable')
+      .map(({ name, day, period }) => ({ name, day, period })),
+    room_closed: edits.filter((e) => e.what === 'room_closed').map(({ name, day, period }) => ({ name, day, period })),
+  };
+  runSolve('resolve', { solution: c.solution, file: c.file, edits: payload });
+});
+
+// After a re-solve the worker's instance is the edited one: the edits are part of it now,
+// and the summary says so.
+async function afterResolve() {
+  edits = [];
+  renderEdits();
+  try {
+    renderSummary(await call('summary'), { reset: false });
+    // Keep the edited instance: a new worker (another thread count) loads it, not the file.
+    const json = await call('instanceJson');
+    const bytes = new TextEncoder().encode(json).buffer;
+    loaded = { bytes, file: `${stem(loaded ? loaded.file : 'campus').replace(/-edited$/, '')}-edited.json`, name: loaded && loaded.name };
+  } catch (e) {
+    setError($('#solve-error'), `The edited instance cannot be kept for a restart: ${e.message}`);
+  }
+}
+
 function stem(file) {
   const s = (file || 'timetable').replace(/\.[^.]*$/, '');
   return s || 'timetable';
@@ -1127,16 +1340,48 @@ async function exporting(fn) {
 $('#export-sol').addEventListener('click', () => exporting(async (c) => {
   download(c.solution, `${stem(c.file)}.sol`, 'text/plain');
 }));
+// Whose timetable the CSV and iCalendar exports hold: everything, or one group, teacher
+// or room (#export-kind, #export-name).
+function exportEntity() {
+  const kind = $('#export-kind').value;
+  return kind ? { kind, name: $('#export-name').value } : { kind: '', name: '' };
+}
+
+function exportName(c, ext) {
+  const { kind, name } = exportEntity();
+  const who = kind ? `-${kind}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}` : '';
+  return `${stem(c.file)}${who}.${ext}`;
+}
+
+function fillExportNames() {
+  const c = current;
+  const kind = $('#export-kind').value;
+  const sel = $('#export-name');
+  sel.hidden = !kind;
+  $('#export-name-label').hidden = !kind;
+  if (!c || !c.tt || !kind) {
+    sel.replaceChildren();
+    return;
+  }
+  const keep = sel.value;
+  const names = namesOf(c.tt, kind);
+  sel.replaceChildren(...names.map((n) => new Option(n, n)));
+  // Default to the entity the grid shows, when it is of this kind.
+  if (names.includes(keep)) sel.value = keep;
+  else if ($('#grid-kind').value === kind && names.includes($('#grid-name').value)) sel.value = $('#grid-name').value;
+}
+$('#export-kind').addEventListener('change', fillExportNames);
+
 $('#export-csv').addEventListener('click', () => exporting(async (c) => {
-  const csv = await call('exportCsv', { solution: c.solution, file: c.file });
-  download(csv, `${stem(c.file)}.csv`, 'text/csv');
+  const csv = await call('exportCsv', { solution: c.solution, file: c.file, ...exportEntity() });
+  download(csv, exportName(c, 'csv'), 'text/csv');
 }));
 $('#export-ics').addEventListener('click', () => exporting(async (c) => {
   const ics = await call('exportIcs', {
     solution: c.solution, file: c.file, start: $('#ics-start').value, periodStarts: $('#ics-times').value,
-    lengthMinutes: Number($('#ics-length').value), weeks: Number($('#ics-weeks').value),
+    lengthMinutes: Number($('#ics-length').value), weeks: Number($('#ics-weeks').value), ...exportEntity(),
   });
-  download(ics, `${stem(c.file)}.ics`, 'text/calendar');
+  download(ics, exportName(c, 'ics'), 'text/calendar');
 }));
 $('#export-json').addEventListener('click', () => exporting(async (c) => {
   const r = c.check;
@@ -1157,6 +1402,10 @@ $('#export-json').addEventListener('click', () => exporting(async (c) => {
   download(`${JSON.stringify(json, null, 2)}\n`, `${stem(c.file)}.json`, 'application/json');
 }));
 
+
+// The lectures of the shown timetable (what Session.timetable() returned), for tests and
+// the console; read-only use.
+window.__atollCurrent = () => (current && current.tt) || null;
 
 updateButtons();
 start();

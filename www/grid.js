@@ -4,20 +4,40 @@
 // violation list of Session.check() (both computed in Rust).
 
 export const KINDS = {
-  curriculum: 'Curriculum',
+  curriculum: 'Group (curriculum)',
   teacher: 'Teacher',
   room: 'Room',
 };
 
+// Violation rules (eval's `Rule`, snake_case) and breakdown components, by name.
 export const RULES = {
   lectures: 'Lectures', conflicts: 'Conflicts', availability: 'Availability',
-  room_occupancy: 'Room occupancy', room_capacity: 'Room capacity',
-  min_working_days: 'Min working days', curriculum_compactness: 'Curriculum compactness',
-  room_stability: 'Room stability',
+  room_occupancy: 'Room occupancy', room_unsuitable: 'Unsuitable room', room_closed: 'Room closed',
+  past_end_of_day: 'Past the end of the day', pin_not_kept: 'Pin not kept',
+  room_capacity: 'Room capacity', min_working_days: 'Min working days',
+  curriculum_compactness: 'Curriculum compactness', room_stability: 'Room stability',
+  teacher_preference: 'Teacher preference', curriculum_daily_limit: 'Group daily limit',
+  teacher_daily_limit: 'Teacher daily limit', moved: 'Moved',
+  // Breakdown components without a rule of their own name.
+  placement: 'Placement', daily_limit: 'Daily limit', changes: 'Changes',
 };
 
 // Rules about a room: a lecture is involved only when it is in one of the violation's rooms.
-const ROOM_RULES = new Set(['room_occupancy', 'room_capacity', 'room_stability']);
+const ROOM_RULES = new Set(['room_occupancy', 'room_capacity', 'room_stability', 'room_unsuitable', 'room_closed']);
+
+/** The teachers of a lecture row: all of them (co-teachers too) where the build gives them. */
+export const teachersOf = (l) => l.teachers || [l.teacher];
+
+/** Periods a lecture occupies (its first period and the following ones). */
+export const durationOf = (l) => Math.max(1, l.duration || 1);
+
+/** The day name and period name of (day, period), from the timetable when it has them. */
+export function dayName(tt, d) {
+  return (tt.day_names && tt.day_names[d]) || `Day ${d}`;
+}
+export function periodName(tt, p) {
+  return (tt.period_names && tt.period_names[p]) || `Period ${p}`;
+}
 
 /**
  * True when violation `v` involves lecture `row`: its course is named, it is at one of the
@@ -26,7 +46,10 @@ const ROOM_RULES = new Set(['room_occupancy', 'room_capacity', 'room_stability']
  */
 export function touches(v, row) {
   if (!v.courses.includes(row.course)) return false;
-  if (v.periods.length && !v.periods.some((p) => p.day === row.day && p.period === row.period)) return false;
+  // A multi-period lecture is touched at any period it occupies.
+  const d = durationOf(row);
+  if (v.periods.length && !v.periods.some((p) => p.day === row.day && p.period >= row.period
+    && p.period < row.period + d)) return false;
   if (ROOM_RULES.has(v.rule) && v.rooms.length && !v.rooms.includes(row.room)) return false;
   return true;
 }
@@ -40,9 +63,14 @@ export function namesOf(tt, kind) {
 
 /** The lectures of one curriculum, teacher or room. */
 export function lecturesOf(tt, kind, name) {
-  if (kind === 'room') return tt.lectures.filter((l) => l.room === name);
-  if (kind === 'teacher') return tt.lectures.filter((l) => l.teacher === name);
-  return tt.lectures.filter((l) => l.curricula.includes(name));
+  return tt.lectures.filter((l) => inView(l, kind, name));
+}
+
+/** True when lecture row `l` belongs to the grid of `kind` `name` (a teacher: any of its teachers). */
+export function inView(l, kind, name) {
+  if (kind === 'room') return l.room === name;
+  if (kind === 'teacher') return teachersOf(l).includes(name);
+  return l.curricula.includes(name);
 }
 
 /**
@@ -55,7 +83,7 @@ export function placeOf(tt, v) {
     return { kind: 'room', name: v.rooms[0] };
   }
   const row = tt.lectures.find((l) => v.courses.includes(l.course));
-  if (row) return { kind: 'teacher', name: row.teacher };
+  if (row) return { kind: 'teacher', name: teachersOf(row)[0] };
   return null;
 }
 
@@ -89,12 +117,17 @@ function el(tag, cls, text) {
 }
 
 /**
- * A <table class="tt-grid"> for one curriculum/teacher/room: a column per day, a row per
- * period, each lecture as course + room. `marks` comes from markLectures; `selected` is a
- * violation whose lectures get the 'selected' class; `periodLabels` optional strings
- * (e.g. start times) shown under "Period p".
+ * A <table class="tt-grid"> for one curriculum/teacher/room: a column per day (its name), a
+ * row per period (its name, and its times: the instance's, else `periodLabels`), each
+ * lecture as course + room at its first period. A lecture of several periods also shows a
+ * continuation box (`.lec-cont`) in each further period it occupies, and its box carries
+ * `data-duration` and the class `multi`. Pinned lectures have the class `pinned` and a pin
+ * mark; `pending` (lecture index → true/false) overrides the pin state shown, for pins
+ * toggled on the page and not yet re-solved. `marks` comes from markLectures; `selected`
+ * is a violation whose lectures get the 'selected' class.
  */
-export function renderGrid(tt, kind, name, { marks = [], selected = null, periodLabels = null } = {}) {
+export function renderGrid(tt, kind, name, { marks = [], selected = null, periodLabels = null,
+  pending = null } = {}) {
   const table = el('table', 'tt-grid');
   table.dataset.kind = kind;
   table.dataset.name = name;
@@ -103,8 +136,9 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
   const head = el('tr');
   head.append(el('th', 'corner', ''));
   for (let d = 0; d < tt.days; d++) {
-    const th = el('th', 'day', `Day ${d}`);
+    const th = el('th', 'day', dayName(tt, d));
     th.scope = 'col';
+    th.dataset.day = String(d);
     head.append(th);
   }
   const thead = el('thead');
@@ -113,11 +147,12 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
   const body = el('tbody');
   table.append(body);
   const cells = [];
+  const times = tt.period_times && tt.period_times.length === tt.periods_per_day ? tt.period_times : periodLabels;
   for (let p = 0; p < tt.periods_per_day; p++) {
     const tr = el('tr');
-    const th = el('th', 'period', `Period ${p}`);
+    const th = el('th', 'period', periodName(tt, p));
     th.scope = 'row';
-    if (periodLabels && periodLabels[p]) th.append(el('small', '', periodLabels[p]));
+    if (times && times[p] && times[p] !== periodName(tt, p)) th.append(el('small', '', times[p]));
     tr.append(th);
     cells.push([]);
     for (let d = 0; d < tt.days; d++) {
@@ -131,22 +166,45 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
   }
   let count = 0;
   tt.lectures.forEach((l, i) => {
-    const inView = kind === 'room' ? l.room === name
-      : kind === 'teacher' ? l.teacher === name : l.curricula.includes(name);
-    if (!inView) return;
+    if (!inView(l, kind, name)) return;
     count++;
     const td = cells[l.period] && cells[l.period][l.day];
     if (!td) return;
     const box = el('div', 'lec');
     box.dataset.course = l.course;
     box.dataset.room = l.room;
+    box.dataset.index = String(i);
+    if (l.lecture !== undefined) box.dataset.lecture = String(l.lecture);
+    const d = durationOf(l);
+    box.dataset.duration = String(d);
+    if (d > 1) box.classList.add('multi');
+    const pinned = pending && pending.has(i) ? pending.get(i) : !!l.pinned;
+    if (pinned) box.classList.add('pinned');
+    if (pending && pending.has(i) && pending.get(i) !== !!l.pinned) box.classList.add('pin-changed');
     if (marks[i]) box.classList.add(marks[i]);
     if (selected && touches(selected, l)) box.classList.add('selected');
-    box.append(el('strong', '', l.course), el('span', 'room', l.room));
-    box.title = `${l.course} · ${l.room} (${l.students} students, ${l.capacity} seats) · teacher ${l.teacher}`
-      + (l.curricula.length ? ` · ${l.curricula.join(', ')}` : '');
+    const title = el('strong', '', l.course);
+    if (pinned) title.prepend(el('span', 'pin-mark', 'pin'));
+    box.append(title, el('span', 'room', l.room));
+    if (d > 1) box.append(el('span', 'span-note', `${d} periods`));
+    const when = `${dayName(tt, l.day)} ${periodName(tt, l.period)}`
+      + (d > 1 ? `–${periodName(tt, Math.min(l.period + d - 1, tt.periods_per_day - 1))}` : '');
+    box.title = `${l.course} · ${l.room} (${l.students} students, ${l.capacity} seats) · ${when}`
+      + ` · teacher${teachersOf(l).length > 1 ? 's' : ''} ${teachersOf(l).join(', ')}`
+      + (l.curricula.length ? ` · ${l.curricula.join(', ')}` : '')
+      + (pinned ? ' · pinned' : '');
     td.append(box);
-    if (td.childElementCount > 1) td.classList.add('clash');
+    if (td.querySelectorAll('.lec, .lec-cont').length > 1) td.classList.add('clash');
+    // The further periods the lecture occupies, on the same day.
+    for (let k = 1; k < d && l.period + k < tt.periods_per_day; k++) {
+      const next = cells[l.period + k][l.day];
+      const cont = el('div', `lec-cont${marks[i] ? ` ${marks[i]}` : ''}`, `↳ ${l.course}`);
+      cont.dataset.course = l.course;
+      cont.dataset.index = String(i);
+      cont.title = box.title;
+      next.append(cont);
+      if (next.querySelectorAll('.lec, .lec-cont').length > 1) next.classList.add('clash');
+    }
   });
   table.dataset.lectures = String(count);
   return table;

@@ -21,15 +21,29 @@ let stopRequested = false;
 // A macrotask boundary: lets queued messages (a 'stop') run before the next step.
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function solve({ options, stepMs }) {
+// Op 'resolve' { options, stepMs, solution, file, edits } is a solve that starts from the
+// timetable `solution` (the reference: moving a lecture away from it costs) on the instance
+// edited as `edits` says ({ pins, teacher_unavailable, room_closed }, Session.resolveStart);
+// it streams the same progress events and its result also has `moved: { moved, of }`.
+// Afterwards the session's instance is the edited one.
+function solve(args) {
+  return runSolve(args, (s) => s.solveStart(args.options || {}));
+}
+
+function resolve(args) {
+  return runSolve(args, (s) => s.resolveStart(args.options || {}, String(args.solution || ''),
+    args.file || 'previous.sol', args.edits || {}));
+}
+
+async function runSolve({ options, stepMs }, start) {
   const s = need();
   const ms = Number.isFinite(stepMs) && stepMs > 0 ? stepMs : 150;
   stopRequested = false;
   solving = true;
   try {
     const qtable = await qtableRestore(s); // Stage 3 starts from what it learned before
-    // Construction (Stage 1) runs here; throws an Error naming a bad option.
-    let p = s.solveStart(options || {});
+    // Construction (Stage 1) runs here; throws an Error naming a bad option or edit.
+    let p = start(s);
     self.postMessage({ event: 'progress', progress: p });
     const gpu = await gpuSetup(s, options); // see "GPU batch fitness" below
     while (!p.finished) {
@@ -120,6 +134,22 @@ const ops = {
     session.setDeviceMemory(self.navigator.deviceMemory); // the memory budget of solves
     return session.summary();
   },
+  // Several files at once ({ files: [{ name, text }] }): one .ctt/.ectt/.json instance or
+  // the CSV sheets of one campus (Session.fromFiles).
+  loadFiles({ files }) {
+    const next = wasm.Session.fromFiles(files); // throws naming file, row and column
+    if (session) session.free();
+    session = next;
+    session.setDeviceMemory(self.navigator.deviceMemory);
+    return session.summary();
+  },
+  summary() {
+    return need().summary();
+  },
+  // The loaded instance as campus JSON (after a re-solve: the edited one).
+  instanceJson() {
+    return need().instanceJson();
+  },
   check({ bytes, file }) {
     return need().checkBytes(new Uint8Array(bytes), file);
   },
@@ -137,6 +167,7 @@ const ops = {
     return need().measureSpeed(seconds, 1);
   },
   solve,
+  resolve,
   // The memory budget for this browser (or for `deviceMemory` GiB when given).
   budget(args) {
     return wasm.budgetFor('deviceMemory' in args ? args.deviceMemory : self.navigator.deviceMemory);
@@ -161,12 +192,14 @@ Object.assign(ops, {
   timetable({ solution, file }) {
     return need().timetable(solution, file || 'solution.sol');
   },
-  exportCsv({ solution, file }) {
-    return need().exportCsv(solution, file || 'solution.sol');
+  // `kind` ('' = everything, 'curriculum', 'teacher', 'room') and `name` choose whose
+  // timetable an export holds.
+  exportCsv({ solution, file, kind, name }) {
+    return need().exportCsv(solution, file || 'solution.sol', kind || '', name || '');
   },
-  exportIcs({ solution, file, start, periodStarts, lengthMinutes, weeks }) {
+  exportIcs({ solution, file, start, periodStarts, lengthMinutes, weeks, kind, name }) {
     return need().exportIcs(solution, file || 'solution.sol', String(start), String(periodStarts),
-      lengthMinutes >>> 0, weeks >>> 0);
+      lengthMinutes >>> 0, weeks >>> 0, kind || '', name || '');
   },
   // What this build and this machine offer: the default solver options (so the page sends
   // only names the build knows), navigator.deviceMemory, the memory budget when the build

@@ -144,7 +144,7 @@ test('exports: .sol re-checks to the cost shown; CSV, JSON and .ics hold the sam
   const csv = await exportFile(page, '#export-csv', 'results-comp01.csv');
   assert.equal(csv.suggested, 'comp01.csv');
   const lines = csv.body.split('\r\n').filter(Boolean);
-  assert.equal(lines[0], 'course,teacher,room,day,period,curricula');
+  assert.equal(lines[0], 'course,teacher,room,day,period,curricula,teachers,day_name,period_name,start,end,duration,pinned');
   assert.equal(lines.length, 161, 'a row per lecture');
   const fromCsv = lines.slice(1).map((l) => {
     const [course, teacher, room, day, period, curricula] = l.split(',');

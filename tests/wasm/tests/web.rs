@@ -357,9 +357,9 @@ fn timetable_has_a_named_row_per_scheduled_lecture() {
 fn csv_and_ics_exports_of_the_toy_optimum() {
     let s = Session::new(TOY, "toy.ctt").unwrap();
     let sol = include_str!("../../fixtures/toy_optimal.sol");
-    let csv = s.export_csv(sol, "toy.sol").unwrap();
+    let csv = s.export_csv(sol, "toy.sol", None, None).unwrap();
     assert!(csv.starts_with(
-        "course,teacher,room,day,period,curricula\r\nTecCos,Rosa,rC,0,0,Cur1;Cur2\r\n"
+        "course,teacher,room,day,period,curricula,teachers,day_name,period_name,start,end,duration,pinned\r\nTecCos,Rosa,rC,0,0,Cur1;Cur2,Rosa,Day 1,Period 1,,,1,no\r\n"
     ));
     assert_eq!(csv.lines().count(), 17);
     let ics = s
@@ -370,17 +370,162 @@ fn csv_and_ics_exports_of_the_toy_optimum() {
             "08:00, 10:00, 14:00, 16:00",
             90,
             1,
+            None,
+            None,
         )
         .unwrap();
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 16);
     assert!(ics.contains("DTSTART:20260907T080000\r\nDTEND:20260907T093000\r\n"));
     let e = s
-        .export_ics(sol, "toy.sol", "2026-09-07", "08:00", 90, 1)
+        .export_ics(sol, "toy.sol", "2026-09-07", "08:00", 90, 1, None, None)
         .err()
         .unwrap();
     assert_eq!(
         message(e),
         "1 period start time(s) given, but the instance has 4 periods a day"
+    );
+}
+
+#[wasm_bindgen_test]
+fn exports_of_one_teacher_and_unknown_names() {
+    let s = Session::new(TOY, "toy.ctt").unwrap();
+    let sol = include_str!("../../fixtures/toy_optimal.sol");
+    let all = s.export_csv(sol, "toy.sol", None, None).unwrap();
+    let rosa = s
+        .export_csv(sol, "toy.sol", Some("teacher".into()), Some("Rosa".into()))
+        .unwrap();
+    let expected = all.lines().skip(1).filter(|l| l.contains(",Rosa,")).count();
+    assert!(expected > 0);
+    assert_eq!(rosa.lines().count(), expected + 1);
+    let ics = s
+        .export_ics(
+            sol,
+            "toy.sol",
+            "2026-09-07",
+            "08:00, 10:00, 14:00, 16:00",
+            90,
+            1,
+            Some("teacher".into()),
+            Some("Rosa".into()),
+        )
+        .unwrap();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), expected);
+    let e = s
+        .export_csv(sol, "toy.sol", Some("room".into()), Some("Nowhere".into()))
+        .err()
+        .unwrap();
+    assert_eq!(message(e), "no room named 'Nowhere' in this instance");
+}
+
+const SHEETS: [(&str, &str); 6] = [
+    (
+        "calendar.csv",
+        include_str!("../../../examples/campus-csv/calendar.csv"),
+    ),
+    (
+        "courses.csv",
+        include_str!("../../../examples/campus-csv/courses.csv"),
+    ),
+    (
+        "groups.csv",
+        include_str!("../../../examples/campus-csv/groups.csv"),
+    ),
+    (
+        "pins.csv",
+        include_str!("../../../examples/campus-csv/pins.csv"),
+    ),
+    (
+        "rooms.csv",
+        include_str!("../../../examples/campus-csv/rooms.csv"),
+    ),
+    (
+        "teachers.csv",
+        include_str!("../../../examples/campus-csv/teachers.csv"),
+    ),
+];
+
+fn files(list: &[(&str, &str)]) -> JsValue {
+    let v: Vec<Value> = list
+        .iter()
+        .map(|(name, text)| json!({ "name": name, "text": text }))
+        .collect();
+    options(&serde_json::to_string(&v).unwrap())
+}
+
+#[wasm_bindgen_test]
+fn files_dropped_together_are_one_instance_or_a_clear_error() {
+    let s = Session::from_files(files(&SHEETS)).unwrap();
+    let v = json(s.summary());
+    assert_eq!(v["courses"], json!(6));
+    assert_eq!(v["campus"], json!(true));
+    assert_eq!(v["day_names"][0], json!("Mon"));
+    assert_eq!(v["pins"], json!(2));
+    // One .ctt among them is not a sheet set.
+    let mixed = [SHEETS[0], ("toy.ctt", TOY)];
+    let e = Session::from_files(files(&mixed)).err().unwrap();
+    assert!(message(e).contains("got calendar.csv, toy.ctt"));
+    // A single .ctt is read as one.
+    let s = Session::from_files(files(&[("toy.ctt", TOY)])).unwrap();
+    assert_eq!(s.name(), "Toy");
+    // A bad sheet names its file.
+    let mut bad = SHEETS;
+    let courses = SHEETS[1].1.replacen(",3,1,90,", ",three,1,90,", 1);
+    bad[1] = ("courses.csv", &courses);
+    let m = message(Session::from_files(files(&bad)).err().unwrap());
+    assert!(m.starts_with("courses.csv:"), "{m}");
+    assert!(Session::from_files(files(&[])).is_err());
+}
+
+#[wasm_bindgen_test]
+async fn resolve_keeps_a_new_pin_and_reports_moved_lectures() {
+    pool().await;
+    let mut s = Session::new(TOY, "toy.ctt").unwrap();
+    let sol = include_str!("../../fixtures/toy_optimal.sol");
+    let first = sol.lines().next().unwrap().to_string();
+    let f: Vec<&str> = first.split_whitespace().collect();
+    let edits = options(&format!(
+        r#"{{"pins": [{{"course": "{}", "room": "{}", "day": {}, "period": {}}}],
+            "room_closed": [{{"name": "rA", "day": 4, "period": 3}}]}}"#,
+        f[0], f[1], f[2], f[3]
+    ));
+    json(s.resolve_start(
+        options(r#"{"time_limit": 1, "seed": 3}"#),
+        sol,
+        "toy.sol",
+        edits,
+    ));
+    step_to_end(&mut s);
+    let r = json(s.solve_finish());
+    let moved = r["moved"]["moved"].as_u64().unwrap();
+    assert_eq!(r["moved"]["of"], json!(16));
+    assert!(moved <= 16);
+    assert_eq!(r["check"]["hard_violations"], json!(0));
+    assert!(
+        r["solution"]
+            .as_str()
+            .unwrap()
+            .lines()
+            .any(|l| l.trim() == first)
+    );
+    // The session's instance is the edited one now: the pin is in its timetables.
+    let tt = json(s.timetable(r["solution"].as_str().unwrap(), "r.sol"));
+    assert_eq!(tt["pins"].as_array().unwrap().len(), 1);
+    assert!(
+        tt["lectures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["pinned"] == json!(true))
+    );
+    // Unknown names in edits are errors that name them.
+    let bad = options(r#"{"teacher_unavailable": [{"name": "Nobody", "day": 0, "period": 0}]}"#);
+    let e = s
+        .resolve_start(options("{}"), sol, "toy.sol", bad)
+        .err()
+        .unwrap();
+    assert_eq!(
+        message(e),
+        "teacher Nobody unavailable: no teacher named 'Nobody'"
     );
 }
 
