@@ -130,7 +130,10 @@ async fn a_solve_through_gpu_init_equals_the_cpu_solve() {
                     score_fn.call1(&scorer, &arr).unwrap().dyn_into().unwrap();
                 let scores: js_sys::Uint32Array =
                     JsFuture::from(promise).await.unwrap().dyn_into().unwrap();
-                assert_eq!(scores.length() as usize, batch.len() / 160 * 8);
+                assert_eq!(
+                    scores.length() as usize,
+                    batch.len() / 160 * atoll::eval::Breakdown::COMPONENTS
+                );
                 json(s.solve_select(scores.to_vec()).unwrap())
             }
             None => json(s.solve_step(0.0).unwrap()),
