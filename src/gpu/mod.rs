@@ -204,29 +204,6 @@ mod native {
         }
     }
 
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn device_nodes_decide_whether_auto_probes() {
-            let dir = std::env::temp_dir().join(format!("atoll-dev-{}", std::process::id()));
-            std::fs::create_dir_all(dir.join("dri")).unwrap();
-            assert!(no_gpu_node_in(&dir).is_some());
-            std::fs::write(dir.join("dri/card0"), "").unwrap();
-            assert!(
-                no_gpu_node_in(&dir).is_some(),
-                "a card without a render node"
-            );
-            std::fs::write(dir.join("dri/renderD128"), "").unwrap();
-            assert!(no_gpu_node_in(&dir).is_none());
-            std::fs::remove_file(dir.join("dri/renderD128")).unwrap();
-            std::fs::write(dir.join("nvidia0"), "").unwrap();
-            assert!(no_gpu_node_in(&dir).is_none());
-            std::fs::remove_dir_all(&dir).unwrap();
-        }
-    }
-
     /// Without the `gpu` feature there is no GPU evaluator.
     #[cfg(not(feature = "gpu"))]
     pub fn gpu_evaluator_blocking(
@@ -304,5 +281,28 @@ mod native {
             calibration,
         };
         (Box::new(gpu), info)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn device_nodes_decide_whether_auto_probes() {
+            let dir = std::env::temp_dir().join(format!("atoll-dev-{}", std::process::id()));
+            std::fs::create_dir_all(dir.join("dri")).unwrap();
+            assert!(no_gpu_node_in(&dir).is_some());
+            std::fs::write(dir.join("dri/card0"), "").unwrap();
+            assert!(
+                no_gpu_node_in(&dir).is_some(),
+                "a card without a render node"
+            );
+            std::fs::write(dir.join("dri/renderD128"), "").unwrap();
+            assert!(no_gpu_node_in(&dir).is_none());
+            std::fs::remove_file(dir.join("dri/renderD128")).unwrap();
+            std::fs::write(dir.join("nvidia0"), "").unwrap();
+            assert!(no_gpu_node_in(&dir).is_none());
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
     }
 }
