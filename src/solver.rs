@@ -135,6 +135,9 @@ pub struct Solver {
     repair: Option<Repairer>,
     /// Stage 3 found nothing left to repair.
     repair_done: bool,
+    /// The statistics of a Stage 3 that ended before the run did (evolution then went
+    /// on), so the result still reports what it did.
+    repair_stats: Option<RepairStats>,
 }
 
 /// One generation's bred candidates, per island, with the annealing schedule they were
@@ -289,6 +292,7 @@ impl Solver {
             qtable: Arc::new(crate::repair::new_qtable()),
             repair: None,
             repair_done: false,
+            repair_stats: None,
         })
     }
 
@@ -328,7 +332,7 @@ impl Solver {
             return false;
         }
         if self.repair_done {
-            self.repair = None;
+            self.repair_stats = self.repair.take().map(|r| r.finish().1);
             self.repair_done = false;
             self.opts.stage3 = false;
             return false;
@@ -568,7 +572,11 @@ impl Solver {
 
     /// Ends the run (if it has not ended, as cancelled) and returns the best timetable.
     pub fn finish(mut self, evaluator_name: String) -> SolveResult {
-        let repair = self.repair.take().map(|r| r.finish().1);
+        let repair = self
+            .repair
+            .take()
+            .map(|r| r.finish().1)
+            .or(self.repair_stats.take());
         let stop_reason = self.check_stop().unwrap_or(StopReason::Cancelled);
         let breakdown = score(&self.inst, &self.best.timetable);
         debug_assert_eq!(breakdown.cost(), self.best.cost);

@@ -139,6 +139,9 @@ pub struct RepairConfig {
     pub anneal: AnnealParams,
     pub learning_window: u64,
     pub stall_timeout: Duration,
+    /// Sweeps over the conflicts that applied nothing before Stage 3 gives up
+    /// (`SolverOptions::stage3_idle_sweeps`).
+    pub idle_sweeps: u64,
 }
 
 impl RepairConfig {
@@ -147,6 +150,7 @@ impl RepairConfig {
         RepairConfig {
             batch: budget.conflict_batch.max(1),
             soft_conflicts: opts.soft_conflicts,
+            idle_sweeps: opts.stage3_idle_sweeps,
             deadline: Duration::from_secs_f64(opts.conflict_deadline_ms / 1000.0),
             seed: opts.seed,
             agent: agent::AgentParams {
@@ -202,13 +206,6 @@ pub struct Repairer {
 }
 
 /// Stage 3 gives up after this many sweeps over its conflict pool that applied nothing.
-/// After evolution the timetable is at a local optimum of every repair action: measured
-/// on comp01–14 (`atoll bench --ablation`, 4 s runs), Stage 3's 10% of the time removed 4
-/// to 6 soft units in all, while the same time left to evolution removed more. Ending
-/// Stage 3 once it stops paying hands the rest of its share back to evolution (the solver
-/// resumes Stage 2 when a round returns false). Two sweeps, not one, because the annealing
-/// actions are random: one empty sweep is not yet proof.
-const IDLE_SWEEPS: u64 = 2;
 
 /// Mixed into the seed so Stage 3's random streams differ from the islands'.
 const STAGE3_SEED: u64 = 0x0005_EED3;
@@ -312,7 +309,7 @@ impl Repairer {
     /// One round: a batch of conflicts repaired in parallel against a snapshot, then the
     /// proposals applied in order by this (the coordinating) thread. `stop` bounds every
     /// conflict's deadline. Returns false when no conflict is left to work on, or when
-    /// [`IDLE_SWEEPS`] sweeps over the conflicts applied nothing.
+    /// `idle_sweeps` sweeps over the conflicts applied nothing.
     pub fn round(&mut self, inst: &Instance, stop: &Stop) -> bool {
         let mut state = IncrementalState::new(inst, self.tt.clone());
         let list = &self.list;
@@ -325,7 +322,7 @@ impl Repairer {
             return false;
         }
         let sweep = pool.len().div_ceil(self.cfg.batch) as u64;
-        if self.idle_rounds >= IDLE_SWEEPS * sweep {
+        if self.idle_rounds >= self.cfg.idle_sweeps * sweep {
             return false;
         }
         let round = self.stats.rounds;

@@ -70,7 +70,8 @@ async function installHarness(page) {
 
 const COMP01 = [...fs.readFileSync(instance('comp01'))];
 // A short solve whose second half is Stage 3.
-const OPTIONS = { time_limit: 2, seed: 1, islands: 0, stage3_share: 0.5 };
+// Stage 3 keeps its whole share (it would otherwise hand an idle share back to evolution).
+const OPTIONS = { time_limit: 2, seed: 1, islands: 0, stage3_share: 0.5, stage3_idle_sweeps: 1000000 };
 
 /** Starts a worker in the page, loads comp01, solves; returns the result and progress. */
 async function solveInFreshWorker(page, { clear = false } = {}) {
