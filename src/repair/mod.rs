@@ -205,8 +205,6 @@ pub struct Repairer {
     idle_rounds: u64,
 }
 
-/// Stage 3 gives up after this many sweeps over its conflict pool that applied nothing.
-
 /// Mixed into the seed so Stage 3's random streams differ from the islands'.
 const STAGE3_SEED: u64 = 0x0005_EED3;
 /// Random streams reserved per round (more than any batch).
