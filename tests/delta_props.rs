@@ -6,8 +6,9 @@
 //! peeks — are applied to an [`IncrementalState`]. After EACH applied move:
 //! `state.breakdown() == score(inst, state.timetable())`, and the returned delta is the
 //! difference of the full costs. A peek must return the delta the move would have and
-//! leave the state as it was; `move_delta` (scored, not applied) must give the same delta,
-//! and `occupant`, `room_load` and `in_hard_violation` must match the timetable.
+//! leave the state as it was; `move_delta` and `swap_delta` (scored, not applied) must give
+//! the same delta, and `occupant`, `room_load` and `in_hard_violation` must match the
+//! timetable.
 //! Starting points: random timetables, partly or fully unscheduled ones, and ones with
 //! more lectures than a course needs (as read from a file).
 //!
@@ -278,6 +279,9 @@ fn run_case(
                     (state.peek_move(l, s), copy.move_lecture(l, s))
                 }
                 (None, Some((a, b))) if state.can_swap(a, b) => {
+                    if let Some(sd) = state.swap_delta(a, b) {
+                        prop_assert_eq!(sd, copy.clone().swap(a, b), "swap_delta: {}", what);
+                    }
                     (state.peek_swap(a, b), copy.swap(a, b))
                 }
                 _ => {
@@ -332,7 +336,13 @@ fn run_case(
             }
             (None, Some((a, b))) if state.can_swap(a, b) => {
                 let (sa, sb) = (state.timetable().slot(a), state.timetable().slot(b));
+                let sd = state.swap_delta(a, b);
                 let d = state.swap(a, b);
+                if sa.is_scheduled() && sb.is_scheduled() {
+                    prop_assert_eq!(sd, Some(d), "swap_delta of {}", what);
+                } else {
+                    prop_assert_eq!(sd, None, "swap_delta of {}", what);
+                }
                 prop_assert_eq!(
                     (state.timetable().slot(a), state.timetable().slot(b)),
                     (sb, sa),

@@ -511,8 +511,58 @@ impl<'a> IncrementalState<'a> {
         if self.campus {
             return Some(self.campus_move_delta(l, p1, r1, p2, r2));
         }
+        let nr = self.inst.rooms.len();
+        let (hard, soft) = self.ctt_delta(self.tt.course(l), p1, r1, p2, r2, None);
+        let room = (self.room_count[p2.idx() * nr + r2.idx()] >= 1) as i64
+            - (self.room_count[p1.idx() * nr + r1.idx()] >= 2) as i64;
+        Some((hard + room, soft))
+    }
+
+    /// The change in cost of exchanging the slots of scheduled lectures `a` and `b`,
+    /// computed from the counters without touching them (a swap applied and undone costs
+    /// eight counter updates; most proposed swaps are rejected). `None` on a campus or
+    /// when either lecture is unscheduled: use [`Self::peek_swap`] then. The caller checks
+    /// [`Self::can_swap`].
+    ///
+    /// Why it is the sum of two moves: the courses differ, so their day, room and
+    /// conflict counters are separate; room occupancy is unchanged (each slot keeps one
+    /// occupant); a curriculum holding both courses keeps its per-period counts, so its
+    /// isolated lectures do not change; and each move alone would count the other lecture
+    /// as a clash at its new period although that lecture leaves it.
+    pub fn swap_delta(&self, a: LectureId, b: LectureId) -> Option<(i64, i64)> {
+        if self.campus {
+            return None;
+        }
+        let (pa, ra) = self.tt.slot(a).get()?;
+        let (pb, rb) = self.tt.slot(b).get()?;
+        let (ca, cb) = (self.tt.course(a), self.tt.course(b));
+        if ca == cb || a == b {
+            return Some((0, 0));
+        }
+        let (ha, sa) = self.ctt_delta(ca, pa, ra, pb, rb, Some(cb));
+        let (hb, sb) = self.ctt_delta(cb, pb, rb, pa, ra, Some(ca));
+        let clash = if pa != pb && self.inst.in_conflict(ca, cb) {
+            2
+        } else {
+            0
+        };
+        Some((ha + hb - clash, sa + sb))
+    }
+
+    /// The `.ctt` change in cost of moving one lecture of `c` from `(p1, r1)` to
+    /// `(p2, r2)`, leaving out room occupancy (the callers differ there) and the
+    /// compactness of curricula that also hold course `shared` (unchanged by a swap).
+    #[inline]
+    fn ctt_delta(
+        &self,
+        c: CourseId,
+        p1: PeriodId,
+        r1: RoomId,
+        p2: PeriodId,
+        r2: RoomId,
+        shared: Option<CourseId>,
+    ) -> (i64, i64) {
         let inst = self.inst;
-        let c = self.tt.course(l);
         let ci = c.idx();
         let nr = inst.rooms.len();
         let mut hard = 0i64;
@@ -523,8 +573,6 @@ impl<'a> IncrementalState<'a> {
                 - conf.intersection_count(&self.present[p1.idx()]) as i64;
             hard += inst.is_unavailable(c, p2) as i64 - inst.is_unavailable(c, p1) as i64;
         }
-        hard += (self.room_count[p2.idx() * nr + r2.idx()] >= 1) as i64
-            - (self.room_count[p1.idx() * nr + r1.idx()] >= 2) as i64;
         soft +=
             (inst.excess(c, r2) as i64 - inst.excess(c, r1) as i64) * weights::ROOM_CAPACITY as i64;
         let (d1, d2) = (inst.day_of(p1), inst.day_of(p2));
@@ -545,8 +593,12 @@ impl<'a> IncrementalState<'a> {
         }
         if p1 != p2 {
             let np = inst.n_periods();
+            let skip = shared.map_or(&[][..], |o| inst.curricula_of(o));
             let mut iso = 0;
             for &g in inst.curricula_of(c) {
+                if skip.contains(&g) {
+                    continue;
+                }
                 let base = g.idx() * np;
                 iso += self.isolated_change(base, p1.idx(), false, None);
                 let reduced = self.cpl[base + p1.idx()] - 1;
@@ -554,7 +606,7 @@ impl<'a> IncrementalState<'a> {
             }
             soft += iso * weights::CURRICULUM_COMPACTNESS as i64;
         }
-        Some((hard, soft))
+        (hard, soft)
     }
 
     /// The hard placement violations of lecture `l` of `c` at `(p, r)` (`docs/RULES.md`).

@@ -148,7 +148,7 @@ pub fn anneal(
         let Some(proposal) = applied else { continue };
         let after = match &proposal {
             Proposal::Applied(_) => state.cost(),
-            Proposal::Pending(_, _, (dh, ds)) => Cost {
+            Proposal::Pending(_, _, (dh, ds)) | Proposal::PendingSwap(_, _, (dh, ds)) => Cost {
                 hard: (cur.hard as i64 + dh) as u32,
                 soft: (cur.soft as i64 + ds) as u32,
             },
@@ -169,8 +169,14 @@ pub fn anneal(
             delta <= 0 || rng.random::<f64>() < (-(delta as f64) / temp).exp()
         };
         if accept {
-            if let Proposal::Pending(l, to, _) = proposal {
-                state.move_lecture(l, to);
+            match proposal {
+                Proposal::Pending(l, to, _) => {
+                    state.move_lecture(l, to);
+                }
+                Proposal::PendingSwap(a, b, _) => {
+                    state.swap(a, b);
+                }
+                Proposal::Applied(_) => {}
             }
             debug_assert_eq!(state.cost(), after);
             cur = after;
@@ -195,11 +201,12 @@ pub fn anneal(
     (best, best_cost, stats)
 }
 
-/// A proposed move: already applied (undo it if rejected), or only scored (apply it if
-/// accepted).
+/// A proposed move: already applied (undo it if rejected), or only scored with its
+/// (hard, soft) change (apply it if accepted).
 pub(crate) enum Proposal {
     Applied(Undo),
     Pending(LectureId, Slot, (i64, i64)),
+    PendingSwap(LectureId, LectureId, (i64, i64)),
 }
 
 /// How to take back an applied move.
@@ -226,6 +233,9 @@ fn simple(
         Some(o) if o != l => {
             if state.timetable().course(o) == state.timetable().course(l) || !state.can_swap(l, o) {
                 return None;
+            }
+            if let Some(d) = state.swap_delta(l, o) {
+                return Some(Proposal::PendingSwap(l, o, d));
             }
             state.swap(l, o);
             Some(Proposal::Applied(Undo::Swap(l, o)))
