@@ -16,9 +16,12 @@
 use super::full::occupied;
 use super::score::{Breakdown, Cost, weights};
 use crate::model::{
-    BitSet, CourseId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable, Weights,
+    BitSet, CourseId, CurriculumId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable, Weights,
 };
 
+/// Zeros before and after each curriculum's row of `cpl`: the compactness window reaches
+/// two periods either side.
+const PAD: usize = 2;
 const FIRST: u8 = 1;
 const LAST: u8 = 2;
 
@@ -43,7 +46,8 @@ pub struct IncrementalState<'a> {
     room_use: Vec<u16>,
     /// Distinct rooms per course.
     course_rooms: Vec<u16>,
-    /// Lectures per (curriculum, period).
+    /// Lectures per (curriculum, period): one row per curriculum, with [`PAD`] zeros at
+    /// both ends so the compactness window never needs a bounds test (see `row_base`).
     cpl: Vec<u16>,
     /// Per period: [`FIRST`] if it opens its day, [`LAST`] if it closes it.
     day_edge: Vec<u8>,
@@ -120,7 +124,7 @@ impl<'a> IncrementalState<'a> {
             course_days: vec![0; nc],
             room_use: vec![0; nc * inst.rooms.len()],
             course_rooms: vec![0; nc],
-            cpl: vec![0; inst.curricula.len() * np],
+            cpl: vec![0; inst.curricula.len() * (np + 2 * PAD)],
             day_edge: (0..np)
                 .map(|p| {
                     let slot = p % inst.periods_per_day as usize;
@@ -450,6 +454,12 @@ impl<'a> IncrementalState<'a> {
         d
     }
 
+    /// Where curriculum `g`'s row of `cpl` starts: `cpl[row_base(g) + p]` is n(g, p).
+    #[inline]
+    fn row_base(&self, g: CurriculumId) -> usize {
+        g.idx() * (self.inst.n_periods() + 2 * PAD) + PAD
+    }
+
     /// Change in isolated curriculum lectures when `n(g, p)` goes up (`up`) or down by one,
     /// with the row as it is except that period `ovr.0` reads `ovr.1` if given (so a move's
     /// removal can be accounted for without mutating). Only `p` itself changes weight
@@ -459,15 +469,11 @@ impl<'a> IncrementalState<'a> {
     #[inline]
     fn isolated_change(&self, base: usize, p: usize, up: bool, ovr: Option<(usize, u16)>) -> i64 {
         let np = self.inst.n_periods();
-        let row = &self.cpl[base..base + np];
-        // A window of n(g, ·) over p-2..=p+2 (0 outside the week), override applied.
-        let mut w = [0u16; 5];
-        for (i, slot) in w.iter_mut().enumerate() {
-            let q = p + i;
-            if q >= 2 && q - 2 < np {
-                *slot = row[q - 2];
-            }
-        }
+        // A window of n(g, ·) over p-2..=p+2 (the padding reads 0 outside the week),
+        // override applied.
+        let mut w: [u16; 5] = self.cpl[base + p - PAD..base + p + PAD + 1]
+            .try_into()
+            .expect("a window of five");
         if let Some((q, v)) = ovr
             && q + 2 >= p
             && q <= p + 2
@@ -592,14 +598,13 @@ impl<'a> IncrementalState<'a> {
             soft += ((new_rooms - 1).max(0) - (rooms - 1).max(0)) * weights::ROOM_STABILITY as i64;
         }
         if p1 != p2 {
-            let np = inst.n_periods();
             let skip = shared.map_or(&[][..], |o| inst.curricula_of(o));
             let mut iso = 0;
             for &g in inst.curricula_of(c) {
                 if skip.contains(&g) {
                     continue;
                 }
-                let base = g.idx() * np;
+                let base = self.row_base(g);
                 iso += self.isolated_change(base, p1.idx(), false, None);
                 let reduced = self.cpl[base + p1.idx()] - 1;
                 iso += self.isolated_change(base, p2.idx(), true, Some((p1.idx(), reduced)));
@@ -713,7 +718,7 @@ impl<'a> IncrementalState<'a> {
             }
             self.room_xor[cell] ^= l.0;
             for &g in inst.curricula_of(c) {
-                let base = g.idx() * np;
+                let base = self.row_base(g);
                 self.isolated += self.isolated_change(base, q, up, None);
                 if up {
                     self.cpl[base + q] += 1;
@@ -761,7 +766,7 @@ impl<'a> IncrementalState<'a> {
 
         for &g in &self.limited_curricula[ci] {
             let max = inst
-                .curriculum_max_daily(crate::model::CurriculumId(g))
+                .curriculum_max_daily(CurriculumId(g))
                 .unwrap_or(0) as i64;
             let k = &mut self.g_day[g as usize * nd + d];
             let before = (*k as i64 - max).max(0);
@@ -846,7 +851,7 @@ impl<'a> IncrementalState<'a> {
             let mut over = 0;
             for &g in &self.limited_curricula[ci] {
                 let max = inst
-                    .curriculum_max_daily(crate::model::CurriculumId(g))
+                    .curriculum_max_daily(CurriculumId(g))
                     .unwrap_or(0);
                 let row = g as usize * nd;
                 over += shift(
@@ -900,7 +905,8 @@ impl<'a> IncrementalState<'a> {
             let ppd = inst.periods_per_day as usize;
             let mut iso = 0i64;
             for &g in inst.curricula_of(c) {
-                let row = &self.cpl[g.idx() * np..(g.idx() + 1) * np];
+                let b = self.row_base(g);
+                let row = &self.cpl[b..b + np];
                 let after = |q: usize| {
                     (row[q] as i32
                         + change
@@ -974,9 +980,8 @@ impl<'a> IncrementalState<'a> {
             self.course_rooms[ci] += 1;
         }
 
-        let np = inst.n_periods();
         for &g in inst.curricula_of(c) {
-            let base = g.idx() * np;
+            let base = self.row_base(g);
             self.isolated += self.isolated_change(base, p.idx(), true, None);
             self.cpl[base + p.idx()] += 1;
         }
@@ -1032,9 +1037,8 @@ impl<'a> IncrementalState<'a> {
             }
         }
 
-        let np = inst.n_periods();
         for &g in inst.curricula_of(c) {
-            let base = g.idx() * np;
+            let base = self.row_base(g);
             self.isolated += self.isolated_change(base, p.idx(), false, None);
             self.cpl[base + p.idx()] -= 1;
         }
