@@ -7,8 +7,8 @@
 //! `state.breakdown() == score(inst, state.timetable())`, and the returned delta is the
 //! difference of the full costs. A peek must return the delta the move would have and
 //! leave the state as it was; `move_delta` and `swap_delta` (scored, not applied) must give
-//! the same delta, and `occupant`, `room_load` and `in_hard_violation` must match the
-//! timetable.
+//! the same delta, and `occupant`, `room_load`, `lectures_at` and `in_hard_violation` must
+//! match the timetable.
 //! Starting points: random timetables, partly or fully unscheduled ones, and ones with
 //! more lectures than a course needs (as read from a file).
 //!
@@ -382,11 +382,26 @@ fn check_lecture(state: &IncrementalState<'_>, l: LectureId) -> Result<(), TestC
     };
     let mut in_room = 0;
     let mut clash = false;
+    let mut at_p = Vec::new();
+    let mut shared = false;
     for (m, cm, pm, rm) in tt.scheduled() {
         if pm == p {
             in_room += (rm == r) as u16;
             clash |= m != l && inst.in_conflict(c, cm);
+            at_p.push(m);
+            shared |= state.room_load(pm, rm) > 1;
         }
+    }
+    let mut listed = Vec::new();
+    let answered = state.lectures_at(p, &mut listed);
+    prop_assert_eq!(
+        answered,
+        !shared,
+        "lectures_at answers unless a room is shared"
+    );
+    if answered {
+        listed.sort();
+        prop_assert_eq!(listed, at_p, "lectures_at({:?})", p);
     }
     prop_assert_eq!(state.room_load(p, r), in_room);
     prop_assert_eq!(

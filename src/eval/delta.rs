@@ -266,6 +266,27 @@ impl<'a> IncrementalState<'a> {
         self.room_count[p.idx() * self.inst.rooms.len() + r.idx()]
     }
 
+    /// The lectures starting at period `p`, appended to `out` in room order, read from
+    /// the room counters (a scan of the rooms, not of all lectures). `false`, with `out`
+    /// unchanged, where the counters cannot say: on a campus (they count occupied
+    /// periods, not starts) or when a room at `p` holds more than one lecture.
+    pub fn lectures_at(&self, p: PeriodId, out: &mut Vec<LectureId>) -> bool {
+        if self.campus {
+            return false;
+        }
+        let nr = self.inst.rooms.len();
+        let cells = p.idx() * nr..(p.idx() + 1) * nr;
+        if self.room_count[cells.clone()].iter().any(|&n| n > 1) {
+            return false;
+        }
+        out.extend(
+            cells
+                .filter(|&i| self.room_count[i] == 1)
+                .map(|i| LectureId(self.room_xor[i])),
+        );
+        true
+    }
+
     /// True when lecture `l` takes part in a hard violation: it clashes with a conflicting
     /// course, sits in an unavailable period, shares its room, or is unscheduled (campus:
     /// at any period it occupies, or it breaks a placement rule).
@@ -765,9 +786,7 @@ impl<'a> IncrementalState<'a> {
         }
 
         for &g in &self.limited_curricula[ci] {
-            let max = inst
-                .curriculum_max_daily(CurriculumId(g))
-                .unwrap_or(0) as i64;
+            let max = inst.curriculum_max_daily(CurriculumId(g)).unwrap_or(0) as i64;
             let k = &mut self.g_day[g as usize * nd + d];
             let before = (*k as i64 - max).max(0);
             *k = (*k as i64 + sign) as u16;
@@ -850,9 +869,7 @@ impl<'a> IncrementalState<'a> {
             };
             let mut over = 0;
             for &g in &self.limited_curricula[ci] {
-                let max = inst
-                    .curriculum_max_daily(CurriculumId(g))
-                    .unwrap_or(0);
+                let max = inst.curriculum_max_daily(CurriculumId(g)).unwrap_or(0);
                 let row = g as usize * nd;
                 over += shift(
                     self.g_day[row + d1] as i64,

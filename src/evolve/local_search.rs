@@ -280,11 +280,16 @@ impl Chain {
         }
         self.at_a.clear();
         self.at_b.clear();
-        for (i, s) in state.timetable().slots().iter().enumerate() {
-            match s.get() {
-                Some((p, _)) if p == p1 => self.at_a.push(LectureId(i as u32)),
-                Some((p, _)) if p == p2 => self.at_b.push(LectureId(i as u32)),
-                _ => {}
+        // From the room counters when they can tell; otherwise a scan of all lectures.
+        if !(state.lectures_at(p1, &mut self.at_a) && state.lectures_at(p2, &mut self.at_b)) {
+            self.at_a.clear();
+            self.at_b.clear();
+            for (i, s) in state.timetable().slots().iter().enumerate() {
+                match s.get() {
+                    Some((p, _)) if p == p1 => self.at_a.push(LectureId(i as u32)),
+                    Some((p, _)) if p == p2 => self.at_b.push(LectureId(i as u32)),
+                    _ => {}
+                }
             }
         }
         self.in_chain_a.clear();
