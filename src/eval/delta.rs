@@ -51,6 +51,16 @@ pub struct IncrementalState<'a> {
     cpl: Vec<u16>,
     /// Per period: [`FIRST`] if it opens its day, [`LAST`] if it closes it.
     day_edge: Vec<u8>,
+    /// `.ctt` with at most 64 periods: per curriculum, the periods holding any of its
+    /// lectures as a bit mask (empty otherwise). With no period holding two, a move's
+    /// compactness change is a few bit operations (`mask_isolated`) instead of two scans
+    /// of the row; that was most of the search's time.
+    cur_mask: Vec<u64>,
+    /// Per curriculum, the periods holding two or more of its lectures (with the masks).
+    crowded: Vec<u16>,
+    /// Periods that open a day, and periods that close a day, as bit masks.
+    first_mask: u64,
+    last_mask: u64,
     /// True for an instance with campus features: the general path below.
     campus: bool,
     /// The soft weights (`Instance::weights`).
@@ -138,6 +148,18 @@ impl<'a> IncrementalState<'a> {
                     e
                 })
                 .collect(),
+            cur_mask: if !campus && np <= 64 {
+                vec![0; inst.curricula.len()]
+            } else {
+                Vec::new()
+            },
+            crowded: vec![0; inst.curricula.len()],
+            first_mask: (0..np.min(64))
+                .filter(|p| p % inst.periods_per_day as usize == 0)
+                .fold(0, |m, p| m | 1 << p),
+            last_mask: (0..np.min(64))
+                .filter(|p| (p + 1) % inst.periods_per_day as usize == 0)
+                .fold(0, |m, p| m | 1 << p),
             campus,
             w: *inst.weights(),
             occ: if campus { vec![0; nc * np] } else { Vec::new() },
@@ -475,6 +497,20 @@ impl<'a> IncrementalState<'a> {
         d
     }
 
+    /// Isolated lectures of a curriculum whose occupied periods are `m`, each holding one.
+    #[inline(always)]
+    fn mask_isolated(&self, m: u64) -> i64 {
+        self.mask_isolated_set(m).count_ones() as i64
+    }
+
+    /// The periods of `m` with no neighbour of the same day in `m`.
+    #[inline(always)]
+    fn mask_isolated_set(&self, m: u64) -> u64 {
+        let prev = (m << 1) & !self.first_mask;
+        let next = (m >> 1) & !self.last_mask;
+        m & !prev & !next
+    }
+
     /// Where curriculum `g`'s row of `cpl` starts: `cpl[row_base(g) + p]` is n(g, p).
     #[inline]
     fn row_base(&self, g: CurriculumId) -> usize {
@@ -621,8 +657,27 @@ impl<'a> IncrementalState<'a> {
         if p1 != p2 {
             let skip = shared.map_or(&[][..], |o| inst.curricula_of(o));
             let mut iso = 0;
+            let (b1, b2) = (1u64 << (p1.idx() & 63), 1u64 << (p2.idx() & 63));
+            // Both lists are in increasing order: walk `skip` alongside.
+            let mut skip = skip.iter().peekable();
             for &g in inst.curricula_of(c) {
-                if skip.contains(&g) {
+                while skip.next_if(|&&x| x < g).is_some() {}
+                if skip.next_if_eq(&&g).is_some() {
+                    continue;
+                }
+                if let Some(&m) = self.cur_mask.get(g.idx())
+                    && self.crowded[g.idx()] == 0
+                {
+                    // Every period holds at most one lecture of `g`, `p1` one: after the
+                    // move `p1` holds none and `p2` one, or two (a clash) if it had one.
+                    let after = (m & !b1) | b2;
+                    let isolated = self.mask_isolated_set(after);
+                    let twice = if m & b2 != 0 {
+                        isolated & b2 != 0
+                    } else {
+                        false
+                    };
+                    iso += isolated.count_ones() as i64 + twice as i64 - self.mask_isolated(m);
                     continue;
                 }
                 let base = self.row_base(g);
@@ -1001,6 +1056,15 @@ impl<'a> IncrementalState<'a> {
             let base = self.row_base(g);
             self.isolated += self.isolated_change(base, p.idx(), true, None);
             self.cpl[base + p.idx()] += 1;
+            match self.cpl[base + p.idx()] {
+                1 => {
+                    if let Some(m) = self.cur_mask.get_mut(g.idx()) {
+                        *m |= 1 << p.idx();
+                    }
+                }
+                2 => self.crowded[g.idx()] += 1,
+                _ => {}
+            }
         }
         self.tt.set(l, Slot::at(p, r));
     }
@@ -1058,6 +1122,15 @@ impl<'a> IncrementalState<'a> {
             let base = self.row_base(g);
             self.isolated += self.isolated_change(base, p.idx(), false, None);
             self.cpl[base + p.idx()] -= 1;
+            match self.cpl[base + p.idx()] {
+                0 => {
+                    if let Some(m) = self.cur_mask.get_mut(g.idx()) {
+                        *m &= !(1 << p.idx());
+                    }
+                }
+                1 => self.crowded[g.idx()] -= 1,
+                _ => {}
+            }
         }
         self.tt.set(l, Slot::UNSCHEDULED);
     }

@@ -447,7 +447,8 @@ impl Instance {
         &self.conflict_lists[c.idx()]
     }
 
-    /// The curricula that contain `c`.
+    /// The curricula that contain `c`, in increasing order (the delta evaluator relies on
+    /// it to find the curricula two courses share).
     #[inline]
     pub fn curricula_of(&self, c: CourseId) -> &[CurriculumId] {
         &self.course_curricula[c.idx()]
