@@ -672,11 +672,7 @@ impl<'a> IncrementalState<'a> {
                     // move `p1` holds none and `p2` one, or two (a clash) if it had one.
                     let after = (m & !b1) | b2;
                     let isolated = self.mask_isolated_set(after);
-                    let twice = if m & b2 != 0 {
-                        isolated & b2 != 0
-                    } else {
-                        false
-                    };
+                    let twice = m & b2 != 0 && isolated & b2 != 0;
                     iso += isolated.count_ones() as i64 + twice as i64 - self.mask_isolated(m);
                     continue;
                 }
