@@ -48,7 +48,9 @@ fn set_evaluator_gpu_never_fails_and_says_what_runs() {
     } else {
         // No adapter: the CPU ran and the reason says why.
         assert!(name.starts_with("CPU"), "{name}");
-        assert!(!v["evaluator"]["reason"].as_str().unwrap().is_empty());
+        let reason = v["evaluator"]["reason"].as_str().unwrap();
+        assert!(!reason.is_empty());
+        common::gpu_missing(reason);
     }
 }
 
@@ -91,7 +93,7 @@ fn bench_gpu_reports_identical_scores() {
             assert_eq!(r["identical"], true);
             assert!(r["gpu_per_s"].as_f64().unwrap() > 0.0);
         } else {
-            eprintln!("no GPU adapter: {}", v["gpu_unavailable"]);
+            common::gpu_missing(&v["gpu_unavailable"].to_string());
             assert!(r["identical"].is_null());
         }
     }

@@ -27,7 +27,7 @@ fn gpu(inst: &Instance, max_batch: usize) -> Option<GpuEvaluator> {
     match gpu_evaluator_blocking(inst, max_batch) {
         Ok(g) => Some(g),
         Err(GpuError::NoAdapter(e)) => {
-            eprintln!("SKIPPED: no GPU adapter ({e}); install mesa-vulkan-drivers for lavapipe");
+            common::gpu_missing(&e.to_string());
             None
         }
         Err(e) => panic!("{}: GPU evaluator could not start: {e}", inst.name),

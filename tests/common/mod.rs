@@ -10,6 +10,23 @@ pub fn shared_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
 }
 
+/// True when `ATOLL_REQUIRE_GPU` is set (not empty, not `0`): CI sets it, having installed
+/// lavapipe, so a GPU test that finds no adapter fails there instead of skipping. On a
+/// developer's machine without a Vulkan driver the GPU tests still skip, saying why.
+pub fn gpu_required() -> bool {
+    std::env::var("ATOLL_REQUIRE_GPU").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Reports a GPU test that cannot run: a skip on a developer's machine, a failure under
+/// `ATOLL_REQUIRE_GPU` (see [`gpu_required`]).
+pub fn gpu_missing(reason: &str) {
+    assert!(
+        !gpu_required(),
+        "ATOLL_REQUIRE_GPU is set but no GPU adapter was found: {reason}"
+    );
+    eprintln!("SKIPPED: no GPU adapter ({reason}); install mesa-vulkan-drivers for lavapipe");
+}
+
 /// Every shared `.ctt` instance: comp01–14 and the extra set.
 pub fn all_instances() -> Vec<PathBuf> {
     let mut v = Vec::new();

@@ -16,6 +16,14 @@ use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use serde_json::{Value, json};
 use wasm_bindgen::{JsCast, JsValue};
+
+/// CI builds these tests with `ATOLL_REQUIRE_GPU=1` (Chromium exposes SwiftShader's WebGPU
+/// there): a missing adapter then fails instead of skipping. Read at build time, since a
+/// test in the browser has no environment.
+const GPU_REQUIRED: bool = match option_env!("ATOLL_REQUIRE_GPU") {
+    Some(v) => !v.is_empty() && !(v.len() == 1 && v.as_bytes()[0] == b'0'),
+    None => false,
+};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -44,6 +52,10 @@ async fn gpu_equals_cpu(text: &str, file: &str) {
     let mut gpu = match GpuEvaluator::new(&inst, 32).await {
         Ok(g) => g,
         Err(GpuError::NoAdapter(e)) => {
+            assert!(
+                !GPU_REQUIRED,
+                "ATOLL_REQUIRE_GPU was set at build time but no WebGPU adapter was found: {e}"
+            );
             console_log!("SKIPPED: no WebGPU adapter ({e})");
             return;
         }
@@ -109,6 +121,11 @@ async fn a_solve_through_gpu_init_equals_the_cpu_solve() {
     let scorer = js_sys::Reflect::get(&chosen, &"scorer".into()).unwrap();
     if scorer.is_undefined() {
         assert_eq!(info["gpu"], json!(false));
+        assert!(
+            !GPU_REQUIRED,
+            "ATOLL_REQUIRE_GPU was set at build time but the CPU was chosen: {}",
+            info["reason"]
+        );
         console_log!("SKIPPED: the CPU was chosen: {}", info["reason"]);
         return;
     }
