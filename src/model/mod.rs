@@ -2,13 +2,16 @@
 //! the timetable. Nothing here knows how timetables are scored or searched.
 
 pub mod bitset;
+pub mod edit;
 pub mod campus;
 pub mod ids;
 pub mod instance;
+pub mod moves;
 pub mod timetable;
 
 pub use bitset::BitSet;
 pub use campus::{Calendar, CampusParts, PeriodTime, Pin, Weights};
 pub use ids::{CourseId, CurriculumId, LectureId, PeriodId, RoomId, TeacherId};
 pub use instance::{Course, Curriculum, Extension, Instance, InstanceParts, ModelError, Room};
+pub use moves::{MoveKind, MovedLecture, Moves};
 pub use timetable::{Slot, Timetable};

@@ -603,11 +603,10 @@ struct SolveJson {
     stop_reason: atoll::solver::StopReason,
     stats: atoll::solver::SolveStats,
     evaluator: atoll::gpu::EvaluatorInfo,
-    /// `solve --from` only: lectures moved away from the old timetable, and of how many.
+    /// `solve --from` only: lectures moved away from the old timetable (`moved` of `of`,
+    /// room-only and period moves, and which: the library's one shape, `atoll::Moves`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    moved: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    moved_of: Option<usize>,
+    moved: Option<atoll::model::Moves>,
 }
 
 // One argument per `solve` flag group; a struct would only repeat the clap enum.
@@ -776,8 +775,7 @@ fn solve_cmd(
         }
     }
     let eval = evaluate(&inst, &result.timetable);
-    let moved = result.stats.moved;
-    let moved_of = result.stats.reference_lectures;
+    let moved = result.stats.moves.clone();
     if json {
         let out = SolveJson {
             check: CheckReport::new(&inst, &eval),
@@ -785,7 +783,6 @@ fn solve_cmd(
             stats: result.stats,
             evaluator: evaluator_info,
             moved,
-            moved_of,
         };
         println!(
             "{}",
@@ -793,8 +790,11 @@ fn solve_cmd(
         );
     } else {
         print!("{}", eval.breakdown.report(inst.uses_campus_features()));
-        if let (Some(n), Some(m)) = (moved, moved_of) {
-            println!("moved {n} of {m} lectures");
+        if let Some(m) = moved {
+            println!(
+                "moved {} of {} lectures ({} room only, {} to another period)",
+                m.moved, m.of, m.room_only, m.period
+            );
         }
     }
     Ok(())
