@@ -239,11 +239,12 @@ fn course_moved(inst: &Instance, tt: &Timetable, c: crate::model::CourseId) -> u
     let Some(reference) = inst.reference_of(c) else {
         return 0;
     };
-    let placed: Vec<crate::model::Slot> = inst
+    let mut placed: Vec<crate::model::Slot> = inst
         .lectures_of(c)
         .map(|l| tt.slot(LectureId(l as u32)))
         .filter(|s| s.is_scheduled())
         .collect();
+    placed.sort_unstable();
     crate::model::moves::course_moved(&placed, reference)
 }
 

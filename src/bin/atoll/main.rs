@@ -120,13 +120,25 @@ enum Command {
     /// Repair a timetable with Stage 3 alone: resolve its violations (missing lectures
     /// count as unscheduled) with the learned repair policy, in parallel batches.
     ///
-    /// Writes the repaired timetable and prints its score as `check` does. Stops at
-    /// `--time`, after `--rounds`, or when no violation is left.
+    /// Writes the repaired timetable, prints its score as `check` does and the lectures
+    /// moved away from the reference (START unless --reference). The objective is hard
+    /// violations, then lectures moved, then soft cost (docs/REPAIR.md). Stops at
+    /// `--time`, after `--rounds`, or when feasible and nothing cheaper is found.
     Repair {
         /// The instance (.ctt or .ectt).
         instance: PathBuf,
         /// The timetable to start from (`CourseID RoomID Day Period` per line).
         start: PathBuf,
+        /// The timetable moves are counted against (default: START).
+        #[arg(long, value_name = "OLD.sol")]
+        reference: Option<PathBuf>,
+        /// Cost of one lecture moved away from the reference, against soft cost (0: moves
+        /// are free). The default puts moves before soft cost.
+        #[arg(long, default_value_t = atoll::repair::run::DEFAULT_MOVE_WEIGHT)]
+        move_weight: u32,
+        /// Never move more lectures than this, unless a change removes hard violations.
+        #[arg(long, value_name = "N")]
+        max_moves: Option<usize>,
         /// Where to write the repaired timetable.
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
@@ -284,6 +296,8 @@ pub(crate) enum CliError {
     Parse(#[from] atoll::io::ParseError),
     #[error("{0}")]
     Option(#[from] atoll::options::OptionError),
+    #[error(transparent)]
+    Repair(#[from] atoll::repair::RepairError),
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -385,6 +399,9 @@ fn main() -> ExitCode {
         Command::Repair {
             instance,
             start,
+            reference,
+            move_weight,
+            max_moves,
             output,
             time,
             rounds,
@@ -406,6 +423,11 @@ fn main() -> ExitCode {
             repair::repair_cmd(repair::RepairArgs {
                 instance,
                 start,
+                reference,
+                stability: atoll::repair::Stability {
+                    move_weight,
+                    max_moves,
+                },
                 output,
                 time,
                 rounds,
