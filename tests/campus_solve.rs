@@ -12,11 +12,11 @@ use atoll::construct::{complete, construct};
 use atoll::evolve::CpuBatchEvaluator;
 use atoll::evolve::domain::fits_pin;
 use atoll::evolve::operators::{crossover, mutate};
+use atoll::model::Moves;
 use atoll::model::{
     Course, CourseId, Instance, LectureId, PeriodId, RoomId, Slot, TeacherId, Timetable,
 };
 use atoll::parallel::random_timetable;
-use atoll::model::Moves;
 use atoll::solver::{SolveResult, solve, solve_from};
 use atoll::{SolverOptions, parse_solution, score, write_solution};
 use common::campus::{CampusSpec, random_campus};
@@ -303,7 +303,10 @@ fn resolve_after_an_edit_moves_few_lectures() {
             assert_eq!(b.hard(), unavoidable_hard(&new), "{label}: {b:?}");
             let moves = res.stats.moves.clone().expect("a re-solve counts moves");
             let m = moves.moved;
-            assert_eq!(Some(&moves), Moves::from_reference(&new, &res.timetable).as_ref());
+            assert_eq!(
+                Some(&moves),
+                Moves::from_reference(&new, &res.timetable).as_ref()
+            );
             assert_eq!(m, moves.room_only + moves.period);
             assert_eq!(m, moves.lectures.len());
             // `changes` is exactly the moved count times its weight.
@@ -315,7 +318,9 @@ fn resolve_after_an_edit_moves_few_lectures() {
             // timetable, so almost every lecture lands elsewhere.
             let scratch = run(&plain, &opts);
             assert_eq!(scratch.stats.moves, None);
-            let m_scratch = Moves::from_reference(&new, &scratch.timetable).unwrap().moved;
+            let m_scratch = Moves::from_reference(&new, &scratch.timetable)
+                .unwrap()
+                .moved;
             // The bound: the edit displaces at most a couple of lectures directly, and
             // each displaced lecture may push a few neighbours (a Kempe chain, a swap);
             // a tenth of all lectures is far above that. A from-scratch timetable matches

@@ -130,7 +130,12 @@ fn unknown(what: &str, kind: &'static str, name: &str) -> EditError {
 }
 
 /// The period of (day, period of the day), or an error naming what is out of range.
-fn period_at(inst: &Instance, day: usize, period: usize, what: &str) -> Result<PeriodId, EditError> {
+fn period_at(
+    inst: &Instance,
+    day: usize,
+    period: usize,
+    what: &str,
+) -> Result<PeriodId, EditError> {
     if day >= usize::from(inst.days) || period >= usize::from(inst.periods_per_day) {
         return Err(EditError::OutsideWeek {
             what: what.to_string(),
@@ -149,7 +154,8 @@ fn course_id(inst: &Instance, name: &str, what: &str) -> Result<CourseId, EditEr
 }
 
 fn room_id(inst: &Instance, name: &str, what: &str) -> Result<RoomId, EditError> {
-    inst.room_by_name(name).ok_or_else(|| unknown(what, "room", name))
+    inst.room_by_name(name)
+        .ok_or_else(|| unknown(what, "room", name))
 }
 
 fn teacher_id(inst: &Instance, name: &str, what: &str) -> Result<TeacherId, EditError> {
@@ -188,7 +194,11 @@ impl InstanceEdits {
                     (None, None) => None,
                     _ => return Err(EditError::HalfPeriod { what }),
                 };
-                let room = p.room.as_deref().map(|r| room_id(inst, r, &what)).transpose()?;
+                let room = p
+                    .room
+                    .as_deref()
+                    .map(|r| room_id(inst, r, &what))
+                    .transpose()?;
                 if period.is_none() && room.is_none() {
                     return Err(EditError::PinsNothing { what });
                 }
@@ -202,14 +212,20 @@ impl InstanceEdits {
         }
         for t in &self.teacher_unavailable {
             let what = format!("teacher {} unavailable", t.name);
-            let entry = (teacher_id(inst, &t.name, &what)?, period_at(inst, t.day, t.period, &what)?);
+            let entry = (
+                teacher_id(inst, &t.name, &what)?,
+                period_at(inst, t.day, t.period, &what)?,
+            );
             if !parts.campus.teacher_unavailable.contains(&entry) {
                 parts.campus.teacher_unavailable.push(entry);
             }
         }
         for r in &self.room_closed {
             let what = format!("room {} closed", r.name);
-            let entry = (room_id(inst, &r.name, &what)?, period_at(inst, r.day, r.period, &what)?);
+            let entry = (
+                room_id(inst, &r.name, &what)?,
+                period_at(inst, r.day, r.period, &what)?,
+            );
             if !parts.campus.room_unavailable.contains(&entry) {
                 parts.campus.room_unavailable.push(entry);
             }
@@ -283,9 +299,9 @@ pub fn carry_over(before: &Instance, old: &Timetable, after: &Instance) -> Timet
             continue;
         };
         for (l, &s) in after.lectures_of(c).zip(list) {
-            let fits = s.get().is_some_and(|(p, r)| {
-                p.idx() < after.n_periods() && r.idx() < after.rooms.len()
-            });
+            let fits = s
+                .get()
+                .is_some_and(|(p, r)| p.idx() < after.n_periods() && r.idx() < after.rooms.len());
             if fits {
                 slots[l] = s;
             }

@@ -2,8 +2,8 @@
 //! the timetable. Nothing here knows how timetables are scored or searched.
 
 pub mod bitset;
-pub mod edit;
 pub mod campus;
+pub mod edit;
 pub mod ids;
 pub mod instance;
 pub mod moves;

@@ -251,7 +251,10 @@ mod tests {
         let (moved, of) = course_moves(placed, &reference, |l, f, t, k| seen.push((l, f, t, k)));
         assert_eq!((moved, of), (3, 4));
         assert_eq!(seen.len(), 3);
-        assert_eq!(seen[0], (LectureId(1), s(2, 0), s(2, 1), MoveKind::RoomOnly));
+        assert_eq!(
+            seen[0],
+            (LectureId(1), s(2, 0), s(2, 1), MoveKind::RoomOnly)
+        );
         assert_eq!(seen[1].3, MoveKind::Period);
         assert_eq!(seen[2].3, MoveKind::Period);
     }

@@ -57,7 +57,8 @@ pub use conflict::{Conflict, ConflictCount};
 pub use context::{CacheStats, ContextCache};
 pub use qtable::{QTable, QTableCheck, QTableError};
 pub use run::{
-    RepairError, RepairProgress, RepairRequest, RepairResult, RepairStop, Stability, repair_timetable,
+    RepairError, RepairProgress, RepairRequest, RepairResult, RepairStop, Stability,
+    repair_timetable,
 };
 pub use watchdog::{StallEvent, StallKind, Watchdog};
 
@@ -604,7 +605,8 @@ impl Repairer {
                 let stream = (round as usize).wrapping_mul(STREAMS_PER_ROUND) ^ ESCALATION_SALT ^ w;
                 let mut rng = SmallRng::seed_from_u64(island_seed(seed, stream));
                 let mut state = IncrementalState::new(inst, start.clone());
-                let (best, cost, _) = crate::evolve::local_search::anneal(&mut state, &params, &mut rng, stop);
+                let (best, cost, _) =
+                    crate::evolve::local_search::anneal(&mut state, &params, &mut rng, stop);
                 (best, cost)
             })
             .collect();

@@ -17,6 +17,7 @@ mod ablation;
 mod bench;
 mod bench_gpu;
 mod convert;
+mod edits;
 mod repair;
 
 /// Atoll — a university course-timetabling solver.
@@ -216,6 +217,15 @@ enum Command {
         /// ...) of every instance, then add a "warm" variant that starts from it.
         #[arg(long, default_value_t = 0)]
         warm: usize,
+        /// The edit benchmark: edit a good timetable of each instance (a teacher away, a
+        /// room closed, +1 lecture, a new course, more students, curricula merged) and
+        /// compare learned repair, random-action repair, `solve --from` and a solve from
+        /// scratch, `--time` seconds each (docs/REPAIR.md).
+        #[arg(long)]
+        edits: bool,
+        /// With --edits: scenarios per instance (they cycle through the 7 kinds).
+        #[arg(long, default_value_t = 7)]
+        scenarios: usize,
     },
     /// List every solver option with its default value (JSON), for `solve --set`.
     Options,
@@ -451,12 +461,16 @@ fn main() -> ExitCode {
             ablation,
             from_random,
             warm,
+            edits,
+            scenarios,
         } => (|| {
             let base = apply_settings(atoll::SolverOptions::default(), &set)
                 .and_then(|o| with_evaluator(o, evaluator))
                 .map_err(CliError::Settings)?;
             base.validate()?;
-            if ablation {
+            if edits {
+                edits::run(&instances, &seeds, scenarios, time, threads)
+            } else if ablation {
                 ablation::run(&instances, &seeds, time, threads, &base, from_random, warm)
             } else if scaling {
                 bench::scaling(
