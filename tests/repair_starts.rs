@@ -161,7 +161,20 @@ fn every_kind_of_edit_is_repaired_to_zero_hard_moving_few_lectures() {
     let c0 = &inst.courses[0];
     let teacher = inst.teachers[c0.teacher.idx()].clone();
     let g0 = inst.curricula[0].name.clone();
-    let g1 = inst.curricula[1].name.clone();
+    // The two smallest curricula merged (merging two large ones can leave more lectures
+    // than periods: no timetable exists).
+    let load = |g: &atoll::model::Curriculum| -> u32 {
+        g.courses
+            .iter()
+            .map(|c| inst.courses[c.idx()].lectures as u32)
+            .sum()
+    };
+    let mut by_load: Vec<usize> = (0..inst.curricula.len()).collect();
+    by_load.sort_by_key(|&g| (load(&inst.curricula[g]), g));
+    let (small0, small1) = (
+        inst.curricula[by_load[0]].name.clone(),
+        inst.curricula[by_load[1]].name.clone(),
+    );
     let edits = [
         InstanceEdits {
             teacher_unavailable: (0..inst.periods_per_day as usize)
@@ -210,7 +223,10 @@ fn every_kind_of_edit_is_repaired_to_zero_hard_moving_few_lectures() {
             ..Default::default()
         },
         InstanceEdits {
-            merge_curricula: vec![MergeCurricula { into: g0, from: g1 }],
+            merge_curricula: vec![MergeCurricula {
+                into: small0,
+                from: small1,
+            }],
             ..Default::default()
         },
     ];

@@ -827,9 +827,10 @@ fn solve_cmd(
     } else {
         print!("{}", eval.breakdown.report(inst.uses_campus_features()));
         if let Some(m) = moved {
+            println!("moved {} of {} lectures", m.moved, m.of);
             println!(
-                "moved {} of {} lectures ({} room only, {} to another period)",
-                m.moved, m.of, m.room_only, m.period
+                "  {} room only, {} to another period",
+                m.room_only, m.period
             );
         }
     }
