@@ -17,7 +17,7 @@ use crate::eval::{Breakdown, Cost, score};
 use crate::evolve::island::island_seed;
 use crate::evolve::operators::mutate;
 use crate::evolve::{AnnealParams, BatchEvaluator, Individual, Island};
-use crate::model::{Instance, Slot, Timetable};
+use crate::model::{Instance, Moves, Timetable};
 use crate::options::{OptionError, SolverOptions};
 use crate::repair::{QTable, RepairConfig, RepairStats, Repairer, StallEvent};
 
@@ -84,14 +84,10 @@ pub struct SolveStats {
     pub budget: Budget,
     /// Stage 3's counters, if it ran.
     pub repair: Option<RepairStats>,
-    /// Re-solve only (the instance has a reference timetable): lectures not at a
-    /// reference slot of their course — per course, `min(placed lectures, reference
-    /// lectures) − matched` as docs/RULES.md's `changes` counts it, so lectures of an added
-    /// course are not "moved". `None` without a reference.
-    pub moved: Option<usize>,
-    /// Re-solve only: the lectures that had a reference slot, `Σ min(lectures, reference
-    /// lectures)` (the "of M" in "moved N of M lectures").
-    pub reference_lectures: Option<usize>,
+    /// Re-solve only (the instance has a reference timetable): how many lectures moved
+    /// away from it, of which kind, and which ([`Moves`]: the count docs/RULES.md's
+    /// `changes` weighs). `None` without a reference.
+    pub moves: Option<Moves>,
 }
 
 /// The outcome of [`solve`].
@@ -594,8 +590,7 @@ impl Solver {
             construction_unplaced: self.unplaced.len(),
             budget: self.budget,
             repair,
-            moved: moved(&self.inst, &self.best.timetable),
-            reference_lectures: reference_lectures(&self.inst),
+            moves: Moves::from_reference(&self.inst, &self.best.timetable),
         };
         SolveResult {
             timetable: self.best.timetable,
@@ -645,7 +640,7 @@ pub fn solve_with_qtable(
 /// Re-solve from `start` to the end: [`solve`], with the islands seeded from `start`
 /// ([`Solver::new_from`]). `inst` should carry `start` as reference
 /// ([`Instance::with_reference`]) so that moving lectures costs; then
-/// `SolveStats::moved` says how many moved.
+/// `SolveStats::moves` says how many moved.
 pub fn solve_from(
     inst: &Instance,
     opts: &SolverOptions,
@@ -677,68 +672,4 @@ pub fn solve_from_with_qtable(
         .is_none()
     {}
     Ok(solver.finish(evaluator.name()))
-}
-
-/// The size of the multiset intersection of a course's sorted reference slots with its
-/// placed slots.
-fn matched(reference: &[Slot], mut placed: Vec<Slot>) -> usize {
-    placed.sort();
-    let (mut i, mut j, mut m) = (0, 0, 0);
-    while i < reference.len() && j < placed.len() {
-        match reference[i].cmp(&placed[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                m += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    m
-}
-
-/// Lectures of `tt` not at a reference slot of their course, counted per course as
-/// `min(placed lectures, reference lectures) − matched` (docs/RULES.md, `changes`, so the
-/// evaluator's `changes` is exactly this times its weight); `None` when `inst` has no
-/// reference timetable.
-pub fn moved(inst: &Instance, tt: &Timetable) -> Option<usize> {
-    if !inst.has_reference() {
-        return None;
-    }
-    let mut per_course: Vec<Vec<Slot>> = vec![Vec::new(); inst.courses.len()];
-    for (l, s) in tt.slots().iter().enumerate() {
-        if s.is_scheduled() {
-            per_course[tt.course(crate::model::LectureId(l as u32)).idx()].push(*s);
-        }
-    }
-    let mut total = 0;
-    for (ci, placed) in per_course.into_iter().enumerate() {
-        let reference = inst
-            .reference_of(crate::model::CourseId(ci as u16))
-            .unwrap_or(&[]);
-        total += placed
-            .len()
-            .min(reference.len())
-            .saturating_sub(matched(reference, placed));
-    }
-    Some(total)
-}
-
-/// `Σ min(lectures, reference lectures)`: how many lectures had a place in the reference
-/// timetable; `None` without one.
-pub fn reference_lectures(inst: &Instance) -> Option<usize> {
-    if !inst.has_reference() {
-        return None;
-    }
-    Some(
-        (0..inst.courses.len())
-            .map(|ci| {
-                let r = inst
-                    .reference_of(crate::model::CourseId(ci as u16))
-                    .map_or(0, <[Slot]>::len);
-                r.min(inst.courses[ci].lectures as usize)
-            })
-            .sum(),
-    )
 }

@@ -203,22 +203,13 @@ struct SolvedJson {
     moved: Option<MovedJson>,
 }
 
-/// "moved N of M lectures": `moved` lectures are not at a slot (period and room) their
-/// course had in the reference timetable, out of `of` lectures that had a place there
-/// (docs/RULES.md, `changes`: per course `min(lectures, reference lectures) − matched`).
-#[derive(Serialize)]
-struct MovedJson {
-    moved: usize,
-    of: usize,
-}
+/// "moved N of M lectures" (`moved`, `of`), room-only and period moves and which lectures:
+/// the library's one shape ([`crate::model::Moves`], docs/RULES.md `changes`).
+type MovedJson = crate::model::Moves;
 
-/// Lectures of `tt` moved away from the reference of `inst` (the solver's own count,
-/// `atoll::solver::moved`); `None` without a reference.
+/// Lectures of `tt` moved away from the reference of `inst`; `None` without a reference.
 fn moved_lectures(inst: &Instance, tt: &Timetable) -> Option<MovedJson> {
-    Some(MovedJson {
-        moved: crate::solver::moved(inst, tt)?,
-        of: crate::solver::reference_lectures(inst)?,
-    })
+    crate::model::Moves::from_reference(inst, tt)
 }
 
 /// A solve between calls.

@@ -12,11 +12,12 @@ use atoll::construct::{complete, construct};
 use atoll::evolve::CpuBatchEvaluator;
 use atoll::evolve::domain::fits_pin;
 use atoll::evolve::operators::{crossover, mutate};
+use atoll::model::Moves;
 use atoll::model::{
     Course, CourseId, Instance, LectureId, PeriodId, RoomId, Slot, TeacherId, Timetable,
 };
 use atoll::parallel::random_timetable;
-use atoll::solver::{SolveResult, moved, solve, solve_from};
+use atoll::solver::{SolveResult, solve, solve_from};
 use atoll::{SolverOptions, parse_solution, score, write_solution};
 use common::campus::{CampusSpec, random_campus};
 use rand::SeedableRng;
@@ -212,7 +213,7 @@ fn bounded_solve_keeps_pins_and_domains_and_is_feasible_on_loose_campuses() {
             unavoidable_hard(&inst),
             "seed {seed}: hard violations left: {b:?}"
         );
-        assert_eq!(res.stats.moved, None, "no reference, no moved count");
+        assert_eq!(res.stats.moves, None, "no reference, no moved count");
     }
 }
 
@@ -300,18 +301,26 @@ fn resolve_after_an_edit_moves_few_lectures() {
             assert_in_domain(&new, &res.timetable, &label);
             let b = score(&new, &res.timetable);
             assert_eq!(b.hard(), unavoidable_hard(&new), "{label}: {b:?}");
-            let m = res.stats.moved.expect("a re-solve counts moves");
-            assert_eq!(Some(m), moved(&new, &res.timetable));
+            let moves = res.stats.moves.clone().expect("a re-solve counts moves");
+            let m = moves.moved;
+            assert_eq!(
+                Some(&moves),
+                Moves::from_reference(&new, &res.timetable).as_ref()
+            );
+            assert_eq!(m, moves.room_only + moves.period);
+            assert_eq!(m, moves.lectures.len());
             // `changes` is exactly the moved count times its weight.
             assert_eq!(b.changes, m as u32 * new.weights().changes, "{label}");
-            let total = res.stats.reference_lectures.unwrap();
+            let total = moves.of;
 
             // What an office gets without re-solve: the edited instance solved from scratch
             // (no reference), compared with the old timetable. Nothing ties it to the old
             // timetable, so almost every lecture lands elsewhere.
             let scratch = run(&plain, &opts);
-            assert_eq!(scratch.stats.moved, None);
-            let m_scratch = moved(&new, &scratch.timetable).unwrap();
+            assert_eq!(scratch.stats.moves, None);
+            let m_scratch = Moves::from_reference(&new, &scratch.timetable)
+                .unwrap()
+                .moved;
             // The bound: the edit displaces at most a couple of lectures directly, and
             // each displaced lecture may push a few neighbours (a Kempe chain, a swap);
             // a tenth of all lectures is far above that. A from-scratch timetable matches
@@ -501,9 +510,13 @@ fn cli_solve_from_prints_the_moved_lectures() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["moved"].as_u64().is_some_and(|m| m <= 16), "{v}");
-    assert_eq!(v["moved_of"], 160);
-    assert_eq!(v["stats"]["moved"], v["moved"]);
+    assert!(v["moved"]["moved"].as_u64().is_some_and(|m| m <= 16), "{v}");
+    assert_eq!(v["moved"]["of"], 160);
+    assert_eq!(
+        v["moved"]["moved"].as_u64(),
+        Some(v["moved"]["room_only"].as_u64().unwrap() + v["moved"]["period"].as_u64().unwrap())
+    );
+    assert_eq!(v["stats"]["moves"], v["moved"]);
 
     // A missing old timetable is an error naming the file, not a panic.
     let out = std::process::Command::new(bin)
@@ -559,8 +572,8 @@ fn sample_campus_construction_and_resolve() {
     // The start was feasible but one lecture; the re-solve never gets worse than that.
     eprintln!("sample campus: construction {base:?}, re-solve {b:?}");
     assert!(b.hard() <= base.hard(), "{b:?} vs {base:?}");
-    let m = res.stats.moved.unwrap();
-    let total = res.stats.reference_lectures.unwrap();
+    let moves = res.stats.moves.unwrap();
+    let (m, total) = (moves.moved, moves.of);
     eprintln!("sample campus: re-solve moved {m} of {total}");
     assert!(m <= total / 20, "moved {m} of {total}");
 }

@@ -453,8 +453,8 @@ fn run(inst: &Instance, tt: &Timetable, mut out: Option<&mut Vec<Violation>>) ->
             let reference = inst.reference_of(CourseId(ci as u16)).unwrap_or(&[]);
             let mut placed: Vec<Slot> = list.iter().map(|&(p, r)| Slot::at(p, r)).collect();
             placed.sort_unstable();
-            let matched = matched(&placed, reference);
-            let moved = placed.len().min(reference.len()) as u32 - matched;
+            // The one count of moved lectures (`Moves`, docs/RULES.md `changes`).
+            let moved = crate::model::moves::course_moved(&placed, reference);
             if moved > 0 {
                 let cost = moved * w.changes;
                 b.changes += cost;
@@ -470,23 +470,6 @@ fn run(inst: &Instance, tt: &Timetable, mut out: Option<&mut Vec<Violation>>) ->
         }
     }
     b
-}
-
-/// Size of the multiset intersection of two sorted slot lists.
-pub fn matched(a: &[Slot], b: &[Slot]) -> u32 {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
 }
 
 /// True when teacher `t` states preferred periods and `p` is not one of them.

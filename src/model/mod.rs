@@ -3,12 +3,15 @@
 
 pub mod bitset;
 pub mod campus;
+pub mod edit;
 pub mod ids;
 pub mod instance;
+pub mod moves;
 pub mod timetable;
 
 pub use bitset::BitSet;
 pub use campus::{Calendar, CampusParts, PeriodTime, Pin, Weights};
 pub use ids::{CourseId, CurriculumId, LectureId, PeriodId, RoomId, TeacherId};
 pub use instance::{Course, Curriculum, Extension, Instance, InstanceParts, ModelError, Room};
+pub use moves::{MoveKind, MovedLecture, Moves};
 pub use timetable::{Slot, Timetable};

@@ -32,6 +32,7 @@ pub mod agent;
 pub mod conflict;
 pub mod context;
 pub mod qtable;
+pub mod run;
 pub mod state;
 pub mod sync;
 pub mod watchdog;
@@ -55,6 +56,10 @@ pub use action::Action;
 pub use conflict::{Conflict, ConflictCount};
 pub use context::{CacheStats, ContextCache};
 pub use qtable::{QTable, QTableCheck, QTableError};
+pub use run::{
+    RepairError, RepairProgress, RepairRequest, RepairResult, RepairStop, Stability,
+    repair_timetable,
+};
 pub use watchdog::{StallEvent, StallKind, Watchdog};
 
 fn weighted_cost(c: Cost, w: i64) -> i64 {
@@ -126,6 +131,12 @@ pub struct RepairStats {
     /// Violations left (hard and soft entries of the violation list), and hard ones.
     pub conflicts_left: usize,
     pub hard_conflicts_left: usize,
+    /// Escalations run: broad walks started when a sweep over the conflicts applied
+    /// nothing (or no lecture could be pinned to what is left), and how many improved.
+    pub escalations: u64,
+    pub escalations_improved: u64,
+    /// Proposals refused because they would move more lectures than `max_moves` allows.
+    pub over_max_moves: u64,
 }
 
 /// The settings of Stage 3, resolved from the options and the budget.
@@ -142,6 +153,10 @@ pub struct RepairConfig {
     /// Sweeps over the conflicts that applied nothing before Stage 3 gives up
     /// (`SolverOptions::stage3_idle_sweeps`).
     pub idle_sweeps: u64,
+    /// With a reference timetable ([`Instance::with_reference`]): no change may leave
+    /// more lectures moved than this, unless it removes hard violations (feasibility
+    /// first; docs/REPAIR.md). `None`: the `changes` weight alone decides.
+    pub max_moves: Option<usize>,
 }
 
 impl RepairConfig {
@@ -175,6 +190,7 @@ impl RepairConfig {
             },
             learning_window: opts.learning_window,
             stall_timeout: Duration::from_secs_f64(opts.stall_timeout_s),
+            max_moves: None,
         }
     }
 }
@@ -203,6 +219,43 @@ pub struct Repairer {
     start: Instant,
     /// Rounds in a row that applied nothing.
     idle_rounds: u64,
+    /// Escalations in a row that found nothing better.
+    failed_escalations: u64,
+    /// Per course, lectures moved away from the instance's reference (empty without one).
+    moved: Vec<u32>,
+}
+
+/// Escalations in a row that find nothing before a *feasible* timetable is called done
+/// (each walk twice as long as the last). An infeasible one is never done before the
+/// time limit: escalation goes on, at the longest walk.
+const MAX_FAILED_ESCALATIONS: u64 = 4;
+/// Independent walks per escalation, run in parallel (a constant, not the thread count,
+/// so that runs bounded by rounds give the same timetable on any number of threads).
+const ESCALATION_WALKS: usize = 2;
+/// Stream salt of the escalation walks.
+const ESCALATION_SALT: usize = 0xE5C;
+
+/// Lectures of course `c` in `tt` not at a reference slot of `inst` (0 without one).
+fn course_moved(inst: &Instance, tt: &Timetable, c: crate::model::CourseId) -> u32 {
+    let Some(reference) = inst.reference_of(c) else {
+        return 0;
+    };
+    let mut placed: Vec<crate::model::Slot> = inst
+        .lectures_of(c)
+        .map(|l| tt.slot(LectureId(l as u32)))
+        .filter(|s| s.is_scheduled())
+        .collect();
+    placed.sort_unstable();
+    crate::model::moves::course_moved(&placed, reference)
+}
+
+fn moved_per_course(inst: &Instance, tt: &Timetable) -> Vec<u32> {
+    if !inst.has_reference() {
+        return Vec::new();
+    }
+    (0..inst.courses.len())
+        .map(|c| course_moved(inst, tt, crate::model::CourseId(c as u16)))
+        .collect()
 }
 
 /// Mixed into the seed so Stage 3's random streams differ from the islands'.
@@ -239,7 +292,10 @@ impl Repairer {
                 .collect(),
             ..Default::default()
         };
+        let moved = moved_per_course(inst, state.timetable());
         Repairer {
+            moved,
+            failed_escalations: 0,
             tt: state.into_timetable(),
             cost,
             table,
@@ -269,6 +325,11 @@ impl Repairer {
             hard: self.list.hard,
             total: self.list.violations,
         }
+    }
+
+    /// Lectures moved away from the instance's reference timetable (0 without one).
+    pub fn moved(&self) -> usize {
+        self.moved.iter().map(|&m| m as usize).sum()
     }
 
     /// Rounds run so far.
@@ -306,23 +367,34 @@ impl Repairer {
 
     /// One round: a batch of conflicts repaired in parallel against a snapshot, then the
     /// proposals applied in order by this (the coordinating) thread. `stop` bounds every
-    /// conflict's deadline. Returns false when no conflict is left to work on, or when
-    /// `idle_sweeps` sweeps over the conflicts applied nothing.
+    /// conflict's deadline. When `idle_sweeps` sweeps over the conflicts applied nothing,
+    /// or hard violations are left that no lecture can be pinned to, the round is an
+    /// *escalation* instead: parallel annealing walks over the whole timetable, each
+    /// failure doubling their length. Returns false only when the timetable is feasible
+    /// and nothing is left to try: no conflict, or [`MAX_FAILED_ESCALATIONS`] escalations
+    /// in a row found nothing better. An infeasible timetable is never given up on: the
+    /// caller's time limit or round count ends the run.
     pub fn round(&mut self, inst: &Instance, stop: &Stop) -> bool {
-        let mut state = IncrementalState::new(inst, self.tt.clone());
         let list = &self.list;
         let pool = if list.hard > 0 {
             &list.conflicts[..list.hard]
         } else {
             &list.conflicts[list.hard..]
         };
-        if pool.is_empty() {
-            return false;
+        // Hard violations left but none pinned to a lecture (both sides pinned, say): the
+        // soft pool would not touch them.
+        let stuck = self.cost.hard > 0 && list.hard == 0;
+        let sweep = pool.len().div_ceil(self.cfg.batch).max(1) as u64;
+        if pool.is_empty() || stuck || self.idle_rounds >= self.cfg.idle_sweeps * sweep {
+            if self.cost.is_feasible()
+                && (pool.is_empty() || self.failed_escalations >= MAX_FAILED_ESCALATIONS)
+            {
+                return false;
+            }
+            self.escalate(inst, stop);
+            return true;
         }
-        let sweep = pool.len().div_ceil(self.cfg.batch) as u64;
-        if self.idle_rounds >= self.cfg.idle_sweeps * sweep {
-            return false;
-        }
+        let mut state = IncrementalState::new(inst, self.tt.clone());
         let round = self.stats.rounds;
         let k = self.cfg.batch.min(pool.len());
         let offset = (round as usize).wrapping_mul(self.cfg.batch) % pool.len();
@@ -418,7 +490,16 @@ impl Repairer {
                 continue;
             }
             let moved_on = c.rule.is_hard() && !state.in_hard_violation(c.focus);
-            if agent::acceptable(before, state.cost(), e.sideways, moved_on) {
+            let moved_after = self.moved_after(inst, &state, &e.changes);
+            let within = self.within_max_moves(before, state.cost(), &moved_after);
+            if !within {
+                self.stats.over_max_moves += 1;
+            }
+            if within && agent::acceptable(before, state.cost(), e.sideways, moved_on) {
+                for (c, m) in moved_after {
+                    self.moved[c] = m;
+                }
+                let s = &mut self.stats;
                 s.accepted += 1;
                 if let Some(a) = e.proposed_by {
                     let w = self.cfg.agent.hard_weight;
@@ -434,6 +515,7 @@ impl Repairer {
                 touched.extend(e.changes.iter().map(|&(l, _)| l));
                 learn(true, state.cost(), s);
             } else {
+                let s = &mut self.stats;
                 let ok = action::apply_changes(&mut state, &old);
                 debug_assert!(ok, "the state before a proposal is always restorable");
                 s.rejected += 1;
@@ -457,5 +539,115 @@ impl Repairer {
         }
         self.watchdog.check_improvement();
         true
+    }
+
+    /// Per course touched by `changes`: its moved count in `state` (only with a
+    /// reference).
+    fn moved_after(
+        &self,
+        inst: &Instance,
+        state: &IncrementalState<'_>,
+        changes: &[(LectureId, crate::model::Slot)],
+    ) -> Vec<(usize, u32)> {
+        if self.moved.is_empty() {
+            return Vec::new();
+        }
+        let mut courses: Vec<usize> = changes
+            .iter()
+            .map(|&(l, _)| state.timetable().course(l).idx())
+            .collect();
+        courses.sort_unstable();
+        courses.dedup();
+        courses
+            .into_iter()
+            .map(|c| {
+                let m = course_moved(inst, state.timetable(), crate::model::CourseId(c as u16));
+                (c, m)
+            })
+            .collect()
+    }
+
+    /// Whether a change from `before` to `after` (with the per-course moved counts
+    /// `moved_after` of the courses it touched) keeps within `max_moves`: it does when
+    /// the cap is not exceeded, when it moves no more lectures than before, or when it
+    /// removes hard violations (feasibility comes first).
+    fn within_max_moves(&self, before: Cost, after: Cost, moved_after: &[(usize, u32)]) -> bool {
+        let Some(max) = self.cfg.max_moves else {
+            return true;
+        };
+        let now = self.moved();
+        let delta: i64 = moved_after
+            .iter()
+            .map(|&(c, m)| m as i64 - self.moved[c] as i64)
+            .sum();
+        let next = (now as i64 + delta) as usize;
+        next <= max || delta <= 0 || after.hard < before.hard
+    }
+
+    /// An escalation round: [`ESCALATION_WALKS`] annealing walks from the current
+    /// timetable in parallel, `burst_iterations × 2^failures` iterations each (at most
+    /// ×16); the best result replaces the timetable when it is better (and keeps within
+    /// `max_moves`). Then the agent gets its sweeps again.
+    fn escalate(&mut self, inst: &Instance, stop: &Stop) {
+        let round = self.stats.rounds;
+        let mut params = self.cfg.anneal;
+        params.iterations = params
+            .iterations
+            .max(1)
+            .saturating_mul(1 << self.failed_escalations.min(4));
+        // Warmer than the polishing anneal action: an escalation has to climb.
+        params.temperature_start = params.temperature_end * 10.0;
+        let start = &self.tt;
+        let seed = self.cfg.seed ^ STAGE3_SEED;
+        let walks: Vec<(Timetable, Cost)> = (0..ESCALATION_WALKS)
+            .into_par_iter()
+            .map(|w| {
+                let stream = (round as usize).wrapping_mul(STREAMS_PER_ROUND) ^ ESCALATION_SALT ^ w;
+                let mut rng = SmallRng::seed_from_u64(island_seed(seed, stream));
+                let mut state = IncrementalState::new(inst, start.clone());
+                let (best, cost, _) =
+                    crate::evolve::local_search::anneal(&mut state, &params, &mut rng, stop);
+                (best, cost)
+            })
+            .collect();
+        self.stats.rounds += 1;
+        self.stats.escalations += 1;
+        self.idle_rounds = 0;
+        let best = walks
+            .into_iter()
+            .enumerate()
+            .min_by_key(|(i, (_, c))| (*c, *i))
+            .map(|(_, w)| w);
+        let mut improved = false;
+        if let Some((tt, cost)) = best {
+            let moved = moved_per_course(inst, &tt);
+            let total: usize = moved.iter().map(|&m| m as usize).sum();
+            let within = match self.cfg.max_moves {
+                Some(max) => total <= max.max(self.moved()) || cost.hard < self.cost.hard,
+                None => true,
+            };
+            if !within {
+                self.stats.over_max_moves += 1;
+            }
+            if within && cost < self.cost {
+                improved = true;
+                self.tt = tt;
+                self.cost = cost;
+                self.moved = moved;
+                let state = IncrementalState::new(inst, self.tt.clone());
+                self.list = conflict::collect(&state, &self.ctx, self.cfg.soft_conflicts);
+            }
+        }
+        if improved {
+            self.stats.escalations_improved += 1;
+            self.failed_escalations = 0;
+            self.watchdog.improved();
+        } else {
+            self.failed_escalations += 1;
+        }
+        if self.cost.is_feasible() && self.stats.time_to_feasible_s.is_none() {
+            self.stats.time_to_feasible_s = Some(self.start.elapsed().as_secs_f64());
+        }
+        self.watchdog.check_improvement();
     }
 }

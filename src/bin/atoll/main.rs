@@ -17,6 +17,7 @@ mod ablation;
 mod bench;
 mod bench_gpu;
 mod convert;
+mod edits;
 mod repair;
 
 /// Atoll — a university course-timetabling solver.
@@ -120,13 +121,25 @@ enum Command {
     /// Repair a timetable with Stage 3 alone: resolve its violations (missing lectures
     /// count as unscheduled) with the learned repair policy, in parallel batches.
     ///
-    /// Writes the repaired timetable and prints its score as `check` does. Stops at
-    /// `--time`, after `--rounds`, or when no violation is left.
+    /// Writes the repaired timetable, prints its score as `check` does and the lectures
+    /// moved away from the reference (START unless --reference). The objective is hard
+    /// violations, then lectures moved, then soft cost (docs/REPAIR.md). Stops at
+    /// `--time`, after `--rounds`, or when feasible and nothing cheaper is found.
     Repair {
         /// The instance (.ctt or .ectt).
         instance: PathBuf,
         /// The timetable to start from (`CourseID RoomID Day Period` per line).
         start: PathBuf,
+        /// The timetable moves are counted against (default: START).
+        #[arg(long, value_name = "OLD.sol")]
+        reference: Option<PathBuf>,
+        /// Cost of one lecture moved away from the reference, against soft cost (0: moves
+        /// are free). The default puts moves before soft cost.
+        #[arg(long, default_value_t = atoll::repair::run::DEFAULT_MOVE_WEIGHT)]
+        move_weight: u32,
+        /// Never move more lectures than this, unless a change removes hard violations.
+        #[arg(long, value_name = "N")]
+        max_moves: Option<usize>,
         /// Where to write the repaired timetable.
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
@@ -204,6 +217,15 @@ enum Command {
         /// ...) of every instance, then add a "warm" variant that starts from it.
         #[arg(long, default_value_t = 0)]
         warm: usize,
+        /// The edit benchmark: edit a good timetable of each instance (a teacher away, a
+        /// room closed, +1 lecture, a new course, more students, curricula merged) and
+        /// compare learned repair, random-action repair, `solve --from` and a solve from
+        /// scratch, `--time` seconds each (docs/REPAIR.md).
+        #[arg(long)]
+        edits: bool,
+        /// With --edits: scenarios per instance (they cycle through the 7 kinds).
+        #[arg(long, default_value_t = 7)]
+        scenarios: usize,
     },
     /// List every solver option with its default value (JSON), for `solve --set`.
     Options,
@@ -284,6 +306,8 @@ pub(crate) enum CliError {
     Parse(#[from] atoll::io::ParseError),
     #[error("{0}")]
     Option(#[from] atoll::options::OptionError),
+    #[error(transparent)]
+    Repair(#[from] atoll::repair::RepairError),
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -385,6 +409,9 @@ fn main() -> ExitCode {
         Command::Repair {
             instance,
             start,
+            reference,
+            move_weight,
+            max_moves,
             output,
             time,
             rounds,
@@ -406,6 +433,11 @@ fn main() -> ExitCode {
             repair::repair_cmd(repair::RepairArgs {
                 instance,
                 start,
+                reference,
+                stability: atoll::repair::Stability {
+                    move_weight,
+                    max_moves,
+                },
                 output,
                 time,
                 rounds,
@@ -429,12 +461,16 @@ fn main() -> ExitCode {
             ablation,
             from_random,
             warm,
+            edits,
+            scenarios,
         } => (|| {
             let base = apply_settings(atoll::SolverOptions::default(), &set)
                 .and_then(|o| with_evaluator(o, evaluator))
                 .map_err(CliError::Settings)?;
             base.validate()?;
-            if ablation {
+            if edits {
+                edits::run(&instances, &seeds, scenarios, time, threads)
+            } else if ablation {
                 ablation::run(&instances, &seeds, time, threads, &base, from_random, warm)
             } else if scaling {
                 bench::scaling(
@@ -603,11 +639,10 @@ struct SolveJson {
     stop_reason: atoll::solver::StopReason,
     stats: atoll::solver::SolveStats,
     evaluator: atoll::gpu::EvaluatorInfo,
-    /// `solve --from` only: lectures moved away from the old timetable, and of how many.
+    /// `solve --from` only: lectures moved away from the old timetable (`moved` of `of`,
+    /// room-only and period moves, and which: the library's one shape, `atoll::Moves`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    moved: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    moved_of: Option<usize>,
+    moved: Option<atoll::model::Moves>,
 }
 
 // One argument per `solve` flag group; a struct would only repeat the clap enum.
@@ -776,8 +811,7 @@ fn solve_cmd(
         }
     }
     let eval = evaluate(&inst, &result.timetable);
-    let moved = result.stats.moved;
-    let moved_of = result.stats.reference_lectures;
+    let moved = result.stats.moves.clone();
     if json {
         let out = SolveJson {
             check: CheckReport::new(&inst, &eval),
@@ -785,7 +819,6 @@ fn solve_cmd(
             stats: result.stats,
             evaluator: evaluator_info,
             moved,
-            moved_of,
         };
         println!(
             "{}",
@@ -793,8 +826,12 @@ fn solve_cmd(
         );
     } else {
         print!("{}", eval.breakdown.report(inst.uses_campus_features()));
-        if let (Some(n), Some(m)) = (moved, moved_of) {
-            println!("moved {n} of {m} lectures");
+        if let Some(m) = moved {
+            println!("moved {} of {} lectures", m.moved, m.of);
+            println!(
+                "  {} room only, {} to another period",
+                m.room_only, m.period
+            );
         }
     }
     Ok(())

@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use atoll::SolverOptions;
-use atoll::budget::{Budget, CancelToken, MemorySource, Stop};
+use atoll::budget::{Budget, CancelToken, MemorySource};
 use atoll::eval::evaluate;
 use atoll::io::parse_solution;
-use atoll::repair::{QTable, RepairConfig, Repairer};
+use atoll::repair::{
+    QTable, RepairProgress, RepairRequest, RepairStop, Stability, repair_timetable,
+};
 use atoll::report::CheckReport;
 use serde::Serialize;
 
@@ -79,6 +81,9 @@ pub fn budget_cmd(memory_gib: Option<f64>, json: bool) -> Result<(), CliError> {
 struct RepairJson {
     #[serde(flatten)]
     check: CheckReport,
+    /// Lectures moved away from the reference (the library's one shape, `atoll::model::Moves`).
+    moved: atoll::model::Moves,
+    stop_reason: RepairStop,
     stats: atoll::repair::RepairStats,
     budget: Budget,
     qtable_updates: u64,
@@ -88,6 +93,7 @@ struct RepairJson {
 pub struct RepairArgs {
     pub instance: PathBuf,
     pub start: PathBuf,
+    pub reference: Option<PathBuf>,
     pub output: Option<PathBuf>,
     pub time: f64,
     pub rounds: Option<u64>,
@@ -96,14 +102,28 @@ pub struct RepairArgs {
     pub quiet: bool,
     pub json: bool,
     pub opts: SolverOptions,
+    pub stability: Stability,
 }
 
-/// `atoll repair`: Stage 3 alone from a timetable file.
+/// Reads a `.sol` file against `inst`, printing its warnings; pins aligned.
+fn read_timetable(inst: &atoll::Instance, path: &Path) -> Result<atoll::Timetable, CliError> {
+    let sol = crate::read(path)?;
+    let (mut tt, warnings) = parse_solution(inst, &sol, &path.display().to_string())?;
+    crate::print_warnings(path, &warnings);
+    tt.align_pins(inst);
+    Ok(tt)
+}
+
+/// `atoll repair`: Stage 3 alone from a timetable file — a shell over
+/// [`atoll::repair::repair_timetable`].
 pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
-    let inst = crate::load_instance(&a.instance)?;
-    let sol = crate::read(&a.start)?;
-    let (tt, warnings) = parse_solution(&inst, &sol, &a.start.display().to_string())?;
-    crate::print_warnings(&a.start, &warnings);
+    let inst = Arc::new(crate::load_instance(&a.instance)?);
+    let start = read_timetable(&inst, &a.start)?;
+    let reference = a
+        .reference
+        .as_deref()
+        .map(|p| read_timetable(&inst, p))
+        .transpose()?;
     a.opts.validate()?;
     let threads = a.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -121,61 +141,51 @@ pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
     if !a.quiet {
         eprintln!("atoll: {}", describe_budget(&budget));
     }
-    let limit = if a.rounds.is_some() && a.time <= 0.0 {
+    let time_limit = if a.rounds.is_some() && a.time <= 0.0 {
         None
     } else {
         Some(web_time::Duration::from_secs_f64(a.time.max(0.001)))
     };
-    let stop = Stop::new(cancel, limit);
-    let cfg = RepairConfig::new(&a.opts, &budget);
-    let (tt, stats) = pool.install(|| {
-        let mut r = Repairer::new(&inst, tt, cfg, table.clone());
-        let mut last_print = -1.0f64;
-        let mut stalls_seen = 0;
-        if !a.quiet {
+    let request = RepairRequest {
+        options: a.opts.clone(),
+        reference,
+        stability: a.stability,
+        time_limit,
+        max_rounds: a.rounds,
+        cancel,
+        qtable: Some(table.clone()),
+    };
+    let quiet = a.quiet;
+    let mut last_print = -1.0f64;
+    let mut stalls_seen = 0;
+    let mut progress = |p: &RepairProgress| {
+        if quiet {
+            return;
+        }
+        if p.stalls > stalls_seen {
             eprintln!(
-                "{:>7.1}s  start: hard {} soft {}, {} violations",
-                0.0,
-                r.cost().hard,
-                r.cost().soft,
-                r.conflicts_left().total
+                "{:>7.1}s  watchdog: {} stall(s)",
+                p.elapsed_s,
+                p.stalls - stalls_seen
+            );
+            stalls_seen = p.stalls;
+        }
+        if p.elapsed_s - last_print >= 1.0 {
+            last_print = p.elapsed_s;
+            eprintln!(
+                "{:>7.1}s  round {:>6}  hard {} soft {}  moved {}  conflicts left {} ({} hard)",
+                p.elapsed_s,
+                p.rounds,
+                p.hard,
+                p.soft,
+                p.moved,
+                p.conflicts_left.total,
+                p.conflicts_left.hard
             );
         }
-        loop {
-            if stop.should_stop() || a.rounds.is_some_and(|n| r.rounds() >= n) {
-                break;
-            }
-            let more = r.round(&inst, &stop);
-            if !a.quiet {
-                let t = stop.elapsed().as_secs_f64();
-                for s in r.stalls().iter().skip(stalls_seen) {
-                    eprintln!(
-                        "{:>7.1}s  watchdog: stall ({:?}) for {:.1}s after {} conflicts",
-                        t, s.kind, s.idle_s, s.episodes
-                    );
-                }
-                stalls_seen = r.stalls().len();
-                if t - last_print >= 1.0 || !more {
-                    last_print = t;
-                    let left = r.conflicts_left();
-                    eprintln!(
-                        "{:>7.1}s  round {:>6}  hard {} soft {}  conflicts left {} ({} hard)",
-                        t,
-                        r.rounds(),
-                        r.cost().hard,
-                        r.cost().soft,
-                        left.total,
-                        left.hard
-                    );
-                }
-            }
-            if !more {
-                break;
-            }
-        }
-        r.finish()
-    });
-    let text = atoll::write_solution(&inst, &tt);
+    };
+    let result = pool.install(|| repair_timetable(inst.clone(), start, request, &mut progress))?;
+    let text = atoll::write_solution(&inst, &result.timetable);
     if let Some(path) = &a.output {
         std::fs::write(path, &text).map_err(|source| CliError::Write {
             path: path.display().to_string(),
@@ -183,10 +193,12 @@ pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
         })?;
     }
     save_qtable(a.qtable.as_deref(), &table)?;
+    let stats = result.stats;
     if !a.quiet {
         eprintln!(
-            "atoll: Stage 3 {} rounds, {} conflicts, {} repairs applied ({} rejected, {} past deadline), {:.1}s{}",
+            "atoll: Stage 3 {} rounds ({} escalations), {} conflicts, {} repairs applied ({} rejected, {} past deadline), {:.1}s{}, stopped: {:?}",
             stats.rounds,
+            stats.escalations,
             stats.episodes,
             stats.accepted,
             stats.rejected,
@@ -196,13 +208,17 @@ pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
                 .time_to_feasible_s
                 .map_or(", never feasible".to_string(), |t| format!(
                     ", feasible at {t:.2}s"
-                ))
+                )),
+            result.stop
         );
     }
-    let eval = evaluate(&inst, &tt);
+    let eval = evaluate(&inst, &result.timetable);
+    let moves = result.moves;
     if a.json {
         let out = RepairJson {
             check: CheckReport::new(&inst, &eval),
+            moved: moves,
+            stop_reason: result.stop,
             stats,
             budget,
             qtable_updates: table.updates(),
@@ -213,6 +229,23 @@ pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
         );
     } else {
         print!("{}", eval.breakdown.validator_report());
+        println!(
+            "Moved {} of {} lectures ({} room only, {} to another period)",
+            moves.moved, moves.of, moves.room_only, moves.period
+        );
+        for m in &moves.lectures {
+            println!(
+                "  {} (lecture {}): day {} period {} {} -> day {} period {} {}",
+                m.course,
+                m.lecture,
+                m.from.day,
+                m.from.period,
+                m.from.room,
+                m.to.day,
+                m.to.period,
+                m.to.room
+            );
+        }
     }
     Ok(())
 }
