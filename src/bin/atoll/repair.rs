@@ -121,10 +121,12 @@ pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
     if !a.quiet {
         eprintln!("atoll: {}", describe_budget(&budget));
     }
-    let limit = if a.rounds.is_some() && a.time <= 0.0 {
+    // `--time 0` with `--rounds`: no time limit; any other value is checked against the
+    // 30-day cap (`inf` or 1e20 would otherwise panic in the conversion).
+    let limit = if a.rounds.is_some() && a.time == 0.0 {
         None
     } else {
-        Some(web_time::Duration::from_secs_f64(a.time.max(0.001)))
+        Some(atoll::options::duration_from_secs("--time", a.time)?)
     };
     let stop = Stop::new(cancel, limit);
     let cfg = RepairConfig::new(&a.opts, &budget);
