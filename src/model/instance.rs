@@ -146,16 +146,18 @@ pub enum ModelError {
     /// Some timetable of this instance could score more than the evaluators count to
     /// (see `check_cost_bounds`): refused at load, never a wrong score later.
     #[error(
-        "the instance is too large for its weights: its {total} cost could reach {bound} ({component} alone {part}), beyond the supported {max}; lower the weights or split the instance"
+        "the instance is too large for its weights: its {total} cost could reach {bound} ({component} with weight {weight} alone {part}), beyond the supported {max}; lower the weights or split the instance"
     )]
     CostTooLarge {
         /// "hard" or "soft".
         total: &'static str,
-        /// The largest contributor, e.g. "room capacity (weight 1000)".
-        component: String,
-        part: u128,
-        bound: u128,
-        max: u128,
+        /// The largest contributor, e.g. "room capacity", and its weight (1 for hard).
+        component: &'static str,
+        weight: u32,
+        /// Worst cases, saturated at `u64::MAX`.
+        part: u64,
+        bound: u64,
+        max: u64,
     },
 }
 
@@ -748,13 +750,12 @@ fn check_cost_bounds(b: &BoundInput) -> Result<(), ModelError> {
     let sum_md: u128 = md.iter().sum();
     let pairs = b.conflicts.iter().map(|s| s.count() as u128).sum::<u128>() / 2;
     let w = b.weights;
-    let weighted = |name: &str, weight: u32| format!("{name} (weight {weight})");
     let hard = [
-        ("lectures".to_string(), sum_m),
-        ("conflicts".to_string(), pairs * n_periods + sum_md),
-        ("availability".to_string(), sum_md),
-        ("room occupancy".to_string(), sum_md),
-        ("placement".to_string(), sum_md + 3 * sum_m),
+        ("lectures", 1, sum_m),
+        ("conflicts", 1, pairs * n_periods + sum_md),
+        ("availability", 1, sum_md),
+        ("room occupancy", 1, sum_md),
+        ("placement", 1, sum_md + 3 * sum_m),
     ];
     let in_curricula = |g: &Curriculum| g.courses.iter().map(|c| md[c.idx()]).sum::<u128>();
     let limited: u128 = b
@@ -772,7 +773,8 @@ fn check_cost_bounds(b: &BoundInput) -> Result<(), ModelError> {
             .sum::<u128>();
     let soft = [
         (
-            weighted("room capacity", w.room_capacity),
+            "room capacity",
+            w.room_capacity,
             b.courses
                 .iter()
                 .zip(&m)
@@ -781,7 +783,8 @@ fn check_cost_bounds(b: &BoundInput) -> Result<(), ModelError> {
                 * w.room_capacity as u128,
         ),
         (
-            weighted("minimum working days", w.min_working_days),
+            "minimum working days",
+            w.min_working_days,
             b.courses
                 .iter()
                 .map(|c| c.min_working_days as u128)
@@ -789,15 +792,18 @@ fn check_cost_bounds(b: &BoundInput) -> Result<(), ModelError> {
                 * w.min_working_days as u128,
         ),
         (
-            weighted("curriculum compactness", w.curriculum_compactness),
+            "curriculum compactness",
+            w.curriculum_compactness,
             b.curricula.iter().map(in_curricula).sum::<u128>() * w.curriculum_compactness as u128,
         ),
         (
-            weighted("room stability", w.room_stability),
+            "room stability",
+            w.room_stability,
             sum_m * w.room_stability as u128,
         ),
         (
-            weighted("teacher preference", w.teacher_preference),
+            "teacher preference",
+            w.teacher_preference,
             b.courses
                 .iter()
                 .zip(&md)
@@ -806,25 +812,27 @@ fn check_cost_bounds(b: &BoundInput) -> Result<(), ModelError> {
                 * w.teacher_preference as u128,
         ),
         (
-            weighted("daily limit", w.daily_limit),
+            "daily limit",
+            w.daily_limit,
             limited * w.daily_limit as u128,
         ),
-        (weighted("changes", w.changes), sum_m * w.changes as u128),
+        ("changes", w.changes, sum_m * w.changes as u128),
     ];
     for (total, parts) in [("hard", &hard[..]), ("soft", &soft[..])] {
-        let bound: u128 = parts.iter().map(|p| p.1).sum();
+        let bound: u128 = parts.iter().map(|p| p.2).sum();
         if bound > u128::from(MAX_TOTAL_COST) {
-            let (component, part) = parts
+            let &(component, weight, part) = parts
                 .iter()
-                .max_by_key(|p| p.1)
-                .cloned()
+                .max_by_key(|p| p.2)
                 .expect("five or seven components");
+            let sat = |x: u128| u64::try_from(x).unwrap_or(u64::MAX);
             return Err(ModelError::CostTooLarge {
                 total,
                 component,
-                part,
-                bound,
-                max: u128::from(MAX_TOTAL_COST),
+                weight,
+                part: sat(part),
+                bound: sat(bound),
+                max: MAX_TOTAL_COST,
             });
         }
     }
