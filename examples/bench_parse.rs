@@ -2,11 +2,14 @@
 //! no pass/fail depends on the machine's speed. Run it with
 //!
 //! ```text
-//! cargo run --release --example bench_parse
+//! cargo run --release --example bench_parse [COURSES [LINE_KB [NAME_WORDS]]]
 //! ```
 //!
+//! (defaults 10000, 1024 and 5000; smaller sizes time the quadratic first versions in
+//! reasonable time).
+//!
 //! It times, on generated inputs: a `.ctt` with one curriculum of 10,000 courses (the
-//! readers' limit), a solution file with a 1 MB line of 150,000 fields (refused: too long
+//! readers' limit), a solution file with a 1 MB line of about 500,000 fields (refused: too long
 //! for any course and room name), and a solution line whose course and room names hold
 //! many spaces. The first versions were quadratic in each (a membership scan per course
 //! of the curriculum, a pairwise conflict loop, and a join of the line's fields for every
@@ -53,7 +56,13 @@ fn spaced_names(words: usize) -> (Instance, String) {
 }
 
 fn main() {
-    let n = 10_000;
+    let arg = |i: usize, default: usize| {
+        std::env::args()
+            .nth(i)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(default)
+    };
+    let (n, line_kb, words) = (arg(1, 10_000), arg(2, 1024), arg(3, 5_000));
     let ctt = big_curriculum(n);
     let inst = time(
         &format!(
@@ -65,7 +74,7 @@ fn main() {
     assert_eq!(inst.curricula[0].courses.len(), n);
 
     let mut line = String::from("c0 ");
-    while line.len() < 1 << 20 {
+    while line.len() < line_kb << 10 {
         line.push_str("w ");
     }
     line.push_str("r 0 0\n");
@@ -79,10 +88,10 @@ fn main() {
     );
     println!("  -> {e}");
 
-    let (inst, line) = spaced_names(5_000);
+    let (inst, line) = spaced_names(words);
     let (tt, _) = time(
         &format!(
-            "solution: names of 5000 words each ({} KB line)",
+            "solution: names of {words} words each ({} KB line)",
             line.len() / 1024
         ),
         || parse_solution(&inst, line.as_bytes(), "spaced.sol").unwrap(),
