@@ -84,8 +84,10 @@ pub fn build_info() -> Result<JsValue, JsError> {
 
 /// The memory budget for a browser reporting `deviceMemoryGiB` (`navigator.deviceMemory`;
 /// `undefined` where the browser reports none, which gives the conservative default):
-/// `{ memory_gib, source, conflict_batch, max_population, max_offspring, gpu_batch }`,
-/// `source` being `"device_memory"` or `"default"`. A session told the same number
+/// `{ memory_gib, source, heap_limit_gib, conflict_batch, max_population, max_offspring,
+/// gpu_batch }`, `source` being `"device_memory"` or `"default"`; `memory_gib` is at most
+/// the module's heap limit (`heap_limit_gib`, 1 GiB), whatever the device has. A session
+/// told the same number
 /// (`Session.setDeviceMemory`) solves with this budget.
 #[wasm_bindgen(js_name = budgetFor)]
 pub fn budget_for(device_memory_gib: Option<f64>) -> Result<JsValue, JsError> {

@@ -732,7 +732,7 @@ pub const MAX_TOTAL_COST: u64 = u32::MAX as u64;
 ///
 /// Each total must be at most [`MAX_TOTAL_COST`]; the bounds are summed in `u128`, which
 /// no instance's sizes can overflow. Real instances are orders of magnitude
-/// below: comp07, the largest ITC-2007 instance, reaches about 2·10^6 soft.
+/// below: the bound of comp07, the largest ITC-2007 instance, is about 2.3·10^5 soft.
 fn check_cost_bounds(b: &BoundInput) -> Result<(), ModelError> {
     let n_periods = b.days as u128 * b.periods_per_day as u128;
     let m: Vec<u128> = b
