@@ -6,6 +6,11 @@
 // maxima, changes) are compiled in only when the host sets CAMPUS (a `.ctt` instance runs
 // the UD2 shader it always ran).
 //
+// No u32 here can wrap: every term is non-negative, so each component and each partial
+// sum (per lane, then the workgroup's atomics) is at most its total, and `Instance::new`
+// refuses any instance whose worst-case hard or soft total, with its real weights, passes
+// u32::MAX (`check_cost_bounds` in src/model/instance.rs; tests/hardening.rs holds it).
+//
 // Not a complete module on its own: the host (src/gpu/pack.rs) prepends the instance's
 // sizes, the offsets into the packed instance buffer and the scratch layout as `const`s
 // (NC, NP, PPD, DAYS, NR, NL, CW, RW, WG, CAMPUS, HAS_REF, NLIM, OFF_*, S_*, SCRATCH, W_*),

@@ -171,7 +171,20 @@ pub fn fmt_time(minutes: u32) -> String {
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+///
+/// A value that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return: a course named `=HYPERLINK(...)` would run when the file is
+/// opened) gets a leading `'`, as OWASP's "CSV injection" advice says; spreadsheets show
+/// the text as it was, and a program reading the CSV sees the `'`. Every text field goes
+/// through here, so no column is left out.
 fn csv_field(s: &str) -> String {
+    let guarded;
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        guarded = format!("'{s}");
+        guarded.as_str()
+    } else {
+        s
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -179,12 +192,24 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// A list of names as one CSV field's text: the names joined by `;`, where a `;` inside a
+/// name is written `\;` and a `\` as `\\` (the escaping iCalendar uses for the same
+/// characters), so that splitting at the unescaped `;` gives back every name exactly.
+fn csv_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| n.replace('\\', "\\\\").replace(';', "\\;"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// CSV with a header and one line per lecture: `course,teacher,room,day,period,curricula`
 /// (the columns of the first version, unchanged, so older consumers keep working), then
 /// `teachers,day_name,period_name,start,end,duration,pinned`. Lists (curricula, teachers)
-/// are separated by `;` in one field; `start`/`end` are `HH:MM` from the instance's
-/// calendar, empty when it has none. Lines end with CRLF (RFC 4180), which spreadsheet
-/// programs read everywhere.
+/// are separated by `;` in one field, a `;` or `\` inside a name escaped with `\`
+/// ([`csv_list`]); a text starting like a formula is prefixed with `'` ([`csv_field`]);
+/// `start`/`end` are `HH:MM` from the instance's calendar, empty when it has none. Lines
+/// end with CRLF (RFC 4180), which spreadsheet programs read everywhere.
 pub fn to_csv(rows: &[LectureRow]) -> String {
     let mut out = String::from(
         "course,teacher,room,day,period,curricula,teachers,day_name,period_name,start,end,duration,pinned\r\n",
@@ -196,8 +221,8 @@ pub fn to_csv(rows: &[LectureRow]) -> String {
             csv_field(&r.room),
             r.day.to_string(),
             r.period.to_string(),
-            csv_field(&r.curricula.join(";")),
-            csv_field(&r.teachers.join(";")),
+            csv_field(&csv_list(&r.curricula)),
+            csv_field(&csv_list(&r.teachers)),
             csv_field(&r.day_name),
             csv_field(&r.period_name),
             r.start_min.map(fmt_time).unwrap_or_default(),
@@ -457,7 +482,9 @@ fn ics_datetime(d: Date, minutes: u32) -> String {
 /// last occupied period. Events repeat weekly `opts.weeks` times. UIDs depend only on the
 /// lecture (instance, course, day, period, room), so importing an improved timetable again
 /// updates the events instead of duplicating them, and one lecture has the same UID in the
-/// calendars of its group, teacher and room.
+/// calendars of its group, teacher and room. The names enter a UID as hashes of their
+/// exact text ([`uid_hash`]), so names that differ in any character (`数学` and `物理`,
+/// `A-B`+`C` and `A`+`B-C`) give different UIDs.
 pub fn to_ics(inst: &Instance, rows: &[LectureRow], opts: &IcsOptions) -> String {
     to_ics_of(inst, rows, opts, &Entity::All)
 }
@@ -512,11 +539,11 @@ pub fn to_ics_of(
         // are told apart by a counter.
         let base = format!(
             "{}-d{}p{}-{}-{}",
-            ics_uid_part(&inst.name),
+            uid_hash(&inst.name),
             r.day,
             r.period,
-            ics_uid_part(&r.course),
-            ics_uid_part(&r.room)
+            uid_hash(&r.course),
+            uid_hash(&r.room)
         );
         let n = seen.entry(base.clone()).or_insert(0);
         *n += 1;
@@ -561,15 +588,29 @@ pub fn to_ics_of(
     out
 }
 
-/// Letters, digits, `-` and `_` of a name, for a UID.
-fn ics_uid_part(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+/// A name's part of a UID: the 64-bit FNV-1a hash of its exact UTF-8 bytes, as 16 hex
+/// digits. Stable across versions and platforms (no seeded hasher), the same for the same
+/// name, and only ASCII letters and digits, as a UID should be. Replacing characters
+/// instead (the first version mapped every non-ASCII character to `_`) made `数学` and
+/// `物理` one UID, so one lecture's event replaced the other's on import.
+fn uid_hash(s: &str) -> String {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let h = s
+        .bytes()
+        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME));
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_hash_is_fnv1a_64() {
+        // Reference values of FNV-1a 64 (the empty string is the offset basis).
+        assert_eq!(uid_hash(""), "cbf29ce484222325");
+        assert_eq!(uid_hash("a"), "af63dc4c8601ec8c");
+        assert_eq!(uid_hash("foobar"), "85944171f73967e8");
+    }
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use web_time::Duration;
 
 /// A setting outside its documented range.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -10,7 +11,37 @@ use thiserror::Error;
 pub struct OptionError {
     pub name: &'static str,
     pub value: String,
-    pub range: &'static str,
+    /// What is accepted; for a size that does not fit in memory, also what would fit.
+    pub range: String,
+}
+
+/// The longest duration any entry point accepts, in seconds: 30 days.
+///
+/// Why a cap at all: a time limit becomes a [`Duration`] (`Duration::from_secs_f64`
+/// panics beyond about 1.8e19 s) and then a deadline `start + limit` (an `Instant` plus a
+/// few hundred years already overflows on some platforms, and panics). 30 days is far
+/// beyond any useful timetabling run and far below every such limit. Every duration a
+/// user can give (the `time_limit` option of the page, `<atoll-solver time-limit>`, the
+/// module API and the CLI's `solve`, `repair`, `bench`) goes through [`duration_from_secs`]
+/// or [`SolverOptions::validate`], which check it against this one constant.
+pub const MAX_DURATION_S: f64 = 2_592_000.0;
+
+/// The accepted range of a duration, as error messages state it.
+const DURATION_RANGE: &str = "0 < seconds <= 2592000 (30 days, the cap on every duration)";
+
+/// A duration of `seconds` given as option `name` (an option or a command-line flag):
+/// finite, above 0 and at most [`MAX_DURATION_S`], else an error naming `name` and the cap.
+/// Never panics, whatever the number.
+pub fn duration_from_secs(name: &'static str, seconds: f64) -> Result<Duration, OptionError> {
+    let bad = || OptionError {
+        name,
+        value: seconds.to_string(),
+        range: DURATION_RANGE.to_string(),
+    };
+    if !(seconds > 0.0 && seconds <= MAX_DURATION_S) {
+        return Err(bad());
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| bad())
 }
 
 /// Solver settings. `Default` gives the tuned defaults.
@@ -18,7 +49,7 @@ pub struct OptionError {
 #[serde(default)]
 pub struct SolverOptions {
     /// Wall-clock limit in seconds; `None` runs until `max_generations` or cancellation.
-    /// Range: > 0.
+    /// Range: 0 < s <= [`MAX_DURATION_S`] (30 days).
     pub time_limit: Option<f64>,
     /// Stop after this many generations (deterministic runs); `None` for no bound.
     /// Range: >= 1.
@@ -196,20 +227,24 @@ impl Default for SolverOptions {
 }
 
 impl SolverOptions {
+    /// `time_limit` as a [`Duration`] (`None` without a limit), checked against
+    /// [`MAX_DURATION_S`]: the one conversion every solve uses.
+    pub fn time_limit_duration(&self) -> Result<Option<Duration>, OptionError> {
+        self.time_limit
+            .map(|t| duration_from_secs("time_limit", t))
+            .transpose()
+    }
+
     /// Checks every range; returns the first setting outside it.
     pub fn validate(&self) -> Result<(), OptionError> {
         fn bad(name: &'static str, value: impl ToString, range: &'static str) -> OptionError {
             OptionError {
                 name,
                 value: value.to_string(),
-                range,
+                range: range.to_string(),
             }
         }
-        if let Some(t) = self.time_limit
-            && !(t > 0.0 && t.is_finite())
-        {
-            return Err(bad("time_limit", t, "> 0 seconds"));
-        }
+        self.time_limit_duration()?;
         if self.max_generations == Some(0) {
             return Err(bad("max_generations", 0, ">= 1"));
         }
@@ -277,7 +312,7 @@ impl SolverOptions {
             OptionError {
                 name,
                 value: value.to_string(),
-                range,
+                range: range.to_string(),
             }
         }
         if !(self.stage3_share > 0.0 && self.stage3_share < 1.0) {

@@ -6,9 +6,11 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::budget::Budget;
 use crate::eval::{Breakdown, score};
 use crate::evolve::domain;
 use crate::model::{CourseId, Instance, PeriodId, RoomId, Slot, Timetable};
+use crate::options::OptionError;
 
 /// A random timetable: every lecture at a uniformly random start its course allows (the
 /// lecture fits in the day, some suitable room is open throughout, no overlap with its
@@ -114,12 +116,52 @@ pub fn score_batch(inst: &Instance, tts: &[Timetable]) -> BatchReport {
     }
 }
 
+/// Bytes the report keeps per timetable of a random batch: its breakdown and the index of
+/// the thread that scored it, then the page's copy of its cost.
+const REPORT_BYTES: u64 = 96;
+
 /// Builds `count` random timetables (seeds `seed..seed+count`) and scores them, both in
 /// parallel: a smoke test of the thread pool on real work.
-pub fn score_random_batch(inst: &Instance, count: usize, seed: u64) -> BatchReport {
-    let tts: Vec<Timetable> = (0..count as u64)
+///
+/// Memory stays within `budget` whatever `count` is: each timetable is built, scored and
+/// dropped in one step (the first version built all of them first: 100,000 timetables of
+/// a large instance ran the page out of its heap), so only the breakdowns grow with
+/// `count`; a `count` whose breakdowns alone would take more than half of
+/// [`Budget::held_bytes`] is refused, naming `count` and the most that fits. The result is
+/// the same as before (each timetable's seed depends on its index only).
+pub fn score_random_batch(
+    inst: &Instance,
+    count: usize,
+    seed: u64,
+    budget: &Budget,
+) -> Result<BatchReport, OptionError> {
+    let held = budget.held_bytes();
+    let most = (held / 2 / REPORT_BYTES) as usize;
+    if count > most {
+        return Err(OptionError {
+            name: "count",
+            value: count.to_string(),
+            range: format!(
+                "at most {most} timetables: their scores alone would take more than half of the {:.0} MiB budget ({:.2} GiB, {:?})",
+                held as f64 / (1024.0 * 1024.0),
+                budget.memory_gib,
+                budget.source
+            ),
+        });
+    }
+    let results: Vec<(Breakdown, usize)> = (0..count as u64)
         .into_par_iter()
-        .map(|i| random_timetable(inst, seed.wrapping_add(i)))
+        .map(|i| {
+            let tt = random_timetable(inst, seed.wrapping_add(i));
+            (score(inst, &tt), rayon::current_thread_index().unwrap_or(0))
+        })
         .collect();
-    score_batch(inst, &tts)
+    let mut threads: Vec<usize> = results.iter().map(|r| r.1).collect();
+    threads.sort_unstable();
+    threads.dedup();
+    Ok(BatchReport {
+        breakdowns: results.into_iter().map(|r| r.0).collect(),
+        threads_used: threads.len(),
+        pool_threads: rayon::current_num_threads(),
+    })
 }

@@ -184,19 +184,33 @@ impl Solver {
         start: Option<Timetable>,
     ) -> Result<Solver, OptionError> {
         opts.validate()?;
+        let limit = opts.time_limit_duration()?;
         let mut opts = opts.clone();
-        // The memory budget caps what is held at once (it only ever lowers these).
-        let budget = Budget::for_options(&opts);
+        // The memory budget caps what is held at once (it only ever lowers these), sized
+        // for this instance; a run that still cannot fit is refused, naming the option.
+        let budget = Budget::for_options(&opts).for_instance(inst.n_lectures());
         opts.population = opts.population.min(budget.max_population);
         opts.offspring = opts.offspring.min(budget.max_offspring);
         opts.refine = opts.refine.min(opts.offspring);
-        let stop = Stop::new(cancel, opts.time_limit.map(Duration::from_secs_f64));
         let threads = rayon::current_num_threads();
         let n_islands = if opts.islands == 0 {
             threads
         } else {
             opts.islands
         };
+        budget.check_solve(
+            &inst,
+            n_islands,
+            opts.population,
+            opts.offspring,
+            threads,
+            if opts.stage3 {
+                budget.conflict_batch
+            } else {
+                0
+            },
+        )?;
+        let stop = Stop::new(cancel, limit);
         let built: Vec<(Timetable, Vec<Unplaced>)> = match start {
             None => (0..n_islands * opts.population)
                 .into_par_iter()

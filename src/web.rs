@@ -84,8 +84,10 @@ pub fn build_info() -> Result<JsValue, JsError> {
 
 /// The memory budget for a browser reporting `deviceMemoryGiB` (`navigator.deviceMemory`;
 /// `undefined` where the browser reports none, which gives the conservative default):
-/// `{ memory_gib, source, conflict_batch, max_population, max_offspring, gpu_batch }`,
-/// `source` being `"device_memory"` or `"default"`. A session told the same number
+/// `{ memory_gib, source, heap_limit_gib, conflict_batch, max_population, max_offspring,
+/// gpu_batch }`, `source` being `"device_memory"` or `"default"`; `memory_gib` is at most
+/// the module's heap limit (`heap_limit_gib`, 1 GiB), whatever the device has. A session
+/// told the same number
 /// (`Session.setDeviceMemory`) solves with this budget.
 #[wasm_bindgen(js_name = budgetFor)]
 pub fn budget_for(device_memory_gib: Option<f64>) -> Result<JsValue, JsError> {
@@ -398,6 +400,15 @@ impl Session {
         Ok(check_json(file, &self.inst, &eval, warnings, scheduled))
     }
 
+    /// The check of a timetable held in memory, as [`Self::check_solution`] gives it for
+    /// the same timetable read from a file (no warnings: nothing was skipped).
+    fn check_timetable(&self, mut tt: Timetable, file: &str) -> CheckJson {
+        tt.align_pins(&self.inst);
+        let eval = evaluate(&self.inst, &tt);
+        let scheduled = tt.scheduled().count();
+        check_json(file, &self.inst, &eval, Vec::new(), scheduled)
+    }
+
     /// Drops a solve in progress; after an unfinished re-solve the session keeps the
     /// edited instance (without the reference).
     fn abandon_solve(&mut self) {
@@ -569,7 +580,9 @@ impl Session {
     /// In the threaded build, `initThreadPool` must have been awaited first.
     #[wasm_bindgen(js_name = scoreRandomBatch)]
     pub fn score_random_batch(&self, count: u32, seed: u32) -> Result<JsValue, JsError> {
-        let report = score_random_batch(&self.inst, count as usize, seed as u64);
+        let budget = Budget::for_device_memory(self.device_memory);
+        let report = score_random_batch(&self.inst, count as usize, seed as u64, &budget)
+            .map_err(|e| JsError::new(&e.to_string()))?;
         let costs: Vec<CostJson> = report
             .breakdowns
             .iter()
@@ -763,7 +776,10 @@ impl Session {
             .rsplit_once('.')
             .map_or(self.file.as_str(), |(s, _)| s);
         let file = format!("{}.sol", if stem.is_empty() { "solution" } else { stem });
-        let check = self.check_solution(solution.as_bytes(), &file)?;
+        // Scored in memory, never by reading `solution` back: names with spaces can make a
+        // line ambiguous ("Chem 1" + "A 101" or "Chem 1 A" + "101"), and the best
+        // timetable of the run must not be lost to an error here, after the solve is gone.
+        let check = self.check_timetable(result.timetable.clone(), &file);
         let moved = moved_lectures(&self.inst, &result.timetable);
         // A re-solve is over: the edited instance (without the reference) is the session's.
         if let Some(edited) = self.after_solve.take() {

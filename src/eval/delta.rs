@@ -19,6 +19,21 @@ use crate::model::{
     BitSet, CourseId, CurriculumId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable, Weights,
 };
 
+/// A running total (or weighted component) as the `u32` of a score, without truncation.
+/// Totals are never negative, and `Instance::new` refuses an instance whose worst-case
+/// totals could pass `u32::MAX` (`check_cost_bounds`), so this is exact for every
+/// instance that loads. Were that invariant ever broken, the score would saturate (read as
+/// very bad) instead of wrapping to a small, good-looking number as `as u32` did, and a
+/// debug build stops here.
+#[inline]
+fn total(x: i64) -> u32 {
+    debug_assert!(
+        (0..=u32::MAX as i64).contains(&x),
+        "score total {x} outside u32: check_cost_bounds should have refused the instance"
+    );
+    x.clamp(0, u32::MAX as i64) as u32
+}
+
 /// Zeros before and after each curriculum's row of `cpl`: the compactness window reaches
 /// two periods either side.
 const PAD: usize = 2;
@@ -216,22 +231,24 @@ impl<'a> IncrementalState<'a> {
         self.tt
     }
 
-    /// The current score, component by component.
+    /// The current score, component by component. Weighted in `i64` and converted by
+    /// [`total`]: exact for every instance that loads.
     pub fn breakdown(&self) -> Breakdown {
         let w = &self.w;
+        let weighted = |n: i64, weight: u32| total(n * weight as i64);
         Breakdown {
-            lectures: self.lectures as u32,
-            conflicts: self.conflicts as u32,
-            availability: self.availability as u32,
-            room_occupancy: self.room_occupancy as u32,
-            placement: self.placement as u32,
-            room_capacity: self.room_capacity as u32 * w.room_capacity,
-            min_working_days: self.mwd_days as u32 * w.min_working_days,
-            curriculum_compactness: self.isolated as u32 * w.curriculum_compactness,
-            room_stability: self.extra_rooms as u32 * w.room_stability,
-            teacher_preference: self.dispreferred as u32 * w.teacher_preference,
-            daily_limit: self.over_daily as u32 * w.daily_limit,
-            changes: self.moved as u32 * w.changes,
+            lectures: total(self.lectures),
+            conflicts: total(self.conflicts),
+            availability: total(self.availability),
+            room_occupancy: total(self.room_occupancy),
+            placement: total(self.placement),
+            room_capacity: weighted(self.room_capacity, w.room_capacity),
+            min_working_days: weighted(self.mwd_days, w.min_working_days),
+            curriculum_compactness: weighted(self.isolated, w.curriculum_compactness),
+            room_stability: weighted(self.extra_rooms, w.room_stability),
+            teacher_preference: weighted(self.dispreferred, w.teacher_preference),
+            daily_limit: weighted(self.over_daily, w.daily_limit),
+            changes: weighted(self.moved, w.changes),
         }
     }
 
@@ -241,29 +258,35 @@ impl<'a> IncrementalState<'a> {
         if !self.campus {
             // A `.ctt` instance: UD2's weights, no campus component.
             return Cost {
-                hard: (self.lectures + self.conflicts + self.availability + self.room_occupancy)
-                    as u32,
-                soft: (self.room_capacity * weights::ROOM_CAPACITY as i64
-                    + self.mwd_days * weights::MIN_WORKING_DAYS as i64
-                    + self.isolated * weights::CURRICULUM_COMPACTNESS as i64
-                    + self.extra_rooms * weights::ROOM_STABILITY as i64)
-                    as u32,
+                hard: total(
+                    self.lectures + self.conflicts + self.availability + self.room_occupancy,
+                ),
+                soft: total(
+                    self.room_capacity * weights::ROOM_CAPACITY as i64
+                        + self.mwd_days * weights::MIN_WORKING_DAYS as i64
+                        + self.isolated * weights::CURRICULUM_COMPACTNESS as i64
+                        + self.extra_rooms * weights::ROOM_STABILITY as i64,
+                ),
             };
         }
         let w = &self.w;
         Cost {
-            hard: (self.lectures
-                + self.conflicts
-                + self.availability
-                + self.room_occupancy
-                + self.placement) as u32,
-            soft: (self.room_capacity * w.room_capacity as i64
-                + self.mwd_days * w.min_working_days as i64
-                + self.isolated * w.curriculum_compactness as i64
-                + self.extra_rooms * w.room_stability as i64
-                + self.dispreferred * w.teacher_preference as i64
-                + self.over_daily * w.daily_limit as i64
-                + self.moved * w.changes as i64) as u32,
+            hard: total(
+                self.lectures
+                    + self.conflicts
+                    + self.availability
+                    + self.room_occupancy
+                    + self.placement,
+            ),
+            soft: total(
+                self.room_capacity * w.room_capacity as i64
+                    + self.mwd_days * w.min_working_days as i64
+                    + self.isolated * w.curriculum_compactness as i64
+                    + self.extra_rooms * w.room_stability as i64
+                    + self.dispreferred * w.teacher_preference as i64
+                    + self.over_daily * w.daily_limit as i64
+                    + self.moved * w.changes as i64,
+            ),
         }
     }
 

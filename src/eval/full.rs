@@ -46,6 +46,10 @@ pub fn occupied(inst: &Instance, c: CourseId, p: PeriodId) -> (std::ops::Range<u
     (start..end.min(day_end), end > day_end)
 }
 
+/// The components are summed in `u32`, which cannot wrap (in release) or overflow (in
+/// debug): every term is non-negative, so every partial sum is at most its total, and
+/// `Instance::new` refuses an instance whose worst-case hard or soft total with its real
+/// weights could pass `u32::MAX` (`check_cost_bounds`).
 fn run(inst: &Instance, tt: &Timetable, mut out: Option<&mut Vec<Violation>>) -> Breakdown {
     let np = inst.n_periods();
     let ppd = inst.periods_per_day as usize;

@@ -349,6 +349,9 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
     // CURRICULA.
     let mut curricula = Vec::with_capacity(n_curricula.min(1024));
     let mut curriculum_index: HashMap<&str, u32> = HashMap::new();
+    // `last_in[c]`: the last curriculum that listed course `c`, so a repeated member is
+    // found in O(1) (a scan of the members so far made a curriculum of k courses cost k²).
+    let mut last_in: Vec<usize> = vec![usize::MAX; courses.len()];
     for i in 0..n_curricula {
         let id = r.record_start("curricula", "CURRICULA:", n_curricula, i)?;
         let k = r.uint(
@@ -372,7 +375,8 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
                 ));
             };
             // Membership is a set, as in the validator.
-            if !members.contains(&c) {
+            if last_in[c.idx()] != i {
+                last_in[c.idx()] = i;
                 members.push(c);
             }
         }

@@ -92,6 +92,7 @@ pub fn parse_solution(
     let mut extra: Vec<(CourseId, Slot)> = Vec::new();
     let mut taken: HashSet<usize> = HashSet::new();
     let mut warnings = Vec::new();
+    let longest = Longest::of(inst);
 
     for (i, line) in text.lines().enumerate() {
         let ln = i as u32 + 1;
@@ -118,17 +119,7 @@ pub fn parse_solution(
         let (course_name, room_name) = if n == 4 {
             (fields[0].to_string(), fields[1].to_string())
         } else {
-            let mut found = None;
-            for k in 1..n - 2 {
-                let (c, r) = (fields[..k].join(" "), fields[k..n - 2].join(" "));
-                if inst.course_by_name(&c).is_some() && inst.room_by_name(&r).is_some() {
-                    if found.is_some() {
-                        return Err(bad_fields());
-                    }
-                    found = Some((c, r));
-                }
-            }
-            found.ok_or_else(bad_fields)?
+            split_names(inst, &fields[..n - 2], longest).ok_or_else(bad_fields)?
         };
         let fields = [
             course_name.as_str(),
@@ -201,6 +192,57 @@ pub fn parse_solution(
     // stands where the pin says (the pins sit on the course's last lectures).
     tt.align_pins(inst);
     Ok((tt, warnings))
+}
+
+/// The longest course and room names of an instance, in bytes: no name of a line can be
+/// longer, which bounds the work of [`split_names`].
+#[derive(Clone, Copy)]
+struct Longest {
+    course: usize,
+    room: usize,
+}
+
+impl Longest {
+    fn of(inst: &Instance) -> Longest {
+        Longest {
+            course: inst.courses.iter().map(|c| c.name.len()).max().unwrap_or(0),
+            room: inst.rooms.iter().map(|r| r.name.len()).max().unwrap_or(0),
+        }
+    }
+}
+
+/// The one split of `lead` (the fields before day and period) into a course name and a
+/// room name of `inst`, the fields of each joined by single spaces; `None` when no split
+/// or more than one names a course and a room.
+///
+/// Linear in the line: a line whose leading fields are longer than the longest course
+/// and room names together is refused before anything is joined, and otherwise the fields
+/// are joined once and every split is a pair of slices of that text (the first version
+/// joined the fields anew for every split: quadratic, about 10^11 byte copies for a 1 MB
+/// line). The lookups hash at most that bounded text once per split.
+fn split_names(inst: &Instance, lead: &[&str], longest: Longest) -> Option<(String, String)> {
+    let len = lead.iter().map(|f| f.len()).sum::<usize>() + lead.len().saturating_sub(1);
+    if len > longest.course + 1 + longest.room {
+        return None;
+    }
+    let joined = lead.join(" ");
+    let mut found = None;
+    let mut at = 0;
+    for f in &lead[..lead.len() - 1] {
+        at += f.len();
+        let (c, r) = (&joined[..at], &joined[at + 1..]);
+        at += 1;
+        if c.len() > longest.course || r.len() > longest.room {
+            continue;
+        }
+        if inst.course_by_name(c).is_some() && inst.room_by_name(r).is_some() {
+            if found.is_some() {
+                return None;
+            }
+            found = Some((c.to_string(), r.to_string()));
+        }
+    }
+    found
 }
 
 /// Writes the scheduled lectures of `tt` in the validator's format, ordered by course,

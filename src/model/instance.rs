@@ -143,11 +143,19 @@ pub enum ModelError {
         found: usize,
         expected: usize,
     },
+    /// Some timetable of this instance could score more than the evaluators count to
+    /// (see `check_cost_bounds`): refused at load, never a wrong score later.
     #[error(
-        "the instance is too large: its {component} cost could reach {bound}, beyond the supported {max}"
+        "the instance is too large for its weights: its {total} cost could reach {bound} ({component} with weight {weight} alone {part}), beyond the supported {max}; lower the weights or split the instance"
     )]
     CostTooLarge {
+        /// "hard" or "soft".
+        total: &'static str,
+        /// The largest contributor, e.g. "room capacity", and its weight (1 for hard).
         component: &'static str,
+        weight: u32,
+        /// Worst cases, saturated at `u64::MAX`.
+        part: u64,
         bound: u64,
         max: u64,
     },
@@ -265,8 +273,10 @@ impl Instance {
                         course: c.idx(),
                     });
                 }
+                // Curricula come in increasing order, so a repeat is the last one pushed
+                // (a `contains` scan made a course in k curricula cost k²).
                 let list: &mut Vec<CurriculumId> = &mut course_curricula[c.idx()];
-                if !list.contains(&CurriculumId(gi as u16)) {
+                if list.last() != Some(&CurriculumId(gi as u16)) {
                     list.push(CurriculumId(gi as u16));
                 }
             }
@@ -297,33 +307,23 @@ impl Instance {
         // Conflict relation: same teacher or at least one shared curriculum. A relation,
         // not a multiset: a pair sharing two curricula and a teacher conflicts once.
         let mut conflicts = vec![BitSet::new(nc); nc];
+        let mut group_set = BitSet::new(nc);
         for g in &curricula {
-            for &a in &g.courses {
-                for &b in &g.courses {
-                    if a != b {
-                        conflicts[a.idx()].insert(b.idx());
-                    }
-                }
-            }
+            let members: Vec<usize> = g.courses.iter().map(|c| c.idx()).collect();
+            add_group_conflicts(&mut conflicts, &members, &mut group_set);
         }
-        let mut by_teacher = vec![Vec::new(); teachers.len()];
+        let mut by_teacher: Vec<Vec<usize>> = vec![Vec::new(); teachers.len()];
         for (ci, c) in courses.iter().enumerate() {
             for t in c.teachers() {
-                if !by_teacher[t.idx()].contains(&ci) {
+                // Courses come in increasing order: a repeat is the last one pushed.
+                if by_teacher[t.idx()].last() != Some(&ci) {
                     by_teacher[t.idx()].push(ci);
                 }
             }
         }
         for group in &by_teacher {
-            for &a in group {
-                for &b in group {
-                    if a != b {
-                        conflicts[a].insert(b);
-                    }
-                }
-            }
+            add_group_conflicts(&mut conflicts, group, &mut group_set);
         }
-        check_cost_bounds(&courses, &curricula, &conflicts, n_periods)?;
         let conflict_lists = conflicts
             .iter()
             .map(|s| s.iter().map(|i| CourseId(i as u16)).collect())
@@ -368,6 +368,17 @@ impl Instance {
             &first_lecture,
             &mut unavailable_bits,
         )?;
+        check_cost_bounds(&BoundInput {
+            courses: &courses,
+            curricula: &curricula,
+            conflicts: &conflicts,
+            days,
+            periods_per_day,
+            weights: &campus.weights,
+            curriculum_max_daily: &derived.curriculum_max_daily,
+            teacher_max_daily: &derived.teacher_max_daily,
+            teacher_courses: &derived.teacher_courses,
+        })?;
         Ok(Instance {
             campus,
             derived,
@@ -650,53 +661,178 @@ impl Instance {
     }
 }
 
-/// Every score component is a `u32` (the GPU computes them in 32-bit integers too), so an
-/// instance whose worst-case cost could pass that is rejected up front rather than
-/// wrapping silently. The bounds are loose: real instances are many orders below them.
-fn check_cost_bounds(
-    courses: &[Course],
-    curricula: &[Curriculum],
-    conflicts: &[BitSet],
-    n_periods: usize,
-) -> Result<(), ModelError> {
-    // Half of u32: the sum of all components must fit as well.
-    const MAX: u64 = (u32::MAX / 8) as u64;
-    // A solution file may hold up to one lecture per course and period.
-    let lectures: u64 = courses.len() as u64 * n_periods as u64;
-    let bounds = [
-        (
-            "lectures",
-            lectures + courses.iter().map(|c| c.lectures as u64).sum::<u64>(),
-        ),
-        (
-            "conflicts",
-            conflicts.iter().map(|s| s.count() as u64).sum::<u64>() / 2 * n_periods as u64,
-        ),
+/// Makes every two distinct courses of `group` (distinct indices) conflict. A small group
+/// inserts its pairs one by one; a large one (more members than the sets have words) ORs
+/// the group's set into each member's, so a group of k courses costs
+/// `k × min(k, courses / 64)` word operations instead of k² inserts (a curriculum of
+/// 10,000 courses: 1.6 million instead of 10^8). `scratch` is an empty set of the right
+/// capacity, and is left empty.
+fn add_group_conflicts(conflicts: &mut [BitSet], group: &[usize], scratch: &mut BitSet) {
+    let words = scratch.words().len();
+    if group.len() <= words.max(1) {
+        for &a in group {
+            for &b in group {
+                if a != b {
+                    conflicts[a].insert(b);
+                }
+            }
+        }
+        return;
+    }
+    for &a in group {
+        scratch.insert(a);
+    }
+    for &a in group {
+        // No course conflicts with itself (a relation between distinct courses).
+        conflicts[a].union_with(scratch);
+        conflicts[a].remove(a);
+    }
+    for &a in group {
+        scratch.remove(a);
+    }
+}
+
+/// What [`check_cost_bounds`] looks at.
+struct BoundInput<'a> {
+    courses: &'a [Course],
+    curricula: &'a [Curriculum],
+    conflicts: &'a [BitSet],
+    days: u16,
+    periods_per_day: u16,
+    weights: &'a Weights,
+    curriculum_max_daily: &'a [Option<u16>],
+    teacher_max_daily: &'a [Option<u16>],
+    teacher_courses: &'a [Vec<CourseId>],
+}
+
+/// The most either total (hard, soft) of a score may reach: `u32::MAX`. Every component
+/// and every partial sum of a total is at most the total (all terms are non-negative),
+/// so this one bound keeps every `u32` the evaluators hold exact.
+pub const MAX_TOTAL_COST: u64 = u32::MAX as u64;
+
+/// Every score component is a `u32` (so are the GPU shader's, `shaders/fitness.wgsl`, and
+/// the delta evaluator's `breakdown`/`cost`), so an instance some timetable of which
+/// could score past that is refused here, at load, with the bound it would reach, rather
+/// than wrapping silently (in release) or panicking (in debug) later.
+///
+/// The bounds are the worst case of `docs/RULES.md` over every timetable the program can
+/// hold: a course has at most one lecture per period (the solver's invariant; a file's
+/// repeated entries are skipped), so at most `M = max(lectures, periods)` placed lectures,
+/// each occupying at most `d = min(duration, periods per day)` periods. With the
+/// instance's real weights (a campus may set each up to 1000):
+///
+/// - hard: lectures `Σ M`; conflicts `pairs × periods + Σ M·d` (conflicting pairs per
+///   period, plus a course's own overlapping lectures); availability and room occupancy
+///   `Σ M·d` each; placement `Σ M·(d + 3)` (unsuitable room, closures, end of day, pin);
+/// - soft: room capacity `Σ M · students · w`; minimum working days `Σ min_days · w`;
+///   compactness `Σ over curricula Σ M·d · w`; room stability `Σ M · w`; teacher
+///   preference `Σ M·d · teachers · w`; daily limit `(Σ over curricula and teachers with a
+///   maximum of their courses' M) · w`; changes `Σ M · w` (whatever reference a re-solve
+///   later sets: a course moves at most its placed lectures).
+///
+/// Each total must be at most [`MAX_TOTAL_COST`]; the bounds are summed in `u128`, which
+/// no instance's sizes can overflow. Real instances are orders of magnitude
+/// below: the bound of comp07, the largest ITC-2007 instance, is about 2.3·10^5 soft.
+fn check_cost_bounds(b: &BoundInput) -> Result<(), ModelError> {
+    let n_periods = b.days as u128 * b.periods_per_day as u128;
+    let m: Vec<u128> = b
+        .courses
+        .iter()
+        .map(|c| (c.lectures as u128).max(n_periods))
+        .collect();
+    let md: Vec<u128> = b
+        .courses
+        .iter()
+        .zip(&m)
+        .map(|(c, &m)| m * (c.duration.clamp(1, b.periods_per_day) as u128))
+        .collect();
+    let sum_m: u128 = m.iter().sum();
+    let sum_md: u128 = md.iter().sum();
+    let pairs = b.conflicts.iter().map(|s| s.count() as u128).sum::<u128>() / 2;
+    let w = b.weights;
+    let hard = [
+        ("lectures", 1, sum_m),
+        ("conflicts", 1, pairs * n_periods + sum_md),
+        ("availability", 1, sum_md),
+        ("room occupancy", 1, sum_md),
+        ("placement", 1, sum_md + 3 * sum_m),
+    ];
+    let in_curricula = |g: &Curriculum| g.courses.iter().map(|c| md[c.idx()]).sum::<u128>();
+    let limited: u128 = b
+        .curricula
+        .iter()
+        .zip(b.curriculum_max_daily)
+        .filter(|(_, max)| max.is_some())
+        .map(|(g, _)| g.courses.iter().map(|c| m[c.idx()]).sum::<u128>())
+        .sum::<u128>()
+        + b.teacher_courses
+            .iter()
+            .zip(b.teacher_max_daily)
+            .filter(|(_, max)| max.is_some())
+            .map(|(cs, _)| cs.iter().map(|c| m[c.idx()]).sum::<u128>())
+            .sum::<u128>();
+    let soft = [
         (
             "room capacity",
-            courses
+            w.room_capacity,
+            b.courses
                 .iter()
-                .map(|c| n_periods as u64 * c.students as u64)
-                .sum(),
+                .zip(&m)
+                .map(|(c, &m)| m * c.students as u128)
+                .sum::<u128>()
+                * w.room_capacity as u128,
         ),
         (
             "minimum working days",
-            courses.iter().map(|c| 5 * c.min_working_days as u64).sum(),
+            w.min_working_days,
+            b.courses
+                .iter()
+                .map(|c| c.min_working_days as u128)
+                .sum::<u128>()
+                * w.min_working_days as u128,
         ),
         (
             "curriculum compactness",
-            curricula
-                .iter()
-                .map(|g| 2 * g.courses.len() as u64 * n_periods as u64)
-                .sum(),
+            w.curriculum_compactness,
+            b.curricula.iter().map(in_curricula).sum::<u128>() * w.curriculum_compactness as u128,
         ),
+        (
+            "room stability",
+            w.room_stability,
+            sum_m * w.room_stability as u128,
+        ),
+        (
+            "teacher preference",
+            w.teacher_preference,
+            b.courses
+                .iter()
+                .zip(&md)
+                .map(|(c, &md)| md * c.teachers().count() as u128)
+                .sum::<u128>()
+                * w.teacher_preference as u128,
+        ),
+        (
+            "daily limit",
+            w.daily_limit,
+            limited * w.daily_limit as u128,
+        ),
+        ("changes", w.changes, sum_m * w.changes as u128),
     ];
-    for (component, bound) in bounds {
-        if bound > MAX {
+    for (total, parts) in [("hard", &hard[..]), ("soft", &soft[..])] {
+        let bound: u128 = parts.iter().map(|p| p.2).sum();
+        if bound > u128::from(MAX_TOTAL_COST) {
+            let &(component, weight, part) = parts
+                .iter()
+                .max_by_key(|p| p.2)
+                .expect("five or seven components");
+            let sat = |x: u128| u64::try_from(x).unwrap_or(u64::MAX);
             return Err(ModelError::CostTooLarge {
+                total,
                 component,
-                bound,
-                max: MAX,
+                weight,
+                part: sat(part),
+                bound: sat(bound),
+                max: MAX_TOTAL_COST,
             });
         }
     }

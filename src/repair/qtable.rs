@@ -55,6 +55,13 @@ pub enum QTableError {
     },
     #[error("the Q-table holds a value that is not a finite number within ±{Q_BOUND} at entry {0}")]
     Value(usize),
+    /// An entry claims a sum of observations but no observation (count 0): no table this
+    /// program saves looks like that, so the file was altered or damaged, and its means
+    /// cannot be trusted.
+    #[error(
+        "the Q-table's entry {index} has count 0 but sum {sum}: a sum without observations (the file is damaged)"
+    )]
+    EmptyEntry { index: usize, sum: i64 },
 }
 
 /// One entry, as stored.
@@ -303,6 +310,12 @@ impl QTable {
             0 => 0.0,
             n => saved.sum[i] as f64 / SCALE / n as f64,
         };
+        if let Some(i) = (0..n).find(|&i| saved.count[i] == 0 && saved.sum[i] != 0) {
+            return Err(QTableError::EmptyEntry {
+                index: i,
+                sum: saved.sum[i],
+            });
+        }
         if let Some(i) = (0..n).find(|&i| {
             let q = saved.q[i];
             !q.is_finite() || q.abs() > Q_BOUND || mean(i).abs() > Q_BOUND

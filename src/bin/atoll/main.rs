@@ -468,6 +468,7 @@ fn main() -> ExitCode {
                 .and_then(|o| with_evaluator(o, evaluator))
                 .map_err(CliError::Settings)?;
             base.validate()?;
+            atoll::options::duration_from_secs("--time", time)?;
             if edits {
                 edits::run(&instances, &seeds, scenarios, time, threads)
             } else if ablation {
@@ -615,7 +616,12 @@ fn info(instance: &Path, json: bool) -> Result<(), CliError> {
 
 fn bench_eval(instance: &Path, seconds: f64, json: bool) -> Result<(), CliError> {
     let inst = load_instance(instance)?;
-    let budget = std::time::Duration::from_secs_f64(seconds.clamp(0.01, 600.0));
+    // Checked like every duration (NaN or inf would panic in the conversion), then kept
+    // to a measurement's sensible range.
+    let budget = atoll::options::duration_from_secs("--seconds", seconds)?.clamp(
+        std::time::Duration::from_millis(10),
+        std::time::Duration::from_secs(600),
+    );
     let s = atoll::speed::measure(&inst, budget, 1);
     if json {
         println!(

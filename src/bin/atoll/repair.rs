@@ -141,10 +141,12 @@ pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
     if !a.quiet {
         eprintln!("atoll: {}", describe_budget(&budget));
     }
-    let time_limit = if a.rounds.is_some() && a.time <= 0.0 {
+    // `--time 0` with `--rounds`: no time limit; any other value is checked against the
+    // 30-day cap (`inf` or 1e20 would otherwise panic in the conversion).
+    let time_limit = if a.rounds.is_some() && a.time == 0.0 {
         None
     } else {
-        Some(web_time::Duration::from_secs_f64(a.time.max(0.001)))
+        Some(atoll::options::duration_from_secs("--time", a.time)?)
     };
     let request = RepairRequest {
         options: a.opts.clone(),

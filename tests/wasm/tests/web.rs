@@ -537,3 +537,49 @@ fn default_options_are_the_solver_defaults() {
     assert_eq!(v["islands"], json!(0));
     assert_eq!(v["max_generations"], Value::Null);
 }
+
+/// A campus whose names hold spaces so that a `.sol` line of "Chem 1" in "A 101" reads
+/// two ways ("Chem 1" + "A 101" or "Chem 1 A" + "101"); the pin puts it there.
+const SPACED: &str = r#"{
+  "name": "Spaced",
+  "days": ["Mon", "Tue"],
+  "periods": [{ "name": "1st" }, { "name": "2nd" }],
+  "teachers": [{ "name": "T1" }, { "name": "T2" }],
+  "rooms": [{ "name": "A 101", "capacity": 30 }, { "name": "101", "capacity": 30 }],
+  "courses": [
+    { "name": "Chem 1", "teachers": ["T1"], "lectures": 2, "students": 10 },
+    { "name": "Chem 1 A", "teachers": ["T2"], "lectures": 2, "students": 10 }
+  ],
+  "pins": [{ "course": "Chem 1", "period": "Mon 1st", "room": "A 101" }]
+}"#;
+
+#[wasm_bindgen_test]
+async fn a_solve_ends_with_its_best_timetable_even_when_its_text_is_ambiguous() {
+    pool().await;
+    let mut s = Session::from_files(files(&[("spaced.json", SPACED)])).unwrap();
+    json(s.solve_start(options(
+        r#"{"time_limit": null, "max_generations": 1, "islands": 1, "stage3": false}"#,
+    )));
+    let (last, _) = step_to_end(&mut s);
+    // Before, solveFinish re-read its own `.sol` text and failed on the ambiguous line:
+    // the run was gone and its best timetable with it.
+    let done = json(s.solve_finish());
+    let solution = done["solution"].as_str().unwrap();
+    assert!(solution.contains("Chem 1 A 101 0 0"), "{solution}");
+    assert_eq!(done["check"]["hard_violations"], last["best"]["hard"]);
+    assert_eq!(done["check"]["soft_cost"], last["best"]["soft"]);
+    assert_eq!(done["check"]["scheduled_lectures"], json!(4));
+}
+
+#[wasm_bindgen_test]
+fn the_wasm_budget_stays_within_the_heap_and_huge_inputs_are_refused_by_name() {
+    // navigator.deviceMemory says 8 GiB; the module's heap holds 1 GiB.
+    let b = json(atoll::web::budget_for(Some(8.0)));
+    assert_eq!(b["memory_gib"], json!(1.0));
+    assert_eq!(b["heap_limit_gib"], json!(1.0));
+    let mut s = Session::new(TOY, "toy.ctt").unwrap();
+    let m = message(s.score_random_batch(u32::MAX, 1).expect_err("too many"));
+    assert!(m.contains("option count") && m.contains("at most"), "{m}");
+    let m = message(s.solve_start(options(r#"{"time_limit": 1e20}"#)).expect_err("too long"));
+    assert!(m.contains("time_limit") && m.contains("2592000"), "{m}");
+}
