@@ -17,6 +17,7 @@ mod ablation;
 mod bench;
 mod bench_gpu;
 mod convert;
+mod itc2019;
 mod repair;
 
 /// Atoll — a university course-timetabling solver.
@@ -283,6 +284,8 @@ pub(crate) enum CliError {
     #[error("{0}")]
     Parse(#[from] atoll::io::ParseError),
     #[error("{0}")]
+    Xml(#[from] atoll::itc2019::XmlError),
+    #[error("{0}")]
     Option(#[from] atoll::options::OptionError),
     #[error("cannot write {path}: {source}")]
     Write {
@@ -483,6 +486,9 @@ fn main() -> ExitCode {
 }
 
 fn check(instance: &Path, solution: &Path, json: bool, verbose: bool) -> Result<(), CliError> {
+    if itc2019::is_xml(instance) {
+        return itc2019::check(instance, solution, json, verbose);
+    }
     let inst = load_instance(instance)?;
     let sol = read(solution)?;
     let (tt, warnings) = parse_solution(&inst, &sol, &solution.display().to_string())?;
@@ -529,6 +535,9 @@ pub(crate) fn print_warnings(solution: &Path, warnings: &[SolutionWarning]) {
 }
 
 fn info(instance: &Path, json: bool) -> Result<(), CliError> {
+    if itc2019::is_xml(instance) {
+        return itc2019::info(instance, json);
+    }
     let inst = load_instance(instance)?;
     let out = InstanceSummary::of(&inst);
     if json {
