@@ -74,8 +74,13 @@ pub enum XmlErrorKind {
     UnknownRef { what: &'static str, id: String },
     #[error("{message}")]
     BadType { message: String },
-    #[error("class '{class}' has no <time> option (every class needs at least one)")]
-    NoTimes { class: String },
+    #[error("no <time> option (every class needs at least one)")]
+    NoTimes,
+    #[error(
+        "start {start} + length {length} is past the largest slot number ({})",
+        u32::MAX
+    )]
+    TimeOverflow { start: u32, length: u32 },
     #[error("room '{room}' is listed twice")]
     RepeatedRoomOption { room: String },
     #[error(

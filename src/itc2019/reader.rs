@@ -174,7 +174,8 @@ impl<'a> Builder<'a> {
             }
         }
         if !self.have_problem {
-            return Err(self.w.error(
+            return Err(self.w.error_at(
+                0,
                 "",
                 XmlErrorKind::Empty {
                     expected: "problem",
@@ -318,13 +319,9 @@ impl<'a> Builder<'a> {
                 c.times.end = nt;
                 c.rooms.end = nr;
                 if c.times.is_empty() {
-                    let class = c.id.clone();
+                    let el = format!("<class> '{}'", c.id);
                     let pos = *self.class_pos.last().expect("open class");
-                    return Err(self.w.error_at(
-                        pos,
-                        &format!("<class> '{class}'"),
-                        XmlErrorKind::NoTimes { class },
-                    ));
+                    return Err(self.w.error_at(pos, &el, XmlErrorKind::NoTimes));
                 }
             }
             _ => {}
@@ -415,10 +412,9 @@ impl<'a> Builder<'a> {
         if start_v.checked_add(length_v).is_none() {
             return Err(self.w.error(
                 el,
-                XmlErrorKind::OutOfRange {
-                    attr: "length",
-                    found: length_v.to_string(),
-                    expected: format!("at most {} after start {start_v}", u32::MAX - start_v),
+                XmlErrorKind::TimeOverflow {
+                    start: start_v,
+                    length: length_v,
                 },
             ));
         }
