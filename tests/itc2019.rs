@@ -1516,3 +1516,41 @@ fn atoll_check_and_info_read_xml() {
         "{err}"
     );
 }
+
+// ------------------------------------------------------------------ construction
+
+#[test]
+fn construction_reaches_feasibility_on_the_test_instances() {
+    use atoll::itc2019::construct::{ConstructOptions, construct};
+    // Capped by steps, not time (a seeded run is then the same everywhere); each of these
+    // needs a few hundred steps.
+    for name in ["bet-sum18", "lums-sum17", "pu-cs-fal07", "wbg-fal10"] {
+        let p = load(&itc_dir().join("test").join(format!("{name}.xml")));
+        let built = construct(
+            &p,
+            &ConstructOptions {
+                seed: 1,
+                time_limit: 600.0,
+                max_iterations: Some(100_000),
+            },
+        );
+        assert_eq!(built.unplaced, 0, "{name}");
+        assert_eq!(built.unsectioned, 0, "{name}");
+        let ev = evaluate(&p, &built.assignment);
+        let words: Vec<String> = ev
+            .violations
+            .iter()
+            .take(5)
+            .map(|v| v.describe(&p))
+            .collect();
+        assert!(ev.violations.is_empty(), "{name}: {words:?}");
+        // What it writes is a valid solution for the reader too.
+        let meta = SolutionMeta {
+            name: p.name.clone(),
+            ..Default::default()
+        };
+        let text = write_solution(&p, &built.assignment, &meta);
+        let back = parse_solution(&p, text.as_bytes(), "built.xml").unwrap();
+        assert!(CheckReport::new(&p, &back, false).feasible, "{name}");
+    }
+}

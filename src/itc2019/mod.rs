@@ -7,8 +7,10 @@
 //! - [`reader`]: the streaming instance reader ([`parse_problem`]);
 //! - [`solution`]: solution files, read against a problem and written;
 //! - [`eval`]: the exact evaluation (hard constraints, four objective parts);
+//! - [`construct`]: a first construction (placement to feasibility, greedy sectioning);
 //! - [`report`]: the check report (the independent scorer's JSON keys) and the summary.
 
+pub mod construct;
 pub mod error;
 pub mod eval;
 pub mod model;

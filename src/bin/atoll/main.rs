@@ -632,6 +632,9 @@ fn solve_cmd(
     from: Option<&Path>,
 ) -> Result<(), CliError> {
     use std::io::IsTerminal;
+    if itc2019::is_xml(instance) {
+        return itc2019::solve(instance, output, &opts, json);
+    }
     let mut inst = load_instance(instance)?;
     // Re-solve: the old timetable, read against the (edited) instance, becomes the start
     // and the reference every change is measured against.
