@@ -65,7 +65,7 @@ pub fn construct(p: &Problem, opts: &ConstructOptions) -> Constructed {
             placed_after_s = Some(started.elapsed().as_secs_f64());
             break;
         }
-        if iterations % 64 == 0 && started.elapsed().as_secs_f64() > opts.time_limit
+        if iterations.is_multiple_of(64) && started.elapsed().as_secs_f64() > opts.time_limit
             || opts.max_iterations.is_some_and(|m| iterations >= m)
         {
             break;
