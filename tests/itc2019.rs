@@ -1501,6 +1501,31 @@ fn atoll_check_and_info_read_xml() {
         text.contains("Classes             7 (3 without room, 1 with a parent)"),
         "{text}"
     );
+    // `solve` on an .xml instance: the construction, its solution written and checked.
+    let out_file = std::env::temp_dir().join(format!("atoll-itc-solve-{}.xml", std::process::id()));
+    let out = std::process::Command::new(exe)
+        .arg("solve")
+        .arg(itc_dir().join("test/wbg-fal10.xml"))
+        .args(["--generations", "100000", "--seed", "3", "--json", "-o"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["feasible"], true);
+    assert_eq!(v["construction"]["unplaced"], 0);
+    let p = load(&itc_dir().join("test/wbg-fal10.xml"));
+    let written = std::fs::read(&out_file).unwrap();
+    std::fs::remove_file(&out_file).ok();
+    let sol = parse_solution(&p, &written, "written.xml").unwrap();
+    assert_eq!(sol.meta.author.as_deref(), Some("Atoll"));
+    let r = CheckReport::new(&p, &sol, false);
+    assert!(r.feasible);
+    assert_eq!(serde_json::json!(r.total), v["total"]);
     // A malformed instance: exit status 2, the message with file and line on stderr.
     let bad = fixtures().join("malformed/unknown-room-option.xml");
     let out = std::process::Command::new(exe)
@@ -1553,4 +1578,19 @@ fn construction_reaches_feasibility_on_the_test_instances() {
         let back = parse_solution(&p, text.as_bytes(), "built.xml").unwrap();
         assert!(CheckReport::new(&p, &back, false).feasible, "{name}");
     }
+}
+
+#[test]
+fn more_rooms_than_the_travel_matrix_allows_is_an_error() {
+    let rooms: String = (0..4097)
+        .map(|i| format!("  <room id=\"r{i}\" capacity=\"1\"/>\n"))
+        .collect();
+    let xml = format!(
+        "<problem name=\"m\" nrDays=\"7\" slotsPerDay=\"288\" nrWeeks=\"1\">\n <optimization/>\n <rooms>\n{rooms} </rooms>\n</problem>\n"
+    );
+    let err = parse_problem(xml.as_bytes(), "many.xml").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "many.xml:4100: <room> 'r4096': more than 4096 rooms (the travel-time matrix would be too large)"
+    );
 }

@@ -89,6 +89,8 @@ pub enum XmlErrorKind {
     ParentOutsideConfig { class: String, parent: String },
     #[error("the parent chain of class '{class}' loops back to itself")]
     ParentCycle { class: String },
+    #[error("more than {max} rooms (the travel-time matrix would be too large)")]
+    TooManyRooms { max: usize },
     #[error("the instance has no <optimization> element (the objective weights)")]
     NoOptimization,
 }

@@ -35,6 +35,9 @@ pub type StudentId = u32;
 pub const MAX_DAYS: u32 = 32;
 /// Most weeks a term the bit sets can hold (`nrWeeks`; the competition uses 6 to 20).
 pub const MAX_WEEKS: u32 = 64;
+/// Most rooms: the travel matrix is dense (`rooms²` entries; 64 MiB at this limit). The
+/// competition's largest instance has a few hundred.
+pub const MAX_ROOMS: usize = 4096;
 
 /// A meeting pattern: on every day of `days` in every week of `weeks`, from slot `start`
 /// for `length` slots. Bit *i* of `days` is character *i* of the file's bit string

@@ -488,6 +488,11 @@ impl<'a> Builder<'a> {
         let el = format!("<room> '{id}'");
         let capacity = self.number(cap.as_deref(), "capacity", &el)?;
         let r = self.p.rooms.len() as RoomId;
+        if self.p.rooms.len() == MAX_ROOMS {
+            return Err(self
+                .w
+                .error(&el, XmlErrorKind::TooManyRooms { max: MAX_ROOMS }));
+        }
         if self.room_index.insert(id.clone(), r).is_some() {
             return Err(self
                 .w
