@@ -12,7 +12,8 @@
 //! - [`export`]: a timetable as rows with names, CSV and an iCalendar week template;
 //! - [`parallel`]: data-parallel batch work on the rayon pool;
 //! - [`speed`]: evaluator throughput, measured the same way natively and in the page;
-//! - [`gpu`]: the full score of whole batches in a WGSL compute shader (wgpu).
+//! - [`gpu`]: the full score of whole batches in a WGSL compute shader (wgpu);
+//! - [`itc2019`]: ITC-2019 (UniTime XML) problems, read and scored exactly — a model of its own.
 
 pub mod budget;
 pub mod construct;
@@ -21,6 +22,7 @@ pub mod evolve;
 pub mod export;
 pub mod gpu;
 pub mod io;
+pub mod itc2019;
 pub mod model;
 pub mod options;
 pub mod parallel;

@@ -18,6 +18,7 @@ mod bench;
 mod bench_gpu;
 mod convert;
 mod edits;
+mod itc2019;
 mod repair;
 
 /// Atoll — a university course-timetabling solver.
@@ -305,6 +306,8 @@ pub(crate) enum CliError {
     #[error("{0}")]
     Parse(#[from] atoll::io::ParseError),
     #[error("{0}")]
+    Xml(#[from] atoll::itc2019::XmlError),
+    #[error("{0}")]
     Option(#[from] atoll::options::OptionError),
     #[error(transparent)]
     Repair(#[from] atoll::repair::RepairError),
@@ -520,6 +523,9 @@ fn main() -> ExitCode {
 }
 
 fn check(instance: &Path, solution: &Path, json: bool, verbose: bool) -> Result<(), CliError> {
+    if itc2019::is_xml(instance) {
+        return itc2019::check(instance, solution, json, verbose);
+    }
     let inst = load_instance(instance)?;
     let sol = read(solution)?;
     let (tt, warnings) = parse_solution(&inst, &sol, &solution.display().to_string())?;
@@ -566,6 +572,9 @@ pub(crate) fn print_warnings(solution: &Path, warnings: &[SolutionWarning]) {
 }
 
 fn info(instance: &Path, json: bool) -> Result<(), CliError> {
+    if itc2019::is_xml(instance) {
+        return itc2019::info(instance, json);
+    }
     let inst = load_instance(instance)?;
     let out = InstanceSummary::of(&inst);
     if json {
@@ -664,6 +673,9 @@ fn solve_cmd(
     from: Option<&Path>,
 ) -> Result<(), CliError> {
     use std::io::IsTerminal;
+    if itc2019::is_xml(instance) {
+        return itc2019::solve(instance, output, &opts, json);
+    }
     let mut inst = load_instance(instance)?;
     // Re-solve: the old timetable, read against the (edited) instance, becomes the start
     // and the reference every change is measured against.

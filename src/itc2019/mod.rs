@@ -1,0 +1,27 @@
+//! ITC-2019 (International Timetabling Competition 2019, UniTime's XML format): real
+//! universities' course timetabling with week patterns, 5-minute slots, travel times, 19
+//! kinds of distribution constraints and student sectioning (`docs/ITC2019.md`).
+//!
+//! A model of its own, independent of the ITC-2007 layers:
+//! - [`model`]: the problem as dense ids with flat option arrays;
+//! - [`reader`]: the streaming instance reader ([`parse_problem`]);
+//! - [`solution`]: solution files, read against a problem and written;
+//! - [`eval`]: the exact evaluation (hard constraints, four objective parts);
+//! - [`construct`]: a first construction (placement to feasibility, greedy sectioning);
+//! - [`report`]: the check report (the independent scorer's JSON keys) and the summary.
+
+pub mod construct;
+pub mod error;
+pub mod eval;
+pub mod model;
+pub mod reader;
+pub mod report;
+pub mod solution;
+mod xml;
+
+pub use error::{XmlError, XmlErrorKind};
+pub use eval::{Assignment, Evaluation, Violation, evaluate};
+pub use model::{Constraint, Problem, Time};
+pub use reader::parse_problem;
+pub use report::{CheckReport, Summary};
+pub use solution::{SolutionMeta, SolutionRead, parse_solution, write_solution};
