@@ -384,7 +384,7 @@ fn check_workbook(inst: &Instance, tt: &Timetable, bytes: Vec<u8>) -> usize {
             for d in 0..days {
                 assert_eq!(at(&grid, 1, d as u32 + 1), inst.day_name(d));
             }
-            let merges = book.worksheet_merge_cells(sheet).unwrap().unwrap();
+            let merges = book.merge_cells_by_sheet_name(sheet).unwrap();
             // What the grid shows: (course, day, first period, detail, note) per block.
             let mut shown = BTreeSet::new();
             for p in 0..ppd {

@@ -205,13 +205,19 @@ impl SheetNames {
         } else {
             clean.to_string()
         };
+        // A long name keeps its start and its end ("Group Computer …ear 2 section A"): names
+        // of sections and years differ at the end.
         let cut = |s: &str, n: usize| -> String {
-            s.chars()
-                .take(n)
-                .collect::<String>()
-                .trim_end()
-                .trim_end_matches('\'')
-                .to_string()
+            let chars: Vec<char> = s.chars().collect();
+            if chars.len() <= n {
+                return s.to_string();
+            }
+            let tail = (n - 1) / 2;
+            let head = n - 1 - tail;
+            let mut out: String = chars[..head].iter().collect();
+            out.push('…');
+            out.extend(&chars[chars.len() - tail..]);
+            out.trim_end_matches('\'').to_string()
         };
         let mut n = 1;
         loop {
@@ -488,9 +494,12 @@ fn grid_sheet(
                 fmt_time(u32::from(t.start_min)),
                 fmt_time(u32::from(t.end_min))
             );
-            if span != label {
-                label = format!("{label}\n{span}");
-            }
+            // A period named after its start time reads as its span alone.
+            label = if label == fmt_time(u32::from(t.start_min)) {
+                span
+            } else {
+                format!("{label}\n{span}")
+            };
         }
         sheet.write_string_with_format(p as u32 + 2, 0, label, &f.period)?;
     }
@@ -598,11 +607,21 @@ mod tests {
         );
         let long = "Teacher Prof. Dr. Anna-Maria Schneider-Lang";
         let a = n.name(long);
+        assert_eq!(a, "Teacher Prof. D… Schneider-Lang");
         assert_eq!(a.chars().count(), 31);
-        assert_eq!(a, "Teacher Prof. Dr. Anna-Maria Sc");
         let b = n.name(long);
-        assert_eq!(b, "Teacher Prof. Dr. Anna-Maria (2)");
-        assert!(b.chars().count() <= 31);
+        assert_eq!(b, "Teacher Prof.…chneider-Lang (2)");
+        assert_eq!(b.chars().count(), 31);
+        // Sections differ at the end, and stay apart.
+        let c = n.name("Group Computer Science year 2 section A");
+        let d = n.name("Group Computer Science year 2 section B");
+        assert_eq!(
+            (c.as_str(), d.as_str()),
+            (
+                "Group Computer …ear 2 section A",
+                "Group Computer …ear 2 section B"
+            )
+        );
         // Excel compares names ignoring case.
         assert_eq!(n.name("LECTURES"), "LECTURES");
         assert_eq!(n.name("lectures"), "lectures (2)");
