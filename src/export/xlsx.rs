@@ -574,8 +574,8 @@ fn grid_sheet(
         }
     }
     // Tall enough for course, room and a note; a clash cell grows as Excel opens it.
-    for p in 0..ppd {
-        let most = cells[p].iter().map(Vec::len).max().unwrap_or(0).max(1);
+    for (p, row) in cells.iter().enumerate() {
+        let most = row.iter().map(Vec::len).max().unwrap_or(0).max(1);
         sheet.set_row_height(p as u32 + 2, 38.0 * most as f64)?;
     }
     sheet.set_column_width(0, 13.0)?;

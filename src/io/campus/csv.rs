@@ -590,10 +590,10 @@ fn rows_for_paths(tables: &[Option<Table>], origins: &Origins, message: &str) ->
         };
         for (i, &r) in rows.iter().enumerate() {
             let pat = format!("{section}[{i}]");
-            if out.contains(&pat) {
-                if let Some(row) = table.rows.get(r) {
-                    out = out.replace(&pat, &format!("row {}", row.line));
-                }
+            if out.contains(&pat)
+                && let Some(row) = table.rows.get(r)
+            {
+                out = out.replace(&pat, &format!("row {}", row.line));
             }
         }
     }
