@@ -307,6 +307,21 @@ pub fn continuation(row: &LectureRow) -> String {
     format!("(cont.) {}", row.course)
 }
 
+/// A grid row's least height in points: course, room and a note.
+const MIN_ROW_HEIGHT: f64 = 38.0;
+/// Characters of 9-point text that fit on one line of a day column (24 wide).
+const LINE_CHARS: usize = 30;
+
+/// The height in points that shows all of `text` in a day column: its lines, each wrapped
+/// at about [`LINE_CHARS`] characters, 11.5 points a line.
+fn text_height(text: &str) -> f64 {
+    let lines: usize = text
+        .split('\n')
+        .map(|l| l.chars().count().div_ceil(LINE_CHARS).max(1))
+        .sum();
+    (lines as f64 * 11.5 + 4.0).max(MIN_ROW_HEIGHT)
+}
+
 /// The formats of one workbook, made once.
 struct Formats {
     title: Format,
@@ -540,6 +555,9 @@ fn grid_sheet(
             }
         }
     }
+    // Each period's row is as tall as its fullest cell (Excel does not grow a row whose
+    // height is set, and a clash cell holds several lectures).
+    let mut heights = vec![MIN_ROW_HEIGHT; ppd];
     for (p, row) in cells.iter().enumerate() {
         for (d, here) in row.iter().enumerate() {
             if done[p][d] {
@@ -550,7 +568,7 @@ fn grid_sheet(
                 sheet.write_blank(y, x, &f.empty)?;
                 continue;
             }
-            let text: Vec<String> = here
+            let text = here
                 .iter()
                 .map(|&i| {
                     if rows[i].period == p {
@@ -559,24 +577,19 @@ fn grid_sheet(
                         continuation(&rows[i])
                     }
                 })
-                .collect();
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            heights[p] = heights[p].max(text_height(&text));
             let worst = here
                 .iter()
                 .map(|&i| marks[i].mark)
                 .max()
                 .unwrap_or(Mark::None);
-            sheet.write_string_with_format(
-                y,
-                x,
-                text.join("\n\n"),
-                &f.lecture[mark_index(worst)],
-            )?;
+            sheet.write_string_with_format(y, x, text, &f.lecture[mark_index(worst)])?;
         }
     }
-    // Tall enough for course, room and a note; a clash cell grows as Excel opens it.
-    for (p, row) in cells.iter().enumerate() {
-        let most = row.iter().map(Vec::len).max().unwrap_or(0).max(1);
-        sheet.set_row_height(p as u32 + 2, 38.0 * most as f64)?;
+    for (p, h) in heights.iter().enumerate() {
+        sheet.set_row_height(p as u32 + 2, *h)?;
     }
     sheet.set_column_width(0, 13.0)?;
     for d in 0..days {
