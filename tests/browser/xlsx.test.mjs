@@ -79,11 +79,10 @@ test('the template workbook downloads, and dropped on the page reads as the samp
   noProblems();
 });
 
-test('a workbook with a mistake is refused naming the sheet, row and column', async () => {
+test('a file that is not a workbook is refused with a clear error, and the campus stays loaded', async () => {
   const { page } = ctx;
-  // The template with one byte of its zip changed is not a workbook at all.
-  const broken = Buffer.from(template.bytes);
-  broken.write('XX', 0);
+  // The template cut short (no zip directory) is not a workbook at all.
+  const broken = template.bytes.subarray(0, 1000);
   const file = path.join(ARTIFACTS, 'broken.xlsx');
   fs.writeFileSync(file, broken);
   await page.setInputFiles('#instance-file', file);
