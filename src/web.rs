@@ -468,7 +468,8 @@ impl Session {
     }
 
     /// Reads an instance from the files a user dropped or chose at once, an array of
-    /// `{ name, text }`: one `.ctt`, `.ectt` or campus `.json` file, or the CSV sheets of
+    /// `{ name, text }`: one `.ctt`, `.ectt` or campus `.json` file (a campus `.xlsx`
+    /// workbook is binary: give its bytes to `fromBytes`), or the CSV sheets of
     /// one campus (`courses.csv`, `rooms.csv`, … — see `docs/CSV.md`), read together.
     /// Throws an `Error` naming the file, line or row, and column of the first problem.
     #[wasm_bindgen(js_name = fromFiles)]
@@ -504,8 +505,8 @@ impl Session {
             many => {
                 let names: Vec<&str> = many.iter().map(|f| f.name.as_str()).collect();
                 return Err(JsError::new(&format!(
-                    "give either one instance file (.ctt, .ectt or .json) or the CSV sheets of \
-                     one campus together; got {}",
+                    "give either one instance file (.ctt, .ectt, .json or .xlsx) or the CSV \
+                     sheets of one campus together; got {}",
                     names.join(", ")
                 )));
             }
@@ -1051,6 +1052,25 @@ impl Session {
         let rows = self.rows_of(solution, file)?;
         Ok(crate::export::to_ics_of(&self.inst, &rows, &opts, &entity))
     }
+
+    /// A solution as an Excel workbook (`crate::export::xlsx::to_xlsx`): every lecture,
+    /// and a grid per group, teacher and room with violations coloured. Returns the
+    /// file's bytes (a `Uint8Array`).
+    #[wasm_bindgen(js_name = exportXlsx)]
+    pub fn export_xlsx(&self, solution: &str, file: &str) -> Result<Vec<u8>, JsError> {
+        let tt = self.timetable_of(solution, file)?;
+        crate::export::xlsx::to_xlsx(&self.inst, &tt).map_err(|e| JsError::new(&e.to_string()))
+    }
+}
+
+/// The campus workbook of a campus JSON text (`crate::io::campus::to_xlsx` of the
+/// document as written): the page's template, from its sample university. `file` names
+/// the text in errors. Returns the file's bytes (a `Uint8Array`).
+#[wasm_bindgen(js_name = campusWorkbook)]
+pub fn campus_workbook(text: &str, file: &str) -> Result<Vec<u8>, JsError> {
+    let doc =
+        crate::io::campus::doc_from_json(text, file).map_err(|e| JsError::new(&e.to_string()))?;
+    crate::io::campus::to_xlsx(&doc).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// The default solver options as a plain object (`SolverOptions::default()`), so the page

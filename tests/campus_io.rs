@@ -323,10 +323,10 @@ fn validate(schema: &Value, node: &Value, v: &Value, path: &str, errs: &mut Vec<
             return;
         }
     }
-    if let Some(min) = node.get("minimum").and_then(Value::as_i64) {
-        if v.as_i64().is_some_and(|x| x < min) {
-            errs.push(format!("{path}: below {min}"));
-        }
+    if let Some(min) = node.get("minimum").and_then(Value::as_i64)
+        && v.as_i64().is_some_and(|x| x < min)
+    {
+        errs.push(format!("{path}: below {min}"));
     }
     if let Some(p) = node.get("pattern").and_then(Value::as_str) {
         assert_eq!(
@@ -338,10 +338,10 @@ fn validate(schema: &Value, node: &Value, v: &Value, path: &str, errs: &mut Vec<
             errs.push(format!("{path}: not a time"));
         }
     }
-    if let Some(n) = node.get("minItems").and_then(Value::as_u64) {
-        if v.as_array().is_some_and(|a| (a.len() as u64) < n) {
-            errs.push(format!("{path}: fewer than {n} items"));
-        }
+    if let Some(n) = node.get("minItems").and_then(Value::as_u64)
+        && v.as_array().is_some_and(|a| (a.len() as u64) < n)
+    {
+        errs.push(format!("{path}: fewer than {n} items"));
     }
     if let (Some(items), Some(arr)) = (node.get("items"), v.as_array()) {
         for (i, x) in arr.iter().enumerate() {

@@ -151,6 +151,7 @@ function updateButtons() {
   // it is loaded right after the pool is up.
   const canLoad = !!worker && !engineFailed && !solving;
   $('#load-sample').disabled = !canLoad;
+  $('#template-xlsx').disabled = !worker || engineFailed;
   $('#instance-file').disabled = !canLoad;
   $('#instance-label').setAttribute('aria-disabled', String(!canLoad));
   $('#solution-file').disabled = !on;
@@ -161,7 +162,7 @@ function updateButtons() {
   $('#solve-threads-input').disabled = solving || document.body.dataset.mode === 'single';
   $('#solve-evaluator').disabled = solving || !knownOption('evaluator');
   $('#solve-stage3').disabled = solving || !knownOption('stage3');
-  for (const id of ['#export-sol', '#export-csv', '#export-json', '#export-ics', '#grid-print', '#edit-add']) {
+  for (const id of ['#export-sol', '#export-csv', '#export-json', '#export-ics', '#export-xlsx', '#grid-print', '#edit-add']) {
     $(id).disabled = !current || solving;
   }
   // A re-solve needs the shown timetable's lectures (asked from the worker once shown).
@@ -200,8 +201,8 @@ async function loadFiles(files) {
   updateButtons();
 }
 
-// What the file chooser or a drop gives: one instance file (.ctt, .ectt, campus .json), or
-// several CSV sheets of one campus.
+// What the file chooser or a drop gives: one instance file (.ctt, .ectt, campus .json or
+// .xlsx workbook, read as bytes), or several CSV sheets of one campus.
 async function openFiles(list) {
   const files = [...list];
   if (!files.length) return;
@@ -266,6 +267,21 @@ async function loadSample() {
 }
 
 $('#load-sample').addEventListener('click', loadSample);
+
+// The template workbook: the sample university as the sheets of a campus workbook, made
+// by the engine from samples/campus.json (so it always matches the sample).
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+$('#template-xlsx').addEventListener('click', () => busy($('#template-xlsx'), async () => {
+  setError($('#instance-error'), '');
+  try {
+    const res = await fetch('samples/campus.json');
+    if (!res.ok) throw new Error(`cannot fetch the sample university: HTTP ${res.status}`);
+    const bytes = await call('campusWorkbook', { text: await res.text(), file: 'campus.json' });
+    download(bytes, 'campus-template.xlsx', XLSX_TYPE);
+  } catch (e) {
+    setError($('#instance-error'), e.message);
+  }
+}));
 $('#instance-file').addEventListener('change', async (e) => {
   await openFiles(e.target.files);
   e.target.value = '';
@@ -1316,8 +1332,9 @@ function stem(file) {
   return s || 'timetable';
 }
 
-function download(text, file, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+// `data`: text, or the bytes of a binary file (a workbook).
+function download(data, file, type) {
+  const url = URL.createObjectURL(new Blob([data], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = file;
@@ -1382,6 +1399,10 @@ $('#export-ics').addEventListener('click', () => exporting(async (c) => {
     lengthMinutes: Number($('#ics-length').value), weeks: Number($('#ics-weeks').value), ...exportEntity(),
   });
   download(ics, exportName(c, 'ics'), 'text/calendar');
+}));
+$('#export-xlsx').addEventListener('click', () => exporting(async (c) => {
+  const bytes = await call('exportXlsx', { solution: c.solution, file: c.file });
+  download(bytes, `${stem(c.file)}.xlsx`, XLSX_TYPE);
 }));
 $('#export-json').addEventListener('click', () => exporting(async (c) => {
   const r = c.check;

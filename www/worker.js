@@ -197,6 +197,14 @@ Object.assign(ops, {
   exportCsv({ solution, file, kind, name }) {
     return need().exportCsv(solution, file || 'solution.sol', kind || '', name || '');
   },
+  // The bytes of an .xlsx workbook: every lecture and a grid per group, teacher and room.
+  exportXlsx({ solution, file }) {
+    return need().exportXlsx(solution, file || 'solution.sol');
+  },
+  // The campus workbook (.xlsx bytes) of a campus JSON text: the page's template.
+  campusWorkbook({ text, file }) {
+    return wasm.campusWorkbook(String(text), file || 'campus.json');
+  },
   exportIcs({ solution, file, start, periodStarts, lengthMinutes, weeks, kind, name }) {
     return need().exportIcs(solution, file || 'solution.sol', String(start), String(periodStarts),
       lengthMinutes >>> 0, weeks >>> 0, kind || '', name || '');

@@ -125,6 +125,8 @@ pub enum ConvertError {
     DuplicateName { what: &'static str, name: String },
     #[error("{0}")]
     Json(String),
+    #[error("cannot write the workbook: {0}")]
+    Workbook(String),
 }
 
 /// How a number beyond `max` is described: a limit of the reader, or beyond any integer.

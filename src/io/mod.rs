@@ -13,12 +13,16 @@ pub use solution::{SolutionWarning, WarningKind, parse_solution, write_solution}
 use crate::model::Instance;
 
 /// Reads an instance, choosing the format by the file name: `.json` is campus JSON
-/// (`docs/CAMPUS.md`), anything else `.ctt`/`.ectt` (the header tells which). `file` is
-/// only used in error messages (and to choose the format).
+/// (`docs/CAMPUS.md`), `.xlsx` a campus workbook (`docs/CSV.md`), anything else
+/// `.ctt`/`.ectt` (the header tells which). `file` is only used in error messages (and to
+/// choose the format).
 pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> {
-    if file.to_ascii_lowercase().ends_with(".json") {
+    let lower = file.to_ascii_lowercase();
+    if lower.ends_with(".json") {
         let text = tokens::decode(bytes, file)?;
         campus::from_json(text, file)
+    } else if lower.ends_with(".xlsx") {
+        campus::from_xlsx(bytes, file)
     } else {
         ctt::parse_instance(bytes, file)
     }

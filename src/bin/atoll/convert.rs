@@ -1,5 +1,5 @@
-//! `atoll convert IN OUT`: between `.ctt`/`.ectt`, campus `.json` and (as input) a folder
-//! of CSV sheets, chosen by extension.
+//! `atoll convert IN OUT`: between `.ctt`/`.ectt`, campus `.json`, campus `.xlsx` and (as
+//! input) a folder of CSV sheets, chosen by extension.
 
 use std::path::Path;
 
@@ -57,6 +57,25 @@ pub(crate) fn run(input: &Path, output: &Path) -> Result<(), CliError> {
         path: out_name.clone(),
         source,
     };
+    if ext.as_deref() == Some("xlsx") && out_name != "-" {
+        // From campus JSON the document itself is written, so room types, features and
+        // group kinds stay as the office wrote them; other inputs via their instance.
+        let is_json = input
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let doc = if is_json {
+            let bytes = crate::read(input)?;
+            let text = String::from_utf8_lossy(&bytes);
+            atoll::io::campus::doc_from_json(&text, &input.display().to_string())?
+        } else {
+            atoll::io::campus::to_doc(&inst).map_err(convert_err)?
+        };
+        let bytes = atoll::io::campus::to_xlsx(&doc).map_err(convert_err)?;
+        return std::fs::write(output, bytes).map_err(|source| CliError::Write {
+            path: out_name.clone(),
+            source,
+        });
+    }
     let text = match ext.as_deref() {
         _ if out_name == "-" => to_json(&inst).map_err(convert_err)?,
         Some("json") => to_json(&inst).map_err(convert_err)?,
@@ -79,7 +98,7 @@ pub(crate) fn run(input: &Path, output: &Path) -> Result<(), CliError> {
         }
         _ => {
             return Err(CliError::Settings(format!(
-                "{out_name}: cannot tell the format; name the output .json, .ctt or .ectt"
+                "{out_name}: cannot tell the format; name the output .json, .xlsx, .ctt or .ectt"
             )));
         }
     };

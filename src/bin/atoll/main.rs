@@ -18,6 +18,7 @@ mod bench;
 mod bench_gpu;
 mod convert;
 mod edits;
+mod export;
 mod itc2019;
 mod repair;
 
@@ -250,15 +251,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Convert an instance between formats, chosen by extension: `.ctt`/`.ectt` (ITC-2007)
-    /// and `.json` (campus JSON, docs/CAMPUS.md); the input may also be a folder of CSV
-    /// sheets (docs/CSV.md). Writing `.ctt` refuses campus features, naming the first.
+    /// Convert an instance between formats, chosen by extension: `.ctt`/`.ectt` (ITC-2007),
+    /// `.json` (campus JSON, docs/CAMPUS.md) and `.xlsx` (a campus workbook of the CSV
+    /// sheets, docs/CSV.md); the input may also be a folder of CSV sheets. Writing `.ctt`
+    /// refuses campus features, naming the first.
     Convert {
-        /// The instance to read: .ctt, .ectt, .json, or a folder of CSV sheets.
+        /// The instance to read: .ctt, .ectt, .json, .xlsx, or a folder of CSV sheets.
         input: PathBuf,
-        /// The file to write: .ctt, .ectt or .json (`-` prints JSON to standard output).
+        /// The file to write: .ctt, .ectt, .json or .xlsx (`-` prints JSON to standard
+        /// output).
         output: PathBuf,
     },
+    /// Export a timetable for the people who use it, in the format the output's extension
+    /// names: `.xlsx` (a workbook: every lecture, and a grid per group, teacher and room
+    /// with violations coloured), `.csv` (one row per lecture), `.ics` (calendar events of
+    /// the week) or `.json` (score, violations and lectures).
+    Export(export::ExportArgs),
     /// Measure batch evaluation: evaluations per second on the CPU (1 thread, all threads)
     /// and on the GPU, the adapter's name, and whether the GPU's scores are identical to
     /// the CPU's over the whole batch (random timetables).
@@ -339,8 +347,8 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
     })
 }
 
-/// An instance from a `.ctt`/`.ectt` or campus `.json` file, or a folder of campus CSV
-/// sheets (`docs/CSV.md`).
+/// An instance from a `.ctt`/`.ectt`, campus `.json` or campus `.xlsx` file, or a folder
+/// of campus CSV sheets (`docs/CSV.md`).
 pub(crate) fn load_instance(path: &Path) -> Result<Instance, CliError> {
     if path.is_dir() {
         return Ok(atoll::io::campus::from_csv(&convert::read_sheets(path)?)?);
@@ -360,6 +368,7 @@ fn main() -> ExitCode {
         } => check(&instance, &solution, json, verbose),
         Command::Info { instance, json } => info(&instance, json),
         Command::Convert { input, output } => convert::run(&input, &output),
+        Command::Export(args) => export::run(&args),
         Command::Solve {
             instance,
             output,

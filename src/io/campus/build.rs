@@ -168,12 +168,11 @@ impl Grid2 {
         }
         let mut found = Vec::new();
         for (d, name) in self.day_names.iter().enumerate() {
-            if let Some(rest) = s.strip_prefix(name.as_str()) {
-                if rest.starts_with(char::is_whitespace) {
-                    if let Some(k) = self.slot(rest.trim()) {
-                        found.push(PeriodId((d * self.ppd() + k) as u16));
-                    }
-                }
+            if let Some(rest) = s.strip_prefix(name.as_str())
+                && rest.starts_with(char::is_whitespace)
+                && let Some(k) = self.slot(rest.trim())
+            {
+                found.push(PeriodId((d * self.ppd() + k) as u16));
             }
         }
         match found.len() {

@@ -100,14 +100,18 @@ fn normalise(h: &str) -> String {
         .collect()
 }
 
-fn read_table(sheet: &Sheet, file: &str, text: &str) -> Result<Table, ParseError> {
+/// One line of a sheet as read from its file: the 1-based line (CSV) or row (workbook) and
+/// its cells, untrimmed.
+pub(super) type RawRow = (u32, Vec<String>);
+
+/// The rows of a CSV file. A cell that runs over several lines is an error here: no campus
+/// value spans lines, so it is an unclosed quote swallowing the rows after it.
+fn csv_rows(file: &str, text: &str) -> Result<Vec<RawRow>, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut header: Option<Vec<String>> = None;
-    let mut columns = HashMap::new();
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
@@ -115,13 +119,8 @@ fn read_table(sheet: &Sheet, file: &str, text: &str) -> Result<Table, ParseError
             located(file, line, 1, String::new(), format!("not a CSV row: {e}"))
         })?;
         let line = rec.position().map_or(1, |p| p.line() as u32);
-        let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        // No campus value spans lines: a cell that does is an unclosed quote swallowing
-        // the rows after it.
-        if let Some(k) = cells.iter().position(|c| c.contains('\n')) {
+        let cells: Vec<String> = rec.iter().map(str::to_string).collect();
+        if let Some(k) = cells.iter().position(|c| c.trim().contains('\n')) {
             return Err(located(
                 file,
                 line,
@@ -129,9 +128,26 @@ fn read_table(sheet: &Sheet, file: &str, text: &str) -> Result<Table, ParseError
                 String::new(),
                 format!(
                     "this cell runs over {} lines; is a quote (\") left open?",
-                    cells[k].lines().count()
+                    cells[k].trim().lines().count()
                 ),
             ));
+        }
+        rows.push((line, cells));
+    }
+    Ok(rows)
+}
+
+/// The sheet's rules on its rows, whatever file they came from (CSV or a workbook): the
+/// first non-empty row is the header, columns are known and not repeated, required columns
+/// are there, no row has values beyond the header. Cells are trimmed; empty rows skipped.
+fn table_from_rows(sheet: &Sheet, file: &str, raw: Vec<RawRow>) -> Result<Table, ParseError> {
+    let mut header: Option<Vec<String>> = None;
+    let mut columns = HashMap::new();
+    let mut rows = Vec::new();
+    for (line, cells) in raw {
+        let cells: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+        if cells.iter().all(String::is_empty) {
+            continue;
         }
         match &header {
             None => {
@@ -331,10 +347,10 @@ pub fn from_csv(files: &[(String, String)]) -> Result<Instance, ParseError> {
             ));
         }
     }
-    let mut tables: Vec<Option<Table>> = Vec::with_capacity(SHEETS.len());
-    for (k, s) in SHEETS.iter().enumerate() {
-        tables.push(match found[k] {
-            Some(i) => Some(read_table(s, &files[i].0, &files[i].1)?),
+    let mut sheets: Vec<Option<(String, Vec<RawRow>)>> = Vec::with_capacity(SHEETS.len());
+    for i in found {
+        sheets.push(match i {
+            Some(i) => Some((files[i].0.clone(), csv_rows(&files[i].0, &files[i].1)?)),
             None => None,
         });
     }
@@ -347,6 +363,42 @@ pub fn from_csv(files: &[(String, String)]) -> Result<Instance, ParseError> {
         })
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "campus".to_string());
+    from_sheets(sheets, name)
+}
+
+/// The sheets' names without `.csv`, in the order [`from_sheets`] takes them:
+/// `calendar`, `teachers`, `rooms`, `groups`, `courses`, `pins`, `weights`.
+pub(super) fn sheet_names() -> impl Iterator<Item = (&'static str, bool)> {
+    SHEETS
+        .iter()
+        .map(|s| (s.file.trim_end_matches(".csv"), s.required))
+}
+
+/// Reads a campus from the rows of its sheets, one entry per [`sheet_names`] (`None` for
+/// an absent optional sheet), each with the name its errors carry (`courses.csv`,
+/// `campus.xlsx[courses]`). Both the CSV folder and the workbook come through here, so they
+/// follow the same rules and give the same errors.
+pub(super) fn from_sheets(
+    sheets: Vec<Option<(String, Vec<RawRow>)>>,
+    name: String,
+) -> Result<Instance, ParseError> {
+    debug_assert_eq!(sheets.len(), SHEETS.len());
+    let mut tables: Vec<Option<Table>> = Vec::with_capacity(SHEETS.len());
+    for (s, found) in SHEETS.iter().zip(sheets) {
+        tables.push(match found {
+            Some((file, rows)) => Some(table_from_rows(s, &file, rows)?),
+            None if s.required => {
+                return Err(located(
+                    s.file,
+                    1,
+                    1,
+                    String::new(),
+                    format!("the sheet {} is missing", s.file),
+                ));
+            }
+            None => None,
+        });
+    }
     let mut doc = CampusDoc {
         name,
         ..Default::default()
@@ -538,10 +590,10 @@ fn rows_for_paths(tables: &[Option<Table>], origins: &Origins, message: &str) ->
         };
         for (i, &r) in rows.iter().enumerate() {
             let pat = format!("{section}[{i}]");
-            if out.contains(&pat) {
-                if let Some(row) = table.rows.get(r) {
-                    out = out.replace(&pat, &format!("row {}", row.line));
-                }
+            if out.contains(&pat)
+                && let Some(row) = table.rows.get(r)
+            {
+                out = out.replace(&pat, &format!("row {}", row.line));
             }
         }
     }

@@ -10,10 +10,12 @@ pub mod build;
 pub mod csv;
 pub mod doc;
 mod locate;
+pub mod xlsx;
 
 use std::collections::{BTreeMap, HashSet};
 
 pub use self::csv::from_csv;
+pub use self::xlsx::{from_xlsx, to_xlsx};
 use build::{Grid2, build, format_time};
 use doc::{
     CampusDoc, CourseDoc, EcttDoc, Grid, GroupDoc, PeriodDoc, PinDoc, RoomConstraintDoc, RoomDoc,
@@ -46,6 +48,29 @@ fn bare_message(e: &serde_json::Error) -> String {
 
 /// Reads a campus JSON document. `file` is only used in error messages.
 pub fn from_json(text: &str, file: &str) -> Result<Instance, ParseError> {
+    let (doc, text) = read_doc(text, file)?;
+    build_located(&doc, text, file)
+}
+
+/// Reads a campus JSON document as written, without resolving it into an instance: room
+/// types, features and group kinds are kept (an [`Instance`] has only what they resolve
+/// to), so the document can be written again in another form ([`xlsx::to_xlsx`]). It is
+/// checked as [`from_json`] checks it, with the same errors.
+pub fn doc_from_json(text: &str, file: &str) -> Result<CampusDoc, ParseError> {
+    let (doc, text) = read_doc(text, file)?;
+    build_located(&doc, text, file)?;
+    Ok(doc)
+}
+
+fn build_located(doc: &CampusDoc, text: &str, file: &str) -> Result<Instance, ParseError> {
+    build(doc).map_err(|e| {
+        let (line, col) = locate::line_col(text, locate::offset(text, &e.path));
+        located(file, line, col, e.path.to_string(), e.message)
+    })
+}
+
+/// The document of a campus JSON text (without its byte-order mark, returned with it).
+fn read_doc<'t>(text: &'t str, file: &str) -> Result<(CampusDoc, &'t str), ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.trim_start().chars().next();
     if first != Some('{') {
@@ -96,10 +121,7 @@ pub fn from_json(text: &str, file: &str) -> Result<Instance, ParseError> {
             format!("{} after the campus object", bare_message(&e)),
         ));
     }
-    build(&doc).map_err(|e| {
-        let (line, col) = locate::line_col(text, locate::offset(text, &e.path));
-        located(file, line, col, e.path.to_string(), e.message)
-    })
+    Ok((doc, text))
 }
 
 /// The grid of names an instance's periods are written with.
