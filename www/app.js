@@ -282,9 +282,21 @@ async function loadFiles(files) {
 
 // What the file chooser or a drop gives: one instance file (.ctt, .ectt, campus .json), or
 // several CSV sheets of one campus.
+// The largest file the page reads: far above any timetable instance (ITC-2007's largest
+// is ~60 KB, a campus of 10,000 lectures a few MB), far below what would exhaust the
+// worker's memory (the wasm heap is capped at 1 GiB).
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 async function openFiles(list) {
   const files = [...list];
   if (!files.length) return;
+  const big = files.find((f) => f.size > MAX_FILE_BYTES);
+  if (big) {
+    // Keep the previous instance and result; say which file and why.
+    setError($('#instance-error'), `${big.name}: ${fmt(big.size / 1048576)} MB is more than the `
+      + `${MAX_FILE_BYTES / 1048576} MB this page reads; an instance file is at most a few MB`);
+    return;
+  }
   if (files.length === 1 && !/\.csv$/i.test(files[0].name)) {
     await loadInstance(await files[0].arrayBuffer(), files[0].name);
     return;

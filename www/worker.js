@@ -280,7 +280,11 @@ Object.assign(ops, {
           const i = adapter.info || {};
           gpu = { available: true, vendor: i.vendor || '', architecture: i.architecture || '',
             device: i.device || '', description: i.description || '',
-            fallback: adapter.isFallbackAdapter === true || i.isFallbackAdapter === true };
+            // Marked as the fallback, or a software rasterizer by name (Chromium hands out
+            // SwiftShader unmarked when it has nothing else); `auto` never uses one.
+            fallback: adapter.isFallbackAdapter === true || i.isFallbackAdapter === true
+              || /swiftshader|llvmpipe|lavapipe|softpipe|basic render/i.test(
+                `${i.vendor || ''} ${i.architecture || ''} ${i.device || ''} ${i.description || ''}`) };
         } else {
           gpu = { available: false, reason: 'WebGPU is present but offers no adapter' };
         }
