@@ -74,9 +74,14 @@ function crashError(why) {
 }
 
 function workerCrashed(why) {
-  if (recovering) return;
-  crashes++;
   const lost = crashError(why);
+  if (recovering) {
+    // The new worker failed too: its calls fail, and so does the restart.
+    for (const p of pending.values()) p.reject(lost);
+    pending.clear();
+    return;
+  }
+  crashes++;
   worker.onmessage = null;
   worker.onerror = null;
   worker.terminate();
@@ -280,12 +285,13 @@ async function loadFiles(files) {
   updateButtons();
 }
 
-// What the file chooser or a drop gives: one instance file (.ctt, .ectt, campus .json), or
-// several CSV sheets of one campus.
 // The largest file the page reads: far above any timetable instance (ITC-2007's largest
 // is ~60 KB, a campus of 10,000 lectures a few MB), far below what would exhaust the
 // worker's memory (the wasm heap is capped at 1 GiB).
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+// What the file chooser or a drop gives: one instance file (.ctt, .ectt, campus .json), or
+// several CSV sheets of one campus.
 
 async function openFiles(list) {
   const files = [...list];

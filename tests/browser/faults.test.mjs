@@ -13,8 +13,8 @@ import fs from 'node:fs';
 import { open, instance, screenshot, text, downloadSolution } from './helpers.mjs';
 
 let ctx;
-// A pool of 2; the watchdog declares a silent worker dead after 4 s (default 60 s).
-before(async () => { ctx = await open({ query: 'threads=2&stall=4' }); });
+// A pool of 2; the watchdog declares a silent worker dead after 6 s (default 60 s).
+before(async () => { ctx = await open({ query: 'threads=2&stall=6' }); });
 after(async () => {
   if (ctx) {
     await screenshot(ctx.page, 'faults-final');
@@ -109,7 +109,7 @@ test('a worker that dies silently mid-solve is found by the watchdog and restart
   const w = await solverWorker(page);
   await w.evaluate(() => { setTimeout(() => self.close(), 0); });
   await page.waitForSelector('body[data-worker-restarts="2"]', { timeout: 30_000 });
-  assert.match(await text(page, '#solve-error'), /^The solver crashed \(no progress for 4 s\) and was restarted/);
+  assert.match(await text(page, '#solve-error'), /^The solver crashed \(no progress for 6 s\) and was restarted/);
   assert.deepEqual(await shown(page), before);
   await page.waitForFunction(() => !document.querySelector('#solve-run').disabled);
   await solveInPage(page, 1);
@@ -155,23 +155,39 @@ test('a corrupt stored Q-table: the solve runs, the table is left untouched, the
   assert.match(await text(page, '#solve-status'), /Stage 3 memory: /);
   // Forgetting it is the user's choice (op qtableClear); then solves save again.
   await idb.put(page, 'Toy', undefined);
+  await solveInPage(page, 1);
+  assert.equal(JSON.parse(await idb.get(page, 'Toy')).format, 'atoll-qtable');
+  assert.equal(await page.locator('#env-qtable').getAttribute('data-state'), 'good');
 });
 
+// Each injection sets self.__undo, run after the test (the page keeps its worker).
 for (const [what, inject, told] of [
-  ['unavailable', () => { Object.defineProperty(self, 'indexedDB', { value: undefined, configurable: true }); },
-    /could not be read/],
-  ['throwing', () => { IDBFactory.prototype.open = () => { throw new DOMException('injected', 'UnknownError'); }; },
-    /could not be read \(injected\)/],
+  ['unavailable', () => {
+    Object.defineProperty(self, 'indexedDB', { value: undefined, configurable: true });
+    self.__undo = () => { delete self.indexedDB; };
+  }, /could not be read/],
+  ['throwing', () => {
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = () => { throw new DOMException('injected', 'UnknownError'); };
+    self.__undo = () => { IDBFactory.prototype.open = open; };
+  }, /could not be read \(injected\)/],
   ['full', () => {
+    const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = () => { throw new DOMException('injected: quota exceeded', 'QuotaExceededError'); };
+    self.__undo = () => { IDBObjectStore.prototype.put = put; };
   }, /Q-table not saved: injected: quota exceeded/],
 ]) {
   test(`IndexedDB ${what}: the solve runs and the user is told; a stored table is untouched`, async () => {
     const { page } = ctx;
     const stored = await idb.get(page, 'Toy');
+    assert.equal(JSON.parse(stored).format, 'atoll-qtable', 'a table is stored before');
     const w = await solverWorker(page);
     await w.evaluate(inject);
-    await solveInPage(page, 1);
+    try {
+      await solveInPage(page, 1);
+    } finally {
+      await w.evaluate(() => self.__undo());
+    }
     assert.equal(await page.locator('#solve-error').isVisible(), false);
     assert.equal(await page.locator('#env-qtable').getAttribute('data-state'), 'warn');
     assert.match(await page.locator('#env-qtable').textContent(), told);
@@ -223,7 +239,7 @@ test('a malformed, an oversized and a random-bytes file: a clear error; the inst
 // ---- Stop ----------------------------------------------------------------------------------
 test('Stop pressed while the solve waits in the worker queue ends it with the best timetable', async () => {
   const { page } = ctx;
-  await page.fill('#speed-seconds', '2');
+  await page.selectOption('#speed-seconds', '2');
   await page.click('#speed-run'); // keeps the worker busy for about 2 s
   await page.fill('#solve-time', '600');
   await page.click('#solve-run');
@@ -290,8 +306,12 @@ for (const phase of ['queued', 'construct', 'evolve', 'repair']) {
       if (arg.phase === 'repair') options.time_limit = 8; // Stage 3 from 4 s on
       const solving = call('solve', { options, stepMs: 100 });
       const progress = () => events.filter((e) => e.event === 'progress');
+      let over = false;
+      solving.finally(() => { over = true; });
       if (arg.phase === 'evolve' || arg.phase === 'repair') {
-        while (!progress().some((e) => e.progress.stage === arg.phase)) await nextEvent();
+        while (!over && !progress().some((e) => e.progress.stage === arg.phase)) {
+          await Promise.race([nextEvent(), solving.catch(() => {})]);
+        }
       }
       const stop = await call('stop');
       const before = progress().length;
