@@ -26,7 +26,6 @@
 let wasm = null; // the module namespace of pkg/atoll.js or pkg-st/atoll.js
 let session = null; // the loaded instance (a wasm Session)
 let queue = Promise.resolve();
-let solving = false;
 // Solves are numbered as they arrive (before they wait in the queue); a stop covers every
 // solve numbered up to `stopUpTo`.
 let solveSeq = 0;
@@ -64,7 +63,6 @@ async function runSolve({ options, stepMs, seq }, start) {
   const s = need();
   const ms = Number.isFinite(stepMs) && stepMs > 0 ? stepMs : 150;
   const stopped = () => seq <= stopUpTo;
-  solving = true;
   try {
     const qtable = await qtableRestore(s); // Stage 3 starts from what it learned before
     // Construction (Stage 1) runs here; throws an Error naming a bad option or edit.
@@ -107,7 +105,6 @@ async function runSolve({ options, stepMs, seq }, start) {
     result.qtable = { ...qtable, ...(await qtableKeep(s, qtable)) };
     return result;
   } finally {
-    solving = false;
     finishedSeq = Math.max(finishedSeq, seq);
   }
 }
