@@ -208,17 +208,22 @@ async function dropFiles(page, files) {
   }, files);
 }
 
-test('a malformed, an oversized and a random-bytes file: a clear error; the instance and result remain', async () => {
+test('a malformed, an oversized and a random-bytes file: a clear error; the instance and result remain', async (t) => {
   const { page } = ctx;
+  if (await page.locator('#summary').getAttribute('data-name') !== 'Toy') {
+    await loadSample(page, 'toy.ctt', 'Toy');
+    await solveInPage(page, 1);
+  }
   const before = await shown(page);
+  const restarts = await page.locator('body').getAttribute('data-worker-restarts');
   // Random bytes from a fixed seed (xorshift), so the file is the same every run.
   let x = 2463534242;
   const noise = Array.from({ length: 65536 }, () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x & 255; });
   const toy = fs.readFileSync(instance('toy'), 'utf8');
   const cases = [
-    ['malformed.ctt', [...Buffer.from(toy.replace('Rooms: 3', 'Rooms: three'))], /malformed\.ctt.*line 3/],
-    ['huge-counts.ctt', [...Buffer.from(toy.replace('Courses: 4', 'Courses: 4294967295'))], /huge-counts\.ctt.*line \d+/],
-    ['noise.ctt', noise, /noise\.ctt/],
+    ['malformed.ctt', [...Buffer.from(toy.replace('Rooms: 3', 'Rooms: three'))], /^malformed\.ctt:3: expected a whole number for the number of rooms, found 'three'$/],
+    ['huge-counts.ctt', [...Buffer.from(toy.replace('Courses: 4', 'Courses: 4294967295'))], /^huge-counts\.ctt:\d+: /],
+    ['noise.ctt', noise, /^noise\.ctt(:\d+)?: /],
     ['oversized.ctt', null, /^oversized\.ctt: 200 MB is more than the 64 MB this page reads/],
   ];
   for (const [name, bytes, expected] of cases) {
@@ -226,11 +231,12 @@ test('a malformed, an oversized and a random-bytes file: a clear error; the inst
     await dropFiles(page, [bytes ? { name, bytes } : { name, size: 200 * 1024 * 1024 }]);
     await page.waitForSelector('#instance-error:not([hidden])', { timeout: 60_000 });
     const msg = await text(page, '#instance-error');
+    t.diagnostic(`${name}: ${msg}`);
     assert.match(msg, expected, name);
     assert.equal(await page.locator('#summary').getAttribute('data-name'), 'Toy', `${name}: the instance stays`);
     assert.deepEqual(await shown(page), before, `${name}: the result stays`);
   }
-  assert.equal(await page.locator('body').getAttribute('data-worker-restarts'), '2', 'no crash');
+  assert.equal(await page.locator('body').getAttribute('data-worker-restarts'), restarts, 'no crash');
   // The instance in the worker is still Toy: solving works.
   await solveInPage(page, 1);
   assert.match(await text(page, '#results-source'), /for Toy$/);
