@@ -113,19 +113,27 @@ function workerCrashed(why) {
 const crashNotice = (why) => `The solver crashed (${why}) and was restarted with the same instance and settings; `
   + 'the timetable shown before is kept.';
 
-// The watchdog: only during a solve, when progress events are due every step.
+// The watchdog: only while a solve call is out, when progress events are due every step
+// (not while a new pool starts before it).
+let solveCalls = 0;
 setInterval(() => {
-  if (solving && worker && !recovering && performance.now() - lastHeard > stallMs) {
+  if (solveCalls > 0 && worker && !recovering && performance.now() - lastHeard > stallMs) {
     workerCrashed(`no progress for ${Math.round(stallMs / 1000)} s`);
   }
 }, 1000);
 function call(op, args = {}, transfer = []) {
   const id = nextId++;
-  if (op === 'solve' || op === 'resolve') lastHeard = performance.now();
-  return new Promise((resolve, reject) => {
+  const solveCall = op === 'solve' || op === 'resolve';
+  if (solveCall) {
+    lastHeard = performance.now();
+    solveCalls++;
+  }
+  const answered = new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     worker.postMessage({ id, op, ...args }, transfer);
   });
+  if (solveCall) answered.then(() => { solveCalls--; }, () => { solveCalls--; });
+  return answered;
 }
 
 // ---- helpers ----------------------------------------------------------------------------

@@ -252,9 +252,11 @@ test('a malformed, an oversized and a random-bytes file: a clear error; the inst
 });
 
 // ---- Stop ----------------------------------------------------------------------------------
+// On comp01, which no solve finishes early ("solved") before the stop arrives.
 test('Stop pressed while the solve waits in the worker queue ends it with the best timetable', async () => {
   const { page } = ctx;
   await ensureToyResult(page);
+  await loadSample(page, 'comp01.ctt', 'Fis0506-1');
   await page.selectOption('#speed-seconds', '2');
   await page.click('#speed-run'); // keeps the worker busy for about 2 s
   await page.fill('#solve-time', '600');
@@ -268,6 +270,7 @@ test('Stop pressed while the solve waits in the worker queue ends it with the be
 test('Stop pressed while a new pool starts (threads changed) is not lost', async () => {
   const { page } = ctx;
   await ensureToyResult(page);
+  await loadSample(page, 'comp01.ctt', 'Fis0506-1');
   await page.fill('#solve-threads-input', '1');
   await page.fill('#solve-time', '600');
   await page.click('#solve-run');
