@@ -11,6 +11,8 @@ const params = new URLSearchParams(location.search);
 let worker = null;
 const pending = new Map();
 let nextId = 1;
+// When the worker last said anything (the watchdog's clock during a solve).
+let lastHeard = 0;
 function spawnWorker() {
   if (worker) worker.terminate();
   for (const p of pending.values()) p.reject(new Error('the solver worker was restarted'));
@@ -18,10 +20,16 @@ function spawnWorker() {
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   worker.onmessage = onWorkerMessage;
   worker.onerror = onWorkerError;
+  lastHeard = performance.now();
 }
 function onWorkerMessage({ data }) {
+  lastHeard = performance.now();
   if (data.event === 'progress') {
     onProgress(data.progress);
+    return;
+  }
+  if (data.event === 'crashed') {
+    workerCrashed(data.error);
     return;
   }
   const p = pending.get(data.id);
@@ -31,16 +39,101 @@ function onWorkerMessage({ data }) {
   else p.reject(new Error(data.error));
 }
 function onWorkerError(e) {
+  // After a good start an error is a crash (a trap that escaped, a pool thread that
+  // aborted): restart. Before it, the engine cannot start at all.
+  if (ready) {
+    e.preventDefault();
+    workerCrashed(e.message || 'the worker failed');
+    return;
+  }
   showFatal(`The solver worker failed: ${e.message || 'could not be started'}`);
   for (const p of pending.values()) p.reject(new Error('the solver worker failed'));
   pending.clear();
 }
+
+// ---- crash recovery -----------------------------------------------------------------
+// A worker whose wasm module trapped (it posts 'crashed'), that fails with an error event,
+// or that says nothing for `stallMs` during a solve (e.g. blocked for good in Atomics.wait
+// when a pool thread aborted) is terminated and replaced by a new one with the same pool
+// size and the same instance (the loaded file, or the edited one after a re-solve). The
+// timetable shown stays, with its downloads. `?stall=S` sets the silence allowed (seconds,
+// default 60: far above a solver step of 150 ms, above construction of large instances).
+const stallMs = (() => {
+  const s = Number(params.get('stall'));
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
+})();
+let recovering = null; // the restart in progress, or null
+let crashes = 0;
+const MAX_CRASHES = 5; // then the page stops restarting (something is wrong every time)
+
+/** An Error for calls lost with a crashed worker; `crash` holds the one-sentence notice. */
+function crashError(why) {
+  const e = new Error(`the solver worker crashed (${why})`);
+  e.crash = why;
+  return e;
+}
+
+function workerCrashed(why) {
+  const lost = crashError(why);
+  if (recovering) {
+    // The new worker failed too: its calls fail, and so does the restart.
+    for (const p of pending.values()) p.reject(lost);
+    pending.clear();
+    return;
+  }
+  crashes++;
+  worker.onmessage = null;
+  worker.onerror = null;
+  worker.terminate();
+  for (const p of pending.values()) p.reject(lost);
+  pending.clear();
+  document.body.dataset.workerCrashes = String(crashes);
+  recovering = (async () => {
+    if (crashes > MAX_CRASHES) throw new Error(`it crashed ${crashes} times`);
+    spawnWorker();
+    const env = await call('init', { threads: poolThreads });
+    poolThreads = env.threads;
+    if (loaded && loaded.files) await call('loadFiles', { files: loaded.files });
+    else if (loaded) await call('loadInstance', { bytes: loaded.bytes.slice(0), file: loaded.file });
+  })().then(() => {
+    document.body.dataset.workerRestarts = String(crashes);
+  }, (e) => {
+    engineFailed = true;
+    setPill($('#env-mode'), 'engine: failed', 'bad');
+    showFatal(`The solver crashed (${why}) and could not be restarted: ${e.message}. Reload the page; `
+      + 'download the timetable shown first.');
+  }).finally(() => {
+    recovering = null;
+    updateButtons();
+  });
+  updateButtons();
+}
+
+/** What the page says after a crash: one sentence. */
+const crashNotice = (why) => `The solver crashed (${why}) and was restarted with the same instance and settings; `
+  + 'the timetable shown before is kept.';
+
+// The watchdog: only while a solve call is out, when progress events are due every step
+// (not while a new pool starts before it).
+let solveCalls = 0;
+setInterval(() => {
+  if (solveCalls > 0 && worker && !recovering && performance.now() - lastHeard > stallMs) {
+    workerCrashed(`no progress for ${Math.round(stallMs / 1000)} s`);
+  }
+}, 1000);
 function call(op, args = {}, transfer = []) {
   const id = nextId++;
-  return new Promise((resolve, reject) => {
+  const solveCall = op === 'solve' || op === 'resolve';
+  if (solveCall) {
+    lastHeard = performance.now();
+    solveCalls++;
+  }
+  const answered = new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     worker.postMessage({ id, op, ...args }, transfer);
   });
+  if (solveCall) answered.then(() => { solveCalls--; }, () => { solveCalls--; });
+  return answered;
 }
 
 // ---- helpers ----------------------------------------------------------------------------
@@ -146,10 +239,10 @@ async function start() {
 
 function updateButtons() {
   // While a solve runs the worker is busy: everything else waits for it.
-  const on = ready && haveInstance && !solving;
+  const on = ready && haveInstance && !solving && !recovering;
   // An instance can be chosen while the engine starts: the worker answers in order, so
   // it is loaded right after the pool is up.
-  const canLoad = !!worker && !engineFailed && !solving;
+  const canLoad = !!worker && !engineFailed && !solving && !recovering;
   $('#load-sample').disabled = !canLoad;
   $('#template-xlsx').disabled = !worker || engineFailed;
   $('#instance-file').disabled = !canLoad;
@@ -201,11 +294,23 @@ async function loadFiles(files) {
   updateButtons();
 }
 
+// The largest file the page reads: far above any timetable instance (ITC-2007's largest
+// is ~60 KB, a campus of 10,000 lectures a few MB), far below what would exhaust the
+// worker's memory (the wasm heap is capped at 1 GiB).
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 // What the file chooser or a drop gives: one instance file (.ctt, .ectt, campus .json or
 // .xlsx workbook, read as bytes), or several CSV sheets of one campus.
 async function openFiles(list) {
   const files = [...list];
   if (!files.length) return;
+  const big = files.find((f) => f.size > MAX_FILE_BYTES);
+  if (big) {
+    // Keep the previous instance and result; say which file and why.
+    setError($('#instance-error'), `${big.name}: ${fmt(big.size / 1048576)} MB is more than the `
+      + `${MAX_FILE_BYTES / 1048576} MB this page reads; an instance file is at most a few MB`);
+    return;
+  }
   if (files.length === 1 && !/\.csv$/i.test(files[0].name)) {
     await loadInstance(await files[0].arrayBuffer(), files[0].name);
     return;
@@ -318,6 +423,10 @@ function fmtBig(n) {
   return fmt(n);
 }
 
+// The library's cap on every duration (src/options.rs: 30 days); the page says so before
+// the worker would refuse it.
+const MAX_TIME_LIMIT_S = 2_592_000;
+
 function solveOptions() {
   let extra = {};
   const json = $('#solve-json').value.trim();
@@ -337,9 +446,13 @@ function solveOptions() {
     if (raw === '' || !Number.isFinite(v)) throw new Error(`${name}: enter a number`);
     return v;
   };
+  const timeLimit = number('#solve-time', 'Time limit');
+  if (!(timeLimit > 0) || timeLimit > MAX_TIME_LIMIT_S) {
+    throw new Error(`Time limit: enter seconds above 0 and at most ${fmt(MAX_TIME_LIMIT_S)} (30 days), got ${$('#solve-time').value.trim()}`);
+  }
   const opts = {
     ...extra,
-    time_limit: number('#solve-time', 'Time limit'),
+    time_limit: timeLimit,
     seed: number('#solve-seed', 'Seed'),
     islands: number('#solve-islands', 'Islands'),
   };
@@ -634,17 +747,23 @@ async function runSolve(op, extra) {
     setError($('#solve-error'), e.message);
     return;
   }
+  // Solving from here: Stop is live even while a new pool starts or the solve waits in
+  // the worker's queue (the worker honours a stop for a queued solve).
+  solving = true;
+  stopping = false;
+  updateButtons();
   if (threads !== poolThreads && document.body.dataset.mode === 'threaded') {
     try {
       await restartWith(threads);
     } catch (e) {
       setError($('#solve-error'), `Cannot start ${threads} threads: ${e.message}`);
+      solving = false;
+      stopping = false;
+      updateButtons();
       return;
     }
   }
-  solving = true;
-  stopping = false;
-  updateButtons();
+  const hadResult = !$('#solve-result').hidden;
   run = { points: [], limit: options.time_limit, islands: 0 };
   for (const id of ['#solve-stage', '#solve-generation', '#solve-hard', '#solve-soft', '#solve-islands-count',
     '#solve-rate']) $(id).textContent = '—';
@@ -660,20 +779,46 @@ async function runSolve(op, extra) {
   updateClock(0);
   drawChart();
   try {
-    const r = await call(op, { options, stepMs: 150, ...extra });
+    const solved = call(op, { options, stepMs: 150, ...extra });
+    if (stopping) call('stop').catch(() => {}); // pressed while the pool was starting
+    const r = await solved;
     if (op === 'resolve') afterResolve(r);
     // The last progress event of the run, so the chart ends where the result does.
     onProgressFinal(r.last, r.stop_reason);
     showResult(r);
+    showQtable(r.qtable);
+    if (r.interrupted) setError($('#solve-error'), `The run ended early: ${r.interrupted}.`);
   } catch (e) {
-    setError($('#solve-error'), e.message);
+    if (e.crash) {
+      // The worker is being replaced; what was shown before this run stays.
+      setError($('#solve-error'), crashNotice(e.crash));
+      $('#solve-card').dataset.state = 'crashed';
+      if (hadResult) $('#solve-result').hidden = false;
+      if (recovering) await recovering.catch(() => {});
+    } else {
+      setError($('#solve-error'), e.message);
+      $('#solve-card').dataset.state = 'error';
+    }
     $('#solve-status').textContent = '';
-    $('#solve-card').dataset.state = 'error';
     if (!run.points.length) $('#solve-live').hidden = true;
   } finally {
     solving = false;
     stopping = false;
     updateButtons();
+  }
+}
+
+// The Environment panel's line on Stage 3's stored Q-table, after each solve.
+function showQtable(q) {
+  if (!q) return;
+  const el = $('#env-qtable');
+  el.dataset.state = q.error ? 'warn' : 'good';
+  el.textContent = q.error
+    ? `${q.instance}: ${q.error}.`
+    : `${q.instance}: ${q.restored ? 'restored before the solve' : 'none stored before the solve'}`
+      + `${q.saved ? `, saved after it (${fmt(q.updates)} updates)` : ''}.`;
+  if (q.error) {
+    $('#solve-status').textContent += ` Stage 3 memory: ${q.error} (see Environment).`;
   }
 }
 
@@ -689,7 +834,9 @@ $('#solve-stop').addEventListener('click', async () => {
   stopping = true;
   updateButtons();
   $('#solve-status').textContent = 'Stopping… keeping the best timetable so far';
-  await call('stop');
+  // Before the solve is posted (a new pool starting) runSolve sends it right after.
+  if (!worker || recovering) return;
+  await call('stop').catch(() => {}); // a crash in between is reported by the solve
 });
 
 // ---- 3. check -------------------------------------------------------------------------
@@ -970,10 +1117,15 @@ function loadBestKnown() {
     });
 }
 
+/** The best-known entry of an instance name: own entries only ("constructor" is none). */
+function bestKnownFor(name) {
+  return bestKnown && typeof name === 'string' && Object.hasOwn(bestKnown, name) ? bestKnown[name] : null;
+}
+
 function renderBestKnown(root, r) {
   const p = root.querySelector('.best-known');
   const name = loaded && loaded.name;
-  const known = bestKnown && name ? bestKnown[name] : null;
+  const known = bestKnownFor(name);
   p.hidden = !known;
   if (!known) return;
   const gap = r.feasible ? r.soft_cost - known.best_known : null;
@@ -1055,7 +1207,7 @@ function showTimetable(c) {
     .map(([k, v]) => `${(RULES[k] || k).toLowerCase()} ${fmt(v)}`).join(' · ')}`
     + ` · ${fmt(tt.lectures.length)} lectures scheduled${tt.unscheduled ? `, ${fmt(tt.unscheduled)} missing` : ''}`;
   score.append(badge, parts);
-  const known = bestKnown && bestKnown[tt.name];
+  const known = bestKnownFor(tt.name);
   if (known) {
     const bk = document.createElement('span');
     bk.className = 'best-known-inline';

@@ -15,6 +15,17 @@
 import { KINDS, namesOf, markLectures, renderGrid } from './grid.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** The longest time limit, in seconds: the library's cap on every duration (30 days). */
+export const MAX_TIME_LIMIT_S = 2_592_000;
+
+/** `timeLimitMs` checked: a number of milliseconds above 0 and at most 30 days. */
+function checkTimeLimitMs(ms, what = 'timeLimitMs') {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > MAX_TIME_LIMIT_S * 1000) {
+    throw new RangeError(`${what} must be above 0 and at most ${MAX_TIME_LIMIT_S * 1000} ms (30 days), got ${ms}`);
+  }
+  return ms;
+}
 const STYLE_URL = new URL('./style.css', import.meta.url);
 
 /** A worker speaking worker.js's protocol ({ id, op } → { id, ok, result | error }). */
@@ -27,6 +38,13 @@ class Client {
     this.worker.onmessage = ({ data }) => {
       if (data.event === 'progress') {
         if (this.onProgress) this.onProgress(data.progress);
+        return;
+      }
+      if (data.event === 'crashed') {
+        // The wasm module trapped: nothing more can be asked of this worker. A new
+        // solve (a new Client) starts a fresh one.
+        this.worker.terminate();
+        this.fail(new Error(`${data.error}; solve again to start a new solver`));
         return;
       }
       const p = this.pending.get(data.id);
@@ -93,6 +111,7 @@ async function solveIn(client, instanceText, {
   timeLimitMs = 10_000, threads, seed = 1, onProgress, signal, options = {}, fileName = 'instance.ctt',
 } = {}) {
   if (typeof instanceText !== 'string') throw new TypeError('solve(instanceText): the instance must be a string');
+  checkTimeLimitMs(timeLimitMs);
   if (signal && signal.aborted) throw abortError(signal);
   const onAbort = () => { client.call('stop').catch(() => {}); };
   try {
@@ -203,9 +222,18 @@ export class AtollSolver extends HTMLElement {
     t.textContent = src ? `Atoll · ${src.split('/').pop()}` : 'Atoll timetable';
   }
 
+  /**
+   * The `time-limit` attribute in ms (10 s when absent). Throws a RangeError, naming the
+   * attribute, for one that is not a number of seconds above 0 and at most 30 days.
+   */
   get timeLimitMs() {
-    const s = Number(this.getAttribute('time-limit'));
-    return Number.isFinite(s) && s > 0 ? s * 1000 : 10_000;
+    const raw = this.getAttribute('time-limit');
+    if (raw === null || raw.trim() === '') return 10_000;
+    const s = Number(raw);
+    if (!Number.isFinite(s) || s <= 0 || s > MAX_TIME_LIMIT_S) {
+      throw new RangeError(`time-limit="${raw}": enter seconds above 0 and at most ${MAX_TIME_LIMIT_S} (30 days)`);
+    }
+    return s * 1000;
   }
 
   /** Stops the solve in progress; the result is the best timetable so far. */
@@ -224,9 +252,9 @@ export class AtollSolver extends HTMLElement {
     $('.start').disabled = true;
     $('.stop').disabled = false;
     $('.bar div').style.width = '0';
-    const limit = this.timeLimitMs;
     let client = null;
     try {
+      const limit = this.timeLimitMs;
       let text = this.instanceText;
       const src = this.getAttribute('src');
       let file = 'instance.ctt';

@@ -11,12 +11,36 @@
 // `qtable: { instance, restored, saved, updates, error? }` (see the Q-table block below).
 // Ops 'qtableInfo' and 'qtableClear' report on and forget the stored Q-table of the loaded
 // instance; op 'budget' { deviceMemory? } returns the memory budget (budgetFor).
+//
+// Stop: a 'stop' applies to the solve running now and to every solve already posted (still
+// queued behind other ops): each of them builds its first timetables and ends at once with
+// them ("cancelled"). A stop that arrives when no solve is running or queued does nothing.
+//
+// Failures: an error in GPU setup, GPU scoring or a solver step ends the solve with the
+// best timetable so far (Session.solveFinish), its message in the result's `interrupted`.
+// A trap in the wasm module (a panic is a trap: "RuntimeError: unreachable") leaves the
+// module unusable ("recursive use of an object" from then on): the worker posts
+// { event: 'crashed', error }, answers every later op with that error, and the page
+// starts a new worker.
 
 let wasm = null; // the module namespace of pkg/atoll.js or pkg-st/atoll.js
 let session = null; // the loaded instance (a wasm Session)
 let queue = Promise.resolve();
-let solving = false;
-let stopRequested = false;
+// Solves are numbered as they arrive (before they wait in the queue); a stop covers every
+// solve numbered up to `stopUpTo`.
+let solveSeq = 0;
+let finishedSeq = 0;
+let stopUpTo = 0;
+// Why the module is unusable (a trap), or null.
+let broken = null;
+
+/** True for an error that means the wasm module trapped and cannot be used any more. */
+function isTrap(e) {
+  return (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError)
+    || /recursive use of an object|RuntimeError|unreachable executed|memory access out of bounds/.test(String(e && e.message));
+}
+
+const message = (e) => (e && e.message ? e.message : String(e));
 
 // A macrotask boundary: lets queued messages (a 'stop') run before the next step.
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -35,29 +59,53 @@ function resolve(args) {
     args.file || 'previous.sol', args.edits || {}));
 }
 
-async function runSolve({ options, stepMs }, start) {
+async function runSolve({ options, stepMs, seq }, start) {
   const s = need();
   const ms = Number.isFinite(stepMs) && stepMs > 0 ? stepMs : 150;
-  stopRequested = false;
-  solving = true;
+  const stopped = () => seq <= stopUpTo;
   try {
     const qtable = await qtableRestore(s); // Stage 3 starts from what it learned before
     // Construction (Stage 1) runs here; throws an Error naming a bad option or edit.
     let p = start(s);
     self.postMessage({ event: 'progress', progress: p });
-    const gpu = await gpuSetup(s, options); // see "GPU batch fitness" below
-    while (!p.finished) {
+    // From here a timetable exists: every failure ends the run with the best so far.
+    let interrupted = null;
+    let gpu = null;
+    if (!stopped()) {
+      try {
+        gpu = await gpuSetup(s, options); // see "GPU batch fitness" below
+      } catch (e) {
+        if (isTrap(e)) throw e;
+        interrupted = `GPU setup failed: ${message(e)}`;
+      }
+    }
+    while (!p.finished && interrupted === null) {
       await yieldToEvents();
-      if (stopRequested) s.solveCancel(); // the next step returns at once, "cancelled"
-      p = gpu ? await gpuStep(s, gpu, ms) : s.solveStep(ms);
+      if (stopped()) s.solveCancel(); // the next step returns at once, "cancelled"
+      try {
+        p = gpu ? await gpuStep(s, gpu, ms, stopped) : s.solveStep(ms);
+      } catch (e) {
+        if (isTrap(e)) throw e;
+        interrupted = `${gpu ? 'GPU scoring' : 'a solver step'} failed: ${message(e)}`;
+        break;
+      }
       self.postMessage({ event: 'progress', progress: p });
     }
+    if (interrupted !== null && !p.finished) {
+      try {
+        s.solveCancel();
+      } catch (e) {
+        if (isTrap(e)) throw e;
+      }
+    }
     const result = s.solveFinish();
-    result.qtable = { ...qtable, ...(await qtableKeep(s)) };
+    if (interrupted !== null) {
+      result.interrupted = `${interrupted}; the result is the best timetable found before that`;
+    }
+    result.qtable = { ...qtable, ...(await qtableKeep(s, qtable)) };
     return result;
   } finally {
-    solving = false;
-    stopRequested = false;
+    finishedSeq = Math.max(finishedSeq, seq);
   }
 }
 
@@ -79,13 +127,13 @@ async function gpuSetup(s, options) {
   return scorer;
 }
 
-async function gpuStep(s, scorer, ms) {
+async function gpuStep(s, scorer, ms, stopped) {
   const t0 = performance.now();
   for (;;) {
     const batch = s.solveBreed();
     if (batch === undefined) return s.solveStep(0); // the run is over: its last event
     const p = s.solveSelect(await scorer.score(batch));
-    if (p.finished || stopRequested || performance.now() - t0 >= ms) return p;
+    if (p.finished || stopped() || performance.now() - t0 >= ms) return p;
   }
 }
 // ---- end of GPU batch fitness -----------------------------------------------------------
@@ -237,7 +285,11 @@ Object.assign(ops, {
           const i = adapter.info || {};
           gpu = { available: true, vendor: i.vendor || '', architecture: i.architecture || '',
             device: i.device || '', description: i.description || '',
-            fallback: adapter.isFallbackAdapter === true || i.isFallbackAdapter === true };
+            // Marked as the fallback, or a software rasterizer by name (Chromium hands out
+            // SwiftShader unmarked when it has nothing else); `auto` never uses one.
+            fallback: adapter.isFallbackAdapter === true || i.isFallbackAdapter === true
+              || /swiftshader|llvmpipe|lavapipe|softpipe|basic render/i.test(
+                `${i.vendor || ''} ${i.architecture || ''} ${i.device || ''} ${i.description || ''}`) };
         } else {
           gpu = { available: false, reason: 'WebGPU is present but offers no adapter' };
         }
@@ -284,29 +336,49 @@ const qtableGet = (name) => qtableTx('readonly', (st) => st.get(name));
 const qtablePut = (name, json) => qtableTx('readwrite', (st) => st.put(json, name));
 const qtableDelete = (name) => qtableTx('readwrite', (st) => st.delete(name));
 
-/** Imports the stored table of this instance, if any: { instance, restored, error? }. */
+/**
+ * Imports the stored table of this instance, if any: { instance, restored, error?,
+ * unreadable? }. `unreadable` (storage could not be read, or the stored table is
+ * malformed or of another instance) means what is stored is unknown or not ours to
+ * replace: qtableKeep then leaves it untouched.
+ */
 async function qtableRestore(s) {
   const out = { instance: s.name, restored: false };
+  let json;
   try {
-    const json = await qtableGet(s.name);
-    if (json !== undefined) {
-      s.qtableImport(json); // throws for a malformed or mismatched table
-      out.restored = true;
-    }
+    json = await qtableGet(s.name);
   } catch (e) {
-    out.error = `stored Q-table not used: ${e && e.message ? e.message : e}`;
+    out.unreadable = true;
+    out.error = `the stored Q-table could not be read (${message(e)}); it is left untouched and not saved over`;
+    return out;
+  }
+  if (json === undefined) return out;
+  try {
+    s.qtableImport(json); // throws for a malformed or mismatched table
+    out.restored = true;
+  } catch (e) {
+    if (isTrap(e)) throw e;
+    out.unreadable = true;
+    out.error = `stored Q-table not used: ${message(e)}; it is left untouched and not saved over`
+      + ' (Environment: forget it to start a new one)';
   }
   return out;
 }
 
-/** Stores the session's table under its instance name: { saved, updates, error? }. */
-async function qtableKeep(s) {
+/**
+ * Stores the session's table under its instance name: { saved, updates, error? }. Never
+ * when the restore before the solve found the stored table unreadable (`restore.unreadable`):
+ * that table stays as it is for the user to keep or forget (op 'qtableClear').
+ */
+async function qtableKeep(s, restore) {
   const out = { saved: false, updates: s.qtableUpdates };
+  if (restore && restore.unreadable) return out;
   try {
     await qtablePut(s.name, s.qtableExport());
     out.saved = true;
   } catch (e) {
-    out.error = `Q-table not saved: ${e && e.message ? e.message : e}`;
+    if (isTrap(e)) throw e;
+    out.error = `Q-table not saved: ${message(e)}`;
   }
   return out;
 }
@@ -314,20 +386,28 @@ async function qtableKeep(s) {
 self.onmessage = ({ data }) => {
   const { id, op } = data;
   if (op === 'stop') {
-    // Not queued: the solve loop that is running reads the flag between steps.
-    stopRequested = solving;
-    self.postMessage({ id, ok: true, result: { stopping: solving } });
+    // Not queued: the solve loop that is running reads it between steps, and a solve
+    // still waiting in the queue sees it when it starts.
+    stopUpTo = solveSeq;
+    self.postMessage({ id, ok: true, result: { stopping: solveSeq > finishedSeq } });
     return;
   }
+  if (op === 'solve' || op === 'resolve') data.seq = ++solveSeq;
   // One operation at a time, in arrival order.
   queue = queue.then(async () => {
     try {
+      if (broken) throw new Error(broken);
       if (!ops[op]) throw new Error(`unknown operation '${op}'`);
       if (op !== 'init' && !wasm) throw new Error('the worker is not initialised');
       const result = await ops[op](data);
       self.postMessage({ id, ok: true, result });
     } catch (e) {
-      self.postMessage({ id, ok: false, error: e && e.message ? e.message : String(e) });
+      if (data.seq) finishedSeq = Math.max(finishedSeq, data.seq);
+      if (!broken && wasm && isTrap(e)) {
+        broken = `the solver crashed (${message(e)})`;
+        self.postMessage({ event: 'crashed', error: broken });
+      }
+      self.postMessage({ id, ok: false, error: broken || message(e) });
     }
   });
 };

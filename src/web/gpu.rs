@@ -116,6 +116,73 @@ async fn browser_adapter_name() -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// Words in an adapter's name or description that mark a software rasterizer: such
+/// adapters score slower than the CPU evaluator, so `auto` never uses them (as natively,
+/// `crate::gpu::choose_evaluator`).
+const SOFTWARE_ADAPTERS: [&str; 5] = [
+    "swiftshader",
+    "llvmpipe",
+    "lavapipe",
+    "softpipe",
+    "basic render",
+];
+
+/// True when `text` (an adapter description) names a software rasterizer.
+fn names_software_adapter(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    SOFTWARE_ADAPTERS.iter().any(|w| lower.contains(w))
+}
+
+/// The browser's high-performance adapter, described, when it is a software or fallback
+/// one: `isFallbackAdapter` (on the adapter, or on `GPUAdapterInfo` in newer browsers), or
+/// a vendor/architecture/description naming SwiftShader, llvmpipe and the like (Chromium
+/// hands out SwiftShader without marking it as the fallback when it has nothing else).
+/// `None` for a real GPU, no WebGPU or no adapter (`GpuEvaluator::new` then says why).
+async fn browser_software_adapter() -> Option<String> {
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).ok();
+    let navigator = get(&js_sys::global(), "navigator")?;
+    let gpu = get(&navigator, "gpu").filter(|g| g.is_object())?;
+    let request: js_sys::Function = get(&gpu, "requestAdapter")?.dyn_into().ok()?;
+    let wanted = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &wanted,
+        &"powerPreference".into(),
+        &"high-performance".into(),
+    )
+    .ok()?;
+    let promise: js_sys::Promise = request.call1(&gpu, &wanted).ok()?.dyn_into().ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    if !adapter.is_object() {
+        return None;
+    }
+    let info = get(&adapter, "info").filter(|i| i.is_object());
+    let flag = |v: &JsValue| get(v, "isFallbackAdapter").and_then(|f| f.as_bool()) == Some(true);
+    let words: Vec<String> = info
+        .iter()
+        .flat_map(|i| {
+            ["vendor", "architecture", "device", "description"]
+                .iter()
+                .filter_map(|k| get(i, k).and_then(|v| v.as_string()))
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let text = words.join(" ");
+    let fallback = flag(&adapter) || info.as_ref().is_some_and(flag);
+    (fallback || names_software_adapter(&text)).then(|| {
+        let name = if text.is_empty() {
+            "unnamed adapter".to_string()
+        } else {
+            text
+        };
+        if fallback {
+            format!("{name} (fallback adapter)")
+        } else {
+            name
+        }
+    })
+}
+
 /// What `gpuInit` resolves to, less the scorer.
 fn cpu_info(
     requested: EvaluatorChoice,
@@ -136,6 +203,20 @@ fn cpu_info(
     }
 }
 
+/// The CPU for `auto` because the only adapter is a software one.
+fn software_info(requested: EvaluatorChoice, adapter: String) -> EvaluatorInfo {
+    EvaluatorInfo {
+        requested,
+        gpu: false,
+        name: CpuBatchEvaluator.name(),
+        adapter: Some(adapter),
+        reason: "auto: the only adapter is a software one (slower than the CPU evaluator); \
+                 choose GPU to use it anyway"
+            .into(),
+        calibration: None,
+    }
+}
+
 #[wasm_bindgen]
 impl Session {
     /// Chooses the evaluator for a solve with these `options` (their `evaluator`:
@@ -151,8 +232,17 @@ impl Session {
         Ok(future_to_promise(async move {
             let choice = opts.evaluator;
             let out = js_sys::Object::new();
+            // `auto` never takes a software adapter: checked before a device is built,
+            // since compiling the pipeline on one costs memory and time for nothing.
+            let software = if choice == EvaluatorChoice::Auto {
+                browser_software_adapter().await
+            } else {
+                None
+            };
             let info = if choice == EvaluatorChoice::Cpu {
                 cpu_info(choice, "asked for the CPU".into(), None)
+            } else if let Some(adapter) = software {
+                software_info(choice, adapter)
             } else {
                 match GpuEvaluator::new(&inst, max_batch).await {
                     Err(e) => cpu_info(choice, e.to_string(), None),
@@ -162,6 +252,15 @@ impl Session {
                             && let Some(named) = browser_adapter_name().await
                         {
                             adapter = adapter.replacen("unnamed adapter", &named, 1);
+                        }
+                        // wgpu's own word for it ("(WebGpu, Cpu)") where the browser
+                        // said nothing above.
+                        if choice == EvaluatorChoice::Auto
+                            && (adapter.ends_with(", Cpu)") || names_software_adapter(&adapter))
+                        {
+                            let info = software_info(choice, adapter);
+                            js_sys::Reflect::set(&out, &"info".into(), &to_js(&info)?)?;
+                            return Ok(out.into());
                         }
                         let (use_gpu, reason, calibration) = if choice == EvaluatorChoice::Gpu {
                             (true, "asked for the GPU".to_string(), None)

@@ -93,3 +93,66 @@ test('a solve on WebGPU gives the CPU solve\'s timetable and says which evaluato
     fs.rmSync(userDataDir, { recursive: true, force: true });
   }
 });
+
+// Issue 15, defect 12: `auto` never takes a software or fallback adapter (Chromium's
+// SwiftShader here), as natively; `gpu` asked explicitly still may.
+test('auto never chooses a software WebGPU adapter (SwiftShader)', async (t) => {
+  const { server, url } = await startServer({ port: 0, isolation: true });
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'],
+  });
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    await page.goto(url);
+    const ctt = fs.readFileSync(instance('comp01'), 'utf8');
+    const out = await page.evaluate(async (text) => {
+      const w = new Worker('./worker.js', { type: 'module' });
+      const events = [];
+      const waiting = new Map();
+      let next = 0;
+      w.onmessage = ({ data }) => {
+        if (data.event) { events.push(data); return; }
+        const p = waiting.get(data.id);
+        waiting.delete(data.id);
+        if (data.ok) p.resolve(data.result); else p.reject(new Error(data.error));
+      };
+      const call = (op, args = {}) => new Promise((resolve, reject) => {
+        const id = ++next;
+        waiting.set(id, { resolve, reject });
+        w.postMessage({ id, op, ...args });
+      });
+      try {
+        await call('init', { threads: 2 });
+        await call('loadInstance', { bytes: new TextEncoder().encode(text).buffer, file: 'comp01.ctt' });
+        const env = await call('env');
+        await call('solve', { options: { time_limit: null, max_generations: 2, islands: 2, seed: 4, evaluator: 'auto' }, stepMs: 50 });
+        return { env, info: events.find((e) => e.event === 'evaluator')?.info };
+      } finally {
+        w.terminate();
+      }
+    }, ctt);
+    if (!out.env.gpu.available) {
+      t.skip(`no WebGPU adapter: ${out.env.gpu.reason}`);
+      return;
+    }
+    t.diagnostic(`adapter: ${JSON.stringify(out.env.gpu)}`);
+    const software = out.env.gpu.fallback
+      || /swiftshader|llvmpipe|lavapipe/i.test(`${out.env.gpu.vendor} ${out.env.gpu.architecture} ${out.env.gpu.description}`);
+    if (!software) {
+      t.skip('this machine offers a hardware adapter: nothing to check');
+      return;
+    }
+    assert.equal(out.info.requested, 'auto');
+    assert.equal(out.info.gpu, false, `auto chose ${out.info.name}: ${out.info.reason}`);
+    assert.match(out.info.reason, /^auto: the only adapter is a software one/);
+  } finally {
+    await context.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+});

@@ -129,16 +129,22 @@ test('a solve saves its Q-table under the instance name; the next, in a new work
   noProblems();
 });
 
-test('a broken stored Q-table is reported and replaced, and the solve goes on', async () => {
+// Issue 15, defect 5: a table that could not be read is never saved over (it may be the
+// user's only copy of what was learned); forgetting it (qtableClear) is the user's choice.
+test('a broken stored Q-table is reported and left untouched, and the solve goes on', async () => {
   const { page } = ctx;
-  await page.evaluate(() => window.qt.put('Fis0506-1', '{"format": "not a table"'));
+  const broken = '{"format": "not a table"';
+  await page.evaluate((b) => window.qt.put('Fis0506-1', b), broken);
   const r = await solveInFreshWorker(page);
   assert.equal(r.qtable.restored, false);
-  assert.match(r.qtable.error, /stored Q-table not used: .*Q-table/);
-  assert.equal(r.qtable.saved, true);
+  assert.match(r.qtable.error, /stored Q-table not used: .*Q-table.*; it is left untouched and not saved over/);
+  assert.equal(r.qtable.saved, false);
   assert.equal(r.hard, 0);
-  const saved = JSON.parse(await page.evaluate(() => window.qt.stored('Fis0506-1')));
-  assert.equal(saved.format, 'atoll-qtable', 'replaced by a valid table');
+  assert.equal(await page.evaluate(() => window.qt.stored('Fis0506-1')), broken, 'not saved over');
+  // Once the user forgets it, the next solve saves a new one.
+  const fresh = await solveInFreshWorker(page, { clear: true });
+  assert.equal(fresh.qtable.saved, true);
+  assert.equal(JSON.parse(await page.evaluate(() => window.qt.stored('Fis0506-1'))).format, 'atoll-qtable');
   noProblems();
 });
 

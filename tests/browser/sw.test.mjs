@@ -35,3 +35,37 @@ test('without server headers the service worker makes the page isolated and thre
   // The one reload may cut off requests of the first load (net::ERR_ABORTED): expected.
   assert.deepEqual(ctx.problems.filter((p) => !/^request failed: .* net::ERR_ABORTED$/.test(p)), []);
 });
+
+// Issue 15, defect 9: Shift+Reload loads the page past its service worker (active, not
+// controlling, no controllerchange to come); coi.js reloads once and the page starts.
+test('after a hard reload (Shift+Reload) the page reloads once under the service worker and starts', async () => {
+  const { page } = ctx;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.reload', { ignoreCache: true }); // what Shift+Reload does
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => window.crossOriginIsolated), true);
+  assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), true);
+  assert.equal(await page.locator('body').getAttribute('data-mode'), 'threaded');
+  await cdp.detach();
+});
+
+// Issue 15, defect 12: the service worker of an app served at an origin's root must not
+// add COOP/COEP to other pages served there later.
+test('the service worker leaves pages that are not the app untouched', async () => {
+  const { page, url } = ctx;
+  const other = await page.context().newPage();
+  try {
+    // Another "app" at the same origin (here a missing page: whatever the server sends).
+    const res = await other.goto(url + 'other-app/');
+    assert.equal(res.status(), 404);
+    assert.equal(res.headers()['cross-origin-embedder-policy'], undefined, 'no COEP added');
+    assert.equal(await other.evaluate(() => window.crossOriginIsolated), false);
+    // The app itself still is.
+    const again = await other.goto(url);
+    assert.equal(again.headers()['cross-origin-embedder-policy'], 'require-corp');
+    await other.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    assert.equal(await other.evaluate(() => window.crossOriginIsolated), true);
+  } finally {
+    await other.close();
+  }
+});
