@@ -580,6 +580,9 @@ fn the_wasm_budget_stays_within_the_heap_and_huge_inputs_are_refused_by_name() {
     let mut s = Session::new(TOY, "toy.ctt").unwrap();
     let m = message(s.score_random_batch(u32::MAX, 1).expect_err("too many"));
     assert!(m.contains("option count") && m.contains("at most"), "{m}");
-    let m = message(s.solve_start(options(r#"{"time_limit": 1e20}"#)).expect_err("too long"));
+    let m = message(
+        s.solve_start(options(r#"{"time_limit": 1e20}"#))
+            .expect_err("too long"),
+    );
     assert!(m.contains("time_limit") && m.contains("2592000"), "{m}");
 }
