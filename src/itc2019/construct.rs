@@ -318,10 +318,10 @@ fn section(p: &Problem, a: &mut Assignment, rng: &mut SmallRng) -> usize {
                     nodes: 0,
                     jitter: rng.random(),
                 };
-                if let Some(cost) = walk.dfs(0, 0) {
-                    if best.as_ref().is_none_or(|(b, _)| cost < *b) {
-                        best = Some((cost, walk.path));
-                    }
+                if let Some(cost) = walk.dfs(0, 0)
+                    && best.as_ref().is_none_or(|(b, _)| cost < *b)
+                {
+                    best = Some((cost, walk.path));
                 }
             }
             match best {

@@ -657,14 +657,14 @@ fn students(p: &Problem, a: &Assignment, ev: &mut Evaluation) {
                 }
             }
             for &c in &got {
-                if let Some(par) = p.classes[c as usize].parent {
-                    if chosen[par as usize] != s {
-                        ev.violations.push(Violation::ParentMissing {
-                            student: s,
-                            class: c,
-                            parent: par,
-                        });
-                    }
+                if let Some(par) = p.classes[c as usize].parent
+                    && chosen[par as usize] != s
+                {
+                    ev.violations.push(Violation::ParentMissing {
+                        student: s,
+                        class: c,
+                        parent: par,
+                    });
                 }
             }
         }
