@@ -20,7 +20,8 @@ use atoll::model::edit::{
     AddLectures, AtEdit, InstanceEdits, MergeCurricula, NewCourse, SetStudents, carry_over,
 };
 use atoll::options::Policy;
-use atoll::repair::{QTable, RepairRequest, new_qtable, repair_timetable};
+use atoll::repair::state::RULE_ORDER;
+use atoll::repair::{Action, QTable, RepairRequest, new_qtable, repair_timetable};
 use atoll::solver::Solver;
 use atoll::{Instance, SolverOptions, Timetable};
 use rand::rngs::SmallRng;
@@ -267,14 +268,19 @@ struct Outcome {
     moved: usize,
     hard: u32,
     soft: u32,
+    /// Repairs only: per action, on hard conflicts, (chosen, applied, microseconds).
+    actions: [(u64, u64, u64); Action::COUNT],
 }
 
+/// (a) the default repair (learned policy, fresh Q-table, as `atoll repair` runs without
+/// `--qtable`), (b) the same choosing actions uniformly, (c), (d) the solves, and (a) with
+/// a warm Q-table carried from the previous scenario of the same instance.
 const METHODS: [&str; 5] = [
-    "learned (warm)",
-    "learned (cold)",
+    "learned repair",
     "random repair",
     "solve --from",
     "scratch",
+    "learned, warm Q",
 ];
 
 /// A repair of `start`; its time to feasible counts from the call (the repair's clock
@@ -303,6 +309,15 @@ fn run_repair(
         moved: Moves::between(inst, start, &res.timetable).moved,
         hard: res.cost.hard,
         soft: res.cost.soft,
+        actions: std::array::from_fn(|a| {
+            RULE_ORDER
+                .iter()
+                .zip(&res.stats.per_rule)
+                .filter(|(r, _)| r.is_hard())
+                .fold((0, 0, 0), |(c, k, t), (_, st)| {
+                    (c + st[a].chosen, k + st[a].accepted, t + st[a].micros)
+                })
+        }),
     })
 }
 
@@ -391,7 +406,7 @@ fn print_medians(rows: &[&Row], time: f64) {
             }
         }
         let h2h = if m > 0 {
-            format!("  warm learned faster/slower {faster}/{slower}")
+            format!("  learned faster/slower {faster}/{slower}")
         } else {
             String::new()
         };
@@ -458,7 +473,7 @@ pub fn run(
             for (si, &seed) in seeds.iter().enumerate() {
                 let mut out = [Outcome::default(); 5];
                 pool.install(|| -> Result<(), CliError> {
-                    out[0] = run_repair(
+                    out[4] = run_repair(
                         &edited,
                         &start,
                         seed,
@@ -466,9 +481,9 @@ pub fn run(
                         Policy::Learned,
                         Some(tables[si].clone()),
                     )?;
-                    out[1] = run_repair(&edited, &start, seed, time, Policy::Learned, None)?;
-                    out[2] = run_repair(&edited, &start, seed, time, Policy::Random, None)?;
-                    for (m, from) in [(3, Some(&start)), (4, None)] {
+                    out[0] = run_repair(&edited, &start, seed, time, Policy::Learned, None)?;
+                    out[1] = run_repair(&edited, &start, seed, time, Policy::Random, None)?;
+                    for (m, from) in [(2, Some(&start)), (3, None)] {
                         let (tt, feas) = run_solve(&edited, from, seed, time, threads)?;
                         let b = atoll::score(&edited, &tt);
                         out[m] = Outcome {
@@ -476,6 +491,7 @@ pub fn run(
                             moved: Moves::between(&edited, &start, &tt).moved,
                             hard: b.hard(),
                             soft: b.soft(),
+                            ..Default::default()
                         };
                     }
                     Ok(())
@@ -517,5 +533,21 @@ pub fn run(
         broken.len()
     );
     print_medians(&broken, time);
+    println!("actions on hard conflicts, all runs (chosen / applied / ms):");
+    for (m, name) in METHODS
+        .iter()
+        .enumerate()
+        .filter(|(m, _)| [0, 1, 4].contains(m))
+    {
+        print!("  {name:<16}");
+        for (a, act) in Action::ALL.iter().enumerate() {
+            let (c, k, t) = all.iter().fold((0, 0, 0), |(c, k, t), r| {
+                let x = r.out[m].actions[a];
+                (c + x.0, k + x.1, t + x.2)
+            });
+            print!("  {act:?} {c}/{k}/{:.0}", t as f64 / 1000.0);
+        }
+        println!();
+    }
     Ok(())
 }
