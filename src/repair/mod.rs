@@ -458,7 +458,7 @@ impl Repairer {
         for (c, e) in batch.iter().zip(&episodes) {
             self.write(inst, &mut state, c, e, &mut touched);
         }
-        self.end_round(inst, state, before_round, accepted_before);
+        self.end_round(state, before_round, accepted_before);
         true
     }
 
@@ -466,8 +466,8 @@ impl Repairer {
     /// scratch copy of it) and its proposal is written at once, so the next episode sees
     /// it — no snapshot, no collisions between co-proposals, no barrier to wait at (on a
     /// busy two-core machine, waiting for a descheduled worker costs more than the
-    /// repairs). A conflict an earlier episode of the round already repaired (its focus
-    /// is in no hard violation any more) is skipped. Same streams as a parallel round, so
+    /// repairs). A conflict an earlier episode of the round already repaired (its focus,
+    /// in a hard violation when the round began, is in none now) is skipped. Same streams as a parallel round, so
     /// runs bounded by rounds stay reproducible on any thread count.
     fn serial_round(
         &mut self,
@@ -481,11 +481,17 @@ impl Repairer {
         let before_round = state.cost();
         let accepted_before = self.stats.accepted;
         let mut touched: HashSet<LectureId> = HashSet::new();
+        // Only a conflict the delta state flags at the start can be seen to be repaired
+        // (a rule it does not flag per lecture is never skipped).
+        let flagged: Vec<bool> = batch
+            .iter()
+            .map(|c| c.rule.is_hard() && state.in_hard_violation(c.focus))
+            .collect();
         for (i, c) in batch.iter().enumerate() {
             if stop.should_stop() {
                 break;
             }
-            if c.rule.is_hard() && !state.in_hard_violation(c.focus) {
+            if flagged[i] && !state.in_hard_violation(c.focus) {
                 continue;
             }
             let stream = (round as usize).wrapping_mul(STREAMS_PER_ROUND) ^ i;
@@ -512,18 +518,11 @@ impl Repairer {
             self.watchdog.episode_done();
             self.write(inst, &mut state, c, &e, &mut touched);
         }
-        self.end_round(inst, state, before_round, accepted_before);
+        self.end_round(state, before_round, accepted_before);
     }
 
     /// Closes a round: counters, the conflicts of the new timetable, time to feasible.
-    fn end_round(
-        &mut self,
-        inst: &Instance,
-        state: IncrementalState<'_>,
-        before_round: Cost,
-        accepted_before: u64,
-    ) {
-        let _ = inst;
+    fn end_round(&mut self, state: IncrementalState<'_>, before_round: Cost, accepted_before: u64) {
         self.stats.rounds += 1;
         if self.stats.accepted == accepted_before {
             self.idle_rounds += 1;
