@@ -7,7 +7,9 @@
 //! conflict state ([`state`]). Then one writer — the coordinating thread — applies the
 //! proposals in the batch's order, recomputing each one's effect on the live state, and
 //! keeps only those that still improve it: two proposals touching the same lecture, room
-//! or period never both apply blindly.
+//! or period never both apply blindly. When every hard conflict left fits in one batch
+//! (an edit's handful), the round is serial instead: each episode runs on the live
+//! timetable and is written at once (no barrier, no collisions; docs/REPAIR.md).
 //!
 //! Shared between workers: the [`qtable::QTable`] (lock-free, no lost updates), the
 //! [`context::ContextCache`] (per-course precomputation, per-slot locks held for O(1)) and
