@@ -65,6 +65,22 @@ impl Action {
         self == Action::Anneal
     }
 
+    /// Where the action stands from cheapest (0) to dearest in work per try: one scored
+    /// scan of the lecture's places, the same over its rooms, an ejection (a scan and a
+    /// few re-placements), every swap partner, every Kempe chain, a focused walk, a broad
+    /// anneal. What an untried action is expected to cost, before anything is learned.
+    pub fn cost_rank(self) -> usize {
+        match self {
+            Action::MoveBest => 0,
+            Action::RoomOnly => 1,
+            Action::Eject => 2,
+            Action::SwapBest => 3,
+            Action::Kempe => 4,
+            Action::Focused => 5,
+            Action::Anneal => 6,
+        }
+    }
+
     /// Index into [`Self::ALL`].
     pub fn index(self) -> usize {
         Self::ALL

@@ -211,13 +211,19 @@ pub fn choose(
     if explore {
         return Action::ALL[allowed[rng.random_range(0..n)]];
     }
-    // Greedy on the learned rate; untried actions first; ties broken at random.
+    // Greedy on the learned rate; untried actions first, the cheapest of them first (an
+    // untried action's rate is unknown, its cost is not: a cold table should not open an
+    // edit's repair with a broad anneal when one best move fixes it); ties broken at
+    // random.
     let start = rng.random_range(0..n);
-    let key = |a: usize| rate(q, s, Action::ALL[a]).unwrap_or(f64::INFINITY);
+    let key = |a: usize| match rate(q, s, Action::ALL[a]) {
+        Some(r) => (0, r),
+        None => (1, -(Action::ALL[a].cost_rank() as f64)),
+    };
     let mut best = allowed[start];
     for k in 1..n {
         let a = allowed[(start + k) % n];
-        if key(a) > key(best) {
+        if key(a).partial_cmp(&key(best)) == Some(std::cmp::Ordering::Greater) {
             best = a;
         }
     }

@@ -7,7 +7,9 @@
 //! conflict state ([`state`]). Then one writer — the coordinating thread — applies the
 //! proposals in the batch's order, recomputing each one's effect on the live state, and
 //! keeps only those that still improve it: two proposals touching the same lecture, room
-//! or period never both apply blindly.
+//! or period never both apply blindly. When every hard conflict left fits in one batch
+//! (an edit's handful), the round is serial instead: each episode runs on the live
+//! timetable and is written at once (no barrier, no collisions; docs/REPAIR.md).
 //!
 //! Shared between workers: the [`qtable::QTable`] (lock-free, no lost updates), the
 //! [`context::ContextCache`] (per-course precomputation, per-slot locks held for O(1)) and
@@ -124,7 +126,8 @@ pub struct RepairStats {
     pub cache: CacheStats,
     pub stalls: usize,
     pub elapsed_s: f64,
-    /// Seconds (since Stage 3 started) until the timetable was feasible, if it became so.
+    /// Seconds (since Stage 3 started, or since the clock [`Repairer::set_clock`] gave)
+    /// until the timetable was feasible, if it became so.
     pub time_to_feasible_s: Option<f64>,
     pub start: Cost,
     pub end: Cost,
@@ -309,6 +312,17 @@ impl Repairer {
         }
     }
 
+    /// Counts time (time to feasible, elapsed) from `start` instead of from
+    /// [`Repairer::new`]: a caller that did set-up work of its own (the repair objective)
+    /// includes it. A timetable feasible from the start is feasible at `start`'s elapsed
+    /// time now.
+    pub fn set_clock(&mut self, start: Instant) {
+        self.start = start;
+        if self.stats.time_to_feasible_s.is_some() {
+            self.stats.time_to_feasible_s = Some(start.elapsed().as_secs_f64());
+        }
+    }
+
     /// The timetable now.
     pub fn timetable(&self) -> &Timetable {
         &self.tt
@@ -398,11 +412,19 @@ impl Repairer {
         let round = self.stats.rounds;
         let k = self.cfg.batch.min(pool.len());
         let offset = (round as usize).wrapping_mul(self.cfg.batch) % pool.len();
-        let batch: Vec<&Conflict> = (0..k).map(|i| &pool[(offset + i) % pool.len()]).collect();
+        let batch: Vec<Conflict> = (0..k)
+            .map(|i| pool[(offset + i) % pool.len()].clone())
+            .collect();
 
         // Between rounds no worker runs: cap the weights (recency), then read the values.
         self.table.cap_counts(self.cfg.learning_window);
         let q = self.table.snapshot();
+        if k == pool.len() && list.hard > 0 {
+            // Few hard conflicts (an edit's, typically): one after another on the live
+            // timetable, each episode seeing its predecessors' repairs.
+            self.serial_round(inst, state, &batch, &q, stop);
+            return true;
+        }
         let snapshot = &state;
         let (ctx, table, cfg, watchdog) = (&self.ctx, &*self.table, &self.cfg, &self.watchdog);
         let episodes: Vec<agent::Episode> = watchdog.watch(|| {
@@ -436,92 +458,73 @@ impl Repairer {
         let accepted_before = self.stats.accepted;
         let mut touched: HashSet<LectureId> = HashSet::new();
         for (c, e) in batch.iter().zip(&episodes) {
-            self.ctx.attempted(c.focus.idx());
-            let s = &mut self.stats;
-            s.episodes += 1;
-            s.steps += e.steps as u64;
-            s.q_updates += e.updates;
-            s.abandoned += e.abandoned as u64;
-            let ri = state::rule_index(c.rule);
-            for a in 0..Action::COUNT {
-                for st in [&mut s.actions[a], &mut s.per_rule[ri][a]] {
-                    st.chosen += e.chosen[a] as u64;
-                    st.improved += e.improved[a] as u64;
-                    st.work += e.work[a];
-                    st.micros += e.nanos[a] / 1000;
-                }
-            }
-            if e.changes.is_empty() {
-                continue;
-            }
-            s.proposals += 1;
-            if e.changes.iter().any(|(l, _)| touched.contains(l)) {
-                s.overlapping += 1;
-            }
-            let before = state.cost();
-            // The proposing step's update, with what the proposal really did here.
-            let learn = |applied: bool, after: Cost, stats: &mut RepairStats| {
-                if let Some(p) = &e.pending {
-                    let w = self.cfg.agent.hard_weight;
-                    let delta = if applied {
-                        weighted_cost(after, w) - weighted_cost(before, w)
-                    } else {
-                        0
-                    };
-                    stats.q_updates += agent::learn(
-                        &self.cfg.agent,
-                        &self.table,
-                        c.rule.is_hard(),
-                        p.state,
-                        p.action,
-                        delta,
-                        p.work,
-                    );
-                }
-            };
-            let old: Vec<_> = e
-                .changes
-                .iter()
-                .map(|&(l, _)| (l, state.timetable().slot(l)))
-                .collect();
-            if !action::apply_changes(&mut state, &e.changes) {
-                s.rejected += 1;
-                learn(false, before, s);
-                continue;
-            }
-            let moved_on = c.rule.is_hard() && !state.in_hard_violation(c.focus);
-            let moved_after = self.moved_after(inst, &state, &e.changes);
-            let within = self.within_max_moves(before, state.cost(), &moved_after);
-            if !within {
-                self.stats.over_max_moves += 1;
-            }
-            if within && agent::acceptable(before, state.cost(), e.sideways, moved_on) {
-                for (c, m) in moved_after {
-                    self.moved[c] = m;
-                }
-                let s = &mut self.stats;
-                s.accepted += 1;
-                if let Some(a) = e.proposed_by {
-                    let w = self.cfg.agent.hard_weight;
-                    let gain = weighted_cost(before, w) - weighted_cost(state.cost(), w);
-                    for st in [
-                        &mut s.actions[a.index()],
-                        &mut s.per_rule[state::rule_index(c.rule)][a.index()],
-                    ] {
-                        st.accepted += 1;
-                        st.gain += gain;
-                    }
-                }
-                touched.extend(e.changes.iter().map(|&(l, _)| l));
-                learn(true, state.cost(), s);
-            } else {
-                let s = &mut self.stats;
-                let ok = action::apply_changes(&mut state, &old);
-                debug_assert!(ok, "the state before a proposal is always restorable");
-                s.rejected += 1;
-                learn(false, before, s);
-            }
+            self.write(inst, &mut state, c, e, &mut touched);
         }
+        self.end_round(state, before_round, accepted_before);
+        true
+    }
+
+    /// A round on few hard conflicts: each episode runs on the live timetable (its
+    /// scratch copy of it) and its proposal is written at once, so the next episode sees
+    /// it — no snapshot, no collisions between co-proposals, no barrier to wait at (on a
+    /// busy two-core machine, waiting for a descheduled worker costs more than the
+    /// repairs). A conflict an earlier episode of the round already repaired (its focus,
+    /// in a hard violation when the round began, is in none now) is skipped. Same streams as a parallel round, so
+    /// runs bounded by rounds stay reproducible on any thread count.
+    fn serial_round(
+        &mut self,
+        inst: &Instance,
+        mut state: IncrementalState<'_>,
+        batch: &[Conflict],
+        q: &qtable::QSnapshot,
+        stop: &Stop,
+    ) {
+        let round = self.stats.rounds;
+        let before_round = state.cost();
+        let accepted_before = self.stats.accepted;
+        let mut touched: HashSet<LectureId> = HashSet::new();
+        // Only a conflict the delta state flags at the start can be seen to be repaired
+        // (a rule it does not flag per lecture is never skipped).
+        let flagged: Vec<bool> = batch
+            .iter()
+            .map(|c| c.rule.is_hard() && state.in_hard_violation(c.focus))
+            .collect();
+        for (i, c) in batch.iter().enumerate() {
+            if stop.should_stop() {
+                break;
+            }
+            if flagged[i] && !state.in_hard_violation(c.focus) {
+                continue;
+            }
+            let stream = (round as usize).wrapping_mul(STREAMS_PER_ROUND) ^ i;
+            let mut rng = SmallRng::seed_from_u64(island_seed(self.cfg.seed ^ STAGE3_SEED, stream));
+            let deadline = stop.child(self.cfg.deadline);
+            let env = action::Env {
+                ctx: &self.ctx,
+                hard_weight: self.cfg.agent.hard_weight,
+                anneal: self.cfg.anneal,
+                deadline: &deadline,
+                broad: i == round as usize % batch.len(),
+            };
+            let tried = self.ctx.attempts(c.focus.idx());
+            let e = agent::episode(
+                &state,
+                c,
+                &env,
+                &self.cfg.agent,
+                q,
+                &self.table,
+                tried,
+                &mut rng,
+            );
+            self.watchdog.episode_done();
+            self.write(inst, &mut state, c, &e, &mut touched);
+        }
+        self.end_round(state, before_round, accepted_before);
+    }
+
+    /// Closes a round: counters, the conflicts of the new timetable, time to feasible.
+    fn end_round(&mut self, state: IncrementalState<'_>, before_round: Cost, accepted_before: u64) {
         self.stats.rounds += 1;
         if self.stats.accepted == accepted_before {
             self.idle_rounds += 1;
@@ -538,7 +541,104 @@ impl Repairer {
             self.stats.time_to_feasible_s = Some(self.start.elapsed().as_secs_f64());
         }
         self.watchdog.check_improvement();
-        true
+    }
+
+    /// The writer's part for one episode `e` of conflict `c`: its proposal re-scored on
+    /// the live `state`, applied when it still improves it (and keeps within
+    /// `max_moves`), undone otherwise; the proposing step learns what it really did.
+    fn write(
+        &mut self,
+        inst: &Instance,
+        state: &mut IncrementalState<'_>,
+        c: &Conflict,
+        e: &agent::Episode,
+        touched: &mut HashSet<LectureId>,
+    ) {
+        self.ctx.attempted(c.focus.idx());
+        let s = &mut self.stats;
+        s.episodes += 1;
+        s.steps += e.steps as u64;
+        s.q_updates += e.updates;
+        s.abandoned += e.abandoned as u64;
+        let ri = state::rule_index(c.rule);
+        for a in 0..Action::COUNT {
+            for st in [&mut s.actions[a], &mut s.per_rule[ri][a]] {
+                st.chosen += e.chosen[a] as u64;
+                st.improved += e.improved[a] as u64;
+                st.work += e.work[a];
+                st.micros += e.nanos[a] / 1000;
+            }
+        }
+        if e.changes.is_empty() {
+            return;
+        }
+        s.proposals += 1;
+        if e.changes.iter().any(|(l, _)| touched.contains(l)) {
+            s.overlapping += 1;
+        }
+        let before = state.cost();
+        // The proposing step's update, with what the proposal really did here.
+        let learn = |applied: bool, after: Cost, stats: &mut RepairStats| {
+            if let Some(p) = &e.pending {
+                let w = self.cfg.agent.hard_weight;
+                let delta = if applied {
+                    weighted_cost(after, w) - weighted_cost(before, w)
+                } else {
+                    0
+                };
+                stats.q_updates += agent::learn(
+                    &self.cfg.agent,
+                    &self.table,
+                    c.rule.is_hard(),
+                    p.state,
+                    p.action,
+                    delta,
+                    p.work,
+                );
+            }
+        };
+        let old: Vec<_> = e
+            .changes
+            .iter()
+            .map(|&(l, _)| (l, state.timetable().slot(l)))
+            .collect();
+        if !action::apply_changes(state, &e.changes) {
+            s.rejected += 1;
+            learn(false, before, s);
+            return;
+        }
+        let moved_on = c.rule.is_hard() && !state.in_hard_violation(c.focus);
+        let moved_after = self.moved_after(inst, state, &e.changes);
+        let within = self.within_max_moves(before, state.cost(), &moved_after);
+        if !within {
+            self.stats.over_max_moves += 1;
+        }
+        if within && agent::acceptable(before, state.cost(), e.sideways, moved_on) {
+            for (c, m) in moved_after {
+                self.moved[c] = m;
+            }
+            let s = &mut self.stats;
+            s.accepted += 1;
+            if let Some(a) = e.proposed_by {
+                let w = self.cfg.agent.hard_weight;
+                let gain = weighted_cost(before, w) - weighted_cost(state.cost(), w);
+                for st in [
+                    &mut s.actions[a.index()],
+                    &mut s.per_rule[state::rule_index(c.rule)][a.index()],
+                ] {
+                    st.accepted += 1;
+                    st.gain += gain;
+                }
+            }
+            touched.extend(e.changes.iter().map(|&(l, _)| l));
+            learn(true, state.cost(), s);
+        } else {
+            let s = &mut self.stats;
+            let ok = action::apply_changes(state, &old);
+            debug_assert!(ok, "the state before a proposal is always restorable");
+            s.rejected += 1;
+            learn(false, before, s);
+        }
     }
 
     /// Per course touched by `changes`: its moved count in `state` (only with a

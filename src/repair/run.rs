@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use thiserror::Error;
-use web_time::Duration;
+use web_time::{Duration, Instant};
 
 use super::{ConflictCount, QTable, RepairConfig, RepairStats, Repairer};
 use crate::budget::{Budget, CancelToken, Stop};
@@ -175,6 +175,8 @@ fn run(
     request: RepairRequest,
     on_progress: &mut dyn FnMut(&RepairProgress),
 ) -> Result<RepairResult, RepairError> {
+    // Time to feasible counts from here: building the objective is the repair's work.
+    let clock = Instant::now();
     request.options.validate()?;
     let reference = request.reference.clone().unwrap_or_else(|| start.clone());
     if reference.len() < inst.n_lectures() {
@@ -205,6 +207,7 @@ fn run(
     };
     let stop = Stop::new(request.cancel.clone(), limit);
     let mut r = Repairer::new(&scored, start, cfg, table);
+    r.set_clock(clock);
     let mut best = (r.cost(), r.timetable().clone());
     let reason = loop {
         if request.cancel.is_cancelled() {

@@ -225,8 +225,8 @@ enum Command {
         /// scratch, `--time` seconds each (docs/REPAIR.md).
         #[arg(long)]
         edits: bool,
-        /// With --edits: scenarios per instance (they cycle through the 7 kinds).
-        #[arg(long, default_value_t = 7)]
+        /// With --edits: scenarios per instance (they cycle through the 10 kinds).
+        #[arg(long, default_value_t = 10)]
         scenarios: usize,
     },
     /// List every solver option with its default value (JSON), for `solve --set`.
