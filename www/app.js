@@ -1160,6 +1160,7 @@ async function setCurrent(c) {
   // Lectures a repair (or a re-solve) moved away from the timetable it started from.
   const moves = c.moves || c.moved;
   current.movedMarks = moves && moves.lectures ? movedLectures(c.tt, moves) : null;
+  $('#legend-moved').hidden = !(current.movedMarks && current.movedMarks.some((x) => x !== undefined));
   for (const root of [$('#solve-report'), $('#check')]) if (root.report === c.check) root.current = c;
   showTimetable(c);
 }
