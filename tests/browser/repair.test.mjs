@@ -154,6 +154,36 @@ test('comp01 + a broken .sol → Repair: 0 hard, few moves, moved lectures outli
   noProblems();
 });
 
+test('after an edit (a room closed where a lecture stands) Repair moves it, and little else', async () => {
+  const { page } = ctx;
+  // Continues from the repaired comp01 timetable of the test above.
+  await page.waitForSelector('#results-card[data-source="repair"]');
+  const target = await page.evaluate(() => window.__atollCurrent().lectures[0]);
+  await page.selectOption('#edit-what', 'room_closed');
+  await page.selectOption('#edit-name', target.room);
+  await page.selectOption('#edit-day', String(target.day));
+  await page.selectOption('#edit-period', String(target.period));
+  await page.click('#edit-add');
+  assert.equal(await page.locator('#edit-list li').count(), 1);
+  await page.fill('#repair-max-moves', '5');
+  await page.click('#repair-run');
+  await page.waitForSelector('#repair[data-state="done"]', { timeout: 120_000 });
+  await page.waitForSelector('#results-card[data-source="repair"]');
+  assert.equal(await page.getAttribute('#results-card', 'data-hard-violations'), '0');
+  const moved = Number(await page.getAttribute('#repair', 'data-moved'));
+  assert.ok(moved >= 1 && moved <= 5, `moved ${moved} (at most 5 asked)`);
+  // The closed room is empty at that period now, and the edit is part of the instance.
+  const still = await page.evaluate((t) => window.__atollCurrent().lectures
+    .filter((l) => l.room === t.room && l.day === t.day && l.period === t.period).length, target);
+  assert.equal(still, 0);
+  assert.equal(await page.locator('#edit-list li').count(), 0);
+  const rows = await page.locator('#repair-moves li').allInnerTexts();
+  assert.equal(rows.length, moved);
+  assert.ok(rows.some((r) => r.startsWith(`${target.course}: `)), `${target.course} is among the moved: ${rows.join(' | ')}`);
+  await page.fill('#repair-max-moves', '');
+  noProblems();
+});
+
 test('Stop during a repair keeps the best timetable so far', async () => {
   const { page } = ctx;
   await loadSample(page, 'comp07.ctt');
