@@ -1034,13 +1034,16 @@ impl Session {
             max_moves: settings.max_moves,
         };
         self.abandon_solve();
-        if let Some(edits) = &settings.edits {
-            // The edited instance is the session's from now on, as after a re-solve.
-            self.inst = Arc::new(edit_instance(&self.inst, edits)?);
-        }
-        let (mut start, _) = parse_solution(&self.inst, solution.as_bytes(), file)
+        let inst = match &settings.edits {
+            Some(edits) => Arc::new(edit_instance(&self.inst, edits)?),
+            None => self.inst.clone(),
+        };
+        let (mut start, _) = parse_solution(&inst, solution.as_bytes(), file)
             .map_err(|e| JsError::new(&e.to_string()))?;
-        start.align_pins(&self.inst);
+        start.align_pins(&inst);
+        // The edited instance is the session's from now on, as after a re-solve (and only
+        // once the timetable was read: a bad file leaves the session as it was).
+        self.inst = inst;
         let last = repair_progress(&self.inst, &start, &start, 0.0, 0, None, None);
         let best_key = repair_key(&last, stability.move_weight);
         let running = self.repair.insert(Repairing {

@@ -265,7 +265,7 @@ function updateButtons() {
   }
   // A re-solve needs the shown timetable's lectures (asked from the worker once shown).
   $('#resolve-run').disabled = !on || !current || !current.tt;
-  $('#solve-stop').disabled = !solving || stopping;
+  $('#solve-stop').disabled = !solving || stopping || repairing; // a repair has its own Stop
   $('#repair-run').disabled = !on || !current || !current.tt;
   $('#repair-stop').disabled = !repairing || stopping;
   for (const id of ['#repair-max-moves', '#repair-time']) $(id).disabled = solving;

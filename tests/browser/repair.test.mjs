@@ -270,3 +270,22 @@ test('module API: repair(instance, solution, { maxMoves, timeLimitMs, signal, on
   assert.match(stopped.range, /^RangeError: maxMoves must be a whole number/);
   noProblems();
 });
+
+test('single-threaded build (no cross-origin isolation): repair() reaches 0 hard too', async () => {
+  const st = await open({ isolation: false });
+  try {
+    const text = fs.readFileSync(instance('comp01'), 'utf8');
+    const sol = fs.readFileSync(BROKEN, 'utf8');
+    const r = await st.page.evaluate(async ([t, s]) => {
+      const { repair } = await import('./atoll.js');
+      return repair(t, s, { timeLimitMs: 30_000 });
+    }, [text, sol]);
+    assert.equal(r.stats.threaded, false);
+    assert.equal(r.hard, 0);
+    assert.ok(r.moves.moved >= 1 && r.moves.moved <= MOVE_BOUND, `moved ${r.moves.moved}`);
+    assert.equal(recheck('repair-api-st.sol', r.solution).hard_violations, 0);
+    assert.deepEqual(st.problems, []);
+  } finally {
+    await st.close();
+  }
+});
