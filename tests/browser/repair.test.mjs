@@ -272,7 +272,8 @@ test('module API: repair(instance, solution, { maxMoves, timeLimitMs, signal, on
 });
 
 test('single-threaded build (no cross-origin isolation): repair() reaches 0 hard too', async () => {
-  const st = await open({ isolation: false });
+  // ?nosw: no service worker to add the isolation headers (sw.test.mjs tests that).
+  const st = await open({ isolation: false, query: 'nosw' });
   try {
     const text = fs.readFileSync(instance('comp01'), 'utf8');
     const sol = fs.readFileSync(BROKEN, 'utf8');
