@@ -22,6 +22,12 @@
 //! lecture's duration and pin; the exports (`exportCsv`, `exportIcs`) hold everything or one
 //! group, teacher or room.
 //!
+//! Repair (`repairStart`, `repairStep`, `repairFinish`): Stage 3 on its own
+//! ([`crate::repair::repair_timetable`]) from a timetable the user brought, moving as few
+//! lectures as it can away from it, driven in steps like a solve. Each step is one call of
+//! the library with the best timetable so far as its start, the loaded timetable as the
+//! reference and the session's Q-table, so the agent keeps what it learned between steps.
+//!
 //! The same code builds two ways: with the `wasm-threads` feature on the nightly
 //! build-std/atomics recipe, where `initThreadPool(n)` (re-exported at the crate root)
 //! must be awaited before the first parallel call; and without it on stable, where rayon
@@ -43,7 +49,10 @@ use crate::io::{SolutionWarning, WarningKind, parse_instance, parse_solution, wr
 use crate::model::{Instance, Pin, Timetable};
 use crate::options::SolverOptions;
 use crate::parallel::{random_timetable, score_random_batch};
-use crate::repair::{QTable, new_qtable, qtable_from_json};
+use crate::repair::{
+    ConflictCount, QTable, RepairRequest, RepairStats, RepairStop, Stability, new_qtable,
+    qtable_from_json, repair_timetable,
+};
 use crate::report::{CheckReport, InstanceSummary};
 use crate::solver::{Progress, SolveStats, Solver, StopReason};
 use crate::speed::measure;
@@ -413,6 +422,7 @@ impl Session {
     /// edited instance (without the reference).
     fn abandon_solve(&mut self) {
         self.solve = None;
+        self.repair = None;
         if let Some(edited) = self.after_solve.take() {
             self.inst = edited;
         }
@@ -441,6 +451,8 @@ pub struct Session {
     /// the reference, which becomes the session's instance when the re-solve finishes, so
     /// that the next edit and re-solve start from the new timetable.
     after_solve: Option<Arc<Instance>>,
+    /// The repair in progress, if any (`repairStart` … `repairFinish`).
+    repair: Option<Repairing>,
 }
 
 #[wasm_bindgen]
@@ -464,6 +476,7 @@ impl Session {
             qtable: Arc::new(new_qtable()),
             device_memory: None,
             after_solve: None,
+            repair: None,
         })
     }
 
@@ -518,6 +531,7 @@ impl Session {
             qtable: Arc::new(new_qtable()),
             device_memory: None,
             after_solve: None,
+            repair: None,
         })
     }
 
@@ -839,6 +853,345 @@ impl Session {
     #[wasm_bindgen(getter, js_name = qtableUpdates)]
     pub fn qtable_updates(&self) -> f64 {
         self.qtable.updates() as f64
+    }
+}
+
+// ---- Repair: Stage 3 on a timetable the user brought ---------------------------------------
+
+/// The longest a single repair step may run (and the cap of the step floor below): Stop
+/// is seen between steps, so a step must stay short.
+const REPAIR_STEP_MAX_MS: f64 = 10_000.0;
+
+/// Seconds without a better timetable after which a feasible repair is done. The
+/// library ends a feasible run itself after failed escalations, but each step is a fresh
+/// call that does not remember them; without this a feasible repair would always run to
+/// its time limit.
+const REPAIR_IDLE_S: f64 = 2.0;
+
+/// The stability settings of `repairStart`: `{ maxMoves, moveWeight, edits }`, each
+/// optional. `edits` are the re-solve's (`{ pins, teacher_unavailable, room_closed }`),
+/// applied to the instance before the repair, so that a repair follows any edit.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+struct RepairSettings {
+    max_moves: Option<usize>,
+    move_weight: Option<u32>,
+    edits: Option<EditsJson>,
+}
+
+/// What `repairStart` and `repairStep` return: where the repair stands, with the moves of
+/// its best timetable split as the library splits them.
+#[derive(Clone, Serialize)]
+struct RepairProgressJson {
+    /// Seconds of repair so far, over every step.
+    elapsed_s: f64,
+    /// Rounds over every step (a parallel batch of conflicts, or an escalation, each).
+    rounds: u64,
+    /// Hard violations and soft cost of the best timetable (moves not counted).
+    hard: u32,
+    soft: u32,
+    /// Lectures of the best timetable away from the reference, room-only and period moves,
+    /// and of how many (`Moves`).
+    moved: usize,
+    room_only: usize,
+    period: usize,
+    of: usize,
+    /// The conflicts the repairer had left at the end of the last step; null before the
+    /// first step.
+    conflicts_left: Option<ConflictCount>,
+    /// Null while the repair goes on, then why it ended: `"done"` (feasible, and nothing
+    /// cheaper found by the library or for `REPAIR_IDLE_S` seconds), `"time_limit"` or
+    /// `"cancelled"`.
+    finished: Option<RepairStop>,
+}
+
+/// What `repairFinish` returns: the shape of `solveFinish`'s result (`solution`, `file`,
+/// `check`, `stop_reason`, `stats`, `last`) plus `moves`, the library's [`crate::model::Moves`].
+#[derive(Serialize)]
+struct RepairedJson {
+    solution: String,
+    file: String,
+    check: CheckJson,
+    stop_reason: RepairStop,
+    stats: RepairStatsJson,
+    last: RepairProgressJson,
+    moves: crate::model::Moves,
+}
+
+/// The counters of a repair over all its steps.
+#[derive(Serialize)]
+struct RepairStatsJson {
+    elapsed_s: f64,
+    rounds: u64,
+    steps: u64,
+    /// Stage 3's counters of the last step (each step is a fresh repairer on the best
+    /// timetable so far).
+    last_step: RepairStats,
+}
+
+/// A repair between calls.
+struct Repairing {
+    /// The timetable moves are counted against: the one loaded, never the current best.
+    reference: Timetable,
+    /// The best timetable so far: each step starts from it.
+    best: Timetable,
+    /// The file the timetable came from, for the result's name.
+    file: String,
+    options: SolverOptions,
+    stability: Stability,
+    cancel: CancelToken,
+    /// The whole repair's time limit (the options' `time_limit`).
+    limit_s: Option<f64>,
+    /// Step length below which a step would end before its first round: doubled whenever
+    /// a step made no round (a large instance's set-up takes longer than a short step).
+    floor_ms: f64,
+    steps: u64,
+    last: RepairProgressJson,
+    stats: RepairStats,
+    /// The best's objective (hard, `move_weight` × moved + soft) and when it last improved.
+    best_key: (u32, u64),
+    improved_at_s: f64,
+}
+
+/// A repair's objective, lexicographic as the library's: hard violations first, then
+/// moves at `move_weight` each plus soft cost.
+fn repair_key(p: &RepairProgressJson, move_weight: u32) -> (u32, u64) {
+    (
+        p.hard,
+        p.moved as u64 * u64::from(move_weight) + u64::from(p.soft),
+    )
+}
+
+impl Session {
+    fn repairing(&mut self) -> Result<&mut Repairing, JsError> {
+        self.repair
+            .as_mut()
+            .ok_or_else(|| JsError::new("no repair is running: call repairStart first"))
+    }
+}
+
+/// Where a repair stands, from the library's moves and score of `tt` and the counters.
+fn repair_progress(
+    inst: &Instance,
+    reference: &Timetable,
+    tt: &Timetable,
+    elapsed_s: f64,
+    rounds: u64,
+    conflicts_left: Option<ConflictCount>,
+    finished: Option<RepairStop>,
+) -> RepairProgressJson {
+    let cost = evaluate(inst, tt).breakdown.cost();
+    let moves = crate::model::Moves::between(inst, reference, tt);
+    RepairProgressJson {
+        elapsed_s,
+        rounds,
+        hard: cost.hard,
+        soft: cost.soft,
+        moved: moves.moved,
+        room_only: moves.room_only,
+        period: moves.period,
+        of: moves.of,
+        conflicts_left,
+        finished,
+    }
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Starts a repair of the timetable `solution` (`.sol` text, named `file` in messages):
+    /// Stage 3 works on its conflicts — every violation, unscheduled lectures included —
+    /// until it is feasible and nothing cheaper is found, the options' `time_limit` is
+    /// spent or `repairCancel` is called, moving as few lectures as it can away from that
+    /// timetable (hard violations first, then lectures moved, then soft cost:
+    /// docs/REPAIR.md). `settings` is `{ maxMoves, moveWeight, edits }`, each optional:
+    /// `maxMoves` caps the lectures moved (unless a move removes hard violations),
+    /// `moveWeight` is the cost of one move (default 100), `edits` edits the instance first
+    /// as `resolveStart` does. Replaces any solve or repair in progress. Returns the first
+    /// progress event (`{ elapsed_s, rounds, hard, soft, moved, room_only, period, of,
+    /// conflicts_left, finished }`). Throws an `Error` for a bad option, edit or file.
+    #[wasm_bindgen(js_name = repairStart)]
+    pub fn repair_start(
+        &mut self,
+        options: JsValue,
+        solution: &str,
+        file: &str,
+        settings: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let mut opts = parse_options(&options)?;
+        if opts.memory_gib.is_none() {
+            opts.memory_gib = self.device_memory;
+        }
+        let settings: RepairSettings = if settings.is_undefined() || settings.is_null() {
+            RepairSettings::default()
+        } else {
+            serde_wasm_bindgen::from_value(settings)
+                .map_err(|e| JsError::new(&format!("repair settings: {}", serde_message(e))))?
+        };
+        let stability = Stability {
+            move_weight: settings
+                .move_weight
+                .unwrap_or(Stability::default().move_weight),
+            max_moves: settings.max_moves,
+        };
+        self.abandon_solve();
+        let inst = match &settings.edits {
+            Some(edits) => Arc::new(edit_instance(&self.inst, edits)?),
+            None => self.inst.clone(),
+        };
+        let (mut start, _) = parse_solution(&inst, solution.as_bytes(), file)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        start.align_pins(&inst);
+        // The edited instance is the session's from now on, as after a re-solve (and only
+        // once the timetable was read: a bad file leaves the session as it was).
+        self.inst = inst;
+        let last = repair_progress(&self.inst, &start, &start, 0.0, 0, None, None);
+        let best_key = repair_key(&last, stability.move_weight);
+        let running = self.repair.insert(Repairing {
+            reference: start.clone(),
+            best: start,
+            file: file.to_string(),
+            limit_s: opts.time_limit,
+            options: opts,
+            stability,
+            cancel: CancelToken::new(),
+            floor_ms: 50.0,
+            steps: 0,
+            last,
+            stats: RepairStats::default(),
+            best_key,
+            improved_at_s: 0.0,
+        });
+        to_js(&running.last)
+    }
+
+    /// Repairs for about `ms` milliseconds (one call of the library, from the best
+    /// timetable so far) and returns the progress event; its `finished` is null while the
+    /// repair goes on.
+    #[wasm_bindgen(js_name = repairStep)]
+    pub fn repair_step(&mut self, ms: f64) -> Result<JsValue, JsError> {
+        let ms = if ms.is_finite() {
+            ms.clamp(0.0, REPAIR_STEP_MAX_MS)
+        } else {
+            150.0
+        };
+        let inst = self.inst.clone();
+        let qtable = self.qtable.clone();
+        let r = self.repairing()?;
+        if r.last.finished.is_some() {
+            return to_js(&r.last);
+        }
+        if r.cancel.is_cancelled() {
+            r.last.finished = Some(RepairStop::Cancelled);
+            return to_js(&r.last);
+        }
+        let left_s = r.limit_s.map(|l| (l - r.last.elapsed_s).max(0.0));
+        let mut step_s = ms.max(r.floor_ms) / 1000.0;
+        if let Some(left) = left_s {
+            step_s = step_s.min(left);
+        }
+        let mut rounds = 0;
+        let mut conflicts = r.last.conflicts_left;
+        let t0 = web_time::Instant::now();
+        let result = repair_timetable(
+            inst.clone(),
+            r.best.clone(),
+            RepairRequest {
+                options: r.options.clone(),
+                reference: Some(r.reference.clone()),
+                stability: r.stability,
+                time_limit: Some(web_time::Duration::from_secs_f64(step_s)),
+                max_rounds: None,
+                cancel: r.cancel.clone(),
+                qtable: Some(qtable),
+            },
+            &mut |p| {
+                rounds = p.rounds;
+                conflicts = Some(p.conflicts_left);
+            },
+        )
+        .map_err(|e| JsError::new(&e.to_string()))?;
+        let elapsed_s = r.last.elapsed_s + t0.elapsed().as_secs_f64();
+        if rounds == 0 {
+            r.floor_ms = (r.floor_ms * 2.0).min(REPAIR_STEP_MAX_MS);
+        }
+        r.steps += 1;
+        r.best = result.timetable;
+        r.stats = result.stats;
+        let mut last = repair_progress(
+            &inst,
+            &r.reference,
+            &r.best,
+            elapsed_s,
+            r.last.rounds + rounds,
+            conflicts,
+            None,
+        );
+        let key = repair_key(&last, r.stability.move_weight);
+        if key < r.best_key {
+            r.best_key = key;
+            r.improved_at_s = elapsed_s;
+        }
+        let idle = last.hard == 0 && elapsed_s - r.improved_at_s >= REPAIR_IDLE_S;
+        let out_of_time = r.limit_s.is_some_and(|l| elapsed_s >= l);
+        last.finished = match result.stop {
+            RepairStop::Done => Some(RepairStop::Done),
+            RepairStop::Cancelled => Some(RepairStop::Cancelled),
+            _ if idle => Some(RepairStop::Done),
+            RepairStop::TimeLimit | RepairStop::Rounds if out_of_time => {
+                Some(RepairStop::TimeLimit)
+            }
+            RepairStop::TimeLimit | RepairStop::Rounds => None,
+        };
+        r.last = last;
+        to_js(&r.last)
+    }
+
+    /// Asks the repair in progress to stop: the next step returns `finished: "cancelled"`
+    /// and `repairFinish` the best timetable so far.
+    #[wasm_bindgen(js_name = repairCancel)]
+    pub fn repair_cancel(&self) {
+        if let Some(r) = &self.repair {
+            r.cancel.cancel();
+        }
+    }
+
+    /// Ends the repair (as cancelled if it had not ended) and returns the best timetable:
+    /// `{ solution, file, check, stop_reason, stats, last, moves }`, `moves` being `{ moved,
+    /// room_only, period, of, lectures: [{ course, lecture, from, to, kind }] }` against the
+    /// timetable the repair started from (`from`/`to`: `{ day, period, room }`, 0-based).
+    #[wasm_bindgen(js_name = repairFinish)]
+    pub fn repair_finish(&mut self) -> Result<JsValue, JsError> {
+        let r = self
+            .repair
+            .take()
+            .ok_or_else(|| JsError::new("no repair is running: call repairStart first"))?;
+        let stop_reason = r.last.finished.unwrap_or(RepairStop::Cancelled);
+        let mut last = r.last;
+        last.finished = Some(stop_reason);
+        let solution = write_solution(&self.inst, &r.best);
+        let stem = r.file.rsplit_once('.').map_or(r.file.as_str(), |(s, _)| s);
+        let stem = stem.strip_suffix("-repaired").unwrap_or(stem);
+        let file = format!(
+            "{}-repaired.sol",
+            if stem.is_empty() { "timetable" } else { stem }
+        );
+        // Scored in memory, as solveFinish does, never by reading `solution` back.
+        let check = self.check_timetable(r.best.clone(), &file);
+        let moves = crate::model::Moves::between(&self.inst, &r.reference, &r.best);
+        to_js(&RepairedJson {
+            solution,
+            file,
+            check,
+            stop_reason,
+            stats: RepairStatsJson {
+                elapsed_s: last.elapsed_s,
+                rounds: last.rounds,
+                steps: r.steps,
+                last_step: r.stats,
+            },
+            last,
+            moves,
+        })
     }
 }
 

@@ -1,6 +1,6 @@
 // The page: renders, never computes. Everything runs in worker.js.
-import { KINDS, RULES, namesOf, lecturesOf, placeOf, markLectures, renderGrid, teachersOf, durationOf }
-  from './grid.js';
+import { KINDS, RULES, namesOf, lecturesOf, placeOf, markLectures, renderGrid, teachersOf, durationOf,
+  movedLectures, placeText, inView } from './grid.js';
 
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
@@ -26,6 +26,10 @@ function onWorkerMessage({ data }) {
   lastHeard = performance.now();
   if (data.event === 'progress') {
     onProgress(data.progress);
+    return;
+  }
+  if (data.event === 'repairProgress') {
+    onRepairProgress(data.progress);
     return;
   }
   if (data.event === 'crashed') {
@@ -123,7 +127,7 @@ setInterval(() => {
 }, 1000);
 function call(op, args = {}, transfer = []) {
   const id = nextId++;
-  const solveCall = op === 'solve' || op === 'resolve';
+  const solveCall = op === 'solve' || op === 'resolve' || op === 'repair';
   if (solveCall) {
     lastHeard = performance.now();
     solveCalls++;
@@ -177,6 +181,7 @@ let ready = false;
 let engineFailed = false;
 let haveInstance = false;
 let solving = false;
+let repairing = false; // a repair runs (solving is true then too)
 let stopping = false;
 let poolThreads = 1;
 
@@ -260,7 +265,10 @@ function updateButtons() {
   }
   // A re-solve needs the shown timetable's lectures (asked from the worker once shown).
   $('#resolve-run').disabled = !on || !current || !current.tt;
-  $('#solve-stop').disabled = !solving || stopping;
+  $('#solve-stop').disabled = !solving || stopping || repairing; // a repair has its own Stop
+  $('#repair-run').disabled = !on || !current || !current.tt;
+  $('#repair-stop').disabled = !repairing || stopping;
+  for (const id of ['#repair-max-moves', '#repair-time']) $(id).disabled = solving;
 }
 
 // ---- 1. instance ----------------------------------------------------------------------
@@ -1149,6 +1157,10 @@ async function setCurrent(c) {
   }
   if (current !== c) return;
   current.marks = markLectures(c.tt, c.check.violations);
+  // Lectures a repair (or a re-solve) moved away from the timetable it started from.
+  const moves = c.moves || c.moved;
+  current.movedMarks = moves && moves.lectures ? movedLectures(c.tt, moves) : null;
+  $('#legend-moved').hidden = !(current.movedMarks && current.movedMarks.some((x) => x !== undefined));
   for (const root of [$('#solve-report'), $('#check')]) if (root.report === c.check) root.current = c;
   showTimetable(c);
 }
@@ -1192,7 +1204,11 @@ function showTimetable(c) {
   $('#results-source').textContent = c.source === 'solve'
     ? `The solver's best timetable (${c.file}) for ${tt.name}`
     : c.source === 'resolve' ? `The re-solved timetable (${c.file}) for ${tt.name}`
-      : `Checked file ${c.file} for ${tt.name}`;
+      : c.source === 'repair' ? `The repaired timetable (${c.file}) for ${tt.name}: ${fmt(c.moves.moved)} `
+        + `lecture${c.moves.moved === 1 ? '' : 's'} moved (outlined in the grid)`
+        : `Checked file ${c.file} for ${tt.name}`;
+  // The list of moved lectures belongs to the repaired timetable only.
+  $('#repair-result').hidden = c.source !== 'repair';
   const score = $('#results-score');
   score.replaceChildren();
   const badge = document.createElement('span');
@@ -1263,7 +1279,7 @@ function drawGrid() {
   const kind = $('#grid-kind').value;
   const name = $('#grid-name').value;
   const grid = renderGrid(c.tt, kind, name, { marks: c.marks, selected: selectedViolation,
-    periodLabels: periodLabels(c.tt), pending: c.pending });
+    periodLabels: periodLabels(c.tt), pending: c.pending, moved: c.movedMarks });
   $('#grid').replaceChildren(grid);
   const v = selectedViolation;
   $('#grid-note').textContent = v
@@ -1451,16 +1467,161 @@ function renderEdits() {
   summary.dataset.changed = String(changed);
 }
 
-$('#resolve-run').addEventListener('click', () => {
-  const c = current;
-  if (!c || !c.tt || solving) return;
-  const payload = {
+/** The pins and edits of the next re-solve or repair, as Session.resolveStart reads them. */
+function editsPayload(c) {
+  return {
     pins: pinList(c),
     teacher_unavailable: edits.filter((e) => e.what === 'teacher_unavailable')
       .map(({ name, day, period }) => ({ name, day, period })),
     room_closed: edits.filter((e) => e.what === 'room_closed').map(({ name, day, period }) => ({ name, day, period })),
   };
-  runSolve('resolve', { solution: c.solution, file: c.file, edits: payload });
+}
+
+$('#resolve-run').addEventListener('click', () => {
+  const c = current;
+  if (!c || !c.tt || solving) return;
+  runSolve('resolve', { solution: c.solution, file: c.file, edits: editsPayload(c) });
+});
+
+// ---- repair ---------------------------------------------------------------------------------
+// Repair (worker op 'repair', Session.repairStart): Stage 3 alone on the shown timetable — a
+// checked file, a solve's result, or one whose instance was just edited — until it is
+// feasible, moving as few lectures as it can away from it (hard, then moves, then soft:
+// docs/REPAIR.md). Pins and edits listed above apply, as for a re-solve. Live: conflicts left
+// and lectures moved. The result becomes the shown timetable (exports included), its moved
+// lectures outlined in the grid and listed under the button.
+const REPAIR_REASONS = { done: 'Repaired', time_limit: 'Time limit reached', cancelled: 'Stopped' };
+
+function repairSettings() {
+  const raw = $('#repair-max-moves').value.trim();
+  let maxMoves = null;
+  if (raw !== '') {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) {
+      throw new Error(`Move at most: enter a whole number of lectures (0 or more), or leave it empty for no cap; got ${raw}`);
+    }
+    maxMoves = n;
+  }
+  const t = Number($('#repair-time').value.trim());
+  if (!Number.isFinite(t) || t <= 0 || t > MAX_TIME_LIMIT_S) {
+    throw new Error(`Repair time: enter seconds above 0 and at most ${fmt(MAX_TIME_LIMIT_S)}, got ${$('#repair-time').value.trim()}`);
+  }
+  // The solve card's seed and extra options apply; its stage switches do not.
+  const options = solveOptions();
+  delete options.stage3;
+  delete options.evaluator;
+  options.time_limit = t;
+  return { maxMoves, options };
+}
+
+function movesText(p) {
+  return `${fmt(p.moved)} lecture${p.moved === 1 ? '' : 's'} moved (${fmt(p.room_only)} room-only, `
+    + `${fmt(p.period)} to another period)`;
+}
+
+function onRepairProgress(p) {
+  const c = p.conflicts_left;
+  $('#repair-status').textContent = `${fmtSeconds(p.elapsed_s)} s · `
+    + (c ? `${fmt(c.total)} conflict${c.total === 1 ? '' : 's'} left (${fmt(c.hard)} hard)` : 'finding the conflicts')
+    + ` · ${movesText(p)} · best: ${p.hard ? `${fmt(p.hard)} hard violations` : 'feasible'}, cost ${fmt(p.soft)}`;
+  Object.assign($('#repair').dataset, {
+    elapsed: String(p.elapsed_s), hard: String(p.hard), moved: String(p.moved), rounds: String(p.rounds),
+    conflictsLeft: c ? String(c.total) : '', updates: String(Number($('#repair').dataset.updates || 0) + 1),
+  });
+}
+
+async function showRepairResult(r) {
+  const m = r.moves;
+  const ck = r.check;
+  $('#repair-summary').textContent = `${REPAIR_REASONS[r.stop_reason] || r.stop_reason} after `
+    + `${fmtSeconds(r.stats.elapsed_s)} s: ${ck.feasible ? 'feasible' : `${fmt(ck.hard_violations)} hard violations left`}`
+    + `, cost ${fmt(ck.soft_cost)} · moved ${fmt(m.moved)} of ${fmt(m.of)} lectures `
+    + `(${fmt(m.room_only)} room-only, ${fmt(m.period)} to another period)`;
+  Object.assign($('#repair').dataset, { state: 'done', stopReason: r.stop_reason, moved: String(m.moved),
+    hard: String(ck.hard_violations), roomOnly: String(m.room_only), period: String(m.period) });
+  await setCurrent({ solution: r.solution, file: r.file, check: ck, source: 'repair', stats: r.stats,
+    stopReason: r.stop_reason, moves: m });
+  const c = current;
+  if (!c || !c.tt) return;
+  const items = m.lectures.slice(0, MAX_ROWS).map((x) => {
+    const li = document.createElement('li');
+    li.dataset.course = x.course;
+    li.dataset.kind = x.kind;
+    li.append(`${x.course}: ${placeText(c.tt, x.from)} → ${placeText(c.tt, x.to)} `);
+    const k = document.createElement('span');
+    k.className = 'kind';
+    k.textContent = x.kind === 'room_only' ? '(room only)' : '(another period)';
+    li.append(k);
+    return li;
+  });
+  $('#repair-moves').replaceChildren(...items);
+  $('#repair-moves-more').hidden = m.lectures.length <= MAX_ROWS;
+  $('#repair-moves-more').textContent = `Showing the first ${MAX_ROWS} of ${fmt(m.lectures.length)}.`;
+  // Show a grid with a moved lecture in it (of the kind chosen), so the moves are in view.
+  const i = c.movedMarks ? c.movedMarks.findIndex((x) => x !== undefined) : -1;
+  if (i >= 0) {
+    const kind = $('#grid-kind').value;
+    const name = namesOf(c.tt, kind).find((n) => inView(c.tt.lectures[i], kind, n));
+    if (name !== undefined) {
+      fillNames(kind, name);
+      drawGrid();
+    }
+  }
+}
+
+async function runRepair() {
+  const c = current;
+  if (!c || !c.tt || solving) return;
+  setError($('#repair-error'), '');
+  let settings;
+  try {
+    settings = repairSettings();
+  } catch (e) {
+    setError($('#repair-error'), e.message);
+    return;
+  }
+  const edited = edits.length > 0 || (c.pending && c.pending.size > 0);
+  solving = true;
+  repairing = true;
+  stopping = false;
+  updateButtons();
+  const box = $('#repair');
+  Object.assign(box.dataset, { state: 'running', updates: '0', conflictsLeft: '', moved: '0' });
+  $('#repair-status').textContent = 'Repairing the shown timetable…';
+  try {
+    const r = await call('repair', { options: settings.options, stepMs: 250, solution: c.solution, file: c.file,
+      maxMoves: settings.maxMoves, edits: edited ? editsPayload(c) : undefined });
+    if (edited) await afterResolve(r);
+    onRepairProgress(r.last);
+    await showRepairResult(r);
+    showQtable(r.qtable);
+    if (r.interrupted) setError($('#repair-error'), `The repair ended early: ${r.interrupted}.`);
+  } catch (e) {
+    if (e.crash) {
+      setError($('#repair-error'), crashNotice(e.crash));
+      box.dataset.state = 'crashed';
+      if (recovering) await recovering.catch(() => {});
+    } else {
+      setError($('#repair-error'), e.message);
+      box.dataset.state = 'error';
+    }
+    $('#repair-status').textContent = '';
+  } finally {
+    solving = false;
+    repairing = false;
+    stopping = false;
+    updateButtons();
+  }
+}
+
+$('#repair-run').addEventListener('click', () => { runRepair(); });
+$('#repair-stop').addEventListener('click', async () => {
+  if (!repairing || stopping) return;
+  stopping = true;
+  updateButtons();
+  $('#repair-status').textContent += ' · stopping, keeping the best timetable so far…';
+  if (!worker || recovering) return;
+  await call('stop').catch(() => {});
 });
 
 // After a re-solve the worker's instance is the edited one: the edits are part of it now,
@@ -1569,6 +1730,7 @@ $('#export-json').addEventListener('click', () => exporting(async (c) => {
     violations: r.violations,
     stats: c.stats || null,
     stop_reason: c.stopReason || null,
+    moves: c.moves || null,
     lectures: c.tt.lectures,
     solution: c.solution,
   };

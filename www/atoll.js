@@ -5,6 +5,13 @@
 //     onProgress: (p) => console.log(p.best), signal: controller.signal });
 //   // r = { solution /* ITC .sol text */, hard, soft, feasible, breakdown, violations, stats }
 //
+// Repair a timetable that exists (make it feasible again, moving as few lectures as it can):
+//
+//   import { repair } from './atoll.js';
+//   const r = await repair(instanceText, oldSolutionText, { maxMoves: 10, timeLimitMs: 5000,
+//     onProgress: (p) => console.log(p.conflicts_left, p.moved), signal: controller.signal });
+//   // r = { solution, hard, soft, feasible, breakdown, violations, moves, stats }
+//
 // and the custom element <atoll-solver src="timetable.ctt" time-limit="10"> that shows a
 // small solver UI in the host page and dispatches `progress` and `result` events.
 //
@@ -36,7 +43,7 @@ class Client {
     this.nextId = 1;
     this.onProgress = null;
     this.worker.onmessage = ({ data }) => {
-      if (data.event === 'progress') {
+      if (data.event === 'progress' || data.event === 'repairProgress') {
         if (this.onProgress) this.onProgress(data.progress);
         return;
       }
@@ -134,6 +141,82 @@ async function solveIn(client, instanceText, {
       feasible: c.feasible,
       breakdown: { hard: c.hard, soft: c.soft },
       violations: c.violations,
+      stats: { ...r.stats, stop_reason: r.stop_reason, threaded: env.threaded, pool_threads: env.threads },
+    };
+  } finally {
+    if (signal) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Repairs a timetable that exists: `solutionText` (ITC-2007 `.sol` text: one
+ * `CourseID RoomID Day Period` line per lecture; missing, repeated or clashing lines are
+ * fine, they are what gets repaired) of the CB-CTT instance `instanceText`. Stage 3 works
+ * on the conflicts until the timetable is feasible and nothing cheaper is found, or the
+ * time is up, moving as few lectures as it can away from `solutionText`: hard violations
+ * first, then lectures moved, then soft cost.
+ *
+ * Options: `maxMoves` (a whole number: never more lectures moved, unless a move removes
+ * hard violations; default no cap), `moveWeight` (the cost of one move, default 100),
+ * `timeLimitMs` (default 10000), `threads`, `seed`, `options` as for `solve()`,
+ * `onProgress(p)` called after every step with `{ elapsed_s, rounds, hard, soft, moved,
+ * room_only, period, of, conflicts_left: { hard, total } | null, finished }`, `signal`
+ * (an AbortSignal: aborting during the repair stops it and the promise resolves with the
+ * best timetable so far, `stats.stop_reason === 'cancelled'`; before it started, rejects
+ * with an AbortError).
+ *
+ * Resolves to `{ solution, hard, soft, feasible, breakdown, violations, moves, stats }`
+ * like `solve()`, plus `moves: { moved, room_only, period, of, lectures: [{ course,
+ * lecture, from, to, kind }] }` (`from`/`to`: `{ day, period, room }`, 0-based day and
+ * period of the day; `kind`: `'room_only'` or `'period'`). Rejects with an Error naming
+ * the file and line for a bad instance or solution line.
+ */
+export async function repair(instanceText, solutionText, opts = {}) {
+  const client = new Client();
+  try {
+    return await repairIn(client, instanceText, solutionText, opts);
+  } finally {
+    client.close();
+  }
+}
+
+async function repairIn(client, instanceText, solutionText, {
+  maxMoves = null, moveWeight = null, timeLimitMs = 10_000, threads, seed = 1, onProgress, signal, options = {},
+  fileName = 'instance.ctt', solutionName = 'timetable.sol',
+} = {}) {
+  if (typeof instanceText !== 'string') throw new TypeError('repair(instanceText, solutionText): the instance must be a string');
+  if (typeof solutionText !== 'string') throw new TypeError('repair(instanceText, solutionText): the solution must be a string');
+  if (maxMoves !== null && maxMoves !== undefined && !(Number.isInteger(maxMoves) && maxMoves >= 0)) {
+    throw new RangeError(`maxMoves must be a whole number of lectures (0 or more), got ${maxMoves}`);
+  }
+  if (moveWeight !== null && moveWeight !== undefined
+    && !(Number.isInteger(moveWeight) && moveWeight >= 0 && moveWeight <= 0xffffffff)) {
+    throw new RangeError(`moveWeight must be a whole number from 0 to ${0xffffffff}, got ${moveWeight}`);
+  }
+  checkTimeLimitMs(timeLimitMs);
+  if (signal && signal.aborted) throw abortError(signal);
+  const onAbort = () => { client.call('stop').catch(() => {}); };
+  try {
+    const n = threads ?? (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) ?? 1;
+    const env = await client.call('init', { threads: Math.max(1, Math.min(64, Math.floor(n) || 1)) });
+    const bytes = new TextEncoder().encode(instanceText).buffer;
+    await client.call('loadInstance', { bytes, file: fileName }, [bytes]);
+    if (signal && signal.aborted) throw abortError(signal);
+    if (signal) signal.addEventListener('abort', onAbort, { once: true });
+    client.onProgress = typeof onProgress === 'function' ? onProgress : null;
+    const r = await client.call('repair', {
+      options: { ...options, time_limit: timeLimitMs / 1000, seed },
+      stepMs: 150, solution: solutionText, file: solutionName, maxMoves, moveWeight,
+    });
+    const c = r.check;
+    return {
+      solution: r.solution,
+      hard: c.hard_violations,
+      soft: c.soft_cost,
+      feasible: c.feasible,
+      breakdown: { hard: c.hard, soft: c.soft },
+      violations: c.violations,
+      moves: r.moves,
       stats: { ...r.stats, stop_reason: r.stop_reason, threaded: env.threaded, pool_threads: env.threads },
     };
   } finally {

@@ -109,6 +109,35 @@ export function markLectures(tt, violations) {
   return marks;
 }
 
+/**
+ * Per lecture (by index in tt.lectures): the move that brought it where it stands, from a
+ * repair's `moves.lectures` ([{ course, lecture, from, to, kind }], `from`/`to` being
+ * { day, period, room }), or undefined. Matched by course and place, not by lecture
+ * number: a course's lectures are interchangeable, and the rows come from the `.sol` text.
+ */
+export function movedLectures(tt, moves) {
+  const out = new Array(tt.lectures.length);
+  if (!moves || !moves.lectures) return out;
+  const key = (course, p) => `${course}\u0000${p.day}\u0000${p.period}\u0000${p.room}`;
+  const byPlace = new Map();
+  tt.lectures.forEach((l, i) => {
+    const k = key(l.course, l);
+    if (!byPlace.has(k)) byPlace.set(k, []);
+    byPlace.get(k).push(i);
+  });
+  for (const m of moves.lectures) {
+    const at = byPlace.get(key(m.course, m.to));
+    const i = at && at.find((j) => out[j] === undefined);
+    if (i !== undefined) out[i] = m;
+  }
+  return out;
+}
+
+/** "Tue 2, room A": a place of a move, by the timetable's day and period names. */
+export function placeText(tt, p) {
+  return `${dayName(tt, p.day)} ${periodName(tt, p.period)}, room ${p.room}`;
+}
+
 function el(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -123,11 +152,13 @@ function el(tag, cls, text) {
  * continuation box (`.lec-cont`) in each further period it occupies, and its box carries
  * `data-duration` and the class `multi`. Pinned lectures have the class `pinned` and a pin
  * mark; `pending` (lecture index → true/false) overrides the pin state shown, for pins
- * toggled on the page and not yet re-solved. `marks` comes from markLectures; `selected`
- * is a violation whose lectures get the 'selected' class.
+ * toggled on the page and not yet re-solved. `moved` (from movedLectures) outlines the
+ * lectures a repair moved (class `relocated`) and says where each came from. `marks`
+ * comes from markLectures; `selected` is a violation whose lectures get the 'selected'
+ * class.
  */
 export function renderGrid(tt, kind, name, { marks = [], selected = null, periodLabels = null,
-  pending = null } = {}) {
+  pending = null, moved = null } = {}) {
   const table = el('table', 'tt-grid');
   table.dataset.kind = kind;
   table.dataset.name = name;
@@ -187,12 +218,22 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
     if (pinned) title.prepend(el('span', 'pin-mark', 'pin'));
     box.append(title, el('span', 'room', l.room));
     if (d > 1) box.append(el('span', 'span-note', `${d} periods`));
+    const move = moved && moved[i];
+    if (move) {
+      box.classList.add('relocated');
+      box.dataset.movedFrom = placeText(tt, move.from);
+      box.dataset.moveKind = move.kind;
+      box.append(el('span', 'moved-from', move.kind === 'room_only' ? `← room ${move.from.room}`
+        : `← ${dayName(tt, move.from.day)} ${periodName(tt, move.from.period)}`));
+    }
     const when = `${dayName(tt, l.day)} ${periodName(tt, l.period)}`
       + (d > 1 ? `–${periodName(tt, Math.min(l.period + d - 1, tt.periods_per_day - 1))}` : '');
     box.title = `${l.course} · ${l.room} (${l.students} students, ${l.capacity} seats) · ${when}`
       + ` · teacher${teachersOf(l).length > 1 ? 's' : ''} ${teachersOf(l).join(', ')}`
       + (l.curricula.length ? ` · ${l.curricula.join(', ')}` : '')
-      + (pinned ? ' · pinned' : '');
+      + (pinned ? ' · pinned' : '')
+      + (move ? ` · moved from ${placeText(tt, move.from)}` : '');
+    if (move) box.setAttribute('aria-label', `${l.course}, ${l.room}, ${when}, moved from ${placeText(tt, move.from)}`);
     td.append(box);
     if (td.querySelectorAll('.lec, .lec-cont').length > 1) td.classList.add('clash');
     // The further periods the lecture occupies, on the same day.

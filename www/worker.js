@@ -12,6 +12,14 @@
 // Ops 'qtableInfo' and 'qtableClear' report on and forget the stored Q-table of the loaded
 // instance; op 'budget' { deviceMemory? } returns the memory budget (budgetFor).
 //
+// Repair: op 'repair' { options, stepMs, solution, file, maxMoves, moveWeight, edits } repairs
+// the timetable `solution` (Session.repairStart: Stage 3 alone, moving as few lectures as it
+// can away from that timetable) in steps like a solve, posting { event: 'repairProgress',
+// progress: { elapsed_s, rounds, hard, soft, moved, room_only, period, of, conflicts_left,
+// finished } } after each; it answers with Session.repairFinish()'s result ({ solution,
+// file, check, stop_reason, stats, last, moves }) and `qtable` as a solve does. A 'stop'
+// covers it as it covers a solve: the result is the best timetable so far.
+//
 // Stop: a 'stop' applies to the solve running now and to every solve already posted (still
 // queued behind other ops): each of them builds its first timetables and ends at once with
 // them ("cancelled"). A stop that arrives when no solve is running or queued does nothing.
@@ -57,6 +65,43 @@ function solve(args) {
 function resolve(args) {
   return runSolve(args, (s) => s.resolveStart(args.options || {}, String(args.solution || ''),
     args.file || 'previous.sol', args.edits || {}));
+}
+
+async function repair({ options, stepMs, seq, solution, file, maxMoves, moveWeight, edits }) {
+  const s = need();
+  const ms = Number.isFinite(stepMs) && stepMs > 0 ? stepMs : 250;
+  const stopped = () => seq <= stopUpTo;
+  try {
+    const qtable = await qtableRestore(s); // the same Stage 3 memory as a solve's
+    const settings = {};
+    if (maxMoves !== undefined && maxMoves !== null) settings.maxMoves = maxMoves;
+    if (moveWeight !== undefined && moveWeight !== null) settings.moveWeight = moveWeight;
+    if (edits) settings.edits = edits;
+    // Throws an Error naming a bad option, setting, edit or solution line.
+    let p = s.repairStart(options || {}, String(solution || ''), file || 'timetable.sol', settings);
+    self.postMessage({ event: 'repairProgress', progress: p });
+    let interrupted = null;
+    while (!p.finished) {
+      await yieldToEvents();
+      if (stopped()) s.repairCancel(); // the next step returns at once, "cancelled"
+      try {
+        p = s.repairStep(ms);
+      } catch (e) {
+        if (isTrap(e)) throw e;
+        interrupted = `a repair step failed: ${message(e)}`;
+        break;
+      }
+      self.postMessage({ event: 'repairProgress', progress: p });
+    }
+    const result = s.repairFinish();
+    if (interrupted !== null) {
+      result.interrupted = `${interrupted}; the result is the best timetable found before that`;
+    }
+    result.qtable = { ...qtable, ...(await qtableKeep(s, qtable)) };
+    return result;
+  } finally {
+    finishedSeq = Math.max(finishedSeq, seq);
+  }
 }
 
 async function runSolve({ options, stepMs, seq }, start) {
@@ -216,6 +261,7 @@ const ops = {
   },
   solve,
   resolve,
+  repair,
   // The memory budget for this browser (or for `deviceMemory` GiB when given).
   budget(args) {
     return wasm.budgetFor('deviceMemory' in args ? args.deviceMemory : self.navigator.deviceMemory);
@@ -392,7 +438,7 @@ self.onmessage = ({ data }) => {
     self.postMessage({ id, ok: true, result: { stopping: solveSeq > finishedSeq } });
     return;
   }
-  if (op === 'solve' || op === 'resolve') data.seq = ++solveSeq;
+  if (op === 'solve' || op === 'resolve' || op === 'repair') data.seq = ++solveSeq;
   // One operation at a time, in arrival order.
   queue = queue.then(async () => {
     try {
