@@ -249,7 +249,20 @@ async fn solve_in_steps_to_a_generation_bound() {
     let solution = done["solution"].as_str().unwrap();
     assert_eq!(solution.lines().count(), 160, "every comp01 lecture placed");
     let s = Session::new(COMP01, "comp01.ctt").unwrap();
-    assert_eq!(&json(s.check(solution, "comp01.sol")), check);
+    // solveFinish scores the timetable in memory, the check reads the file: the same
+    // violations, listed in the order each holds a course's lectures.
+    let by_message = |v: &Value| {
+        let mut v = v.clone();
+        v["violations"]
+            .as_array_mut()
+            .unwrap()
+            .sort_by_key(|x| x["message"].as_str().unwrap().to_string());
+        v
+    };
+    assert_eq!(
+        by_message(&json(s.check(solution, "comp01.sol"))),
+        by_message(check)
+    );
     // Same seed, same islands, a generation bound: the same timetable.
     let (_, again) = solve_to_bound(COMP01, "comp01.ctt", 3);
     assert_eq!(again["solution"], done["solution"]);
@@ -296,7 +309,7 @@ async fn bad_solver_options_name_the_option() {
     );
     assert_eq!(
         err(&mut s, r#"{"time_limit": -1}"#),
-        "option time_limit = -1 is out of range (> 0 seconds)"
+        "option time_limit = -1 is out of range (0 < seconds <= 2592000 (30 days, the cap on every duration))"
     );
     let m = err(&mut s, r#"{"populaton": 2}"#);
     assert!(
@@ -543,7 +556,10 @@ fn default_options_are_the_solver_defaults() {
 const SPACED: &str = r#"{
   "name": "Spaced",
   "days": ["Mon", "Tue"],
-  "periods": [{ "name": "1st" }, { "name": "2nd" }],
+  "periods": [
+    { "name": "1st", "start": "08:00", "end": "08:50" },
+    { "name": "2nd", "start": "09:00", "end": "09:50" }
+  ],
   "teachers": [{ "name": "T1" }, { "name": "T2" }],
   "rooms": [{ "name": "A 101", "capacity": 30 }, { "name": "101", "capacity": 30 }],
   "courses": [
@@ -575,8 +591,9 @@ async fn a_solve_ends_with_its_best_timetable_even_when_its_text_is_ambiguous() 
 fn the_wasm_budget_stays_within_the_heap_and_huge_inputs_are_refused_by_name() {
     // navigator.deviceMemory says 8 GiB; the module's heap holds 1 GiB.
     let b = json(atoll::web::budget_for(Some(8.0)));
-    assert_eq!(b["memory_gib"], json!(1.0));
-    assert_eq!(b["heap_limit_gib"], json!(1.0));
+    // JavaScript has one number type: 1.0 arrives as the integer 1.
+    assert_eq!(b["memory_gib"].as_f64(), Some(1.0));
+    assert_eq!(b["heap_limit_gib"].as_f64(), Some(1.0));
     let mut s = Session::new(TOY, "toy.ctt").unwrap();
     let m = message(s.score_random_batch(u32::MAX, 1).expect_err("too many"));
     assert!(m.contains("option count") && m.contains("at most"), "{m}");
