@@ -316,10 +316,7 @@ async function inWorker(page, fn, arg) {
 
 const COMP01 = [...fs.readFileSync(instance('comp01'))];
 
-// 'gpu': evolution scoring its batches on the GPU (SwiftShader's WebGPU here; chosen with
-// evaluator 'gpu', which, unlike 'auto', takes a software adapter): Stop lands between the
-// breed, the GPU's asynchronous readback and the selection.
-for (const phase of ['queued', 'construct', 'evolve', 'repair', 'gpu']) {
+for (const phase of ['queued', 'construct', 'evolve', 'repair']) {
   test(`Stop in phase ${phase}: the best timetable within one step`, async () => {
     const r = await inWorker(ctx.page, async ({ call, events, nextEvent, arg }) => {
       await call('init', { threads: 2 });
