@@ -156,3 +156,76 @@ test('auto never chooses a software WebGPU adapter (SwiftShader)', async (t) => 
     fs.rmSync(userDataDir, { recursive: true, force: true });
   }
 });
+
+// Issue 15, fault injection: Stop pressed while evolution scores its batches on the GPU
+// (breed on the pool, the GPU's asynchronous readback, select) ends the run with the best
+// timetable within one step, as on the CPU.
+test('Stop while the GPU scores: the best timetable within one step', async (t) => {
+  const { server, url } = await startServer({ port: 0, isolation: true });
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'],
+  });
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    await page.goto(url);
+    const ctt = fs.readFileSync(instance('comp01'), 'utf8');
+    const r = await page.evaluate(async (text) => {
+      const w = new Worker('./worker.js', { type: 'module' });
+      const progress = [];
+      let info = null;
+      let wake = () => {};
+      const waiting = new Map();
+      let next = 0;
+      w.onmessage = ({ data }) => {
+        if (data.event === 'progress') progress.push(String(data.progress.evaluator || ''));
+        if (data.event === 'evaluator') info = data.info;
+        if (data.event) { wake(); return; }
+        const p = waiting.get(data.id);
+        waiting.delete(data.id);
+        if (data.ok) p.resolve(data.result); else p.reject(new Error(data.error));
+      };
+      const call = (op, args = {}) => new Promise((resolve, reject) => {
+        const id = ++next;
+        waiting.set(id, { resolve, reject });
+        w.postMessage({ id, op, ...args });
+      });
+      try {
+        await call('init', { threads: 2 });
+        await call('loadInstance', { bytes: new TextEncoder().encode(text).buffer, file: 'comp01.ctt' });
+        const solving = call('solve', { options: { time_limit: 600, seed: 1, evaluator: 'gpu' }, stepMs: 100 });
+        let over = false;
+        solving.finally(() => { over = true; });
+        // The GPU is set up after construction: wait (bounded) for a step it scored.
+        for (let i = 0; i < 300 && !over && !(info && !info.gpu) && !progress.some((e) => /^gpu /.test(e)); i++) {
+          await new Promise((res) => { wake = res; setTimeout(res, 100); });
+        }
+        const onGpu = progress.some((e) => /^gpu /.test(e));
+        const stop = await call('stop');
+        const before = progress.length;
+        const result = await solving;
+        return { info, onGpu, stop, after: progress.length - before, reason: result.stop_reason,
+          lectures: result.solution.trim().split('\n').length };
+      } finally {
+        w.terminate();
+      }
+    }, ctt);
+    if (!r.onGpu) {
+      if (process.env.ATOLL_REQUIRE_GPU) assert.fail(`the GPU never scored: ${JSON.stringify(r.info)}`);
+      t.skip(`no WebGPU adapter: ${r.info && r.info.reason}`);
+      return;
+    }
+    assert.equal(r.stop.stopping, true, 'the stop applies to the solve');
+    assert.equal(r.reason, 'cancelled');
+    assert.equal(r.lectures, 160, 'a whole timetable');
+    assert.ok(r.after <= 2, `${r.after} progress events after the stop (at most 2)`);
+  } finally {
+    await context.close();
+    server.closeAllConnections();
+    await new Promise((res) => server.close(res));
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+});
