@@ -97,17 +97,7 @@ test('a solve on WebGPU gives the CPU solve\'s timetable and says which evaluato
 // Issue 15, defect 12: `auto` never takes a software or fallback adapter (Chromium's
 // SwiftShader here), as natively; `gpu` asked explicitly still may.
 test('auto never chooses a software WebGPU adapter (SwiftShader)', async (t) => {
-  const { server, url } = await startServer({ port: 0, isolation: true });
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'],
-  });
-  try {
-    const page = context.pages()[0] || (await context.newPage());
-    await page.goto(url);
+  await onWebGpuPage(async (page) => {
     const ctt = fs.readFileSync(instance('comp01'), 'utf8');
     const out = await page.evaluate(async (text) => {
       const w = new Worker('./worker.js', { type: 'module' });
@@ -149,29 +139,14 @@ test('auto never chooses a software WebGPU adapter (SwiftShader)', async (t) => 
     assert.equal(out.info.requested, 'auto');
     assert.equal(out.info.gpu, false, `auto chose ${out.info.name}: ${out.info.reason}`);
     assert.match(out.info.reason, /^auto: the only adapter is a software one/);
-  } finally {
-    await context.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    fs.rmSync(userDataDir, { recursive: true, force: true });
-  }
+  });
 });
 
 // Issue 15, fault injection: Stop pressed while evolution scores its batches on the GPU
 // (breed on the pool, the GPU's asynchronous readback, select) ends the run with the best
 // timetable within one step, as on the CPU.
 test('Stop while the GPU scores: the best timetable within one step', async (t) => {
-  const { server, url } = await startServer({ port: 0, isolation: true });
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'],
-  });
-  try {
-    const page = context.pages()[0] || (await context.newPage());
-    await page.goto(url);
+  await onWebGpuPage(async (page) => {
     const ctt = fs.readFileSync(instance('comp01'), 'utf8');
     const r = await page.evaluate(async (text) => {
       const w = new Worker('./worker.js', { type: 'module' });
@@ -222,10 +197,30 @@ test('Stop while the GPU scores: the best timetable within one step', async (t) 
     assert.equal(r.reason, 'cancelled');
     assert.equal(r.lectures, 160, 'a whole timetable');
     assert.ok(r.after <= 2, `${r.after} progress events after the stop (at most 2)`);
+  });
+});
+
+/**
+ * Runs `fn(page)` on the demo page (served with isolation) in a Chromium of its own with
+ * WebGPU (SwiftShader), then closes the browser and the server whatever happens.
+ */
+async function onWebGpuPage(fn) {
+  const { server, url } = await startServer({ port: 0, isolation: true });
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'],
+  });
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    await page.goto(url);
+    return await fn(page);
   } finally {
     await context.close();
     server.closeAllConnections();
-    await new Promise((res) => server.close(res));
+    await new Promise((r) => server.close(r));
     fs.rmSync(userDataDir, { recursive: true, force: true });
   }
-});
+}
