@@ -118,34 +118,8 @@ async function solveIn(client, instanceText, {
   timeLimitMs = 10_000, threads, seed = 1, onProgress, signal, options = {}, fileName = 'instance.ctt',
 } = {}) {
   if (typeof instanceText !== 'string') throw new TypeError('solve(instanceText): the instance must be a string');
-  checkTimeLimitMs(timeLimitMs);
-  if (signal && signal.aborted) throw abortError(signal);
-  const onAbort = () => { client.call('stop').catch(() => {}); };
-  try {
-    const n = threads ?? (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) ?? 1;
-    const env = await client.call('init', { threads: Math.max(1, Math.min(64, Math.floor(n) || 1)) });
-    const bytes = new TextEncoder().encode(instanceText).buffer;
-    await client.call('loadInstance', { bytes, file: fileName }, [bytes]);
-    if (signal && signal.aborted) throw abortError(signal);
-    if (signal) signal.addEventListener('abort', onAbort, { once: true });
-    client.onProgress = typeof onProgress === 'function' ? onProgress : null;
-    const r = await client.call('solve', {
-      options: { ...options, time_limit: timeLimitMs / 1000, seed },
-      stepMs: 150,
-    });
-    const c = r.check;
-    return {
-      solution: r.solution,
-      hard: c.hard_violations,
-      soft: c.soft_cost,
-      feasible: c.feasible,
-      breakdown: { hard: c.hard, soft: c.soft },
-      violations: c.violations,
-      stats: { ...r.stats, stop_reason: r.stop_reason, threaded: env.threaded, pool_threads: env.threads },
-    };
-  } finally {
-    if (signal) signal.removeEventListener('abort', onAbort);
-  }
+  const run = { timeLimitMs, threads, seed, onProgress, signal, options, fileName };
+  return runIn(client, instanceText, run, 'solve', {});
 }
 
 /**
@@ -193,6 +167,17 @@ async function repairIn(client, instanceText, solutionText, {
     && !(Number.isInteger(moveWeight) && moveWeight >= 0 && moveWeight <= 0xffffffff)) {
     throw new RangeError(`moveWeight must be a whole number from 0 to ${0xffffffff}, got ${moveWeight}`);
   }
+  const run = { timeLimitMs, threads, seed, onProgress, signal, options, fileName };
+  return runIn(client, instanceText, run, 'repair',
+    { solution: solutionText, file: solutionName, maxMoves, moveWeight });
+}
+
+// What `solve()` and `repair()` share: the pool and the instance in `client`'s worker,
+// `signal` as a Stop, progress to `onProgress`, then worker op `op` (with `extra` beside
+// the options) and its result in the module API's shape (`moves` when the op gives them).
+async function runIn(client, instanceText, {
+  timeLimitMs, threads, seed, onProgress, signal, options, fileName,
+}, op, extra) {
   checkTimeLimitMs(timeLimitMs);
   if (signal && signal.aborted) throw abortError(signal);
   const onAbort = () => { client.call('stop').catch(() => {}); };
@@ -204,9 +189,10 @@ async function repairIn(client, instanceText, solutionText, {
     if (signal && signal.aborted) throw abortError(signal);
     if (signal) signal.addEventListener('abort', onAbort, { once: true });
     client.onProgress = typeof onProgress === 'function' ? onProgress : null;
-    const r = await client.call('repair', {
+    const r = await client.call(op, {
       options: { ...options, time_limit: timeLimitMs / 1000, seed },
-      stepMs: 150, solution: solutionText, file: solutionName, maxMoves, moveWeight,
+      stepMs: 150,
+      ...extra,
     });
     const c = r.check;
     return {
@@ -216,7 +202,7 @@ async function repairIn(client, instanceText, solutionText, {
       feasible: c.feasible,
       breakdown: { hard: c.hard, soft: c.soft },
       violations: c.violations,
-      moves: r.moves,
+      ...(r.moves === undefined ? {} : { moves: r.moves }),
       stats: { ...r.stats, stop_reason: r.stop_reason, threaded: env.threaded, pool_threads: env.threads },
     };
   } finally {
