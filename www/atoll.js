@@ -35,14 +35,22 @@ function checkTimeLimitMs(ms, what = 'timeLimitMs') {
 }
 const STYLE_URL = new URL('./style.css', import.meta.url);
 
-/** A worker speaking worker.js's protocol ({ id, op } → { id, ok, result | error }). */
-class Client {
+/**
+ * A worker speaking worker.js's protocol ({ id, op } → { id, ok, result | error }). The
+ * demo page (www/app/rpc.js) uses it too, with two hooks that take over before the
+ * default handling when they return true: `onMessage(data)` sees every message (the
+ * page's watchdog, its own crash recovery), `onError(event)` the worker's error event.
+ */
+export class Client {
   constructor() {
     this.worker = new Worker(WORKER_URL, { type: 'module' });
     this.pending = new Map();
     this.nextId = 1;
     this.onProgress = null;
+    this.onMessage = null;
+    this.onError = null;
     this.worker.onmessage = ({ data }) => {
+      if (this.onMessage && this.onMessage(data)) return;
       if (data.event === 'progress' || data.event === 'repairProgress') {
         if (this.onProgress) this.onProgress(data.progress);
         return;
@@ -60,7 +68,10 @@ class Client {
       if (data.ok) p.resolve(data.result);
       else p.reject(new Error(data.error));
     };
-    this.worker.onerror = (e) => this.fail(new Error(`the Atoll worker failed: ${e.message || 'could not start'}`));
+    this.worker.onerror = (e) => {
+      if (this.onError && this.onError(e)) return;
+      this.fail(new Error(`the Atoll worker failed: ${e.message || 'could not start'}`));
+    };
   }
 
   call(op, args = {}, transfer = []) {

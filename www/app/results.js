@@ -1,0 +1,269 @@
+// The results card: the timetable shown (a solve's result, a checked file, a re-solve or a
+// repair) as grids per curriculum, teacher or room, its score and best known value, and
+// the violation list beside the grid (choosing one outlines its cells).
+import { KINDS, RULES, namesOf, lecturesOf, placeOf, markLectures, renderGrid, teachersOf, movedLectures }
+  from '../grid.js';
+import { $, state } from './state.js';
+import { call } from './rpc.js';
+import { fmt, MAX_ROWS, setError, updateButtons } from './ui.js';
+import { fillEditControls, renderEdits } from './resolve.js';
+import { fillExportNames } from './export.js';
+
+// Fetched by start() (not while coi.js reloads the page: the request would be cut off);
+// once here, what is shown gets its best known value.
+export function loadBestKnown() {
+  fetch(new URL('../best-known.json', import.meta.url))
+    .then((r) => (r.ok ? r.json() : null)).then((j) => { state.bestKnown = j && j.instances; })
+    .catch(() => {})
+    .then(() => {
+      for (const root of [$('#solve-report'), $('#check')]) if (root.report) renderBestKnown(root, root.report);
+      if (state.current && state.current.tt) showTimetable(state.current);
+    });
+}
+
+/** The best-known entry of an instance name: own entries only ("constructor" is none). */
+function bestKnownFor(name) {
+  const b = state.bestKnown;
+  return b && typeof name === 'string' && Object.hasOwn(b, name) ? b[name] : null;
+}
+
+export function renderBestKnown(root, r) {
+  const p = root.querySelector('.best-known');
+  const name = state.loaded && state.loaded.name;
+  const known = bestKnownFor(name);
+  p.hidden = !known;
+  if (!known) return;
+  const gap = r.feasible ? r.soft_cost - known.best_known : null;
+  p.textContent = `Best known for ${known.id} (${name}): ${fmt(known.best_known)}${known.optimal ? ' (optimal)' : ''}`
+    + (gap === null ? ' · this timetable is not feasible yet'
+      : gap === 0 ? ' · this timetable matches it' : gap > 0 ? ` · this timetable is ${fmt(gap)} above it`
+        : ` · this timetable is ${fmt(-gap)} below it`);
+  p.dataset.bestKnown = String(known.best_known);
+}
+
+export async function setCurrent(c) {
+  state.selectedViolation = null;
+  state.current = c;
+  c.tt = null;
+  try {
+    c.tt = await call('timetable', { solution: c.solution, file: c.file });
+  } catch (e) {
+    showTimetable(null);
+    setError($('#export-error'), `Cannot show this timetable: ${e.message}`);
+    return;
+  }
+  if (state.current !== c) return;
+  c.marks = markLectures(c.tt, c.check.violations);
+  // Lectures a repair (or a re-solve) moved away from the timetable it started from.
+  const moves = c.moves || c.moved;
+  c.movedMarks = moves && moves.lectures ? movedLectures(c.tt, moves) : null;
+  $('#legend-moved').hidden = !(c.movedMarks && c.movedMarks.some((x) => x !== undefined));
+  for (const root of [$('#solve-report'), $('#check')]) if (root.report === c.check) root.current = c;
+  showTimetable(c);
+}
+
+// The calendar's default week: the next Monday (day 0 of a Monday-to-Friday week).
+function nextMonday() {
+  const d = new Date();
+  d.setDate(d.getDate() + ((8 - d.getDay()) % 7 || 7));
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+$('#ics-start').value = nextMonday();
+
+function defaultTimes(n) {
+  // Periods of 90 minutes from 08:00 (a common pattern); the user edits them for the .ics.
+  return Array.from({ length: n }, (_, i) => {
+    const m = 8 * 60 + i * 90;
+    return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  }).join(', ');
+}
+
+function periodLabels(tt) {
+  const t = $('#ics-times').value.split(/[,;\s]+/).filter(Boolean);
+  return t.length === tt.periods_per_day && t.every((x) => /^\d{1,2}:\d{2}$/.test(x)) ? t : null;
+}
+
+export function showTimetable(c) {
+  const card = $('#results-card');
+  updateButtons();
+  if (!c || !c.tt) {
+    card.hidden = true;
+    card.dataset.state = 'empty';
+    return;
+  }
+  const tt = c.tt;
+  const times = $('#ics-times');
+  if (times.dataset.periods !== String(tt.periods_per_day)) {
+    times.value = defaultTimes(tt.periods_per_day);
+    times.dataset.periods = String(tt.periods_per_day);
+  }
+  const r = c.check;
+  $('#results-source').textContent = c.source === 'solve'
+    ? `The solver's best timetable (${c.file}) for ${tt.name}`
+    : c.source === 'resolve' ? `The re-solved timetable (${c.file}) for ${tt.name}`
+      : c.source === 'repair' ? `The repaired timetable (${c.file}) for ${tt.name}: ${fmt(c.moves.moved)} `
+        + `lecture${c.moves.moved === 1 ? '' : 's'} moved (outlined in the grid)`
+        : `Checked file ${c.file} for ${tt.name}`;
+  // The list of moved lectures belongs to the repaired timetable only.
+  $('#repair-result').hidden = c.source !== 'repair';
+  const score = $('#results-score');
+  score.replaceChildren();
+  const badge = document.createElement('span');
+  badge.className = `badge ${r.feasible ? 'good' : 'bad'}`;
+  badge.textContent = r.feasible ? `Feasible · cost ${fmt(r.soft_cost)}`
+    : `Infeasible · ${fmt(r.hard_violations)} hard · cost ${fmt(r.soft_cost)}`;
+  const parts = document.createElement('span');
+  parts.className = 'muted';
+  // Every soft component the build reports (the campus ones too), in its order.
+  parts.textContent = `${Object.entries(r.soft).filter(([k, v]) => v || ['room_capacity', 'min_working_days',
+    'curriculum_compactness', 'room_stability'].includes(k))
+    .map(([k, v]) => `${(RULES[k] || k).toLowerCase()} ${fmt(v)}`).join(' · ')}`
+    + ` · ${fmt(tt.lectures.length)} lectures scheduled${tt.unscheduled ? `, ${fmt(tt.unscheduled)} missing` : ''}`;
+  score.append(badge, parts);
+  const known = bestKnownFor(tt.name);
+  if (known) {
+    const bk = document.createElement('span');
+    bk.className = 'best-known-inline';
+    bk.textContent = `best known ${fmt(known.best_known)}`;
+    score.append(bk);
+  }
+  card.dataset.softCost = String(r.soft_cost);
+  card.dataset.hardViolations = String(r.hard_violations);
+  card.dataset.source = c.source;
+  card.dataset.state = 'shown';
+  card.hidden = false;
+  if (!c.pending) c.pending = new Map();
+  fillEditControls(tt);
+  fillExportNames();
+  renderEdits();
+  const timesFromInstance = !!tt.has_times;
+  $('#ics-times').disabled = timesFromInstance;
+  $('#ics-length').disabled = timesFromInstance;
+  $('#ics-times-note').hidden = !timesFromInstance;
+  fillSideFilter(r);
+  // Keep the chosen view if it exists in this instance, else the first one with a violation.
+  const kind = $('#grid-kind').value;
+  const names = namesOf(tt, kind);
+  if (!names.includes($('#grid-name').value)) {
+    const marked = names.find((n) => lecturesOf(tt, kind, n).some((l) => c.marks[tt.lectures.indexOf(l)]));
+    fillNames(kind, marked || names[0]);
+  } else {
+    fillNames(kind, $('#grid-name').value);
+  }
+  drawGrid();
+}
+
+export function fillNames(kind, chosen) {
+  const c = state.current;
+  $('#grid-name-label').textContent = KINDS[kind];
+  const sel = $('#grid-name');
+  const names = namesOf(c.tt, kind);
+  // Mark the names whose grid shows a violation, so they are easy to find.
+  const flagged = new Set();
+  c.tt.lectures.forEach((l, i) => {
+    if (!c.marks[i]) return;
+    if (kind === 'room') flagged.add(l.room);
+    else if (kind === 'teacher') for (const t of teachersOf(l)) flagged.add(t);
+    else for (const g of l.curricula) flagged.add(g);
+  });
+  sel.replaceChildren(...names.map((n) => new Option(flagged.has(n) ? `${n} ⚠` : n, n)));
+  if (chosen !== undefined && names.includes(chosen)) sel.value = chosen;
+}
+
+export function drawGrid() {
+  const c = state.current;
+  if (!c || !c.tt) return;
+  const kind = $('#grid-kind').value;
+  const name = $('#grid-name').value;
+  const grid = renderGrid(c.tt, kind, name, { marks: c.marks, selected: state.selectedViolation,
+    periodLabels: periodLabels(c.tt), pending: c.pending, moved: c.movedMarks });
+  $('#grid').replaceChildren(grid);
+  const v = state.selectedViolation;
+  $('#grid-note').textContent = v
+    ? `Selected: ${v.message} (${RULES[v.rule] || v.rule}, cost ${fmt(v.cost)})` : '';
+  $('#grid').dataset.selected = v ? String(grid.querySelectorAll('.lec.selected').length) : '';
+}
+
+// The violation list beside the grid: the same violations as the report, to choose one
+// without leaving the grid.
+function fillSideFilter(r) {
+  const counts = {};
+  for (const v of r.violations) counts[v.rule] = (counts[v.rule] || 0) + 1;
+  const f = $('#side-filter');
+  const keep = f.value;
+  f.replaceChildren(new Option(`all rules (${fmt(r.violations.length)})`, ''),
+    ...Object.keys(RULES).filter((k) => counts[k]).map((k) => new Option(`${RULES[k]} (${fmt(counts[k])})`, k)));
+  f.value = counts[keep] ? keep : '';
+  renderSideList();
+}
+
+function renderSideList() {
+  const c = state.current;
+  if (!c) return;
+  const rule = $('#side-filter').value;
+  const list = rule ? c.check.violations.filter((v) => v.rule === rule) : c.check.violations;
+  const items = list.slice(0, MAX_ROWS).map((v) => {
+    const li = document.createElement('li');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = `viol ${v.hard ? 'hard' : 'soft'}${state.selectedViolation === v ? ' chosen' : ''}`;
+    b.violation = v;
+    const head = document.createElement('span');
+    head.className = 'viol-rule';
+    head.textContent = `${RULES[v.rule] || v.rule}${v.hard ? ' (hard)' : ''} · ${fmt(v.cost)}`;
+    const msg = document.createElement('span');
+    msg.className = 'viol-msg';
+    msg.textContent = v.message;
+    b.append(head, msg);
+    li.append(b);
+    return li;
+  });
+  $('#side-list').replaceChildren(...items);
+  $('#side-count').textContent = list.length ? `(${fmt(list.length)})` : '— none';
+  $('#side-more').hidden = list.length <= MAX_ROWS;
+  $('#side-more').textContent = `Showing the first ${MAX_ROWS} of ${fmt(list.length)}.`;
+}
+
+$('#side-filter').addEventListener('change', renderSideList);
+$('#side-list').addEventListener('click', (e) => {
+  const b = e.target.closest('button.viol');
+  if (b && b.violation) selectViolation(null, b.violation, { scroll: false });
+});
+
+export function selectViolation(root, v, { scroll = true } = {}) {
+  if (root && root.current && root.current !== state.current) {
+    state.current = root.current;
+    showTimetable(state.current);
+  }
+  const current = state.current;
+  if (!current || !current.tt) return;
+  state.selectedViolation = v;
+  for (const tr of document.querySelectorAll('.violations tbody tr')) tr.classList.toggle('chosen', tr.violation === v);
+  for (const b of document.querySelectorAll('#side-list button.viol')) {
+    b.classList.toggle('chosen', b.violation === v);
+    // Keep the chosen one in view inside the list (scrolls the list only, not the page).
+    if (b.violation === v) {
+      const list = $('#side-list');
+      const top = b.offsetTop; // .side-list is positioned: offsets are within it
+      if (top < list.scrollTop || top + b.offsetHeight > list.scrollTop + list.clientHeight) {
+        list.scrollTop = Math.max(0, top - list.clientHeight / 3);
+      }
+    }
+  }
+  const place = placeOf(current.tt, v);
+  if (place) {
+    $('#grid-kind').value = place.kind;
+    fillNames(place.kind, place.name);
+  }
+  drawGrid();
+  if (scroll) $('#results-card').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+$('#grid-kind').addEventListener('change', () => {
+  if (!state.current || !state.current.tt) return;
+  fillNames($('#grid-kind').value, undefined);
+  drawGrid();
+});
+$('#grid-name').addEventListener('change', drawGrid);
+$('#ics-times').addEventListener('change', drawGrid);
+$('#grid-print').addEventListener('click', () => window.print());
