@@ -19,7 +19,7 @@
 //       native geometric mean / page geometric mean (1 = as good; the target is ≥ 0.8).
 //       Default instances: comp01–14 of shared/instances/itc2007.
 import { chromium } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,12 +30,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const solveMode = args[0] === '--solve';
 if (solveMode) args.shift();
-if (args[0] === '--quality') {
-  args.shift();
+if (args[0] === '--quality' || args[0] === '--campus') {
+  const mode = args.shift();
   try {
-    await quality(args);
+    await (mode === '--quality' ? quality(args) : campus(args));
   } catch (e) {
-    console.error(`bench-browser --quality: ${e.message}`);
+    console.error(`bench-browser ${mode}: ${e.message}`);
     process.exit(2);
   }
   process.exit(0);
@@ -249,5 +249,106 @@ async function quality(argv) {
     server.closeAllConnections();
     server.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The summed PSS (kB) of the processes whose command line names `marker` (Chromium's profile dir). */
+function pssOf(marker) {
+  let sum = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) continue;
+      const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      if (m) sum += Number(m[1]);
+    } catch { /* the process ended meanwhile */ }
+  }
+  return sum;
+}
+
+async function campus(argv) {
+  const o = { time: 120, threads: 2, seed: 1, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--time' || a === '--threads' || a === '--seed') {
+      const v = Number(argv[++i]);
+      if (!(Number.isFinite(v) && v > 0 && v <= 86_400)) throw new Error(`${a} needs a positive number`);
+      o[a.slice(2)] = v;
+    } else if (a.startsWith('--')) {
+      throw new Error(`unknown option ${a} (expected --time, --threads, --seed)`);
+    } else {
+      o.files.push(path.resolve(a));
+    }
+  }
+  if (o.files.length === 0) throw new Error('give campus files (gen_campus --courses N)');
+  for (const f of o.files) if (!fs.existsSync(f)) throw new Error(`${f}: no such file`);
+  const bin = path.join(ROOT, 'target', 'release', 'atoll');
+  if (!fs.existsSync(bin)) throw new Error('target/release/atoll is missing: cargo build --release');
+  console.log(`big campuses: ${o.time} s, ${o.threads} threads, seed ${o.seed}; native = atoll, page = worker.js in headless Chromium`);
+  console.log(`${'file'.padEnd(18)} ${'courses'.padStart(7)} ${'lectures'.padStart(8)} ${'where'.padStart(6)} ${'load s'.padStart(7)} `
+    + `${'feasible@'.padStart(10)} ${'hard'.padStart(5)} ${'soft'.padStart(7)} ${'peak MB'.padStart(8)}`);
+  for (const file of o.files) {
+    const name = path.basename(file);
+    const t0 = process.hrtime.bigint();
+    const info = JSON.parse(execFileSync(bin, ['info', file, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+    const nativeLoad = Number(process.hrtime.bigint() - t0) / 1e9;
+    const courses = info.courses ?? info.n_courses ?? '?';
+    const lectures = info.lectures ?? info.n_lectures ?? '?';
+    const timed = spawnSync('/usr/bin/time', ['-f', '%M', bin, 'solve', file, '--time', String(o.time), '--threads',
+      String(o.threads), '--seed', String(o.seed), '--quiet', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (timed.status !== 0) throw new Error(`atoll solve ${name} failed: ${timed.stderr}`);
+    const n = JSON.parse(timed.stdout);
+    const rssKb = Number(timed.stderr.trim().split('\n').pop());
+    const row = (where, load, first, hard, soft, mb) => console.log(`${name.padEnd(18)} ${String(courses).padStart(7)} `
+      + `${String(lectures).padStart(8)} ${where.padStart(6)} ${load.toFixed(2).padStart(7)} `
+      + `${(first == null ? 'never' : `${first.toFixed(1)}s`).padStart(10)} ${String(hard).padStart(5)} `
+      + `${String(soft).padStart(7)} ${mb.toFixed(0).padStart(8)}`);
+    row('native', nativeLoad, n.stats.time_to_feasible_s, n.hard_violations, n.soft_cost, rssKb / 1024);
+
+    const { server, url } = await startServer({ port: 0, isolation: true });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-bench-'));
+    const context = await chromium.launchPersistentContext(dir, {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    let peak = 0;
+    const sampler = setInterval(() => { peak = Math.max(peak, pssOf(dir)); }, 250);
+    try {
+      const page = context.pages()[0] || (await context.newPage());
+      await page.goto(url + 'best-known.json');
+      const before = pssOf(dir);
+      const text = fs.readFileSync(file, 'utf8');
+      const p = await page.evaluate(async ({ text, name, time, threads, seed }) => {
+        const w = new Worker('./worker.js', { type: 'module' });
+        let next = 1;
+        const call = (op, args = {}, transfer = []) => new Promise((resolve, reject) => {
+          const id = next++;
+          const on = ({ data }) => {
+            if (data.id !== id) return;
+            w.removeEventListener('message', on);
+            if (data.ok) resolve(data.result); else reject(new Error(data.error));
+          };
+          w.addEventListener('message', on);
+          w.postMessage({ id, op, ...args }, transfer);
+        });
+        await call('init', { threads });
+        const bytes = new TextEncoder().encode(text).buffer;
+        const t0 = performance.now();
+        await call('loadInstance', { bytes, file: name }, [bytes]);
+        const load = (performance.now() - t0) / 1000;
+        const r = await call('solve', { options: { time_limit: time, seed }, stepMs: 150 });
+        w.terminate();
+        return { load, first: r.stats.time_to_feasible_s, hard: r.check.hard_violations, soft: r.check.soft_cost };
+      }, { text, name, time: o.time, threads: o.threads, seed: o.seed });
+      clearInterval(sampler);
+      row('page', p.load, p.first, p.hard, p.soft, (peak - before) / 1024);
+    } finally {
+      clearInterval(sampler);
+      await context.close();
+      server.closeAllConnections();
+      server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
