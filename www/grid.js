@@ -155,17 +155,26 @@ function el(tag, cls, text) {
  * toggled on the page and not yet re-solved. `moved` (from movedLectures) outlines the
  * lectures a repair moved (class `relocated`) and says where each came from. `marks`
  * comes from markLectures; `selected` is a violation whose lectures get the 'selected'
- * class.
+ * class. A lecture in a violation also carries a marker (⚠ soft, ✖ hard) and the words
+ * "soft violation"/"hard violation" for screen readers: colour is never the only signal.
+ *
+ * Keyboard: the grid (role="grid") is one tab stop, the cell at `focus` ({ day, period },
+ * else the first lecture's cell); the arrow keys move between cells, Home/End to the
+ * first/last day, Ctrl+Home/Ctrl+End to the first/last cell (a roving tabindex).
  */
 export function renderGrid(tt, kind, name, { marks = [], selected = null, periodLabels = null,
-  pending = null, moved = null } = {}) {
+  pending = null, moved = null, focus = null } = {}) {
   const table = el('table', 'tt-grid');
+  table.setAttribute('role', 'grid');
+  table.setAttribute('aria-readonly', 'true');
   table.dataset.kind = kind;
   table.dataset.name = name;
   const cap = el('caption', '', `${KINDS[kind]} ${name}`);
   table.append(cap);
   const head = el('tr');
-  head.append(el('th', 'corner', ''));
+  const corner = el('th', 'corner');
+  corner.append(el('span', 'visually-hidden', 'Period'));
+  head.append(corner);
   for (let d = 0; d < tt.days; d++) {
     const th = el('th', 'day', dayName(tt, d));
     th.scope = 'col';
@@ -190,6 +199,7 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
       const td = el('td');
       td.dataset.day = String(d);
       td.dataset.period = String(p);
+      td.tabIndex = -1;
       tr.append(td);
       cells[p].push(td);
     }
@@ -213,10 +223,17 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
     if (pinned) box.classList.add('pinned');
     if (pending && pending.has(i) && pending.get(i) !== !!l.pinned) box.classList.add('pin-changed');
     if (marks[i]) box.classList.add(marks[i]);
+    const violation = marks[i] ? `${marks[i]} violation` : '';
     if (selected && touches(selected, l)) box.classList.add('selected');
     const title = el('strong', '', l.course);
     if (pinned) title.prepend(el('span', 'pin-mark', 'pin'));
+    if (marks[i]) {
+      const mark = el('span', 'viol-mark', marks[i] === 'hard' ? '✖' : '⚠');
+      mark.setAttribute('aria-hidden', 'true');
+      box.append(mark);
+    }
     box.append(title, el('span', 'room', l.room));
+    if (violation) box.append(el('span', 'visually-hidden', ` (${violation})`));
     if (d > 1) box.append(el('span', 'span-note', `${d} periods`));
     const move = moved && moved[i];
     if (move) {
@@ -232,8 +249,12 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
       + ` · teacher${teachersOf(l).length > 1 ? 's' : ''} ${teachersOf(l).join(', ')}`
       + (l.curricula.length ? ` · ${l.curricula.join(', ')}` : '')
       + (pinned ? ' · pinned' : '')
-      + (move ? ` · moved from ${placeText(tt, move.from)}` : '');
-    if (move) box.setAttribute('aria-label', `${l.course}, ${l.room}, ${when}, moved from ${placeText(tt, move.from)}`);
+      + (move ? ` · moved from ${placeText(tt, move.from)}` : '')
+      + (violation ? ` · ${violation}` : '');
+    if (move) {
+      box.setAttribute('aria-label', `${l.course}, ${l.room}, ${when}, moved from ${placeText(tt, move.from)}`
+        + (violation ? `, ${violation}` : ''));
+    }
     td.append(box);
     if (td.querySelectorAll('.lec, .lec-cont').length > 1) td.classList.add('clash');
     // The further periods the lecture occupies, on the same day.
@@ -248,5 +269,40 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
     }
   });
   table.dataset.lectures = String(count);
+  // The one tab stop: the cell asked for, else the first cell holding a lecture, else the first.
+  const at = (d, p) => cells[p] && cells[p][d];
+  let stop = focus && at(focus.day, focus.period);
+  if (!stop) stop = body.querySelector('td:has(.lec)') || at(0, 0);
+  if (stop) stop.tabIndex = 0;
+  table.addEventListener('keydown', (e) => moveFocus(e, table, cells, tt));
+  // Whatever cell gets the focus (a click too) becomes the tab stop.
+  table.addEventListener('focusin', (e) => {
+    const td = e.target.closest('td');
+    if (!td || !table.contains(td) || td.tabIndex === 0) return;
+    for (const x of table.querySelectorAll('td[tabindex="0"]')) x.tabIndex = -1;
+    td.tabIndex = 0;
+  });
   return table;
+}
+
+/** Arrow keys, Home/End (with Ctrl: the first/last cell) move the grid's focus and tab stop. */
+function moveFocus(e, table, cells, tt) {
+  const td = e.target.closest('td');
+  if (!td || !table.contains(td)) return;
+  let d = Number(td.dataset.day);
+  let p = Number(td.dataset.period);
+  switch (e.key) {
+    case 'ArrowLeft': d--; break;
+    case 'ArrowRight': d++; break;
+    case 'ArrowUp': p--; break;
+    case 'ArrowDown': p++; break;
+    case 'Home': d = 0; if (e.ctrlKey) p = 0; break;
+    case 'End': d = tt.days - 1; if (e.ctrlKey) p = tt.periods_per_day - 1; break;
+    default: return;
+  }
+  e.preventDefault();
+  d = Math.max(0, Math.min(tt.days - 1, d));
+  p = Math.max(0, Math.min(tt.periods_per_day - 1, p));
+  const next = cells[p][d];
+  if (next !== td) next.focus(); // focusin moves the tab stop
 }

@@ -3,16 +3,28 @@
 import { $, state } from './state.js';
 import { fmt } from './ui.js';
 
-let drawPending = false;
+// A redraw waiting for its frame (or, with reduced motion, for its slot), and the last draw.
+const frame = { pending: false, last: -Infinity };
 
-/** Draws the chart at the next animation frame (at most once per frame). */
+/** With `prefers-reduced-motion: reduce`, the chart is a still picture redrawn this rarely (ms). */
+const STILL_MS = 3000;
+const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+
+/**
+ * Draws the chart at the next animation frame (at most once per frame): it moves with
+ * every progress step. A user who asked for reduced motion gets a still picture instead,
+ * redrawn at most every STILL_MS, and at the end of the run (drawChart directly).
+ */
 export function scheduleDraw() {
-  if (drawPending) return;
-  drawPending = true;
-  requestAnimationFrame(() => {
-    drawPending = false;
+  if (frame.pending) return;
+  frame.pending = true;
+  const wait = reducedMotion.matches ? frame.last + STILL_MS - performance.now() : 0;
+  const draw = () => requestAnimationFrame(() => {
+    frame.pending = false;
     drawChart();
   });
+  if (wait > 0) setTimeout(draw, wait);
+  else draw();
 }
 
 // 0, step, 2·step, ... covering `max`, with step 1, 2 or 5 × 10^k.
@@ -35,6 +47,9 @@ const COLORS = { best: '#1f5fbf', island: 'rgba(31, 95, 191, 0.28)', hard: '#c24
 export function drawChart() {
   const c = $('#solve-chart');
   if (!c.clientWidth) return;
+  frame.last = performance.now();
+  c.dataset.draws = String(Number(c.dataset.draws || 0) + 1);
+  c.dataset.motion = reducedMotion.matches ? 'reduced' : 'full';
   const dpr = window.devicePixelRatio || 1;
   const w = c.clientWidth;
   const h = c.clientHeight || 260;

@@ -9,6 +9,7 @@ import { $, state } from './state.js';
 import { call, crashNotice, events } from './rpc.js';
 import { fmt, fmtSeconds, MAX_ROWS, MAX_TIME_LIMIT_S, setError, updateButtons } from './ui.js';
 import { solveOptions, showQtable } from './solve.js';
+import { announce } from './announce.js';
 import { drawGrid, fillNames, setCurrent } from './results.js';
 import { afterResolve, editsPayload } from './resolve.js';
 
@@ -46,6 +47,7 @@ function onRepairProgress(p) {
   $('#repair-status').textContent = `${fmtSeconds(p.elapsed_s)} s · `
     + (c ? `${fmt(c.total)} conflict${c.total === 1 ? '' : 's'} left (${fmt(c.hard)} hard)` : 'finding the conflicts')
     + ` · ${movesText(p)} · best: ${p.hard ? `${fmt(p.hard)} hard violations` : 'feasible'}, cost ${fmt(p.soft)}`;
+  announce($('#repair-status').textContent);
   Object.assign($('#repair').dataset, {
     elapsed: String(p.elapsed_s), hard: String(p.hard), moved: String(p.moved), rounds: String(p.rounds),
     conflictsLeft: c ? String(c.total) : '', updates: String(Number($('#repair').dataset.updates || 0) + 1),
@@ -60,6 +62,7 @@ async function showRepairResult(r) {
     + `${fmtSeconds(r.stats.elapsed_s)} s: ${ck.feasible ? 'feasible' : `${fmt(ck.hard_violations)} hard violations left`}`
     + `, cost ${fmt(ck.soft_cost)} · moved ${fmt(m.moved)} of ${fmt(m.of)} lectures `
     + `(${fmt(m.room_only)} room-only, ${fmt(m.period)} to another period)`;
+  announce($('#repair-summary').textContent, { now: true });
   Object.assign($('#repair').dataset, { state: 'done', stopReason: r.stop_reason, moved: String(m.moved),
     hard: String(ck.hard_violations), roomOnly: String(m.room_only), period: String(m.period) });
   await setCurrent({ solution: r.solution, file: r.file, check: ck, source: 'repair', stats: r.stats,
@@ -111,6 +114,7 @@ async function runRepair() {
   const box = $('#repair');
   Object.assign(box.dataset, { state: 'running', updates: '0', conflictsLeft: '', moved: '0' });
   $('#repair-status').textContent = 'Repairing the shown timetable…';
+  announce($('#repair-status').textContent, { now: true });
   try {
     const r = await call('repair', { options: settings.options, stepMs: 250, solution: c.solution, file: c.file,
       maxMoves: settings.maxMoves, edits: edited ? editsPayload(c) : undefined });

@@ -10,8 +10,8 @@ import { drawGrid } from './results.js';
 import { renderSummary } from './instance.js';
 import { runSolve } from './solve.js';
 
-$('#grid').addEventListener('click', (e) => {
-  const box = e.target.closest('.lec, .lec-cont');
+/** Toggles the pin of the lecture of `box` (a `.lec` or `.lec-cont` of the grid). */
+function togglePin(box) {
   const c = state.current;
   if (!box || !c || !c.tt || state.solving) return;
   const i = Number(box.dataset.index);
@@ -22,6 +22,16 @@ $('#grid').addEventListener('click', (e) => {
   else c.pending.set(i, !now);
   drawGrid();
   renderEdits();
+}
+$('#grid').addEventListener('click', (e) => togglePin(e.target.closest('.lec, .lec-cont')));
+// By keyboard: Enter or Space on a cell toggles the pin of its (first) lecture.
+$('#grid').addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter' && e.key !== ' ') return;
+  const td = e.target.closest('td');
+  const box = td && td.querySelector('.lec, .lec-cont');
+  if (!box) return;
+  e.preventDefault();
+  togglePin(box);
 });
 
 /** The pins of the next re-solve: the instance's, less those unpinned, plus those pinned here. */

@@ -175,9 +175,15 @@ export function drawGrid() {
   if (!c || !c.tt) return;
   const kind = $('#grid-kind').value;
   const name = $('#grid-name').value;
+  // The grid's one tab stop stays on the cell it was on (and keeps the focus if it had it).
+  const wrap = $('#grid');
+  const stop = wrap.querySelector('td[tabindex="0"]');
+  const hadFocus = !!stop && stop === document.activeElement;
+  const focus = stop ? { day: Number(stop.dataset.day), period: Number(stop.dataset.period) } : null;
   const grid = renderGrid(c.tt, kind, name, { marks: c.marks, selected: state.selectedViolation,
-    periodLabels: periodLabels(c.tt), pending: c.pending, moved: c.movedMarks });
-  $('#grid').replaceChildren(grid);
+    periodLabels: periodLabels(c.tt), pending: c.pending, moved: c.movedMarks, focus });
+  wrap.replaceChildren(grid);
+  if (hadFocus) grid.querySelector('td[tabindex="0"]').focus();
   const v = state.selectedViolation;
   $('#grid-note').textContent = v
     ? `Selected: ${v.message} (${RULES[v.rule] || v.rule}, cost ${fmt(v.cost)})` : '';
@@ -256,7 +262,10 @@ export function selectViolation(root, v, { scroll = true } = {}) {
     fillNames(place.kind, place.name);
   }
   drawGrid();
-  if (scroll) $('#results-card').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  if (scroll) {
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    $('#results-card').scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'start' });
+  }
 }
 
 $('#grid-kind').addEventListener('change', () => {

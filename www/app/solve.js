@@ -7,6 +7,7 @@ import { $, state } from './state.js';
 import { call, crashNotice, events } from './rpc.js';
 import { fmt, fmtBig, fmtSeconds, MAX_TIME_LIMIT_S, setError, updateButtons } from './ui.js';
 import { drawChart, scheduleDraw } from './chart.js';
+import { announce } from './announce.js';
 import { renderReport } from './check.js';
 import { setCurrent } from './results.js';
 import { restartWith } from './environment.js';
@@ -102,6 +103,9 @@ function record(p) {
   }
   updateClock(p.elapsed_s);
   scheduleDraw();
+  // Spoken at most every few seconds (announce.js), not at every step.
+  announce(`${fmtSeconds(p.elapsed_s)} s: ${STAGES[p.stage] || p.stage}, best `
+    + `${p.best.hard > 0 ? `${fmt(p.best.hard)} hard violations` : `cost ${fmt(p.best.soft)}`}`);
 }
 
 // Local-search moves per second over the last second or so of progress.
@@ -160,6 +164,7 @@ function showResult(r) {
     ? `feasible, cost ${fmt(r.check.soft_cost)}` : `${fmt(r.check.hard_violations)} hard violations left`}.`;
   $('#solve-stage').textContent = r.stop_reason === 'cancelled' ? 'Stopped' : 'Finished';
   $('#solve-card').dataset.state = 'done';
+  announce($('#solve-status').textContent, { now: true });
 }
 
 $('#solve-run').addEventListener('click', () => runSolve('solve', {}));
@@ -207,7 +212,9 @@ export async function runSolve(op, extra) {
   Object.assign($('#solve-card').dataset, { state: 'running', generation: '0', elapsed: '0', points: '0' });
   $('#solve-status').textContent = op === 'resolve' ? 'Re-solving from the shown timetable…'
     : 'Building initial timetables…';
+  announce($('#solve-status').textContent, { now: true });
   updateClock(0);
+  $('#solve-chart').dataset.draws = '0';
   drawChart();
   try {
     const solved = call(op, { options, stepMs: 150, ...extra });
@@ -266,6 +273,7 @@ $('#solve-stop').addEventListener('click', async () => {
   state.stopping = true;
   updateButtons();
   $('#solve-status').textContent = 'Stopping… keeping the best timetable so far';
+  announce($('#solve-status').textContent);
   // Before the solve is posted (a new pool starting) runSolve sends it right after.
   if (!state.client || state.recovering) return;
   await call('stop').catch(() => {}); // a crash in between is reported by the solve
