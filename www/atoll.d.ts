@@ -494,8 +494,9 @@ export declare function repair(instance: InstanceInput, solutionText: string, op
 export type AtollSolverState = 'idle' | 'loading' | 'solving' | 'solved' | 'error';
 
 /**
- * The element's events (all bubble; `progress` and `result` are composed). `progress` and
- * `error` replace the HTMLElement events of the same names.
+ * The element's events. `progress` and `result` bubble and are composed; `error` fires on
+ * the element only (it does not bubble, so the page's global error handlers never see it).
+ * `progress` and `error` replace the HTMLElement events of the same names.
  */
 export interface AtollSolverEventMap extends Omit<HTMLElementEventMap, 'progress' | 'error'> {
   progress: CustomEvent<SolveProgress>;
