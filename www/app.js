@@ -1,15 +1,7 @@
-// The page: renders, never computes. Everything runs in worker.js; this entry starts the
-// engine and wires the cards, each a module of www/app/:
-//   state.js        the one shared state object (and `$`, the query string)
-//   ui.js           number formats, errors, busy buttons, downloads, enabled controls
-//   rpc.js          the solver worker (atoll.js's Client), its watchdog and crash recovery
-//   environment.js  the Environment panel; restarting the worker with another pool size
-//   instance.js     card 1: files, samples, the template workbook, the summary
-//   solve.js        card 2: settings, live view and result (chart.js draws the chart)
-//   check.js        card 3: checking a timetable; the report both cards show
-//   perf.js         card 4: parallel batch and evaluator speed
-//   results.js      the timetable grids, score and violation list beside them
-//   resolve.js      pins, edits and re-solve;  repair.js: repair;  export.js: exports
+// The page: renders, never computes. Everything runs in worker.js; this entry sets the
+// language, starts the engine and wires the cards, one module of www/app/ each (the map is
+// in docs/ARCHITECTURE.md; state.js holds the one shared state object).
+import { LANGUAGES, loadLang, setLang, t, translateDom } from './i18n.js';
 import { $, params, state } from './app/state.js';
 import { call, spawnWorker } from './app/rpc.js';
 import { setPill, showFatal, updateButtons } from './app/ui.js';
@@ -23,9 +15,24 @@ import './app/resolve.js';
 import './app/repair.js';
 import './app/export.js';
 
-window.addEventListener('error', (e) => showFatal(`Unexpected error: ${e.message}`));
+// The page's language: `?lang=de`, else English (i18n.js holds every string). The static
+// text of index.html is translated here, before anything else is shown.
+const lang = setLang(await loadLang(params.get('lang')));
+document.documentElement.lang = lang;
+translateDom(document, lang);
+document.title = t('page.title');
+const chooser = $('#lang');
+chooser.replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
+chooser.value = lang;
+chooser.addEventListener('change', () => {
+  const url = new URL(location.href);
+  url.searchParams.set('lang', chooser.value);
+  location.assign(url);
+});
+
+window.addEventListener('error', (e) => showFatal(t('engine.unexpected', { why: e.message })));
 window.addEventListener('unhandledrejection', (e) =>
-  showFatal(`Unexpected error: ${e.reason && e.reason.message ? e.reason.message : e.reason}`));
+  showFatal(t('engine.unexpected', { why: e.reason && e.reason.message ? e.reason.message : e.reason })));
 
 /** The pool size asked for: `?threads=N`, else every logical core (1 to 64). */
 function requestedThreads() {
@@ -42,7 +49,7 @@ async function start() {
   }
   loadBestKnown();
   const isolated = window.crossOriginIsolated === true;
-  setPill($('#env-isolated'), `cross-origin isolated: ${isolated ? 'yes' : 'no'}`, isolated ? 'good' : 'warn');
+  setPill($('#env-isolated'), t('engine.isolated', { yesno: t(isolated ? 'yes' : 'no') }), isolated ? 'good' : 'warn');
   try {
     spawnWorker();
     const initialised = call('init', { threads: requestedThreads() });
@@ -59,17 +66,16 @@ async function start() {
     envShown.then(() => { document.body.dataset.env = 'shown'; updateButtons(); });
     document.body.dataset.mode = env.threaded ? 'threaded' : 'single';
     $('#version').textContent = env.build.version;
-    setPill($('#env-mode'), env.threaded ? 'engine: threaded wasm' : 'engine: single-threaded wasm',
-      env.threaded ? 'good' : 'warn');
-    setPill($('#env-threads'), `threads: ${env.threads}`, env.threaded ? 'good' : 'warn');
+    setPill($('#env-mode'), t(env.threaded ? 'engine.threaded' : 'engine.single'), env.threaded ? 'good' : 'warn');
+    setPill($('#env-threads'), t('engine.threads', { n: env.threads }), env.threaded ? 'good' : 'warn');
     state.poolThreads = env.threads;
     $('#solve-threads').textContent = String(env.threads);
     $('#solve-threads-input').value = String(env.threads);
     $('#solve-threads-input').max = env.threaded ? '64' : '1';
-    $('#solve-islands-hint').textContent = `0 = one per thread (${env.threads})`;
+    $('#solve-islands-hint').textContent = t('solve.islandsHintN', { n: env.threads });
     if (!env.threaded) {
       const note = $('#env-note');
-      note.textContent = `Running on one thread: ${env.reason}. Results are the same, only slower.`;
+      note.textContent = t('engine.oneThread', { why: env.reason });
       note.hidden = false;
     }
     updateButtons();
@@ -80,8 +86,8 @@ async function start() {
   } catch (e) {
     state.engineFailed = true;
     updateButtons();
-    setPill($('#env-mode'), 'engine: failed', 'bad');
-    showFatal(`The solver could not start: ${e.message}`);
+    setPill($('#env-mode'), t('engine.failed'), 'bad');
+    showFatal(t('engine.cannotStart', { why: e.message }));
   }
 }
 

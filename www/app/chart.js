@@ -2,6 +2,7 @@
 // violations on a right axis while infeasible), drawn on a canvas from state.run.points.
 import { $, state } from './state.js';
 import { fmt } from './ui.js';
+import { t } from '../i18n.js';
 
 // A redraw waiting for its frame (or, with reduced motion, for its slot), and the last draw.
 const frame = { pending: false, last: -Infinity };
@@ -179,8 +180,7 @@ export function drawChart() {
     g.fillStyle = COLORS.axis;
     g.textAlign = 'center';
     g.textBaseline = 'middle';
-    const msg = !pts.length ? 'Building initial timetables…'
-      : state.solving ? 'No feasible timetable yet' : 'No feasible timetable found';
+    const msg = t(!pts.length ? 'chart.building' : state.solving ? 'chart.noFeasibleYet' : 'chart.noFeasible');
     g.fillText(msg, M.l + W / 2, M.t + H / 2);
   }
   $('#legend-hard').hidden = !showHard;

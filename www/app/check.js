@@ -1,7 +1,8 @@
 // Card 3, check a timetable: a solution file (or a random timetable) scored as the
 // official validator scores it; and the report both this card and the solve result show
 // (verdict, breakdown, skipped lines, violations with a rule filter).
-import { RULES } from '../grid.js';
+import { RULES, ruleName } from '../grid.js';
+import { t } from '../i18n.js';
 import { $, state } from './state.js';
 import { call } from './rpc.js';
 import { busy, fmt, MAX_ROWS, setError } from './ui.js';
@@ -41,26 +42,27 @@ export function renderReport(root, r) {
   }
   const verdict = root.querySelector('.verdict');
   verdict.textContent = r.feasible
-    ? `Feasible · cost ${fmt(r.soft_cost)}`
-    : `Infeasible · ${fmt(r.hard_violations)} hard violation${r.hard_violations === 1 ? '' : 's'} · cost ${fmt(r.soft_cost)}`;
+    ? t('report.feasible', { cost: fmt(r.soft_cost) })
+    : t('report.infeasible', { hard: fmt(r.hard_violations), hardN: r.hard_violations, cost: fmt(r.soft_cost) });
   verdict.className = `badge verdict ${r.feasible ? 'good' : 'bad'}`;
-  root.querySelector('.report-file').textContent = `${r.file} · ${fmt(r.scheduled_lectures)} lectures scheduled`;
+  root.querySelector('.report-file').textContent = t('report.file', { file: r.file, n: fmt(r.scheduled_lectures) });
 
   const w = root.querySelector('.warnings');
   w.hidden = r.warnings.length === 0;
   root.querySelector('.warnings-summary').textContent =
-    `${r.warnings.length} line${r.warnings.length === 1 ? '' : 's'} skipped, as the official validator skips them`;
+    t('report.skipped', { n: fmt(r.warnings.length), count: r.warnings.length });
   root.querySelector('.warnings-list').replaceChildren(...r.warnings.slice(0, MAX_ROWS).map((x) => {
     const li = document.createElement('li');
-    li.textContent = `line ${x.line}: ${x.message}`;
+    li.textContent = t('report.line', { line: x.line, message: x.message });
     return li;
   }));
 
   const filter = root.querySelector('.violation-filter');
   const counts = {};
   for (const v of r.violations) counts[v.rule] = (counts[v.rule] || 0) + 1;
-  filter.replaceChildren(new Option(`all rules (${fmt(r.violations.length)})`, ''),
-    ...Object.keys(RULES).filter((k) => counts[k]).map((k) => new Option(`${RULES[k]} (${fmt(counts[k])})`, k)));
+  filter.replaceChildren(new Option(t('results.allRules', { n: fmt(r.violations.length) }), ''),
+    ...Object.keys(RULES).filter((k) => counts[k])
+      .map((k) => new Option(t('results.ruleCount', { rule: ruleName(k), n: fmt(counts[k]) }), k)));
   renderViolations(root);
   root.hidden = false;
 }
@@ -78,7 +80,7 @@ export function renderViolations(root) {
     if (state.selectedViolation === v) tr.classList.add('chosen');
     const when = v.periods.length ? v.periods.map((p) => periodText(p.day, p.period)).join('; ') : '—';
     const cells = [
-      [`${RULES[v.rule] || v.rule}${v.hard ? ' (hard)' : ''}`, 'rule'],
+      [`${ruleName(v.rule)}${v.hard ? t('rule.hardSuffix') : ''}`, 'rule'],
       [String(v.cost), 'num'],
       [when, 'when'],
       [v.message, 'msg'],
@@ -94,10 +96,10 @@ export function renderViolations(root) {
   root.querySelector('.violations tbody').replaceChildren(...rows);
   renderBestKnown(root, r);
   root.querySelector('.violations').hidden = list.length === 0;
-  root.querySelector('.violation-count').textContent = list.length ? `(${fmt(list.length)})` : '— none';
+  root.querySelector('.violation-count').textContent = list.length ? `(${fmt(list.length)})` : t('results.none');
   const more = root.querySelector('.violations-more');
   more.hidden = list.length <= MAX_ROWS;
-  more.textContent = `Showing the first ${MAX_ROWS} of ${fmt(list.length)}.`;
+  more.textContent = t('results.showingFirst', { max: MAX_ROWS, n: fmt(list.length) });
 }
 
 /** "Mon 08:00" with the instance's names; "day 0, period 0" without a summary. */
@@ -106,7 +108,7 @@ export function periodText(day, period) {
   if (s && s.day_names && s.period_names && s.day_names[day] !== undefined) {
     return `${s.day_names[day]} ${s.period_names[period] ?? period}`;
   }
-  return `day ${day}, period ${period}`;
+  return t('when.dayPeriod', { day, period });
 }
 
 /** The weights (×n) beside the soft components of every report, from the instance. */

@@ -4,6 +4,7 @@
 import { $, state } from './state.js';
 import { call, reloadInstance, spawnWorker } from './rpc.js';
 import { fmt, setPill } from './ui.js';
+import { t } from '../i18n.js';
 
 /**
  * Fills the Environment panel from `init` (the answer of op 'init') and op 'env' (the
@@ -22,31 +23,32 @@ export async function showEnvironment(init) {
   const viaSw = isolated && !!(navigator.serviceWorker && navigator.serviceWorker.controller);
   document.body.dataset.isolation = isolated ? (viaSw ? 'service-worker' : 'headers') : 'none';
   $('#env-isolation-how').textContent = isolated
-    ? (viaSw ? 'yes — a service worker (coi-sw.js) adds the COOP/COEP headers' : 'yes — the server sends COOP/COEP')
-    : `no — ${init.reason || 'not isolated'}`;
-  $('#env-build').textContent = `${init.threaded ? 'threaded' : 'single-threaded'} wasm, Atoll ${init.build.version}`;
-  $('#env-pool').textContent = `${init.threads} in the pool · ${env.hardwareConcurrency || navigator.hardwareConcurrency || 1} logical cores`;
+    ? t(viaSw ? 'env.viaSw' : 'env.viaHeaders')
+    : t('env.notIsolated', { why: init.reason || t('env.notIsolatedWhy') });
+  $('#env-build').textContent = t('env.buildText', { threaded: init.threaded, version: init.build.version });
+  $('#env-pool').textContent = t('env.poolText', { n: init.threads,
+    cores: env.hardwareConcurrency || navigator.hardwareConcurrency || 1 });
   const g = env.gpu || { available: false, reason: 'unknown' };
   const gpuText = g.available
-    ? `WebGPU adapter: ${[g.vendor, g.architecture, g.device, g.description].filter(Boolean).join(' ') || 'unnamed'}`
-      + (g.fallback ? ' (software fallback adapter)' : '')
-    : `CPU — ${g.reason}`;
+    ? t('env.gpuAdapter', { name: [g.vendor, g.architecture, g.device, g.description].filter(Boolean).join(' ')
+      || t('env.gpuUnnamed') }) + (g.fallback ? t('env.gpuFallback') : '')
+    : t('env.gpuCpu', { why: g.reason });
   $('#env-gpu').textContent = gpuText;
   $('#env-gpu').dataset.gpu = String(!!g.available);
   state.envInfo.evaluatorText = evaluatorText(init.threads);
   $('#env-memory').textContent = typeof env.deviceMemory === 'number'
-    ? `${env.deviceMemory} GiB (navigator.deviceMemory)` : 'not reported by this browser';
+    ? t('env.memory', { n: env.deviceMemory }) : t('env.memoryUnknown');
   const b = env.budget;
   document.body.dataset.budget = b && !b.error ? 'yes' : 'no';
-  $('#env-budget').textContent = !b ? 'this build chooses no memory budget'
-    : b.error ? `budgetFor failed: ${b.error}`
+  $('#env-budget').textContent = !b ? t('env.noBudget')
+    : b.error ? t('env.budgetFailed', { why: b.error })
       : Object.entries(b).map(([k, v]) => `${k.replace(/_/g, ' ')} ${typeof v === 'number' ? fmt(v)
         : typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ')
-        + (typeof env.deviceMemory === 'number' ? '' : ` (for ${env.budgetGiB} GiB, assumed)`);
+        + (typeof env.deviceMemory === 'number' ? '' : t('env.budgetAssumed', { n: env.budgetGiB }));
   if (!g.available) {
     const opt = $('#solve-evaluator option[value="gpu"]');
     opt.disabled = true;
-    opt.textContent = 'GPU (no WebGPU adapter)';
+    opt.textContent = t('solve.evalNoGpu');
   }
   const d = state.envInfo.defaults;
   if (d) {
@@ -58,19 +60,19 @@ export async function showEnvironment(init) {
 // What the live panel says about scoring before the first progress event names it.
 function evaluatorText(threads) {
   const gpu = state.envInfo.gpu && state.envInfo.gpu.available;
-  return gpu ? 'auto' : `CPU (${threads} thread${threads === 1 ? '' : 's'})`;
+  return gpu ? t('solve.evalAuto') : t('env.evalCpu', { n: threads, count: threads });
 }
 
 /** A new worker with a pool of `threads`, the instance loaded again. */
 export async function restartWith(threads) {
-  $('#solve-status').textContent = `Starting a pool of ${threads} threads…`;
+  $('#solve-status').textContent = t('solve.startingPool', { n: threads });
   spawnWorker();
   const env = await call('init', { threads });
   state.poolThreads = env.threads;
   state.envInfo.evaluatorText = evaluatorText(env.threads);
   $('#solve-threads').textContent = String(env.threads);
-  $('#solve-islands-hint').textContent = `0 = one per thread (${env.threads})`;
-  setPill($('#env-threads'), `threads: ${env.threads}`, env.threaded ? 'good' : 'warn');
-  $('#env-pool').textContent = `${env.threads} in the pool · ${navigator.hardwareConcurrency || 1} logical cores`;
+  $('#solve-islands-hint').textContent = t('solve.islandsHintN', { n: env.threads });
+  setPill($('#env-threads'), t('engine.threads', { n: env.threads }), env.threaded ? 'good' : 'warn');
+  $('#env-pool').textContent = t('env.poolText', { n: env.threads, cores: navigator.hardwareConcurrency || 1 });
   await reloadInstance();
 }

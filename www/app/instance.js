@@ -2,7 +2,8 @@
 // a campus), a bundled sample, the template workbook; its summary.
 import { $, state } from './state.js';
 import { call } from './rpc.js';
-import { busy, download, fmt, fmt3, setError, updateButtons, XLSX_TYPE } from './ui.js';
+import { busy, download, fmt, fmt1, fmt3, setError, updateButtons, XLSX_TYPE } from './ui.js';
+import { t } from '../i18n.js';
 import { renderWeights } from './check.js';
 import { showTimetable } from './results.js';
 
@@ -49,8 +50,8 @@ async function openFiles(list) {
   const big = files.find((f) => f.size > MAX_FILE_BYTES);
   if (big) {
     // Keep the previous instance and result; say which file and why.
-    setError($('#instance-error'), `${big.name}: ${fmt(big.size / 1048576)} MB is more than the `
-      + `${MAX_FILE_BYTES / 1048576} MB this page reads; an instance file is at most a few MB`);
+    setError($('#instance-error'), t('instance.tooBig', { file: big.name, size: fmt(big.size / 1048576),
+      max: MAX_FILE_BYTES / 1048576 }));
     return;
   }
   if (files.length === 1 && !/\.csv$/i.test(files[0].name)) {
@@ -69,16 +70,16 @@ export function renderSummary(s, { reset = true } = {}) {
   cap.textContent = s.rooms ? `${s.room_capacity_min}–${s.room_capacity_max} ` : '—';
   if (s.rooms) {
     const mean = document.createElement('small');
-    mean.textContent = `mean ${s.room_capacity_mean.toFixed(1)}`;
+    mean.textContent = t('summary.mean', { mean: fmt1(s.room_capacity_mean) });
     cap.append(mean);
   }
-  set('max_students', `${fmt(s.max_students)} students`);
+  set('max_students', t('summary.students', { n: fmt(s.max_students) }));
   state.summaryInfo = s;
   const campus = $('#summary-campus');
   campus.hidden = !s.campus;
   if (s.campus) {
-    campus.textContent = `Campus: ${(s.day_names || []).join(', ')} · periods ${(s.period_names || []).join(', ')}`
-      + (s.pins ? ` · ${fmt(s.pins)} pinned lecture${s.pins === 1 ? '' : 's'}` : '');
+    campus.textContent = t('summary.campus', { days: (s.day_names || []).join(', '),
+      periods: (s.period_names || []).join(', ') }) + (s.pins ? t('summary.pins', { n: fmt(s.pins), count: s.pins }) : '');
   }
   set('conflict_density', fmt3(s.conflict_density));
   set('room_occupancy', fmt3(s.room_occupancy));
@@ -106,7 +107,7 @@ export async function loadSample() {
   await busy($('#load-sample'), async () => {
     const res = await fetch(`samples/${encodeURIComponent(name)}`);
     if (!res.ok) {
-      setError($('#instance-error'), `Cannot fetch sample ${name}: HTTP ${res.status}`);
+      setError($('#instance-error'), t('instance.sampleFailed', { name, status: res.status }));
       return;
     }
     await loadInstance(await res.arrayBuffer(), name);
@@ -121,7 +122,7 @@ $('#template-xlsx').addEventListener('click', () => busy($('#template-xlsx'), as
   setError($('#instance-error'), '');
   try {
     const res = await fetch('samples/campus.json');
-    if (!res.ok) throw new Error(`cannot fetch the sample university: HTTP ${res.status}`);
+    if (!res.ok) throw new Error(t('instance.templateFailed', { status: res.status }));
     const bytes = await call('campusWorkbook', { text: await res.text(), file: 'campus.json' });
     download(bytes, 'campus-template.xlsx', XLSX_TYPE);
   } catch (e) {

@@ -3,6 +3,7 @@
 import { $ } from './state.js';
 import { call } from './rpc.js';
 import { busy, fmt, showFatal } from './ui.js';
+import { t } from '../i18n.js';
 
 $('#batch-run').addEventListener('click', (e) => busy(e.currentTarget, async () => {
   const count = Math.max(1, Math.min(100000, Number.parseInt($('#batch-count').value, 10) || 512));
@@ -15,7 +16,7 @@ $('#batch-run').addEventListener('click', (e) => busy(e.currentTarget, async () 
     $('#batch-best').textContent = r.best ? `${fmt(r.best.hard)} / ${fmt(r.best.soft)}` : '—';
     $('#batch-result').hidden = false;
   } catch (err) {
-    showFatal(`The batch failed: ${err.message}`);
+    showFatal(t('perf.batchFailed', { why: err.message }));
   }
 }));
 
@@ -28,6 +29,6 @@ $('#speed-run').addEventListener('click', (e) => busy(e.currentTarget, async () 
     $('#speed-result').dataset.delta = String(r.delta_moves_per_second);
     $('#speed-result').hidden = false;
   } catch (err) {
-    showFatal(`The measurement failed: ${err.message}`);
+    showFatal(t('perf.speedFailed', { why: err.message }));
   }
 }));

@@ -10,10 +10,12 @@ import { call, crashNotice, events } from './rpc.js';
 import { fmt, fmtSeconds, MAX_ROWS, MAX_TIME_LIMIT_S, setError, updateButtons } from './ui.js';
 import { solveOptions, showQtable } from './solve.js';
 import { announce } from './announce.js';
+import { t } from '../i18n.js';
 import { drawGrid, fillNames, setCurrent } from './results.js';
 import { afterResolve, editsPayload } from './resolve.js';
 
-const REPAIR_REASONS = { done: 'Repaired', time_limit: 'Time limit reached', cancelled: 'Stopped' };
+/** Why a repair ended ('done', 'time_limit', 'cancelled') in words. */
+const reasonText = (why) => (['done', 'time_limit', 'cancelled'].includes(why) ? t(`reason.${why}`) : why);
 
 function repairSettings() {
   const raw = $('#repair-max-moves').value.trim();
@@ -21,13 +23,13 @@ function repairSettings() {
   if (raw !== '') {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 0) {
-      throw new Error(`Move at most: enter a whole number of lectures (0 or more), or leave it empty for no cap; got ${raw}`);
+      throw new Error(t('err.maxMoves', { got: raw }));
     }
     maxMoves = n;
   }
   const t = Number($('#repair-time').value.trim());
   if (!Number.isFinite(t) || t <= 0 || t > MAX_TIME_LIMIT_S) {
-    throw new Error(`Repair time: enter seconds above 0 and at most ${fmt(MAX_TIME_LIMIT_S)}, got ${$('#repair-time').value.trim()}`);
+    throw new Error(t('err.repairTime', { max: fmt(MAX_TIME_LIMIT_S), got: $('#repair-time').value.trim() }));
   }
   // The solve card's seed and extra options apply; its stage switches do not.
   const options = solveOptions();
@@ -38,15 +40,15 @@ function repairSettings() {
 }
 
 function movesText(p) {
-  return `${fmt(p.moved)} lecture${p.moved === 1 ? '' : 's'} moved (${fmt(p.room_only)} room-only, `
-    + `${fmt(p.period)} to another period)`;
+  return t('repair.movesText', { moved: fmt(p.moved), movedN: p.moved, roomOnly: fmt(p.room_only), period: fmt(p.period) });
 }
 
 function onRepairProgress(p) {
   const c = p.conflicts_left;
-  $('#repair-status').textContent = `${fmtSeconds(p.elapsed_s)} s · `
-    + (c ? `${fmt(c.total)} conflict${c.total === 1 ? '' : 's'} left (${fmt(c.hard)} hard)` : 'finding the conflicts')
-    + ` · ${movesText(p)} · best: ${p.hard ? `${fmt(p.hard)} hard violations` : 'feasible'}, cost ${fmt(p.soft)}`;
+  $('#repair-status').textContent = t('repair.progress', { t: fmtSeconds(p.elapsed_s),
+    conflicts: c ? t('repair.conflicts', { total: fmt(c.total), totalN: c.total, hard: fmt(c.hard) }) : t('repair.finding'),
+    moves: movesText(p), best: p.hard ? t('repair.hardViolations', { n: fmt(p.hard) }) : t('repair.feasible'),
+    cost: fmt(p.soft) });
   announce($('#repair-status').textContent);
   Object.assign($('#repair').dataset, {
     elapsed: String(p.elapsed_s), hard: String(p.hard), moved: String(p.moved), rounds: String(p.rounds),
@@ -58,10 +60,10 @@ events.repairProgress = onRepairProgress;
 async function showRepairResult(r) {
   const m = r.moves;
   const ck = r.check;
-  $('#repair-summary').textContent = `${REPAIR_REASONS[r.stop_reason] || r.stop_reason} after `
-    + `${fmtSeconds(r.stats.elapsed_s)} s: ${ck.feasible ? 'feasible' : `${fmt(ck.hard_violations)} hard violations left`}`
-    + `, cost ${fmt(ck.soft_cost)} · moved ${fmt(m.moved)} of ${fmt(m.of)} lectures `
-    + `(${fmt(m.room_only)} room-only, ${fmt(m.period)} to another period)`;
+  $('#repair-summary').textContent = t('repair.summary', { reason: reasonText(r.stop_reason),
+    t: fmtSeconds(r.stats.elapsed_s),
+    outcome: ck.feasible ? t('repair.feasible') : t('solve.hardLeft', { n: fmt(ck.hard_violations) }),
+    cost: fmt(ck.soft_cost), moved: fmt(m.moved), of: fmt(m.of), roomOnly: fmt(m.room_only), period: fmt(m.period) });
   announce($('#repair-summary').textContent, { now: true });
   Object.assign($('#repair').dataset, { state: 'done', stopReason: r.stop_reason, moved: String(m.moved),
     hard: String(ck.hard_violations), roomOnly: String(m.room_only), period: String(m.period) });
@@ -76,13 +78,13 @@ async function showRepairResult(r) {
     li.append(`${x.course}: ${placeText(c.tt, x.from)} → ${placeText(c.tt, x.to)} `);
     const k = document.createElement('span');
     k.className = 'kind';
-    k.textContent = x.kind === 'room_only' ? '(room only)' : '(another period)';
+    k.textContent = t(x.kind === 'room_only' ? 'repair.roomOnly' : 'repair.anotherPeriod');
     li.append(k);
     return li;
   });
   $('#repair-moves').replaceChildren(...items);
   $('#repair-moves-more').hidden = m.lectures.length <= MAX_ROWS;
-  $('#repair-moves-more').textContent = `Showing the first ${MAX_ROWS} of ${fmt(m.lectures.length)}.`;
+  $('#repair-moves-more').textContent = t('results.showingFirst', { max: MAX_ROWS, n: fmt(m.lectures.length) });
   // Show a grid with a moved lecture in it (of the kind chosen), so the moves are in view.
   const i = c.movedMarks ? c.movedMarks.findIndex((x) => x !== undefined) : -1;
   if (i >= 0) {
@@ -113,7 +115,7 @@ async function runRepair() {
   updateButtons();
   const box = $('#repair');
   Object.assign(box.dataset, { state: 'running', updates: '0', conflictsLeft: '', moved: '0' });
-  $('#repair-status').textContent = 'Repairing the shown timetable…';
+  $('#repair-status').textContent = t('repair.running');
   announce($('#repair-status').textContent, { now: true });
   try {
     const r = await call('repair', { options: settings.options, stepMs: 250, solution: c.solution, file: c.file,
@@ -122,7 +124,7 @@ async function runRepair() {
     onRepairProgress(r.last);
     await showRepairResult(r);
     showQtable(r.qtable);
-    if (r.interrupted) setError($('#repair-error'), `The repair ended early: ${r.interrupted}.`);
+    if (r.interrupted) setError($('#repair-error'), t('repair.endedEarly', { why: r.interrupted }));
   } catch (e) {
     if (e.crash) {
       setError($('#repair-error'), crashNotice(e.crash));
@@ -146,7 +148,7 @@ $('#repair-stop').addEventListener('click', async () => {
   if (!state.repairing || state.stopping) return;
   state.stopping = true;
   updateButtons();
-  $('#repair-status').textContent += ' · stopping, keeping the best timetable so far…';
+  $('#repair-status').textContent += t('repair.stopping');
   if (!state.client || state.recovering) return;
   await call('stop').catch(() => {});
 });

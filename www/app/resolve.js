@@ -6,6 +6,8 @@
 import { $, state } from './state.js';
 import { call } from './rpc.js';
 import { fmt, setError, stem } from './ui.js';
+import { dayName, periodName } from '../grid.js';
+import { t } from '../i18n.js';
 import { drawGrid } from './results.js';
 import { renderSummary } from './instance.js';
 import { runSolve } from './solve.js';
@@ -53,9 +55,8 @@ export function fillEditControls(tt) {
   const keep = sel.value;
   sel.replaceChildren(...names.map((n) => new Option(n, n)));
   if (names.includes(keep)) sel.value = keep;
-  const days = Array.from({ length: tt.days }, (_, d) => new Option(tt.day_names ? tt.day_names[d] : `Day ${d}`, String(d)));
-  const periods = Array.from({ length: tt.periods_per_day },
-    (_, p) => new Option(tt.period_names ? tt.period_names[p] : `Period ${p}`, String(p)));
+  const days = Array.from({ length: tt.days }, (_, d) => new Option(dayName(tt, d), String(d)));
+  const periods = Array.from({ length: tt.periods_per_day }, (_, p) => new Option(periodName(tt, p), String(p)));
   const dk = $('#edit-day').value;
   const pk = $('#edit-period').value;
   $('#edit-day').replaceChildren(...days);
@@ -80,15 +81,15 @@ export function renderEdits() {
   const c = state.current;
   const edits = state.edits;
   const tt = c && c.tt;
-  const when = (e) => `${tt && tt.day_names ? tt.day_names[e.day] : `day ${e.day}`} ${tt && tt.period_names ? tt.period_names[e.period] : `period ${e.period}`}`;
+  const when = (e) => (tt ? `${dayName(tt, e.day)} ${periodName(tt, e.period)}` : t('when.dayPeriod', e));
   const items = edits.map((e, k) => {
     const li = document.createElement('li');
     li.dataset.what = e.what;
-    li.textContent = e.what === 'room_closed' ? `Room ${e.name} closed ${when(e)}` : `Teacher ${e.name} unavailable ${when(e)}`;
+    li.textContent = t(e.what === 'room_closed' ? 'edit.roomClosed' : 'edit.teacherUnavailable', { name: e.name, when: when(e) });
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'secondary small';
-    b.textContent = 'Remove';
+    b.textContent = t('edit.remove');
     b.addEventListener('click', () => { edits.splice(k, 1); renderEdits(); });
     li.append(' ', b);
     return li;
@@ -104,9 +105,8 @@ export function renderEdits() {
     changed = c.pending ? c.pending.size : 0;
   }
   const summary = $('#pin-summary');
-  summary.textContent = `${fmt(pinned)} pinned lecture${pinned === 1 ? '' : 's'}`
-    + (changed ? ` (${fmt(changed)} changed here, applied by Re-solve)` : '')
-    + (edits.length ? ` · ${fmt(edits.length)} edit${edits.length === 1 ? '' : 's'}` : '');
+  summary.textContent = t('pins.summary', { pinned: fmt(pinned), pinnedN: pinned, changed: fmt(changed), changedN: changed,
+    edits: fmt(edits.length), editsN: edits.length });
   summary.dataset.pinned = String(pinned);
   summary.dataset.changed = String(changed);
 }
@@ -141,6 +141,6 @@ export async function afterResolve() {
     const l = state.loaded;
     state.loaded = { bytes, file: `${stem(l ? l.file : 'campus').replace(/-edited$/, '')}-edited.json`, name: l && l.name };
   } catch (e) {
-    setError($('#solve-error'), `The edited instance cannot be kept for a restart: ${e.message}`);
+    setError($('#solve-error'), t('resolve.keepFailed', { why: e.message }));
   }
 }

@@ -1,8 +1,9 @@
 // The results card: the timetable shown (a solve's result, a checked file, a re-solve or a
 // repair) as grids per curriculum, teacher or room, its score and best known value, and
 // the violation list beside the grid (choosing one outlines its cells).
-import { KINDS, RULES, namesOf, lecturesOf, placeOf, markLectures, renderGrid, teachersOf, movedLectures }
-  from '../grid.js';
+import { RULES, kindName, ruleName, namesOf, lecturesOf, placeOf, markLectures, renderGrid, teachersOf,
+  movedLectures } from '../grid.js';
+import { t } from '../i18n.js';
 import { $, state } from './state.js';
 import { call } from './rpc.js';
 import { fmt, MAX_ROWS, setError, updateButtons } from './ui.js';
@@ -34,10 +35,8 @@ export function renderBestKnown(root, r) {
   p.hidden = !known;
   if (!known) return;
   const gap = r.feasible ? r.soft_cost - known.best_known : null;
-  p.textContent = `Best known for ${known.id} (${name}): ${fmt(known.best_known)}${known.optimal ? ' (optimal)' : ''}`
-    + (gap === null ? ' · this timetable is not feasible yet'
-      : gap === 0 ? ' · this timetable matches it' : gap > 0 ? ` · this timetable is ${fmt(gap)} above it`
-        : ` · this timetable is ${fmt(-gap)} below it`);
+  p.textContent = t('bestKnown.line', { id: known.id, name, best: fmt(known.best_known), optimal: known.optimal, gap,
+    gapText: gap === null ? '' : fmt(Math.abs(gap)) });
   p.dataset.bestKnown = String(known.best_known);
 }
 
@@ -49,7 +48,7 @@ export async function setCurrent(c) {
     c.tt = await call('timetable', { solution: c.solution, file: c.file });
   } catch (e) {
     showTimetable(null);
-    setError($('#export-error'), `Cannot show this timetable: ${e.message}`);
+    setError($('#export-error'), t('results.cannotShow', { why: e.message }));
     return;
   }
   if (state.current !== c) return;
@@ -98,33 +97,33 @@ export function showTimetable(c) {
     times.dataset.periods = String(tt.periods_per_day);
   }
   const r = c.check;
-  $('#results-source').textContent = c.source === 'solve'
-    ? `The solver's best timetable (${c.file}) for ${tt.name}`
-    : c.source === 'resolve' ? `The re-solved timetable (${c.file}) for ${tt.name}`
-      : c.source === 'repair' ? `The repaired timetable (${c.file}) for ${tt.name}: ${fmt(c.moves.moved)} `
-        + `lecture${c.moves.moved === 1 ? '' : 's'} moved (outlined in the grid)`
-        : `Checked file ${c.file} for ${tt.name}`;
+  const from = { file: c.file, name: tt.name };
+  $('#results-source').textContent = c.source === 'solve' ? t('results.fromSolve', from)
+    : c.source === 'resolve' ? t('results.fromResolve', from)
+      : c.source === 'repair' ? t('results.fromRepair', { ...from, moved: fmt(c.moves.moved), movedN: c.moves.moved })
+        : t('results.fromCheck', from);
   // The list of moved lectures belongs to the repaired timetable only.
   $('#repair-result').hidden = c.source !== 'repair';
   const score = $('#results-score');
   score.replaceChildren();
   const badge = document.createElement('span');
   badge.className = `badge ${r.feasible ? 'good' : 'bad'}`;
-  badge.textContent = r.feasible ? `Feasible · cost ${fmt(r.soft_cost)}`
-    : `Infeasible · ${fmt(r.hard_violations)} hard · cost ${fmt(r.soft_cost)}`;
+  badge.textContent = r.feasible ? t('results.feasible', { cost: fmt(r.soft_cost) })
+    : t('results.infeasible', { hard: fmt(r.hard_violations), cost: fmt(r.soft_cost) });
   const parts = document.createElement('span');
   parts.className = 'muted';
   // Every soft component the build reports (the campus ones too), in its order.
   parts.textContent = `${Object.entries(r.soft).filter(([k, v]) => v || ['room_capacity', 'min_working_days',
     'curriculum_compactness', 'room_stability'].includes(k))
-    .map(([k, v]) => `${(RULES[k] || k).toLowerCase()} ${fmt(v)}`).join(' · ')}`
-    + ` · ${fmt(tt.lectures.length)} lectures scheduled${tt.unscheduled ? `, ${fmt(tt.unscheduled)} missing` : ''}`;
+    .map(([k, v]) => `${ruleName(k).toLowerCase()} ${fmt(v)}`).join(' · ')}`
+    + t('results.scheduled', { n: fmt(tt.lectures.length) })
+    + (tt.unscheduled ? t('results.missing', { n: fmt(tt.unscheduled) }) : '');
   score.append(badge, parts);
   const known = bestKnownFor(tt.name);
   if (known) {
     const bk = document.createElement('span');
     bk.className = 'best-known-inline';
-    bk.textContent = `best known ${fmt(known.best_known)}`;
+    bk.textContent = t('results.bestKnownInline', { n: fmt(known.best_known) });
     score.append(bk);
   }
   card.dataset.softCost = String(r.soft_cost);
@@ -155,7 +154,7 @@ export function showTimetable(c) {
 
 export function fillNames(kind, chosen) {
   const c = state.current;
-  $('#grid-name-label').textContent = KINDS[kind];
+  $('#grid-name-label').textContent = kindName(kind);
   const sel = $('#grid-name');
   const names = namesOf(c.tt, kind);
   // Mark the names whose grid shows a violation, so they are easy to find.
@@ -186,7 +185,7 @@ export function drawGrid() {
   if (hadFocus) grid.querySelector('td[tabindex="0"]').focus();
   const v = state.selectedViolation;
   $('#grid-note').textContent = v
-    ? `Selected: ${v.message} (${RULES[v.rule] || v.rule}, cost ${fmt(v.cost)})` : '';
+    ? t('results.selected', { message: v.message, rule: ruleName(v.rule), cost: fmt(v.cost) }) : '';
   $('#grid').dataset.selected = v ? String(grid.querySelectorAll('.lec.selected').length) : '';
 }
 
@@ -197,8 +196,9 @@ function fillSideFilter(r) {
   for (const v of r.violations) counts[v.rule] = (counts[v.rule] || 0) + 1;
   const f = $('#side-filter');
   const keep = f.value;
-  f.replaceChildren(new Option(`all rules (${fmt(r.violations.length)})`, ''),
-    ...Object.keys(RULES).filter((k) => counts[k]).map((k) => new Option(`${RULES[k]} (${fmt(counts[k])})`, k)));
+  f.replaceChildren(new Option(t('results.allRules', { n: fmt(r.violations.length) }), ''),
+    ...Object.keys(RULES).filter((k) => counts[k])
+      .map((k) => new Option(t('results.ruleCount', { rule: ruleName(k), n: fmt(counts[k]) }), k)));
   f.value = counts[keep] ? keep : '';
   renderSideList();
 }
@@ -216,7 +216,7 @@ function renderSideList() {
     b.violation = v;
     const head = document.createElement('span');
     head.className = 'viol-rule';
-    head.textContent = `${RULES[v.rule] || v.rule}${v.hard ? ' (hard)' : ''} · ${fmt(v.cost)}`;
+    head.textContent = `${ruleName(v.rule)}${v.hard ? t('rule.hardSuffix') : ''} · ${fmt(v.cost)}`;
     const msg = document.createElement('span');
     msg.className = 'viol-msg';
     msg.textContent = v.message;
@@ -225,9 +225,9 @@ function renderSideList() {
     return li;
   });
   $('#side-list').replaceChildren(...items);
-  $('#side-count').textContent = list.length ? `(${fmt(list.length)})` : '— none';
+  $('#side-count').textContent = list.length ? `(${fmt(list.length)})` : t('results.none');
   $('#side-more').hidden = list.length <= MAX_ROWS;
-  $('#side-more').textContent = `Showing the first ${MAX_ROWS} of ${fmt(list.length)}.`;
+  $('#side-more').textContent = t('results.showingFirst', { max: MAX_ROWS, n: fmt(list.length) });
 }
 
 $('#side-filter').addEventListener('change', renderSideList);

@@ -7,9 +7,10 @@
 // size and the same instance (the loaded file, or the edited one after a re-solve). The
 // timetable shown stays, with its downloads. `?stall=S` sets the silence allowed (seconds,
 // default 60: far above a solver step of 150 ms, above construction of large instances).
-import { Client } from '../atoll.js';
+import { Client } from '../client.js';
 import { $, params, state } from './state.js';
 import { setPill, showFatal, updateButtons } from './ui.js';
+import { t } from '../i18n.js';
 
 /** Where the worker's progress events go: set by solve.js and repair.js. */
 export const events = { progress: null, repairProgress: null };
@@ -64,7 +65,7 @@ function onError(client, e) {
     workerCrashed(e.message || 'the worker failed');
     return true;
   }
-  showFatal(`The solver worker failed: ${e.message || 'could not be started'}`);
+  showFatal(t('engine.workerFailed', { why: e.message || t('engine.couldNotStart') }));
   client.fail(new Error('the solver worker failed'));
   return true;
 }
@@ -77,8 +78,7 @@ function crashError(why) {
 }
 
 /** What the page says after a crash: one sentence. */
-export const crashNotice = (why) => `The solver crashed (${why}) and was restarted with the same instance and settings; `
-  + 'the timetable shown before is kept.';
+export const crashNotice = (why) => t('engine.crashNotice', { why });
 
 /** Loads the page's instance into the (new) worker: the file, or the edited instance. */
 export async function reloadInstance() {
@@ -111,9 +111,8 @@ function workerCrashed(why) {
     document.body.dataset.workerRestarts = String(state.crashes);
   }, (e) => {
     state.engineFailed = true;
-    setPill($('#env-mode'), 'engine: failed', 'bad');
-    showFatal(`The solver crashed (${why}) and could not be restarted: ${e.message}. Reload the page; `
-      + 'download the timetable shown first.');
+    setPill($('#env-mode'), t('engine.failed'), 'bad');
+    showFatal(t('engine.crashFatal', { why, error: e.message }));
   }).finally(() => {
     state.recovering = null;
     updateButtons();
@@ -125,7 +124,7 @@ function workerCrashed(why) {
 // (not while a new pool starts before it).
 setInterval(() => {
   if (state.solveCalls > 0 && state.client && !state.recovering && performance.now() - state.lastHeard > stallMs) {
-    workerCrashed(`no progress for ${Math.round(stallMs / 1000)} s`);
+    workerCrashed(t('engine.noProgress', { n: Math.round(stallMs / 1000) }));
   }
 }, 1000);
 

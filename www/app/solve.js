@@ -8,6 +8,7 @@ import { call, crashNotice, events } from './rpc.js';
 import { fmt, fmtBig, fmtSeconds, MAX_TIME_LIMIT_S, setError, updateButtons } from './ui.js';
 import { drawChart, scheduleDraw } from './chart.js';
 import { announce } from './announce.js';
+import { t } from '../i18n.js';
 import { renderReport } from './check.js';
 import { setCurrent } from './results.js';
 import { restartWith } from './environment.js';
@@ -16,12 +17,10 @@ import { afterResolve } from './resolve.js';
 // The object URL of the result's "Download .sol" (revoked when the next result replaces it).
 let downloadUrl = null;
 
-const STAGES = { construct: 'Construction', evolve: 'Annealing', repair: 'Repair (Stage 3)' };
-const REASONS = {
-  time_limit: 'Time limit reached',
-  generations: 'Generation bound reached',
-  cancelled: 'Stopped',
-};
+/** A solver stage ('construct', 'evolve', 'repair') in words. */
+const stageText = (stage) => (['construct', 'evolve', 'repair'].includes(stage) ? t(`stage.${stage}`) : stage);
+/** Why a run ended ('time_limit', 'generations', 'cancelled') in words. */
+const reasonText = (why) => (['time_limit', 'generations', 'cancelled'].includes(why) ? t(`reason.${why}`) : why);
 
 export function solveOptions() {
   let extra = {};
@@ -30,27 +29,27 @@ export function solveOptions() {
     try {
       extra = JSON.parse(json);
     } catch (e) {
-      throw new Error(`More solver options: not valid JSON (${e.message})`);
+      throw new Error(t('err.jsonInvalid', { why: e.message }));
     }
     if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) {
-      throw new Error('More solver options: expected a JSON object such as { "population": 2 }');
+      throw new Error(t('err.jsonObject'));
     }
   }
   const number = (sel, name) => {
     const raw = $(sel).value.trim();
     const v = Number(raw);
-    if (raw === '' || !Number.isFinite(v)) throw new Error(`${name}: enter a number`);
+    if (raw === '' || !Number.isFinite(v)) throw new Error(t('err.number', { name }));
     return v;
   };
-  const timeLimit = number('#solve-time', 'Time limit');
+  const timeLimit = number('#solve-time', t('solve.timeLimit'));
   if (!(timeLimit > 0) || timeLimit > MAX_TIME_LIMIT_S) {
-    throw new Error(`Time limit: enter seconds above 0 and at most ${fmt(MAX_TIME_LIMIT_S)} (30 days), got ${$('#solve-time').value.trim()}`);
+    throw new Error(t('err.timeLimit', { max: fmt(MAX_TIME_LIMIT_S), got: $('#solve-time').value.trim() }));
   }
   const opts = {
     ...extra,
     time_limit: timeLimit,
-    seed: number('#solve-seed', 'Seed'),
-    islands: number('#solve-islands', 'Islands'),
+    seed: number('#solve-seed', t('solve.seed')),
+    islands: number('#solve-islands', t('solve.islands')),
     evaluator: $('#solve-evaluator').value,
     stage3: $('#solve-stage3').checked,
   };
@@ -77,7 +76,7 @@ function record(p) {
     run.points = run.points.filter((_, i) => i % 2 === 0 || i >= n - 50);
   }
   run.islands = p.islands.length;
-  $('#solve-stage').textContent = STAGES[p.stage] || p.stage;
+  $('#solve-stage').textContent = stageText(p.stage);
   $('#solve-generation').textContent = fmt(p.generation);
   const hard = $('#solve-hard');
   hard.textContent = fmt(p.best.hard);
@@ -97,15 +96,14 @@ function record(p) {
   card.dataset.points = String(run.points.length);
   card.dataset.elapsed = String(p.elapsed_s);
   if (!state.stopping) {
-    $('#solve-status').textContent = p.stage === 'construct'
-      ? 'Initial timetables built; annealing…'
-      : p.best.hard > 0 ? 'Searching for a feasible timetable…' : 'Improving a feasible timetable…';
+    $('#solve-status').textContent = t(p.stage === 'construct' ? 'solve.built'
+      : p.best.hard > 0 ? 'solve.searching' : 'solve.improving');
   }
   updateClock(p.elapsed_s);
   scheduleDraw();
   // Spoken at most every few seconds (announce.js), not at every step.
-  announce(`${fmtSeconds(p.elapsed_s)} s: ${STAGES[p.stage] || p.stage}, best `
-    + `${p.best.hard > 0 ? `${fmt(p.best.hard)} hard violations` : `cost ${fmt(p.best.soft)}`}`);
+  announce(t('solve.announce', { t: fmtSeconds(p.elapsed_s), stage: stageText(p.stage),
+    best: p.best.hard > 0 ? t('solve.bestHard', { n: fmt(p.best.hard) }) : t('solve.bestCost', { n: fmt(p.best.soft) }) }));
 }
 
 // Local-search moves per second over the last second or so of progress.
@@ -123,7 +121,7 @@ function updateClock(elapsed) {
   const run = state.run;
   const frac = run.limit > 0 ? Math.min(1, elapsed / run.limit) : 0;
   $('#solve-bar').style.width = `${(frac * 100).toFixed(1)}%`;
-  $('#solve-clock').textContent = `${fmtSeconds(elapsed)} s of ${fmtSeconds(run.limit)} s`;
+  $('#solve-clock').textContent = t('solve.clock', { t: fmtSeconds(elapsed), limit: fmtSeconds(run.limit) });
 }
 
 
@@ -131,16 +129,16 @@ function updateClock(elapsed) {
 function showResult(r) {
   const s = r.stats;
   const feasible = s.time_to_feasible_s === null || s.time_to_feasible_s === undefined
-    ? 'never feasible'
-    : `first feasible at ${fmtSeconds(s.time_to_feasible_s)} s`;
-  $('#solve-summary').textContent = `${REASONS[r.stop_reason] || r.stop_reason} after ${fmtSeconds(s.elapsed_s)} s · `
-    + `${fmt(s.generations)} generations · ${fmtBig(s.ls_iterations)} local-search moves · `
-    + `${s.islands} island${s.islands === 1 ? '' : 's'} on ${s.threads} thread${s.threads === 1 ? '' : 's'} · ${feasible}`
-    + (r.moved ? ` · moved ${fmt(r.moved.moved)} of ${fmt(r.moved.of)} lectures` : '');
+    ? t('solve.neverFeasible')
+    : t('solve.firstFeasible', { t: fmtSeconds(s.time_to_feasible_s) });
+  $('#solve-summary').textContent = t('solve.summary', { reason: reasonText(r.stop_reason), t: fmtSeconds(s.elapsed_s),
+    generations: fmt(s.generations), moves: fmtBig(s.ls_iterations), islands: s.islands, islandsN: s.islands,
+    threads: s.threads, threadsN: s.threads, feasible })
+    + (r.moved ? t('solve.movedOf', { moved: fmt(r.moved.moved), of: fmt(r.moved.of) }) : '');
   const moved = $('#solve-moved');
   moved.hidden = !r.moved;
   if (r.moved) {
-    moved.textContent = `Re-solve: moved ${fmt(r.moved.moved)} of ${fmt(r.moved.of)} lectures`;
+    moved.textContent = t('solve.resolveMoved', { moved: fmt(r.moved.moved), of: fmt(r.moved.of) });
     moved.dataset.moved = String(r.moved.moved);
     moved.dataset.of = String(r.moved.of);
   }
@@ -149,7 +147,7 @@ function showResult(r) {
   const a = $('#solve-download');
   a.href = downloadUrl;
   a.download = r.file;
-  a.title = `${r.file}: one line per lecture, CourseID RoomID Day Period`;
+  a.title = t('solve.downloadTitle', { file: r.file });
   renderReport($('#solve-report'), r.check);
   setCurrent({ solution: r.solution, file: r.file, check: r.check, source: r.moved ? 'resolve' : 'solve',
     stats: r.stats, stopReason: r.stop_reason, moved: r.moved || null });
@@ -160,9 +158,9 @@ function showResult(r) {
   result.dataset.iterations = String(s.ls_iterations);
   result.dataset.elapsed = String(s.elapsed_s);
   result.hidden = false;
-  $('#solve-status').textContent = `${REASONS[r.stop_reason] || r.stop_reason}: ${r.check.feasible
-    ? `feasible, cost ${fmt(r.check.soft_cost)}` : `${fmt(r.check.hard_violations)} hard violations left`}.`;
-  $('#solve-stage').textContent = r.stop_reason === 'cancelled' ? 'Stopped' : 'Finished';
+  $('#solve-status').textContent = t('solve.done', { reason: reasonText(r.stop_reason), outcome: r.check.feasible
+    ? t('solve.feasibleCost', { cost: fmt(r.check.soft_cost) }) : t('solve.hardLeft', { n: fmt(r.check.hard_violations) }) });
+  $('#solve-stage').textContent = t(r.stop_reason === 'cancelled' ? 'solve.stopped' : 'solve.finished');
   $('#solve-card').dataset.state = 'done';
   announce($('#solve-status').textContent, { now: true });
 }
@@ -178,7 +176,7 @@ export async function runSolve(op, extra) {
   try {
     options = solveOptions();
     threads = Number($('#solve-threads-input').value);
-    if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error('Threads: enter a whole number from 1 to 64');
+    if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(t('err.threads'));
   } catch (e) {
     setError($('#solve-error'), e.message);
     return;
@@ -192,7 +190,7 @@ export async function runSolve(op, extra) {
     try {
       await restartWith(threads);
     } catch (e) {
-      setError($('#solve-error'), `Cannot start ${threads} threads: ${e.message}`);
+      setError($('#solve-error'), t('solve.cannotStart', { n: threads, why: e.message }));
       state.solving = false;
       state.stopping = false;
       updateButtons();
@@ -210,8 +208,7 @@ export async function runSolve(op, extra) {
   $('#solve-result').hidden = true;
   $('#solve-live').hidden = false;
   Object.assign($('#solve-card').dataset, { state: 'running', generation: '0', elapsed: '0', points: '0' });
-  $('#solve-status').textContent = op === 'resolve' ? 'Re-solving from the shown timetable…'
-    : 'Building initial timetables…';
+  $('#solve-status').textContent = t(op === 'resolve' ? 'solve.resolving' : 'solve.building');
   announce($('#solve-status').textContent, { now: true });
   updateClock(0);
   $('#solve-chart').dataset.draws = '0';
@@ -225,7 +222,7 @@ export async function runSolve(op, extra) {
     onProgressFinal(r.last, r.stop_reason);
     showResult(r);
     showQtable(r.qtable);
-    if (r.interrupted) setError($('#solve-error'), `The run ended early: ${r.interrupted}.`);
+    if (r.interrupted) setError($('#solve-error'), t('solve.endedEarly', { why: r.interrupted }));
   } catch (e) {
     if (e.crash) {
       // The worker is being replaced; what was shown before this run stays.
@@ -252,11 +249,10 @@ export function showQtable(q) {
   const el = $('#env-qtable');
   el.dataset.state = q.error ? 'warn' : 'good';
   el.textContent = q.error
-    ? `${q.instance}: ${q.error}.`
-    : `${q.instance}: ${q.restored ? 'restored before the solve' : 'none stored before the solve'}`
-      + `${q.saved ? `, saved after it (${fmt(q.updates)} updates)` : ''}.`;
+    ? t('qtable.error', { instance: q.instance, error: q.error })
+    : t('qtable.info', { instance: q.instance, restored: q.restored, saved: q.saved, updates: fmt(q.updates) });
   if (q.error) {
-    $('#solve-status').textContent += ` Stage 3 memory: ${q.error} (see Environment).`;
+    $('#solve-status').textContent += t('solve.qtableMemory', { error: q.error });
   }
 }
 
@@ -272,7 +268,7 @@ $('#solve-stop').addEventListener('click', async () => {
   if (!state.solving || state.stopping) return;
   state.stopping = true;
   updateButtons();
-  $('#solve-status').textContent = 'Stopping… keeping the best timetable so far';
+  $('#solve-status').textContent = t('solve.stopping');
   announce($('#solve-status').textContent);
   // Before the solve is posted (a new pool starting) runSolve sends it right after.
   if (!state.client || state.recovering) return;

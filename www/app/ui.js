@@ -1,15 +1,26 @@
 // Small page helpers shared by every card: number formats, errors, pills, busy buttons,
 // downloads, and which controls are enabled for the page's state.
 import { $, state } from './state.js';
+import { localeOf, t } from '../i18n.js';
 
-const fmtInt = new Intl.NumberFormat('en-US');
-export const fmt = (n) => fmtInt.format(Math.round(n));
-export const fmt3 = (x) => x.toFixed(3);
-export const fmtSeconds = (s) => (s < 10 ? s.toFixed(1) : fmt(s));
+// Numbers in the page's language (1,234 in English, 1.234 in German); made on first use,
+// after app.js has set the language.
+const formats = {};
+const format = (digits) => {
+  const key = `${localeOf()}/${digits}`;
+  if (!formats[key]) {
+    formats[key] = new Intl.NumberFormat(localeOf(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+  return formats[key];
+};
+export const fmt = (n) => format(0).format(Math.round(n));
+export const fmt3 = (x) => format(3).format(x);
+export const fmt1 = (x) => format(1).format(x);
+export const fmtSeconds = (s) => (s < 10 ? fmt1(s) : fmt(s));
 export function fmtBig(n) {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  if (n >= 1e4) return `${(n / 1e3).toFixed(1)} k`;
+  if (n >= 1e9) return `${format(2).format(n / 1e9)} G`;
+  if (n >= 1e6) return `${format(2).format(n / 1e6)} M`;
+  if (n >= 1e4) return `${format(1).format(n / 1e3)} k`;
   return fmt(n);
 }
 
@@ -37,7 +48,7 @@ export async function busy(button, fn) {
   const label = button.textContent;
   button.disabled = true;
   button.classList.add('busy');
-  button.textContent = 'Working…';
+  button.textContent = t('ui.working');
   try {
     return await fn();
   } finally {
