@@ -107,6 +107,12 @@ test('?lang=de: the page is in German, solves and reports in German', async () =
   assert.equal(await page.locator('#grid table caption').innerText().then((c) => c.startsWith('Gruppe (Curriculum) ')), true);
   assert.match(await page.locator('#grid .lec.soft, #grid .lec.hard').first().textContent(), /(weiche|harte) Verletzung/);
   assert.match(await page.locator('#solve-report .verdict').innerText(), /^Zulässig · Kosten \d+$/);
+  // The German page passes the same audit as the English one (a11y.test.mjs).
+  await page.addScriptTag({ path: path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { runOnly: { type: 'tag',
+    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })).violations.map((v) => `${v.id}: ${v.nodes.length}`));
+  console.log(`axe on the German page after a solve: ${violations.length} violations`);
+  assert.deepEqual(violations, []);
   assert.deepEqual(ctx.problems, []);
 });
 
