@@ -6,12 +6,13 @@
 // The package is www/'s embedding API and what it loads, nothing of the demo page:
 // atoll.js (module API and <atoll-solver>) and every file it reaches through relative
 // imports and `new URL('…', import.meta.url)` (the worker, the grid, the stylesheet, both
-// wasm builds pkg/ and pkg-st/ with the thread pool's helper), the COOP/COEP service worker
+// wasm builds pkg/ and pkg-st/ with the thread pool's helper, and the Excel module
+// pkg-excel/ that the worker imports for workbooks), the COOP/COEP service worker
 // (coi.js, coi-sw.js), atoll.d.ts, README.md (docs/INTEGRATORS.md) and a package.json whose
 // version is Cargo.toml's. Every path inside is relative to the module's own URL, so the
 // folder works wherever it is served.
 //
-// The wasm builds come from scripts/build-wasm.sh (www/pkg, www/pkg-st); when one is
+// The wasm builds come from scripts/build-wasm.sh (www/pkg, www/pkg-st, www/pkg-excel); when one is
 // missing it is built first (`bash scripts/build-wasm.sh all`, minutes).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -82,7 +83,8 @@ export function closure(entries) {
 }
 
 function ensureWasm() {
-  const missing = ['pkg', 'pkg-st'].filter((d) => !fs.existsSync(path.join(WWW, d, 'atoll.js')));
+  const missing = [['pkg', 'atoll.js'], ['pkg-st', 'atoll.js'], ['pkg-excel', 'atoll_excel.js']]
+    .filter(([d, js]) => !fs.existsSync(path.join(WWW, d, js))).map(([d]) => d);
   if (missing.length === 0) return;
   console.log(`dist: www/${missing.join(', www/')} missing: building the wasm (scripts/build-wasm.sh all)`);
   execFileSync('bash', [path.join(ROOT, 'scripts', 'build-wasm.sh'), 'all'], { cwd: ROOT, stdio: 'inherit' });

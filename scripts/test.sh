@@ -11,23 +11,30 @@ done_step() { log "… $((SECONDS - t_step)) s"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 (cd tests/wasm && cargo fmt -- --check) # this package only, not its path dependency
+(cd crates/atoll-excel && cargo fmt -- --check)
 done_step
 
 step "cargo clippy --all-targets -- -D warnings (native)"
 cargo clippy --all-targets -- -D warnings
+# The library as the page's modules build it: without excel (and without the CLI).
+cargo clippy --lib --no-default-features -- -D warnings
+(cd crates/atoll-excel && cargo clippy --all-targets -- -D warnings)
 done_step
 
-step "cargo clippy for wasm32 (src/web.rs both flavours, tests/wasm)"
+step "cargo clippy for wasm32 (src/web.rs both flavours, tests/wasm, crates/atoll-excel)"
 # Single-threaded flavour, as built (no atomics flags).
 CARGO_ENCODED_RUSTFLAGS="" CARGO_TARGET_DIR=target/wasm-st cargo +stable clippy \
-  --target wasm32-unknown-unknown --no-default-features --features gpu --lib -- -D warnings
+  --target wasm32-unknown-unknown --no-default-features --features web,gpu --lib -- -D warnings
 (cd tests/wasm && CARGO_ENCODED_RUSTFLAGS="" CARGO_TARGET_DIR=../../target/wasm-st cargo +stable clippy \
   --target wasm32-unknown-unknown --tests -- -D warnings)
+# The Excel module, as built (single-threaded; its own target dir, target/excel).
+(cd crates/atoll-excel && CARGO_ENCODED_RUSTFLAGS="" cargo +stable clippy \
+  --target wasm32-unknown-unknown --lib -- -D warnings)
 # Threaded flavour, as built: the nightly's clippy with build-std and the config's flags
 # (stable cannot: it does not set cfg(target_feature = "atomics")).
 CARGO_TARGET_DIR=target/wasm-mt cargo "+$ATOLL_NIGHTLY" clippy --release \
   --target wasm32-unknown-unknown -Z build-std=panic_abort,std \
-  --no-default-features --features wasm-threads,gpu --lib -- -D warnings
+  --no-default-features --features web,wasm-threads,gpu --lib -- -D warnings
 (cd tests/wasm && CARGO_TARGET_DIR=../../target/wasm-test cargo "+$ATOLL_NIGHTLY" clippy --release \
   --target wasm32-unknown-unknown -Z build-std=panic_abort,std \
   --features wasm-threads --tests -- -D warnings)
@@ -38,6 +45,7 @@ step "cargo test --release (ATOLL_SHARED=$ATOLL_SHARED)"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/atoll-xdg-runtime}"
 mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
 cargo test --release
+(cd crates/atoll-excel && cargo test --release) # the Excel module's functions, natively
 cargo build --release --bin atoll # the browser tests compare with the CLI
 done_step
 
@@ -46,7 +54,7 @@ step "loom model checking of Stage 3's shared structures (tests/loom.rs, --cfg a
 RUSTFLAGS="--cfg atoll_loom" CARGO_TARGET_DIR=target/loom cargo test --no-default-features --test loom
 done_step
 
-step "wasm builds (threaded www/pkg, single-threaded www/pkg-st)"
+step "wasm builds (threaded www/pkg, single-threaded www/pkg-st, Excel module www/pkg-excel)"
 bash scripts/build-wasm.sh all
 done_step
 

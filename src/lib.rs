@@ -31,7 +31,7 @@ pub mod report;
 pub mod solver;
 pub mod speed;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub mod web;
 
 #[cfg(all(target_arch = "wasm32", feature = "wasm-threads"))]

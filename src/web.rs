@@ -482,7 +482,7 @@ impl Session {
 
     /// Reads an instance from the files a user dropped or chose at once, an array of
     /// `{ name, text }`: one `.ctt`, `.ectt` or campus `.json` file (a campus `.xlsx`
-    /// workbook is binary: give its bytes to `fromBytes`), or the CSV sheets of
+    /// workbook is binary: the page converts it to campus JSON with its Excel module), or the CSV sheets of
     /// one campus (`courses.csv`, `rooms.csv`, … — see `docs/CSV.md`), read together.
     /// Throws an `Error` naming the file, line or row, and column of the first problem.
     #[wasm_bindgen(js_name = fromFiles)]
@@ -1408,7 +1408,9 @@ impl Session {
 
     /// A solution as an Excel workbook (`crate::export::xlsx::to_xlsx`): every lecture,
     /// and a grid per group, teacher and room with violations coloured. Returns the
-    /// file's bytes (a `Uint8Array`).
+    /// file's bytes (a `Uint8Array`). Only with the `excel` feature: the page's builds leave
+    /// it out and write workbooks with the Excel module (`crates/atoll-excel`).
+    #[cfg(feature = "excel")]
     #[wasm_bindgen(js_name = exportXlsx)]
     pub fn export_xlsx(&self, solution: &str, file: &str) -> Result<Vec<u8>, JsError> {
         let tt = self.timetable_of(solution, file)?;
@@ -1418,7 +1420,9 @@ impl Session {
 
 /// The campus workbook of a campus JSON text (`crate::io::campus::to_xlsx` of the
 /// document as written): the page's template, from its sample university. `file` names
-/// the text in errors. Returns the file's bytes (a `Uint8Array`).
+/// the text in errors. Returns the file's bytes (a `Uint8Array`). Only with the `excel`
+/// feature (see `Session::export_xlsx`).
+#[cfg(feature = "excel")]
 #[wasm_bindgen(js_name = campusWorkbook)]
 pub fn campus_workbook(text: &str, file: &str) -> Result<Vec<u8>, JsError> {
     let doc =

@@ -30,9 +30,15 @@
 // module unusable ("recursive use of an object" from then on): the worker posts
 // { event: 'crashed', error }, answers every later op with that error, and the page
 // starts a new worker.
+//
+// Excel: the main module has no Excel code (it is large and rarely needed). A dropped .xlsx
+// ('loadInstance') is converted to campus JSON, and the workbooks ('exportXlsx',
+// 'campusWorkbook') are written, by the Excel module www/pkg-excel/, imported on first use.
+// Its errors are ordinary errors; a trap there does not mark the solver crashed.
 
 let wasm = null; // the module namespace of pkg/atoll.js or pkg-st/atoll.js
 let session = null; // the loaded instance (a wasm Session)
+let shownFile = null; // the file the summary names when the session read another (an .xlsx as .json)
 let queue = Promise.resolve();
 // Solves are numbered as they arrive (before they wait in the queue); a stop covers every
 // solve numbered up to `stopUpTo`.
@@ -209,8 +215,46 @@ async function init({ threads }) {
   return describe({ threaded: false, threads: 1, isolated, sab, reason });
 }
 
+// ---- The Excel module (www/pkg-excel), loaded on first use ----------------------------
+let excelLoading = null; // the promise of the initialised module namespace
+
+function excelModule() {
+  if (!excelLoading) {
+    excelLoading = import('./pkg-excel/atoll_excel.js').then(async (mod) => {
+      await mod.default();
+      return mod;
+    });
+    // A failed load (a network error) is tried again on the next use.
+    excelLoading.catch(() => { excelLoading = null; });
+  }
+  return excelLoading;
+}
+
+/** f(module) with the Excel module; its trap is reported as an error of its own. */
+async function withExcel(f) {
+  let mod;
+  try {
+    mod = await excelModule();
+  } catch (e) {
+    throw new Error(`the Excel module could not be loaded (${message(e)})`);
+  }
+  try {
+    return f(mod);
+  } catch (e) {
+    if (isTrap(e)) throw new Error(`the Excel module failed (${message(e).replace(/RuntimeError:?\s*/g, '')})`);
+    throw e;
+  }
+}
+// ---- end of the Excel module -----------------------------------------------------------
+
 function describe(env) {
   return { ...env, build: wasm.buildInfo() };
+}
+
+/** The session's summary, naming the file the user gave. */
+function summaryOf(s) {
+  const summary = s.summary();
+  return shownFile ? { ...summary, file: shownFile } : summary;
 }
 
 function need() {
@@ -220,12 +264,21 @@ function need() {
 
 const ops = {
   init,
-  loadInstance({ bytes, file }) {
-    const next = wasm.Session.fromBytes(new Uint8Array(bytes), file); // throws on a bad file
+  async loadInstance({ bytes, file }) {
+    let next;
+    if (/\.xlsx$/i.test(file)) {
+      // The workbook as campus JSON (errors name sheet, row and column), read as a .json of
+      // the same stem (the solution's name follows it); the summary names the workbook.
+      const json = await withExcel((x) => x.campusJsonOfWorkbook(new Uint8Array(bytes), file));
+      next = wasm.Session.fromBytes(new TextEncoder().encode(json), file.replace(/\.xlsx$/i, '.json'));
+    } else {
+      next = wasm.Session.fromBytes(new Uint8Array(bytes), file); // throws on a bad file
+    }
     if (session) session.free();
     session = next;
+    shownFile = file;
     session.setDeviceMemory(self.navigator.deviceMemory); // the memory budget of solves
-    return session.summary();
+    return summaryOf(session);
   },
   // Several files at once ({ files: [{ name, text }] }): one .ctt/.ectt/.json instance or
   // the CSV sheets of one campus (Session.fromFiles).
@@ -233,11 +286,12 @@ const ops = {
     const next = wasm.Session.fromFiles(files); // throws naming file, row and column
     if (session) session.free();
     session = next;
+    shownFile = null;
     session.setDeviceMemory(self.navigator.deviceMemory);
     return session.summary();
   },
   summary() {
-    return need().summary();
+    return summaryOf(need());
   },
   // The loaded instance as campus JSON (after a re-solve: the edited one).
   instanceJson() {
@@ -292,12 +346,15 @@ Object.assign(ops, {
     return need().exportCsv(solution, file || 'solution.sol', kind || '', name || '');
   },
   // The bytes of an .xlsx workbook: every lecture and a grid per group, teacher and room.
+  // Written by the Excel module from the session's instance as campus JSON.
   exportXlsx({ solution, file }) {
-    return need().exportXlsx(solution, file || 'solution.sol');
+    const s = need();
+    const instance = s.instanceJson();
+    return withExcel((x) => x.timetableWorkbook(instance, `${s.name}.json`, solution, file || 'solution.sol'));
   },
   // The campus workbook (.xlsx bytes) of a campus JSON text: the page's template.
   campusWorkbook({ text, file }) {
-    return wasm.campusWorkbook(String(text), file || 'campus.json');
+    return withExcel((x) => x.campusWorkbook(String(text), file || 'campus.json'));
   },
   exportIcs({ solution, file, start, periodStarts, lengthMinutes, weeks, kind, name }) {
     return need().exportIcs(solution, file || 'solution.sol', String(start), String(periodStarts),

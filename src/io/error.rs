@@ -88,6 +88,13 @@ pub enum ParseErrorKind {
     SolutionFields { found: usize },
     #[error("{0}")]
     Model(#[from] ModelError),
+    /// An Excel workbook given to a build without the `excel` feature: the page's main wasm
+    /// module, which converts workbooks with its Excel module (`www/pkg-excel`) instead.
+    #[error(
+        "this build of Atoll cannot read Excel workbooks (.xlsx): it was built without the \
+         `excel` feature; give the campus as JSON or CSV sheets"
+    )]
+    NoExcel,
     /// Campus JSON and CSV: the column on the line, and the element (`courses[3].teachers[0]`
     /// in JSON, the column's header in CSV), so the message reads `file:line:column: where: what`.
     #[error("{column}: {}{message}", at_path(.path))]

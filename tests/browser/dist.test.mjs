@@ -181,7 +181,7 @@ after(async () => {
 const same = (r) => ({ solution: r.solution, hard: r.hard, soft: r.soft, feasible: r.feasible, breakdown: r.breakdown,
   violations: r.violations, generations: r.stats.generations, stop_reason: r.stats.stop_reason });
 
-test('npm run dist: dist/atoll/ holds the module, worker, both wasm builds, service worker, types, README and package.json (Cargo.toml\'s version)', () => {
+test('npm run dist: dist/atoll/ holds the module, worker, both wasm builds, the Excel module, service worker, types, README and package.json (Cargo.toml\'s version)', () => {
   const cargo = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
   const version = /^\[package\][\s\S]*?^version\s*=\s*"([^"]+)"/m.exec(cargo)[1];
   const pkg = JSON.parse(fs.readFileSync(path.join(dist.dir, 'package.json'), 'utf8'));
@@ -191,7 +191,8 @@ test('npm run dist: dist/atoll/ holds the module, worker, both wasm builds, serv
   assert.equal(path.basename(dist.tarball), `atoll-${version}.tgz`);
   const files = dist.info.files.map((f) => f.path).sort();
   for (const f of ['README.md', 'atoll.d.ts', 'atoll.js', 'coi-sw.js', 'coi.js', 'grid.js', 'package.json',
-    'pkg-st/atoll.js', 'pkg-st/atoll_bg.wasm', 'pkg/atoll.js', 'pkg/atoll_bg.wasm', 'style.css', 'worker.js']) {
+    'pkg-st/atoll.js', 'pkg-st/atoll_bg.wasm', 'pkg/atoll.js', 'pkg/atoll_bg.wasm', 'style.css', 'worker.js',
+    'pkg-excel/atoll_excel.js', 'pkg-excel/atoll_excel_bg.wasm']) {
     assert.ok(files.includes(f), `${f} is in the package (${files.join(', ')})`);
   }
   assert.ok(files.some((f) => /^pkg\/snippets\/.*workerHelpers.*\.js$/.test(f)), 'the thread pool helper');

@@ -1,5 +1,7 @@
 // Page weight: everything the page loads for one build (HTML, JS, CSS, JSON, the wasm
-// module and wasm-bindgen's glue), gzipped, must stay under 1 MB. Also logs the time from
+// module and wasm-bindgen's glue), gzipped, must stay under 1 MB. The Excel module
+// (www/pkg-excel) is not part of it: the worker imports it only for a workbook; its size is
+// logged, and a page visit is checked not to fetch it. Also logs the time from
 // navigation to usable controls and to a ready engine (worker, wasm, pool) — logged, not
 // asserted: this machine's load varies — and loads an instance chosen before the engine
 // is ready.
@@ -28,14 +30,37 @@ for (const pkg of ['pkg', 'pkg-st']) {
     const all = [...PAGE.map((f) => path.join(WWW, f)), ...files(path.join(WWW, pkg))];
     const total = all.reduce((n, f) => n + gz(f), 0);
     const wasm = gz(path.join(WWW, pkg, 'atoll_bg.wasm'));
-    console.log(`${pkg}: ${(total / 1024).toFixed(0)} KiB gzipped in all (wasm ${(wasm / 1024).toFixed(0)} KiB), ${all.length} files`);
+    console.log(`${pkg}: ${total} B = ${(total / 1024).toFixed(0)} KiB gzipped in all (wasm ${wasm} B = ${(wasm / 1024).toFixed(0)} KiB), ${all.length} files`);
     assert.ok(total <= 1024 * 1024, `${total} bytes`);
   });
 }
 
+test('the Excel module is separate: its size (logged), and only a dynamic import reaches it', () => {
+  const excel = files(path.join(WWW, 'pkg-excel'));
+  const total = excel.reduce((n, f) => n + gz(f), 0);
+  const wasm = gz(path.join(WWW, 'pkg-excel', 'atoll_excel_bg.wasm'));
+  console.log(`pkg-excel (on demand): ${total} B = ${(total / 1024).toFixed(0)} KiB gzipped in all (wasm ${wasm} B), ${excel.length} files`);
+  // Loaded on its own it is a module of its own size, not a second copy of the solver.
+  assert.ok(total <= 1024 * 1024, `${total} bytes`);
+  // No page file imports it statically or fetches it; the worker imports it dynamically.
+  for (const f of PAGE) {
+    const text = fs.readFileSync(path.join(WWW, f), 'utf8');
+    assert.doesNotMatch(text, /\b(import|export)\s+[^;()]*?from\s+['"][^'"]*pkg-excel/, `${f}: a static import of pkg-excel`);
+    assert.doesNotMatch(text, /\bimport\s+['"][^'"]*pkg-excel|\b(new\s+URL|fetch)\(\s*['"][^'"]*pkg-excel/, `${f}: loads pkg-excel`);
+  }
+  assert.match(fs.readFileSync(path.join(WWW, 'worker.js'), 'utf8'), /\bimport\(\s*'\.\/pkg-excel\/atoll_excel\.js'\s*\)/);
+  // The main modules have none of the Excel exports.
+  for (const pkg of ['pkg', 'pkg-st']) {
+    const glue = fs.readFileSync(path.join(WWW, pkg, 'atoll.js'), 'utf8');
+    assert.doesNotMatch(glue, /campusWorkbook|exportXlsx/, `www/${pkg}/atoll.js`);
+  }
+});
+
 test('time to interactive (logged)', async () => {
   for (const [isolation, query] of [[true, 'threads=2'], [false, 'nosw']]) {
     const ctx = await open({ isolation, query });
+    const fetched = [];
+    ctx.page.context().on('request', (r) => fetched.push(r.url()));
     const t = Number(await ctx.page.locator('body').getAttribute('data-ready-ms'));
     const usable = Number(await ctx.page.locator('body').getAttribute('data-interactive-ms'));
     const nav = await ctx.page.evaluate(() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd);
@@ -48,6 +73,9 @@ test('time to interactive (logged)', async () => {
     const usableAgain = Number(await ctx.page.locator('body').getAttribute('data-interactive-ms'));
     console.log(`${isolation ? 'threaded' : 'single-threaded'}, second load: controls usable by ${usableAgain} ms, `
       + `engine ready by ${again} ms`);
+    // The visit fetched the main module (so requests are seen) and not the Excel module.
+    assert.ok(fetched.some((u) => /\/pkg(-st)?\/atoll_bg\.wasm$/.test(u)), fetched.join('\n'));
+    assert.deepEqual(fetched.filter((u) => u.includes('pkg-excel')), []);
     assert.deepEqual(ctx.problems, []);
     await ctx.close();
   }

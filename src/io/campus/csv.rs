@@ -367,7 +367,9 @@ pub fn from_csv(files: &[(String, String)]) -> Result<Instance, ParseError> {
 }
 
 /// The sheets' names without `.csv`, in the order [`from_sheets`] takes them:
-/// `calendar`, `teachers`, `rooms`, `groups`, `courses`, `pins`, `weights`.
+/// `calendar`, `teachers`, `rooms`, `groups`, `courses`, `pins`, `weights`. Only the
+/// workbook reader (feature `excel`) needs them.
+#[cfg(feature = "excel")]
 pub(super) fn sheet_names() -> impl Iterator<Item = (&'static str, bool)> {
     SHEETS
         .iter()

@@ -10,11 +10,13 @@ pub mod build;
 pub mod csv;
 pub mod doc;
 mod locate;
+#[cfg(feature = "excel")]
 pub mod xlsx;
 
 use std::collections::{BTreeMap, HashSet};
 
 pub use self::csv::from_csv;
+#[cfg(feature = "excel")]
 pub use self::xlsx::{from_xlsx, to_xlsx};
 use build::{Grid2, build, format_time};
 use doc::{

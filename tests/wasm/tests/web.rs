@@ -53,6 +53,18 @@ fn bytes_that_are_not_utf8_are_reported() {
     assert!(m.contains("UTF-8"), "{m}");
 }
 
+/// The page's module is built without the `excel` feature (the worker converts workbooks
+/// with www/pkg-excel): a workbook given to it is a clear error naming the file.
+#[wasm_bindgen_test]
+fn a_workbook_is_an_error_naming_the_file_without_the_excel_feature() {
+    let e = Session::from_bytes(b"PK\x03\x04", "campus.xlsx")
+        .err()
+        .expect("an error");
+    let m = message(e);
+    assert!(m.starts_with("campus.xlsx:1: "), "{m}");
+    assert!(m.contains("cannot read Excel workbooks"), "{m}");
+}
+
 #[wasm_bindgen_test]
 fn summary_of_comp01() {
     let s = Session::new(COMP01, "comp01.ctt").unwrap();
