@@ -89,7 +89,7 @@ pub struct GpuEvaluator {
 
 /// The adapter, as reports name it: "name (backend, device type)". Browsers may keep the
 /// name empty (fingerprinting); then the driver fields stand in.
-fn describe(info: &wgpu::AdapterInfo) -> String {
+pub(super) fn describe(info: &wgpu::AdapterInfo) -> String {
     let name = [&info.name, &info.driver, &info.driver_info]
         .into_iter()
         .find(|s| !s.is_empty())
@@ -98,7 +98,7 @@ fn describe(info: &wgpu::AdapterInfo) -> String {
 }
 
 /// The adapter every evaluator uses: wgpu's high-performance choice.
-async fn default_adapter() -> Result<wgpu::Adapter, wgpu::RequestAdapterError> {
+pub(super) async fn default_adapter() -> Result<wgpu::Adapter, wgpu::RequestAdapterError> {
     wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle())
         .request_adapter(&wgpu::RequestAdapterOptions {
             power_preference: wgpu::PowerPreference::HighPerformance,
@@ -392,14 +392,14 @@ impl crate::evolve::BatchEvaluator for GpuEvaluator {
     }
 }
 
-fn to_bytes(words: &[u32]) -> Vec<u8> {
+pub(super) fn to_bytes(words: &[u32]) -> Vec<u8> {
     words.iter().flat_map(|w| w.to_le_bytes()).collect()
 }
 
 type MapResult = Result<(), wgpu::BufferAsyncError>;
 
 #[derive(Default)]
-struct MapState {
+pub(super) struct MapState {
     result: Option<MapResult>,
     waker: Option<Waker>,
 }
@@ -407,12 +407,12 @@ struct MapState {
 /// Resolves when `map_async` calls back: at once natively (after the blocking poll), from
 /// the browser's event loop on the web.
 #[derive(Default)]
-struct MapFuture {
-    state: Arc<Mutex<MapState>>,
+pub(super) struct MapFuture {
+    pub(super) state: Arc<Mutex<MapState>>,
 }
 
 impl MapFuture {
-    fn complete(state: &Arc<Mutex<MapState>>, r: MapResult) {
+    pub(super) fn complete(state: &Arc<Mutex<MapState>>, r: MapResult) {
         if let Ok(mut s) = state.lock() {
             s.result = Some(r);
             if let Some(w) = s.waker.take() {

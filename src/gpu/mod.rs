@@ -8,6 +8,7 @@
 //! - [`pack`]: the instance as the shader reads it, and the checks that keep it exact;
 //! - `device` (feature `gpu`): the wgpu device, pipeline and buffers ([`GpuEvaluator`]).
 
+pub mod neighbourhood;
 pub mod pack;
 
 #[cfg(not(feature = "gpu"))]
