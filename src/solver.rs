@@ -469,7 +469,7 @@ impl Solver {
             return self.finished;
         };
         let scores = evaluator.evaluate(&self.inst, &batch);
-        self.select(scores)
+        self.select_with(scores, Some(evaluator))
     }
 
     /// The first half of [`Solver::generation`], for callers whose evaluator answers
@@ -509,6 +509,19 @@ impl Solver {
     /// on schedule. Without a batch bred (or with a score missing) it does nothing and
     /// returns the stop reason, if any.
     pub fn select(&mut self, scores: Vec<Breakdown>) -> Option<StopReason> {
+        self.select_with(scores, None)
+    }
+
+    /// [`Solver::select`], with `evaluator`'s own search phase ([`BatchEvaluator::intensify`],
+    /// the GPU's tabu search) run on this thread on the best timetable while the rayon
+    /// pool refines the islands; its result joins the best island when better. The phase's
+    /// seed comes from the run's seed and the generation, and its result is taken only
+    /// after both are done, so a run with a fixed generation count stays deterministic.
+    fn select_with(
+        &mut self,
+        scores: Vec<Breakdown>,
+        evaluator: Option<&mut dyn BatchEvaluator>,
+    ) -> Option<StopReason> {
         let Some(Bred { f0, params, bred }) = self.pending.take() else {
             return self.finished;
         };
@@ -529,10 +542,31 @@ impl Solver {
             })
             .collect();
         let stop = &self.stop;
-        self.islands
-            .par_iter_mut()
-            .zip(per_island)
-            .for_each(|(isl, cands)| isl.refine(inst, cands, &params, opts.refine, stop));
+        let islands = &mut self.islands;
+        let refine = move || {
+            islands
+                .par_iter_mut()
+                .zip(per_island)
+                .for_each(|(isl, cands)| isl.refine(inst, cands, &params, opts.refine, stop))
+        };
+        let mut found = None;
+        match evaluator {
+            None => refine(),
+            Some(ev) => {
+                let start = &self.best.timetable;
+                let seed = island_seed(opts.seed ^ 0x7AB0_5EA2, self.generation as usize);
+                rayon::in_place_scope(|s| {
+                    s.spawn(|_| refine());
+                    found = ev.intensify(inst, start, seed, &|| stop.should_stop());
+                });
+            }
+        }
+        if let Some((timetable, cost)) = found {
+            let home = (0..self.islands.len())
+                .min_by_key(|&i| self.islands[i].best.cost)
+                .expect("at least one island");
+            self.islands[home].receive(Individual { timetable, cost });
+        }
         self.generation += 1;
 
         if self.generation.is_multiple_of(opts.migration_interval) && self.islands.len() > 1 {

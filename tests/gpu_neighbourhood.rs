@@ -220,3 +220,64 @@ fn tabu_search_is_deterministic_and_exact() {
         sa.iterations
     );
 }
+
+/// A solve with the GPU search (evaluator `gpu`: batch scoring plus a tabu phase per
+/// generation beside the islands) is the same twice for one seed and generation count.
+#[test]
+fn a_gpu_assisted_solve_is_deterministic() {
+    use atoll::budget::CancelToken;
+    use atoll::options::EvaluatorChoice;
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let opts = atoll::SolverOptions {
+        time_limit: None,
+        max_generations: Some(3),
+        islands: 2,
+        offspring: 4,
+        ls_iterations: 3_000,
+        stage3: false,
+        ..Default::default()
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let run = || {
+        pool.install(|| {
+            let (mut ev, info) = atoll::gpu::choose_evaluator(&inst, EvaluatorChoice::Gpu, 8);
+            if !info.gpu {
+                common::gpu_missing(&info.reason);
+                return None;
+            }
+            let search = info.search.clone().unwrap_or_default();
+            assert!(search.contains("moves per dispatch"), "{search}");
+            let r = atoll::solve(&inst, &opts, &mut *ev, CancelToken::new(), &mut |_| {}).unwrap();
+            assert!(
+                r.stats.evaluator.contains("tabu search"),
+                "{}",
+                r.stats.evaluator
+            );
+            Some(r)
+        })
+    };
+    let Some(a) = run() else { return };
+    let b = run().unwrap();
+    assert_eq!(a.timetable, b.timetable);
+    assert_eq!(a.breakdown, b.breakdown);
+    assert_eq!(score(&inst, &a.timetable), a.breakdown);
+}
+
+/// On a campus the GPU still scores the batches, and the search's note says why it is off.
+#[test]
+fn the_search_says_why_it_is_off_on_a_campus() {
+    let inst = common::campus::random_campus(5, Default::default());
+    let (_, info) = atoll::gpu::choose_evaluator(&inst, atoll::options::EvaluatorChoice::Gpu, 8);
+    if !info.gpu {
+        common::gpu_missing(&info.reason);
+        return;
+    }
+    let note = info.search.unwrap_or_default();
+    assert!(
+        note.contains("GPU search off") && note.contains("campus"),
+        "{note}"
+    );
+}

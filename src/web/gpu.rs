@@ -200,6 +200,7 @@ fn cpu_info(
         adapter,
         reason,
         calibration,
+        search: None,
     }
 }
 
@@ -214,6 +215,7 @@ fn software_info(requested: EvaluatorChoice, adapter: String) -> EvaluatorInfo {
                  choose GPU to use it anyway"
             .into(),
         calibration: None,
+        search: None,
     }
 }
 
@@ -292,6 +294,7 @@ impl Session {
                                 adapter: Some(adapter),
                                 reason,
                                 calibration,
+                                search: None,
                             }
                         }
                     }
