@@ -555,9 +555,30 @@ impl Solver {
             Some(ev) => {
                 let start = &self.best.timetable;
                 let seed = island_seed(opts.seed ^ 0x7AB0_5EA2, self.generation as usize);
+                // A run with a time limit lets the phase go on until the islands are done
+                // (the GPU works while the cores anneal); without one it takes a fixed
+                // number of steps, so the run is reproducible.
+                let timed = opts.time_limit.is_some();
+                let steps = if timed {
+                    crate::gpu::neighbourhood::TABU_MAX_STEPS
+                } else {
+                    crate::gpu::neighbourhood::TABU_STEPS
+                };
+                let refined = std::sync::atomic::AtomicBool::new(false);
+                let taken = std::cell::Cell::new(0u32);
+                let over = || {
+                    taken.set(taken.get() + 1);
+                    stop.should_stop()
+                        || (timed
+                            && taken.get() > crate::gpu::neighbourhood::TABU_MIN_STEPS
+                            && refined.load(std::sync::atomic::Ordering::Relaxed))
+                };
                 rayon::in_place_scope(|s| {
-                    s.spawn(|_| refine());
-                    found = ev.intensify(inst, start, seed, &|| stop.should_stop());
+                    s.spawn(|_| {
+                        refine();
+                        refined.store(true, std::sync::atomic::Ordering::Relaxed);
+                    });
+                    found = ev.intensify(inst, start, steps, seed, &over);
                 });
             }
         }

@@ -15,12 +15,14 @@ pub trait BatchEvaluator {
     fn evaluate(&mut self, inst: &Instance, batch: &[Timetable]) -> Vec<Breakdown>;
     /// A search phase of the evaluator's own, run by the solver on the best timetable
     /// while the islands anneal (the GPU's tabu search over whole neighbourhoods): the
-    /// best timetable it found, with its cost, or `None` when it has none. Deterministic
-    /// for a given `seed`; `stop` says when to end early.
+    /// best timetable it found, with its cost, or `None` when it has none. At most `steps`
+    /// steps; deterministic for a given `seed`; `stop` (asked before each step) ends it
+    /// early.
     fn intensify(
         &mut self,
         _inst: &Instance,
         _tt: &Timetable,
+        _steps: u32,
         _seed: u64,
         _stop: &dyn Fn() -> bool,
     ) -> Option<(Timetable, Cost)> {

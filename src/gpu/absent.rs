@@ -55,6 +55,7 @@ impl GpuEvaluator {
         &mut self,
         _inst: &Instance,
         _tt: &Timetable,
+        _steps: u32,
         _seed: u64,
         _stop: &dyn Fn() -> bool,
     ) -> Option<(Timetable, crate::eval::Cost)> {

@@ -308,14 +308,14 @@ impl GpuEvaluator {
         &self.tabu
     }
 
-    /// One tabu phase ([`tabu_search`], [`super::neighbourhood::TABU_STEPS`] steps) from
-    /// `tt`: the best timetable it saw with its cost, or `None` when the search is off. A
+    /// One tabu phase ([`tabu_search`], at most `steps` steps) from `tt`: the best timetable it saw with its cost, or `None` when the search is off. A
     /// device error turns the search off for the rest of the run (the reason in
     /// [`Self::search_note`]).
     pub async fn intensify_async(
         &mut self,
         inst: &Instance,
         tt: &Timetable,
+        steps: u32,
         seed: u64,
         stop: &dyn Fn() -> bool,
     ) -> Option<(Timetable, crate::eval::Cost)> {
@@ -324,7 +324,7 @@ impl GpuEvaluator {
             return None;
         }
         let params = TabuParams {
-            iterations: super::neighbourhood::TABU_STEPS,
+            iterations: steps,
             seed,
             moves_per_step: n.plan().moves,
         };
@@ -483,10 +483,11 @@ impl crate::evolve::BatchEvaluator for GpuEvaluator {
         &mut self,
         inst: &Instance,
         tt: &Timetable,
+        steps: u32,
         seed: u64,
         stop: &dyn Fn() -> bool,
     ) -> Option<(Timetable, crate::eval::Cost)> {
-        pollster::block_on(self.intensify_async(inst, tt, seed, stop))
+        pollster::block_on(self.intensify_async(inst, tt, steps, seed, stop))
     }
 }
 

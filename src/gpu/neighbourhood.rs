@@ -31,9 +31,13 @@ pub const FORBIDDEN: i32 = i32::MAX;
 pub const MAX_WORKGROUP: u32 = 64;
 /// Workgroups in one dimension of a dispatch (the WebGPU minimum).
 const MAX_GROUPS_X: u32 = 65_535;
-/// Steps of one tabu phase (the solver runs one per generation, beside the islands'
-/// annealing, on the best timetable so far).
+/// Steps of one tabu phase in a run without a time limit (the solver runs one phase per
+/// generation, beside the islands' annealing, on the best timetable so far).
 pub const TABU_STEPS: u32 = 400;
+/// In a timed run a phase lasts while the islands refine: at least this many steps...
+pub const TABU_MIN_STEPS: u32 = 50;
+/// ...and at most this many.
+pub const TABU_MAX_STEPS: u32 = 20_000;
 /// Share of the memory budget the neighbourhood's GPU buffers may take.
 pub const GPU_MEMORY_SHARE: f64 = 0.125;
 
