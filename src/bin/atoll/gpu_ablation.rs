@@ -199,7 +199,7 @@ pub fn run(
         log_sum += r.ln();
         better += (gpu < cpu) as usize;
         worse += (gpu > cpu) as usize;
-        let (core, g, note) = speed(inst, 1.0);
+        let (core, g, note) = speed(inst, 0.5);
         let fmt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
         let g = g.ok();
         println!(
