@@ -24,6 +24,7 @@ function spawnWorker() {
 }
 function onWorkerMessage({ data }) {
   lastHeard = performance.now();
+  if (data.event === 'evaluator' && data.info) $('#env-gpu-search').textContent = data.info.search || data.info.reason;
   if (data.event === 'progress') {
     onProgress(data.progress);
     return;
@@ -1048,7 +1049,7 @@ async function showEnvironment(init) {
   const g = env.gpu || { available: false, reason: 'unknown' };
   const gpuText = g.available
     ? `WebGPU adapter: ${[g.vendor, g.architecture, g.device, g.description].filter(Boolean).join(' ') || 'unnamed'}`
-      + (g.fallback ? ' (software fallback adapter)' : '')
+      + (g.fallback ? ' (software fallback adapter)' : '') + (g.limits ? `; limits: storage binding ${g.limits.maxStorageBufferBindingSize} B, workgroup memory ${g.limits.maxComputeWorkgroupStorageSize} B, ${g.limits.maxComputeInvocationsPerWorkgroup} invocations per workgroup` : '')
     : `CPU — ${g.reason}`;
   const gpuInBuild = knownOption('evaluator');
   $('#env-gpu').textContent = gpuInBuild || !g.available ? gpuText : `${gpuText}; this build scores on the CPU`;

@@ -259,6 +259,10 @@ const ops = {
   speed({ seconds }) {
     return need().measureSpeed(seconds, 1);
   },
+  // The GPU neighbourhood kernel on this browser's WebGPU against the CPU's exact deltas.
+  gpuNeighbourhoodCheck({ seed }) {
+    return need().gpuNeighbourhoodCheck(seed || 1);
+  },
   solve,
   resolve,
   repair,
@@ -331,6 +335,10 @@ Object.assign(ops, {
           const i = adapter.info || {};
           gpu = { available: true, vendor: i.vendor || '', architecture: i.architecture || '',
             device: i.device || '', description: i.description || '',
+            // The limits the GPU search is sized from (src/gpu/neighbourhood.rs, plan).
+            limits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+              maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
+              maxComputeInvocationsPerWorkgroup: adapter.limits.maxComputeInvocationsPerWorkgroup },
             // Marked as the fallback, or a software rasterizer by name (Chromium hands out
             // SwiftShader unmarked when it has nothing else); `auto` never uses one.
             fallback: adapter.isFallbackAdapter === true || i.isFallbackAdapter === true

@@ -519,6 +519,56 @@ impl Counters {
     }
 }
 
+/// How a neighbourhood's deltas compare with the CPU's.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DeltaCheck {
+    /// Moves compared.
+    pub checked: usize,
+    /// Moves whose delta (or whether it is allowed) differs.
+    pub mismatches: usize,
+    /// The first few differences, in words.
+    pub first: Vec<String>,
+}
+
+/// Compares `got` (every move's delta in [`Layout::index`] order, as the kernel's
+/// `all_deltas` writes them) with the CPU's exact delta on `tt`: `can_move` for what is
+/// allowed, `move_delta` for a placed lecture, `peek_move` for an unscheduled one.
+pub fn check_deltas(inst: &Instance, tt: &Timetable, got: &[(i32, i32)]) -> DeltaCheck {
+    let layout = Layout::of(inst);
+    let mut state = IncrementalState::new(inst, tt.clone());
+    let mut out = DeltaCheck::default();
+    for l in 0..layout.nl {
+        let lid = LectureId(l as u32);
+        for p in 0..layout.np {
+            for r in 0..layout.nr {
+                let to = Slot::at(PeriodId(p as u16), RoomId(r as u16));
+                let want = if !state.can_move(lid, to) {
+                    (FORBIDDEN as i64, 0)
+                } else {
+                    match state.move_delta(lid, to) {
+                        Some(d) => d,
+                        None => state.peek_move(lid, to),
+                    }
+                };
+                let g = got
+                    .get(layout.index(l, p, r))
+                    .map_or((i64::MIN, 0), |&(h, s)| (h as i64, s as i64));
+                out.checked += 1;
+                if g != want {
+                    out.mismatches += 1;
+                    if out.first.len() < 5 {
+                        out.first.push(format!(
+                            "lecture {l} at {:?} to period {p} room {r}: gpu {g:?}, cpu {want:?}",
+                            tt.slot(lid).get().map(|(p, r)| (p.0, r.0))
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// One workgroup's best move: its (hard, soft) delta, tie-break hash and move index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {

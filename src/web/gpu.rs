@@ -280,6 +280,10 @@ impl Session {
                         } else if !use_gpu {
                             cpu_info(choice, reason, calibration.map(|c| (adapter, c)))
                         } else {
+                            let memory = crate::budget::Budget::for_options(&opts).memory_gib
+                                * (1u64 << 30) as f64;
+                            let _ = gpu.enable_search(&inst, memory as u64).await;
+                            let search = Some(gpu.search_note().to_string());
                             let name = format!("gpu {adapter}");
                             let scorer = GpuScorer {
                                 inst: inst.clone(),
@@ -294,7 +298,7 @@ impl Session {
                                 adapter: Some(adapter),
                                 reason,
                                 calibration,
-                                search: None,
+                                search,
                             }
                         }
                     }
@@ -303,6 +307,50 @@ impl Session {
             js_sys::Reflect::set(&out, &"info".into(), &to_js(&info)?)?;
             Ok(out.into())
         }))
+    }
+
+    /// The GPU neighbourhood kernel (`shaders/neighbourhood.wgsl`) on this browser's
+    /// WebGPU, checked: every (lecture → period, room) move's delta of a constructed and of
+    /// a random timetable of this instance, against the CPU's exact delta. Resolves to
+    /// `{ adapter, plan, checked, mismatches, first }` (`plan`: the sizing lines), or
+    /// rejects saying why the kernel cannot run here (no WebGPU, a campus instance).
+    #[wasm_bindgen(js_name = gpuNeighbourhoodCheck)]
+    pub fn gpu_neighbourhood_check(&self, seed: u32) -> js_sys::Promise {
+        use crate::gpu::neighbourhood::{Counters, DeltaCheck, Neighbourhood, check_deltas};
+        use rand::SeedableRng;
+        let inst = self.inst.clone();
+        future_to_promise(async move {
+            let mut k = Neighbourhood::new(&inst, 1 << 30, false)
+                .await
+                .map_err(|e| error(&e.to_string()))?;
+            let mut rng = rand::rngs::SmallRng::seed_from_u64(seed as u64);
+            let states = [
+                crate::construct::construct(&inst, &mut rng).timetable,
+                crate::parallel::random_timetable(&inst, seed as u64),
+            ];
+            let mut total = DeltaCheck::default();
+            for tt in &states {
+                k.load(&mut Counters::new(&inst, tt));
+                let got = k.all_deltas().await.map_err(|e| error(&e.to_string()))?;
+                let c = check_deltas(&inst, tt, &got);
+                total.checked += c.checked;
+                total.mismatches += c.mismatches;
+                total.first.extend(c.first);
+            }
+            #[derive(serde::Serialize)]
+            struct Out {
+                adapter: String,
+                plan: Vec<String>,
+                #[serde(flatten)]
+                check: DeltaCheck,
+            }
+            to_js(&Out {
+                adapter: k.adapter().to_string(),
+                plan: k.plan().lines(),
+                check: total,
+            })
+            .map_err(JsValue::from)
+        })
     }
 
     /// The first half of a generation for an asynchronous evaluator: breeds on every

@@ -200,6 +200,57 @@ test('Stop while the GPU scores: the best timetable within one step', async (t) 
   });
 });
 
+test('the GPU neighbourhood kernel gives the CPU\'s exact move deltas on WebGPU, and a GPU solve names its search', async (t) => {
+  await onWebGpuPage(async (page) => {
+    const ctt = fs.readFileSync(instance('comp01'), 'utf8');
+    const r = await page.evaluate(async (text) => {
+      const w = new Worker('./worker.js', { type: 'module' });
+      let info = null;
+      const waiting = new Map();
+      let next = 0;
+      w.onmessage = ({ data }) => {
+        if (data.event === 'evaluator') info = data.info;
+        if (data.event) return;
+        const p = waiting.get(data.id);
+        waiting.delete(data.id);
+        if (data.ok) p.resolve(data.result); else p.reject(new Error(data.error));
+      };
+      const call = (op, args = {}) => new Promise((resolve, reject) => {
+        const id = ++next;
+        waiting.set(id, { resolve, reject });
+        w.postMessage({ id, op, ...args });
+      });
+      try {
+        await call('init', { threads: 2 });
+        await call('loadInstance', { bytes: new TextEncoder().encode(text).buffer, file: 'comp01.ctt' });
+        let check = null;
+        let error = null;
+        try {
+          check = await call('gpuNeighbourhoodCheck', { seed: 3 });
+        } catch (e) {
+          error = e.message;
+        }
+        await call('solve', { options: { time_limit: null, max_generations: 1, islands: 2, seed: 4, evaluator: 'gpu' }, stepMs: 50 });
+        return { check, error, info };
+      } finally {
+        w.terminate();
+      }
+    }, ctt);
+    if (!r.check) {
+      if (process.env.ATOLL_REQUIRE_GPU) assert.fail(`the kernel did not run: ${r.error}`);
+      t.skip(`no WebGPU adapter: ${r.error}`);
+      return;
+    }
+    t.diagnostic(`${r.check.adapter}: ${r.check.checked} moves; ${r.check.plan.join('; ')}`);
+    // comp01: 160 lectures × 30 periods × 6 rooms, for a constructed and a random timetable.
+    assert.equal(r.check.checked, 2 * 160 * 30 * 6);
+    assert.equal(r.check.mismatches, 0, r.check.first.join('\n'));
+    assert.match(r.check.plan[0], /moves per dispatch/);
+    assert.ok(r.info && r.info.gpu, `the solve ran on the GPU: ${JSON.stringify(r.info)}`);
+    assert.match(r.info.search, /moves per dispatch/);
+  });
+});
+
 /**
  * Runs `fn(page)` on the demo page (served with isolation) in a Chromium of its own with
  * WebGPU (SwiftShader), then closes the browser and the server whatever happens.
