@@ -583,14 +583,11 @@ impl Solver {
             }
         }
         if let Some((timetable, cost)) = found {
-            let home = (0..self.islands.len())
-                .min_by_key(|&i| self.islands[i].best.cost)
-                .expect("at least one island");
-            self.islands[home].receive(Individual { timetable, cost });
+            self.offer(timetable, cost);
         }
         self.generation += 1;
 
-        if self.generation.is_multiple_of(opts.migration_interval) && self.islands.len() > 1 {
+        if self.generation.is_multiple_of(self.opts.migration_interval) && self.islands.len() > 1 {
             let migrants: Vec<Individual> = self.islands.iter().map(|i| i.best.clone()).collect();
             let n = self.islands.len();
             for (i, m) in migrants.into_iter().enumerate() {
@@ -609,6 +606,28 @@ impl Solver {
             self.last_step = (self.fraction() - f0).max(1e-4);
         }
         self.check_stop()
+    }
+
+    /// A timetable found outside the islands (a GPU tabu phase), with its exact cost: it
+    /// joins the best island when better than that island's worst, and becomes the run's
+    /// best when better than it.
+    pub fn offer(&mut self, timetable: Timetable, cost: Cost) {
+        let home = (0..self.islands.len())
+            .min_by_key(|&i| self.islands[i].best.cost)
+            .expect("at least one island");
+        if cost < self.best.cost {
+            self.best = Individual {
+                timetable: timetable.clone(),
+                cost,
+            };
+        }
+        self.islands[home].receive(Individual { timetable, cost });
+    }
+
+    /// The best timetable so far (for a caller that runs a search phase of its own, the
+    /// page's GPU tabu search, and offers the result back with [`Solver::offer`]).
+    pub fn best_timetable(&self) -> &Timetable {
+        &self.best.timetable
     }
 
     /// Names the evaluator in progress events, for a caller that scores the batches of

@@ -58,7 +58,8 @@ test('a solve on WebGPU gives the CPU solve\'s timetable and says which evaluato
         // restores the table an earlier solve of this instance saved, so forget it first.
         await call('qtableClear');
         const options = { time_limit: null, max_generations: 3, islands: 2, seed: 4, evaluator };
-        const result = await call('solve', { options, stepMs: 50 });
+        // The scorer alone (no GPU tabu phases): the CPU's timetable exactly.
+        const result = await call('solve', { options, stepMs: 50, gpuSearch: false });
         w.terminate();
         return { result, events };
       };
@@ -200,7 +201,7 @@ test('Stop while the GPU scores: the best timetable within one step', async (t) 
   });
 });
 
-test('the GPU neighbourhood kernel gives the CPU\'s exact move deltas on WebGPU, and a GPU solve names its search', async (t) => {
+test('the GPU neighbourhood kernel gives the CPU\'s exact move deltas on WebGPU, and a GPU solve runs its tabu phases', async (t) => {
   await onWebGpuPage(async (page) => {
     const ctt = fs.readFileSync(instance('comp01'), 'utf8');
     const r = await page.evaluate(async (text) => {
@@ -230,8 +231,8 @@ test('the GPU neighbourhood kernel gives the CPU\'s exact move deltas on WebGPU,
         } catch (e) {
           error = e.message;
         }
-        await call('solve', { options: { time_limit: null, max_generations: 1, islands: 2, seed: 4, evaluator: 'gpu' }, stepMs: 50 });
-        return { check, error, info };
+        const solved = await call('solve', { options: { time_limit: null, max_generations: 2, islands: 2, seed: 4, evaluator: 'gpu' }, stepMs: 50 });
+        return { check, error, info, evaluator: solved.stats.evaluator, lectures: solved.solution.split('\n').filter(Boolean).length };
       } finally {
         w.terminate();
       }
@@ -248,6 +249,8 @@ test('the GPU neighbourhood kernel gives the CPU\'s exact move deltas on WebGPU,
     assert.match(r.check.plan[0], /moves per dispatch/);
     assert.ok(r.info && r.info.gpu, `the solve ran on the GPU: ${JSON.stringify(r.info)}`);
     assert.match(r.info.search, /moves per dispatch/);
+    assert.match(r.evaluator, /tabu search/, 'the solve ran the GPU tabu phases');
+    assert.equal(r.lectures, 160, 'a whole timetable');
   });
 });
 
