@@ -11,6 +11,7 @@
 //! - [`report`]: the check report (the independent scorer's JSON keys) and the summary.
 
 pub mod construct;
+pub mod delta;
 pub mod error;
 pub mod eval;
 pub mod model;
