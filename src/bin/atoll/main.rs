@@ -695,7 +695,7 @@ fn solve_cmd(
 ) -> Result<(), CliError> {
     use std::io::IsTerminal;
     if itc2019::is_xml(instance) {
-        return itc2019::solve(instance, output, &opts, json);
+        return itc2019::solve(instance, output, &opts, threads, quiet, json);
     }
     let mut inst = load_instance(instance)?;
     // Re-solve: the old timetable, read against the (edited) instance, becomes the start
