@@ -39,7 +39,6 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::budget::{Budget, CancelToken};
@@ -238,8 +237,9 @@ fn serde_message(e: serde_wasm_bindgen::Error) -> String {
 
 /// Reads solver options from a plain JS object with the field names of
 /// [`SolverOptions`] (`time_limit`, `seed`, `islands`, ...); missing fields keep their
-/// defaults, `null`/`undefined` means all defaults. An unknown name, a value of the wrong
-/// type or one out of range is an error that names the option.
+/// defaults, `null`/`undefined` means all defaults. The options registry
+/// ([`SolverOptions::from_settings`]) checks each name, type and range, and its error
+/// names the option.
 fn parse_options(value: &JsValue) -> Result<SolverOptions, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(SolverOptions::default());
@@ -249,32 +249,10 @@ fn parse_options(value: &JsValue) -> Result<SolverOptions, JsError> {
             "solver options must be an object such as { time_limit: 10, seed: 1 }",
         ));
     }
-    let known = to_js(&SolverOptions::default())?;
-    let known: Vec<String> = js_sys::Object::keys(known.unchecked_ref::<js_sys::Object>())
-        .iter()
-        .filter_map(|k| k.as_string())
-        .collect();
-    let given: &js_sys::Object = value.unchecked_ref();
-    for key in js_sys::Object::keys(given).iter() {
-        let name = key.as_string().unwrap_or_default();
-        if !known.contains(&name) {
-            return Err(JsError::new(&format!(
-                "unknown option '{name}' (options: {})",
-                known.join(", ")
-            )));
-        }
-        // One field at a time, so a wrong type is reported with the option's name.
-        let field = js_sys::Reflect::get(given, &key).unwrap_or(JsValue::UNDEFINED);
-        let single = js_sys::Object::new();
-        js_sys::Reflect::set(&single, &key, &field)
-            .map_err(|_| JsError::new("cannot read the solver options"))?;
-        serde_wasm_bindgen::from_value::<SolverOptions>(single.into())
-            .map_err(|e| JsError::new(&format!("option {name}: {}", serde_message(e))))?;
-    }
-    let opts: SolverOptions = serde_wasm_bindgen::from_value(value.clone())
-        .map_err(|e| JsError::new(&format!("solver options: {}", serde_message(e))))?;
-    opts.validate().map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(opts)
+    let settings: serde_json::Map<String, serde_json::Value> =
+        serde_wasm_bindgen::from_value(value.clone())
+            .map_err(|e| JsError::new(&format!("solver options: {}", serde_message(e))))?;
+    SolverOptions::from_settings(&settings).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// A pin as the page sends it: by names, 0-based day and period of the day.

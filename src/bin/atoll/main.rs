@@ -230,7 +230,14 @@ enum Command {
         scenarios: usize,
     },
     /// List every solver option with its default value (JSON), for `solve --set`.
-    Options,
+    Options {
+        /// Print each option with its default, range and what it does, instead.
+        #[arg(long, conflicts_with = "schema")]
+        list: bool,
+        /// Print the JSON schema of an options object (schema/options.schema.json).
+        #[arg(long)]
+        schema: bool,
+    },
     /// Measure how fast the evaluator is on one thread: full evaluations per second and
     /// incremental (delta) moves per second.
     BenchEval {
@@ -295,10 +302,9 @@ const EVALUATORS: [&str; 3] = ["auto", "gpu", "cpu"];
 fn with_evaluator(
     mut opts: atoll::SolverOptions,
     evaluator: Option<String>,
-) -> Result<atoll::SolverOptions, String> {
+) -> Result<atoll::SolverOptions, atoll::options::OptionError> {
     if let Some(e) = evaluator {
-        opts.evaluator = serde_json::from_value(serde_json::Value::String(e))
-            .map_err(|e| format!("--evaluator: {e}"))?;
+        opts.set("evaluator", &serde_json::Value::String(e))?;
     }
     Ok(opts)
 }
@@ -440,8 +446,7 @@ fn main() -> ExitCode {
                     ..Default::default()
                 },
                 &set,
-            )
-            .map_err(CliError::Settings)?;
+            )?;
             repair::repair_cmd(repair::RepairArgs {
                 instance,
                 start,
@@ -477,8 +482,7 @@ fn main() -> ExitCode {
             scenarios,
         } => (|| {
             let base = apply_settings(atoll::SolverOptions::default(), &set)
-                .and_then(|o| with_evaluator(o, evaluator))
-                .map_err(CliError::Settings)?;
+                .and_then(|o| with_evaluator(o, evaluator))?;
             base.validate()?;
             atoll::options::duration_from_secs("--time", time)?;
             if edits {
@@ -501,12 +505,8 @@ fn main() -> ExitCode {
                 bench::quality(&instances, &seeds, time, threads, &best, &base)
             }
         })(),
-        Command::Options => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&atoll::SolverOptions::default())
-                    .expect("serializing plain data cannot fail")
-            );
+        Command::Options { list, schema } => {
+            options_cmd(list, schema);
             Ok(())
         }
         Command::BenchEval {
@@ -529,6 +529,29 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `atoll options`: the defaults as JSON, or (`--list`) every option with its default,
+/// range and doc, or (`--schema`) the JSON schema; all three from the options registry.
+fn options_cmd(list: bool, schema: bool) {
+    if schema {
+        print_json(&atoll::options::json_schema());
+    } else if list {
+        for row in atoll::options::option_rows() {
+            println!("{} = {}  ({})", row.name, row.default, row.range);
+            println!("    {}", row.doc);
+        }
+    } else {
+        print_json(&atoll::SolverOptions::default());
+    }
+}
+
+/// Prints `value` as pretty JSON on standard output.
+pub(crate) fn print_json<T: Serialize>(value: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("serializing plain data cannot fail")
+    );
 }
 
 fn check(instance: &Path, solution: &Path, json: bool, verbose: bool) -> Result<(), CliError> {
@@ -864,39 +887,16 @@ fn solve_cmd(
     Ok(())
 }
 
-/// Applies `NAME=VALUE` settings to `opts` through its serde form, so every option of
-/// [`atoll::SolverOptions`] can be set without a flag of its own.
+/// Applies `NAME=VALUE` settings to `opts` ([`atoll::SolverOptions::set_assignment`]: the
+/// registry checks the name, the type and the option's own range).
 fn apply_settings(
-    opts: atoll::SolverOptions,
+    mut opts: atoll::SolverOptions,
     settings: &[String],
-) -> Result<atoll::SolverOptions, String> {
-    if settings.is_empty() {
-        return Ok(opts);
-    }
-    let mut value = serde_json::to_value(&opts).map_err(|e| e.to_string())?;
-    let map = value
-        .as_object_mut()
-        .ok_or_else(|| "options are not an object".to_string())?;
+) -> Result<atoll::SolverOptions, atoll::options::OptionError> {
     for s in settings {
-        let (k, v) = s
-            .split_once('=')
-            .ok_or_else(|| format!("--set expects NAME=VALUE, found '{s}'"))?;
-        if !map.contains_key(k) {
-            return Err(format!("unknown option '{k}' (see `atoll options`)"));
-        }
-        // A bare word is a string (`--set evaluator=gpu`); anything else must be JSON.
-        let parsed: serde_json::Value = serde_json::from_str(v).or_else(|_| {
-            if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphabetic()) {
-                Ok(serde_json::Value::String(v.to_string()))
-            } else {
-                Err(format!(
-                    "option '{k}': '{v}' is not a number, boolean or null"
-                ))
-            }
-        })?;
-        map.insert(k.to_string(), parsed);
+        opts.set_assignment(s)?;
     }
-    serde_json::from_value(value).map_err(|e| format!("invalid option value: {e}"))
+    Ok(opts)
 }
 
 /// A rayon pool of `threads` workers.
