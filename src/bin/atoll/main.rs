@@ -75,11 +75,12 @@ enum Command {
         /// Where to write the timetable (`CourseID RoomID Day Period` per line).
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
-        /// Time limit in seconds.
-        #[arg(long, default_value_t = 60.0)]
-        time: f64,
-        /// Stop after this many generations instead (with a fixed seed and island count the
-        /// timetable is then the same on every run).
+        /// Time limit in seconds [default: 60, or none with --generations].
+        #[arg(long)]
+        time: Option<f64>,
+        /// Stop after this many generations (with a fixed seed and island count and no
+        /// time limit the timetable is then the same on every run). Without --time this
+        /// is the only bound; with it, whichever comes first ends the run.
         #[arg(long)]
         generations: Option<u64>,
         /// Seed for every random choice.
@@ -392,14 +393,11 @@ fn main() -> ExitCode {
             from,
         } => {
             let mut opts = atoll::SolverOptions {
-                time_limit: Some(time),
+                time_limit: solve_time_limit(time, generations),
                 max_generations: generations,
                 seed,
                 ..Default::default()
             };
-            if generations.is_some() && time == 60.0 {
-                opts.time_limit = None;
-            }
             if let Some(i) = islands {
                 opts.islands = i;
             }
@@ -528,6 +526,16 @@ fn main() -> ExitCode {
             eprintln!("atoll: error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `solve`'s time limit: `--time` when given, else none with `--generations` (a
+/// deterministic run) and the options' default (60 s) without.
+fn solve_time_limit(time: Option<f64>, generations: Option<u64>) -> Option<f64> {
+    match (time, generations) {
+        (Some(t), _) => Some(t),
+        (None, Some(_)) => None,
+        (None, None) => atoll::SolverOptions::default().time_limit,
     }
 }
 
@@ -908,4 +916,38 @@ pub(crate) fn pool(threads: usize) -> Result<rayon::ThreadPool, CliError> {
             threads,
             message: e.to_string(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--time 60 --generations N` keeps the time limit (it used to be taken for the
+    /// default and dropped); without `--time`, `--generations` alone bounds the run.
+    #[test]
+    fn an_explicit_time_is_kept_with_generations() {
+        let limit = |args: &[&str]| {
+            let cli = Cli::try_parse_from(args).unwrap();
+            let Command::Solve {
+                time, generations, ..
+            } = cli.command
+            else {
+                panic!("not a solve")
+            };
+            solve_time_limit(time, generations)
+        };
+        let solve = ["atoll", "solve", "x.ctt"];
+        let with = |extra: &[&'static str]| [&solve[..], extra].concat();
+        assert_eq!(
+            limit(&with(&["--time", "60", "--generations", "5"])),
+            Some(60.0)
+        );
+        assert_eq!(
+            limit(&with(&["--time", "7", "--generations", "5"])),
+            Some(7.0)
+        );
+        assert_eq!(limit(&with(&["--generations", "5"])), None);
+        assert_eq!(limit(&with(&[])), Some(60.0));
+        assert_eq!(limit(&with(&["--time", "60"])), Some(60.0));
+    }
 }
