@@ -16,8 +16,10 @@
 // small solver UI in the host page and dispatches `progress` and `result` events.
 //
 // Each solve runs in its own module Worker (worker.js, beside this file: serve the whole
-// www/ folder from the host page's origin), which loads the threaded build when the page
-// is cross-origin isolated and the single-threaded one otherwise. Nothing is sent anywhere:
+// folder from the host page's origin, at any path: every file is found relative to this
+// module's own URL, import.meta.url), which loads the threaded build when the page is
+// cross-origin isolated and the single-threaded one otherwise. `npm run dist` packages
+// this folder (dist/atoll/, typed by atoll.d.ts; docs/INTEGRATORS.md). Nothing is sent anywhere:
 // the instance, the progress and the result stay in the page.
 import { KINDS, namesOf, markLectures, renderGrid } from './grid.js';
 
@@ -82,13 +84,30 @@ class Client {
   }
 }
 
+/**
+ * The instance as `{ text, file }`: a string is the text of a `.ctt`/`.ectt` file, or of a
+ * campus `.json` when it starts with `{` (the file name decides the reader, so a JSON text
+ * gets `.json` unless `fileName` says otherwise); any other object is a campus instance
+ * (docs/CAMPUS.md), sent as its JSON text. Throws a TypeError for anything else.
+ */
+function instanceSource(instance, fileName, what) {
+  if (typeof instance === 'string') {
+    return { text: instance, file: fileName ?? (/^\s*\{/.test(instance) ? 'instance.json' : 'instance.ctt') };
+  }
+  if (instance !== null && typeof instance === 'object' && !Array.isArray(instance)) {
+    return { text: JSON.stringify(instance), file: fileName ?? 'instance.json' };
+  }
+  throw new TypeError(`${what}: the instance must be a string (the file's text) or a campus object`);
+}
+
 function abortError(signal) {
   if (signal && signal.reason instanceof Error) return signal.reason;
   return new DOMException('The solve was aborted before it started', 'AbortError');
 }
 
 /**
- * Solves a CB-CTT instance (the text of a `.ctt`/`.ectt` file).
+ * Solves an instance: the text of a `.ctt`/`.ectt` file or of a campus `.json`, or a campus
+ * object (docs/CAMPUS.md).
  *
  * Options: `timeLimitMs` (default 10000), `threads` (default navigator.hardwareConcurrency;
  * 1 when the page is not cross-origin isolated), `seed` (default 1), `onProgress(p)` called
@@ -114,12 +133,12 @@ export async function solve(instanceText, opts = {}) {
 
 // The solve of `solve()` in a given worker, which stays open (the element asks it for the
 // lectures of the result afterwards).
-async function solveIn(client, instanceText, {
-  timeLimitMs = 10_000, threads, seed = 1, onProgress, signal, options = {}, fileName = 'instance.ctt',
+async function solveIn(client, instance, {
+  timeLimitMs = 10_000, threads, seed = 1, onProgress, signal, options = {}, fileName,
 } = {}) {
-  if (typeof instanceText !== 'string') throw new TypeError('solve(instanceText): the instance must be a string');
-  const run = { timeLimitMs, threads, seed, onProgress, signal, options, fileName };
-  return runIn(client, instanceText, run, 'solve', {});
+  const { text, file } = instanceSource(instance, fileName, 'solve(instance)');
+  const run = { timeLimitMs, threads, seed, onProgress, signal, options, fileName: file };
+  return runIn(client, text, run, 'solve', {});
 }
 
 /**
@@ -156,9 +175,9 @@ export async function repair(instanceText, solutionText, opts = {}) {
 
 async function repairIn(client, instanceText, solutionText, {
   maxMoves = null, moveWeight = null, timeLimitMs = 10_000, threads, seed = 1, onProgress, signal, options = {},
-  fileName = 'instance.ctt', solutionName = 'timetable.sol',
+  fileName, solutionName = 'timetable.sol',
 } = {}) {
-  if (typeof instanceText !== 'string') throw new TypeError('repair(instanceText, solutionText): the instance must be a string');
+  const { text, file } = instanceSource(instanceText, fileName, 'repair(instance, solutionText)');
   if (typeof solutionText !== 'string') throw new TypeError('repair(instanceText, solutionText): the solution must be a string');
   if (maxMoves !== null && maxMoves !== undefined && !(Number.isInteger(maxMoves) && maxMoves >= 0)) {
     throw new RangeError(`maxMoves must be a whole number of lectures (0 or more), got ${maxMoves}`);
@@ -167,8 +186,8 @@ async function repairIn(client, instanceText, solutionText, {
     && !(Number.isInteger(moveWeight) && moveWeight >= 0 && moveWeight <= 0xffffffff)) {
     throw new RangeError(`moveWeight must be a whole number from 0 to ${0xffffffff}, got ${moveWeight}`);
   }
-  const run = { timeLimitMs, threads, seed, onProgress, signal, options, fileName };
-  return runIn(client, instanceText, run, 'repair',
+  const run = { timeLimitMs, threads, seed, onProgress, signal, options, fileName: file };
+  return runIn(client, text, run, 'repair',
     { solution: solutionText, file: solutionName, maxMoves, moveWeight });
 }
 
@@ -178,7 +197,13 @@ async function repairIn(client, instanceText, solutionText, {
 async function runIn(client, instanceText, {
   timeLimitMs, threads, seed, onProgress, signal, options, fileName,
 }, op, extra) {
-  checkTimeLimitMs(timeLimitMs);
+  // null: no time limit, only for a run bounded by generations (which then gives the same
+  // timetable on every run, whatever the machine's speed: the schedule never reads a clock).
+  if (timeLimitMs === null) {
+    if (!(options && Number.isInteger(options.max_generations) && options.max_generations >= 1)) {
+      throw new RangeError('timeLimitMs may be null only with options.max_generations (a whole number from 1)');
+    }
+  } else checkTimeLimitMs(timeLimitMs);
   if (signal && signal.aborted) throw abortError(signal);
   const onAbort = () => { client.call('stop').catch(() => {}); };
   try {
@@ -190,7 +215,7 @@ async function runIn(client, instanceText, {
     if (signal) signal.addEventListener('abort', onAbort, { once: true });
     client.onProgress = typeof onProgress === 'function' ? onProgress : null;
     const r = await client.call(op, {
-      options: { ...options, time_limit: timeLimitMs / 1000, seed },
+      options: { ...options, time_limit: timeLimitMs === null ? null : timeLimitMs / 1000, seed },
       stepMs: 150,
       ...extra,
     });
@@ -203,6 +228,7 @@ async function runIn(client, instanceText, {
       breakdown: { hard: c.hard, soft: c.soft },
       violations: c.violations,
       ...(r.moves === undefined ? {} : { moves: r.moves }),
+      ...(r.interrupted ? { interrupted: r.interrupted } : {}),
       stats: { ...r.stats, stop_reason: r.stop_reason, threaded: env.threaded, pool_threads: env.threads },
     };
   } finally {
@@ -210,42 +236,50 @@ async function runIn(client, instanceText, {
   }
 }
 
+// Theming: the host sets the public custom properties (--atoll-*) on the element, e.g.
+// `atoll-solver { --atoll-accent: #7a1f5c; }`, and styles the inner parts with
+// `atoll-solver::part(start) { ... }` (the parts are listed in docs/INTEGRATORS.md and
+// atoll.d.ts). Each --atoll-* feeds the internal variable style.css uses.
 const TEMPLATE = `
   <link rel="stylesheet" href="${STYLE_URL}">
   <style>
-    /* style.css's variables live on :root, which a host page does not have: set them here. */
-    :host { display: block; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1c2330;
-      line-height: 1.45; --bg: #f5f6f8; --card: #fff; --ink: #1c2330; --muted: #5d6778; --line: #dfe3ea;
-      --accent: #1f5fbf; --accent-ink: #fff; --good: #1d7a46; --good-bg: #e5f4ea; --warn: #8a5a00;
-      --warn-bg: #fdf3dc; --bad: #b42318; --bad-bg: #fdeceb; --radius: 10px; }
+    :host { display: block; font-family: var(--atoll-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
+      line-height: 1.45; --bg: var(--atoll-bg, #f5f6f8); --card: var(--atoll-card, #fff); --ink: var(--atoll-ink, #1c2330);
+      --muted: var(--atoll-muted, #5d6778); --line: var(--atoll-line, #dfe3ea); --accent: var(--atoll-accent, #1f5fbf);
+      --accent-ink: var(--atoll-accent-ink, #fff); --good: var(--atoll-good, #1d7a46); --good-bg: var(--atoll-good-bg, #e5f4ea);
+      --warn: var(--atoll-warn, #8a5a00); --warn-bg: var(--atoll-warn-bg, #fdf3dc); --bad: var(--atoll-bad, #b42318);
+      --bad-bg: var(--atoll-bad-bg, #fdeceb); --radius: var(--atoll-radius, 10px); color: var(--ink); }
     .download { color: var(--accent); margin-left: auto; }
-    .box { border: 1px solid #dfe3ea; border-radius: 10px; padding: 0.9rem 1rem; background: #fff; }
+    .box { border: 1px solid var(--line); border-radius: var(--radius); padding: 0.9rem 1rem; background: var(--card); }
     .head { display: flex; flex-wrap: wrap; align-items: center; gap: 0.6rem; }
     .title { font-weight: 600; margin-right: auto; }
-    .bar { height: 0.45rem; border-radius: 999px; background: #e9edf3; overflow: hidden; margin: 0.7rem 0 0.4rem; }
-    .bar div { height: 100%; width: 0; background: #1f5fbf; transition: width 0.15s linear; }
-    .status { font-size: 0.9rem; color: #5d6778; font-variant-numeric: tabular-nums; }
+    .bar { height: 0.45rem; border-radius: 999px; background: var(--atoll-track, #e9edf3); overflow: hidden; margin: 0.7rem 0 0.4rem; }
+    .bar div { height: 100%; width: 0; background: var(--accent); transition: width 0.15s linear; }
+    .status { font-size: 0.9rem; color: var(--muted); font-variant-numeric: tabular-nums; }
     .grid-row { display: flex; gap: 0.5rem; align-items: center; margin: 0.7rem 0 0.4rem; }
-    .error { color: #b42318; font-family: ui-monospace, Menlo, monospace; font-size: 0.85rem; white-space: pre-wrap; }
+    .error { color: var(--bad); font-family: ui-monospace, Menlo, monospace; font-size: 0.85rem; white-space: pre-wrap; }
   </style>
   <div class="box" part="box">
-    <div class="head">
+    <div class="head" part="head">
       <span class="title" part="title">Atoll timetable</span>
       <button type="button" class="start" part="start">Solve</button>
       <button type="button" class="stop secondary" part="stop" disabled>Stop</button>
     </div>
-    <div class="bar"><div></div></div>
+    <div class="bar" part="bar"><div part="bar-fill"></div></div>
     <div class="status" part="status" role="status" aria-live="polite">Ready.</div>
-    <div class="error" role="alert" hidden></div>
-    <div class="result" hidden>
+    <div class="error" part="error" role="alert" hidden></div>
+    <div class="result" part="result" hidden>
       <div class="grid-row">
-        <select class="kind" aria-label="View by"></select>
-        <select class="name" aria-label="Which one"></select>
-        <a class="download" download="timetable.sol" href="#">Download .sol</a>
+        <select class="kind" part="kind" aria-label="View by"></select>
+        <select class="name" part="name" aria-label="Which one"></select>
+        <a class="download" part="download" download="timetable.sol" href="#">Download .sol</a>
       </div>
-      <div class="grid-wrap"></div>
+      <div class="grid-wrap" part="grid"></div>
     </div>
   </div>`;
+
+/** The attributes the element reports its state in (removed when a new solve starts). */
+const RESULT_ATTRIBUTES = ['hard', 'soft', 'feasible', 'stop-reason'];
 
 /**
  * <atoll-solver src="URL of a .ctt" time-limit="seconds" threads="N" seed="S" autostart>
@@ -254,8 +288,14 @@ const TEMPLATE = `
  * curriculum/teacher/room and a .sol download) in a shadow root. Events (bubbling,
  * composed): `progress` (detail: the progress event), `result` (detail: the object
  * `solve()` resolves to), `error` (detail: { message }). Methods: `start()` (resolves
- * with the result), `stop()`. The property `instanceText` sets an instance directly,
- * instead of `src`.
+ * with the result), `stop()`. The property `instance` (a file's text or a campus object;
+ * `instanceText` is the same property) sets an instance directly, instead of `src`; the
+ * property `options` passes more solver options, as `solve()`'s `options`.
+ *
+ * State, as attributes of the element: `state` is `idle`, `loading` (fetching `src`,
+ * starting the worker, reading the instance), `solving` (from the first progress event),
+ * `solved` or `error`; once solved also `hard`, `soft`, `stop-reason` and `feasible`
+ * (present only when feasible).
  */
 export class AtollSolver extends HTMLElement {
   static get observedAttributes() { return ['src', 'time-limit']; }
@@ -263,7 +303,18 @@ export class AtollSolver extends HTMLElement {
   constructor() {
     super();
     this.attachShadow({ mode: 'open' }).innerHTML = TEMPLATE;
-    this.instanceText = null;
+    // Properties a host set before this element was defined shadow the accessors (or
+    // would be overwritten here): take them over.
+    const early = {};
+    for (const prop of ['instance', 'instanceText', 'options']) {
+      if (Object.prototype.hasOwnProperty.call(this, prop)) {
+        early[prop] = this[prop];
+        delete this[prop];
+      }
+    }
+    this._instance = early.instance ?? early.instanceText ?? null;
+    /** More solver options (`atoll options` names), as `solve()`'s `options`. */
+    this.options = early.options ?? {};
     this.result = null;
     this._abort = null;
     this._url = null;
@@ -276,7 +327,26 @@ export class AtollSolver extends HTMLElement {
     $('.name').addEventListener('change', () => this._drawGrid());
   }
 
+  /**
+   * The instance to solve instead of `src`: the text of a `.ctt`/`.ectt` or campus `.json`
+   * file, or a campus object; null (the default) means `src`.
+   */
+  get instance() { return this._instance; }
+
+  set instance(value) {
+    if (value !== null && value !== undefined && typeof value !== 'string' && (typeof value !== 'object' || Array.isArray(value))) {
+      throw new TypeError('<atoll-solver>.instance must be a string (the file\'s text), a campus object or null');
+    }
+    this._instance = value ?? null;
+  }
+
+  /** The same property as `instance` (its first name). */
+  get instanceText() { return this._instance; }
+
+  set instanceText(value) { this.instance = value; }
+
   connectedCallback() {
+    if (!this.hasAttribute('state')) this.setAttribute('state', 'idle');
     if (this.hasAttribute('autostart')) queueMicrotask(() => { this.start().catch(() => {}); });
     this._title();
   }
@@ -292,12 +362,14 @@ export class AtollSolver extends HTMLElement {
   }
 
   /**
-   * The `time-limit` attribute in ms (10 s when absent). Throws a RangeError, naming the
-   * attribute, for one that is not a number of seconds above 0 and at most 30 days.
+   * The `time-limit` attribute in ms (10 s when absent; null for `none`, which needs
+   * `options.max_generations`). Throws a RangeError, naming the attribute, for one that is
+   * not a number of seconds above 0 and at most 30 days.
    */
   get timeLimitMs() {
     const raw = this.getAttribute('time-limit');
     if (raw === null || raw.trim() === '') return 10_000;
+    if (raw.trim() === 'none') return null; // only with options.max_generations (see solve())
     const s = Number(raw);
     if (!Number.isFinite(s) || s <= 0 || s > MAX_TIME_LIMIT_S) {
       throw new RangeError(`time-limit="${raw}": enter seconds above 0 and at most ${MAX_TIME_LIMIT_S} (30 days)`);
@@ -321,14 +393,16 @@ export class AtollSolver extends HTMLElement {
     $('.start').disabled = true;
     $('.stop').disabled = false;
     $('.bar div').style.width = '0';
+    for (const a of RESULT_ATTRIBUTES) this.removeAttribute(a);
+    this.setAttribute('state', 'loading');
     let client = null;
     try {
       const limit = this.timeLimitMs;
-      let text = this.instanceText;
+      let text = this._instance;
       const src = this.getAttribute('src');
-      let file = 'instance.ctt';
-      if (text === null || text === undefined) {
-        if (!src) throw new Error('no instance: set the src attribute or the instanceText property');
+      let file; // by default solve() names a string by its contents and an object .json
+      if (text === null) {
+        if (!src) throw new Error('no instance: set the src attribute or the instance property');
         $('.status').textContent = `Loading ${src}…`;
         const res = await fetch(new URL(src, document.baseURI));
         if (!res.ok) throw new Error(`cannot load ${src}: HTTP ${res.status}`);
@@ -340,9 +414,11 @@ export class AtollSolver extends HTMLElement {
       const seed = Number(this.getAttribute('seed')) || 1;
       client = new Client();
       const result = await solveIn(client, text, {
-        timeLimitMs: limit, threads, seed, signal: abort.signal, fileName: file,
+        timeLimitMs: limit, threads, seed, signal: abort.signal, fileName: file, options: this.options ?? {},
         onProgress: (p) => {
-          $('.bar div').style.width = `${Math.min(100, (p.elapsed_s * 1000 / limit) * 100).toFixed(1)}%`;
+          this.setAttribute('state', 'solving');
+          const done = limit === null ? p.generation / this.options.max_generations : p.elapsed_s * 1000 / limit;
+          $('.bar div').style.width = `${Math.min(100, done * 100).toFixed(1)}%`;
           $('.status').textContent = `${p.elapsed_s.toFixed(1)} s · generation ${p.generation} · best `
             + (p.best.hard > 0 ? `${p.best.hard} hard violations` : `cost ${p.best.soft}`);
           this.dispatchEvent(new CustomEvent('progress', { detail: p, bubbles: true, composed: true }));
@@ -354,13 +430,19 @@ export class AtollSolver extends HTMLElement {
         + (result.feasible ? `feasible, cost ${result.soft}` : `${result.hard} hard violations left`)
         + ` · ${s.pool_threads} thread${s.pool_threads === 1 ? '' : 's'}`;
       this._tt = await client.call('timetable', { solution: result.solution, file: 'solution.sol' });
-      this._showResult(file, result);
+      this._showResult(file ?? 'timetable', result);
+      this.setAttribute('hard', String(result.hard));
+      this.setAttribute('soft', String(result.soft));
+      this.setAttribute('stop-reason', result.stats.stop_reason);
+      this.toggleAttribute('feasible', result.feasible);
+      this.setAttribute('state', 'solved');
       this.dispatchEvent(new CustomEvent('result', { detail: result, bubbles: true, composed: true }));
       return result;
     } catch (e) {
       err.textContent = e.message;
       err.hidden = false;
       $('.status').textContent = 'Failed.';
+      this.setAttribute('state', 'error');
       this.dispatchEvent(new CustomEvent('error', { detail: { message: e.message } }));
       throw e;
     } finally {
