@@ -228,3 +228,23 @@ fn the_former_constants_keep_their_values() {
         (20, 48, 1.5)
     );
 }
+
+/// The page's TypeScript types (hand-written, `www/atoll.d.ts`) name every option of the
+/// registry but `time_limit` and `seed` (the module API's `timeLimitMs` and `seed`).
+#[test]
+fn the_typescript_options_name_every_option() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/atoll.d.ts");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("export interface SolverOptions {").unwrap();
+    let body = &text[start..start + text[start..].find("\n}").unwrap()];
+    for spec in OPTIONS {
+        if matches!(spec.name, "time_limit" | "seed") {
+            continue;
+        }
+        assert!(
+            body.contains(&format!("  {}?: ", spec.name)),
+            "www/atoll.d.ts's SolverOptions lacks {}",
+            spec.name
+        );
+    }
+}
