@@ -201,6 +201,12 @@ pub(crate) struct SolveArgs {
     /// "moved N of M lectures".
     #[arg(long, value_name = "OLD.sol")]
     pub from: Option<PathBuf>,
+    /// Edit the instance first, as the page's re-solve does: a JSON file of
+    /// `{ pins, teacher_unavailable, room_closed, add_lectures, new_courses, students,
+    /// merge_curricula }`, each optional (README, "Edits from a file"). With --from the old
+    /// timetable is read against the edited instance.
+    #[arg(long, value_name = "EDITS.json")]
+    pub edit: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]

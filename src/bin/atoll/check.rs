@@ -42,6 +42,6 @@ pub(crate) fn run(
             println!();
         }
     }
-    print!("{}", eval.breakdown.report(inst.uses_campus_features()));
+    print!("{}", atoll::report::report_text(&inst, &eval));
     Ok(())
 }

@@ -33,6 +33,15 @@ pub(crate) enum CliError {
     },
     #[error("{0}")]
     Settings(String),
+    #[error("{0}")]
+    Edit(#[from] atoll::model::edit::EditError),
+    #[error("{0}")]
+    Resolve(#[from] atoll::resolve::ResolveError),
+    #[error("{path}: {source}")]
+    EditsFile {
+        path: String,
+        source: serde_json::Error,
+    },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
     #[error("cannot convert to {path}: {source}")]
@@ -117,6 +126,15 @@ pub(crate) fn cancel_on_ctrl_c() -> atoll::budget::CancelToken {
 /// Writes `bytes` to `path`, naming it in the error.
 pub(crate) fn write_file(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), CliError> {
     std::fs::write(path, bytes).map_err(|source| CliError::Write {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// The instance edits of a JSON file (`solve --edit`), naming the file, line and column of
+/// what is wrong.
+pub(crate) fn read_edits(path: &Path) -> Result<atoll::model::edit::InstanceEdits, CliError> {
+    serde_json::from_slice(&read(path)?).map_err(|source| CliError::EditsFile {
         path: path.display().to_string(),
         source,
     })

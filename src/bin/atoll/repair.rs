@@ -201,7 +201,7 @@ pub fn run(a: RepairCliArgs) -> Result<(), CliError> {
         };
         crate::print_json(&out);
     } else {
-        print!("{}", eval.breakdown.validator_report());
+        print!("{}", atoll::report::report_text(&inst, &eval));
         println!(
             "Moved {} of {} lectures ({} room only, {} to another period)",
             moves.moved, moves.of, moves.room_only, moves.period

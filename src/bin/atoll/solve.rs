@@ -6,12 +6,12 @@ use std::io::IsTerminal;
 use serde::Serialize;
 
 use atoll::eval::evaluate;
-use atoll::io::parse_solution;
+use atoll::model::edit::InstanceEdits;
 use atoll::report::CheckReport;
 use atoll::solver::SolveResult;
 
 use crate::args::SolveArgs;
-use crate::common::{cancel_on_ctrl_c, threads_or_all, write_file};
+use crate::common::{cancel_on_ctrl_c, read_edits, threads_or_all, write_file};
 use crate::{CliError, bench, itc2019, load_instance, pool, print_json, print_warnings, read};
 use crate::{repair, repair::describe_budget};
 
@@ -35,16 +35,23 @@ pub(crate) fn run(a: SolveArgs) -> Result<(), CliError> {
         return itc2019::solve(&a.instance, a.output.as_deref(), &opts, a.json);
     }
     let mut inst = load_instance(&a.instance)?;
+    let edits = match &a.edit {
+        Some(path) => read_edits(path)?,
+        None => InstanceEdits::default(),
+    };
     // Re-solve: the old timetable, read against the (edited) instance, becomes the start
     // and the reference every change is measured against.
     let start = match &a.from {
         Some(path) => {
             let text = read(path)?;
-            let (mut old, warnings) = parse_solution(&inst, &text, &path.display().to_string())?;
-            print_warnings(path, &warnings);
-            old.align_pins(&inst);
-            inst = inst.with_reference(&old);
-            Some(old)
+            let r = atoll::resolve::prepare(&inst, &edits, &text, &path.display().to_string())?;
+            print_warnings(path, &r.warnings);
+            inst = r.instance;
+            Some(r.start)
+        }
+        None if !edits.is_empty() => {
+            inst = edits.apply(&inst)?;
+            None
         }
         None => None,
     };
@@ -110,7 +117,7 @@ pub(crate) fn run(a: SolveArgs) -> Result<(), CliError> {
             moved,
         });
     } else {
-        print!("{}", eval.breakdown.report(inst.uses_campus_features()));
+        print!("{}", atoll::report::report_text(&inst, &eval));
         if let Some(m) = moved {
             println!("moved {} of {} lectures", m.moved, m.of);
             println!(
