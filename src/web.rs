@@ -1069,59 +1069,6 @@ impl Session {
 // ---- The page's results view and exports -------------------------------------------------
 // Thin conversions of `crate::export` for the page's grids and download buttons.
 
-/// A room with its seats, for the room grids.
-#[derive(Serialize)]
-struct RoomJson {
-    name: String,
-    capacity: u32,
-}
-
-/// A pin as the page shows it: course and room by name, day and period of the day 0-based
-/// (null where the pin leaves it free).
-#[derive(Serialize)]
-struct PinJson {
-    course: String,
-    day: Option<usize>,
-    period: Option<usize>,
-    room: Option<String>,
-}
-
-/// A lecture row with the index (into `TimetableJson::pins`) of the pin it carries.
-#[derive(Serialize)]
-struct RowJson {
-    #[serde(flatten)]
-    row: crate::export::LectureRow,
-    pin: Option<usize>,
-}
-
-/// What `Session.timetable()` returns: everything the page needs to draw the grids per
-/// curriculum (student group), teacher and room, without knowing the instance format.
-#[derive(Serialize)]
-struct TimetableJson {
-    name: String,
-    days: u16,
-    periods_per_day: u16,
-    /// "Monday", … (from the instance; "Day 1", … for a `.ctt`).
-    day_names: Vec<String>,
-    /// The period names of a day ("08:00", …; "Period 1", … for a `.ctt`).
-    period_names: Vec<String>,
-    /// `"08:00–09:30"` per period when the instance has clock times, else empty.
-    period_times: Vec<String>,
-    /// True when the calendar export takes its times from the instance.
-    has_times: bool,
-    /// True when the instance uses features beyond CB-CTT.
-    campus: bool,
-    curricula: Vec<String>,
-    teachers: Vec<String>,
-    rooms: Vec<RoomJson>,
-    /// The instance's pins, in its order; a row's `pin` indexes this list.
-    pins: Vec<PinJson>,
-    /// One row per scheduled lecture (`crate::export::LectureRow` and its `pin`).
-    lectures: Vec<RowJson>,
-    /// Lectures the solution leaves out.
-    unscheduled: usize,
-}
-
 impl Session {
     fn timetable_of(&self, solution: &str, file: &str) -> Result<Timetable, JsError> {
         let (mut tt, _warnings) = parse_solution(&self.inst, solution.as_bytes(), file)
@@ -1157,76 +1104,7 @@ impl Session {
     /// unscheduled }`. Lines the validator would skip are left out, as in `check`.
     pub fn timetable(&self, solution: &str, file: &str) -> Result<JsValue, JsError> {
         let tt = self.timetable_of(solution, file)?;
-        let inst = &self.inst;
-        let pins = &inst.campus.pins;
-        // Which pin each pinned lecture carries: the first equal pin not yet taken.
-        let mut taken = vec![false; pins.len()];
-        let mut pin_index = vec![None; inst.n_lectures()];
-        for (l, slot) in pin_index.iter_mut().enumerate() {
-            if let Some(pin) = inst.pin_of(l)
-                && let Some(i) = (0..pins.len()).find(|&i| !taken[i] && pins[i] == pin)
-            {
-                taken[i] = true;
-                *slot = Some(i);
-            }
-        }
-        let rows = crate::export::lecture_rows(inst, &tt);
-        let has_times = crate::export::IcsOptions::instance_has_times(inst);
-        to_js(&TimetableJson {
-            name: inst.name.clone(),
-            days: inst.days,
-            periods_per_day: inst.periods_per_day,
-            day_names: (0..usize::from(inst.days))
-                .map(|d| inst.day_name(d))
-                .collect(),
-            period_names: (0..usize::from(inst.periods_per_day))
-                .map(|p| inst.period_name(p))
-                .collect(),
-            period_times: match inst.calendar() {
-                Some(cal) if has_times => cal
-                    .periods
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "{}–{}",
-                            crate::export::fmt_time(u32::from(p.start_min)),
-                            crate::export::fmt_time(u32::from(p.end_min))
-                        )
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            },
-            has_times,
-            campus: inst.uses_campus_features(),
-            curricula: inst.curricula.iter().map(|g| g.name.clone()).collect(),
-            teachers: inst.teachers.clone(),
-            rooms: inst
-                .rooms
-                .iter()
-                .map(|r| RoomJson {
-                    name: r.name.clone(),
-                    capacity: r.capacity,
-                })
-                .collect(),
-            pins: pins
-                .iter()
-                .map(|p| PinJson {
-                    course: inst.courses[p.course.idx()].name.clone(),
-                    day: p.period.map(|q| inst.day_of(q)),
-                    period: p.period.map(|q| inst.slot_of(q)),
-                    room: p.room.map(|r| inst.rooms[r.idx()].name.clone()),
-                })
-                .collect(),
-            unscheduled: inst.n_lectures().saturating_sub(rows.len()),
-            lectures: rows
-                .into_iter()
-                .map(|row| RowJson {
-                    // A lecture beyond its course's count (a file with extra lines) has no pin.
-                    pin: pin_index.get(row.lecture).copied().flatten(),
-                    row,
-                })
-                .collect(),
-        })
+        to_js(&crate::export::view::timetable_view(&self.inst, &tt))
     }
 
     /// A solution as CSV, one row per lecture (`crate::export::to_csv`), of everything
