@@ -21,6 +21,12 @@ use crate::model::{Instance, Moves, Timetable};
 use crate::options::{OptionError, SolverOptions};
 use crate::repair::{QTable, RepairConfig, RepairStats, Repairer, StallEvent};
 
+/// The share of the time limit after which no further construction attempt starts (each
+/// individual keeps its first): the search, not repeated greedy construction, is where
+/// the time pays. Attempts of an ITC-2007 instance take milliseconds, so this only bites on
+/// instances whose construction is slow (campuses of thousands of courses).
+const CONSTRUCT_SHARE: f64 = 0.1;
+
 /// Which stage is running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -211,6 +217,10 @@ impl Solver {
             },
         )?;
         let stop = Stop::new(cancel, limit);
+        // Extra construction attempts stop once construction has used its share of the
+        // time limit: on a big campus one construction takes seconds, and 8 attempts per
+        // individual used to eat the whole minute before the search began.
+        let attempts_until = limit.map(|l| l.mul_f64(CONSTRUCT_SHARE));
         let built: Vec<(Timetable, Vec<Unplaced>)> = match start {
             None => (0..n_islands * opts.population)
                 .into_par_iter()
@@ -218,7 +228,10 @@ impl Solver {
                     let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, k));
                     let mut best: Option<(Cost, Construction)> = None;
                     for _ in 0..opts.construct_attempts {
-                        if stop.should_stop() && best.is_some() {
+                        if best.is_some()
+                            && (stop.should_stop()
+                                || attempts_until.is_some_and(|t| stop.elapsed() >= t))
+                        {
                             break;
                         }
                         let c = construct(&inst, &mut rng);

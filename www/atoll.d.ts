@@ -517,7 +517,8 @@ export interface AtollSolverEventMap extends Omit<HTMLElementEventMap, 'progress
  *
  * Attributes set by the host: `src` (URL of the instance, relative to the page),
  * `time-limit` (seconds, default 10; `none` with `options.max_generations`), `threads`,
- * `seed`, `autostart`.
+ * `seed`, `autostart`, `lang` (`en` or `de`: the element's words; else the nearest
+ * ancestor's `lang`).
  *
  * Attributes the element sets (its state; style on them, e.g. `atoll-solver[state=solved]`):
  * `state` ({@link AtollSolverState}); once solved also `hard`, `soft`, `stop-reason`, and

@@ -21,9 +21,11 @@
 // cross-origin isolated and the single-threaded one otherwise. `npm run dist` packages
 // this folder (dist/atoll/, typed by atoll.d.ts; docs/INTEGRATORS.md). Nothing is sent anywhere:
 // the instance, the progress and the result stay in the page.
-import { KINDS, namesOf, markLectures, renderGrid } from './grid.js';
+import { KINDS, kindName, namesOf, markLectures, renderGrid } from './grid.js';
+import { hasLang, loadLang, t } from './i18n.js';
+import { Client } from './client.js';
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+export { Client };
 
 /** The longest time limit, in seconds: the library's cap on every duration (30 days). */
 export const MAX_TIME_LIMIT_S = 2_592_000;
@@ -36,53 +38,6 @@ function checkTimeLimitMs(ms, what = 'timeLimitMs') {
   return ms;
 }
 const STYLE_URL = new URL('./style.css', import.meta.url);
-
-/** A worker speaking worker.js's protocol ({ id, op } → { id, ok, result | error }). */
-class Client {
-  constructor() {
-    this.worker = new Worker(WORKER_URL, { type: 'module' });
-    this.pending = new Map();
-    this.nextId = 1;
-    this.onProgress = null;
-    this.worker.onmessage = ({ data }) => {
-      if (data.event === 'progress' || data.event === 'repairProgress') {
-        if (this.onProgress) this.onProgress(data.progress);
-        return;
-      }
-      if (data.event === 'crashed') {
-        // The wasm module trapped: nothing more can be asked of this worker. A new
-        // solve (a new Client) starts a fresh one.
-        this.worker.terminate();
-        this.fail(new Error(`${data.error}; solve again to start a new solver`));
-        return;
-      }
-      const p = this.pending.get(data.id);
-      if (!p) return;
-      this.pending.delete(data.id);
-      if (data.ok) p.resolve(data.result);
-      else p.reject(new Error(data.error));
-    };
-    this.worker.onerror = (e) => this.fail(new Error(`the Atoll worker failed: ${e.message || 'could not start'}`));
-  }
-
-  call(op, args = {}, transfer = []) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, ...args }, transfer);
-    });
-  }
-
-  fail(err) {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
-  }
-
-  close() {
-    this.worker.terminate();
-    this.fail(new Error('the Atoll worker was closed'));
-  }
-}
 
 /**
  * The instance as `{ text, file }`: a string is the text of a `.ctt`/`.ectt` file, or of a
@@ -298,7 +253,7 @@ const RESULT_ATTRIBUTES = ['hard', 'soft', 'feasible', 'stop-reason'];
  * (present only when feasible).
  */
 export class AtollSolver extends HTMLElement {
-  static get observedAttributes() { return ['src', 'time-limit']; }
+  static get observedAttributes() { return ['src', 'time-limit', 'lang']; }
 
   constructor() {
     super();
@@ -322,7 +277,7 @@ export class AtollSolver extends HTMLElement {
     $('.start').addEventListener('click', () => { this.start().catch(() => {}); });
     $('.stop').addEventListener('click', () => this.stop());
     const kind = $('.kind');
-    for (const [k, label] of Object.entries(KINDS)) kind.append(new Option(label, k));
+    for (const k of Object.keys(KINDS)) kind.append(new Option(kindName(k), k));
     kind.addEventListener('change', () => this._fillNames());
     $('.name').addEventListener('change', () => this._drawGrid());
   }
@@ -355,10 +310,27 @@ export class AtollSolver extends HTMLElement {
 
   attributeChangedCallback() { this._title(); }
 
+  /** The element's language: its `lang` attribute, else the nearest ancestor's (i18n.js; English by default). */
+  get language() {
+    const el = this.closest('[lang]');
+    return el ? el.getAttribute('lang') : 'en';
+  }
+
+  /** The title and the fixed words of the shadow root, in the element's language. */
   _title() {
+    const $ = (s) => this.shadowRoot.querySelector(s);
+    const lang = this.language;
+    // Another language's table loads first (English meanwhile).
+    if (!hasLang(lang)) loadLang(lang).then(() => { if (this.language === lang) this._title(); }, () => {});
     const src = this.getAttribute('src');
-    const t = this.shadowRoot.querySelector('.title');
-    t.textContent = src ? `Atoll · ${src.split('/').pop()}` : 'Atoll timetable';
+    $('.title').textContent = src ? t('el.titleFile', { file: src.split('/').pop() }, lang) : t('el.title', {}, lang);
+    $('.start').textContent = t('solve.run', {}, lang);
+    $('.stop').textContent = t('solve.stop', {}, lang);
+    $('.download').textContent = t('solve.download', {}, lang);
+    $('.kind').setAttribute('aria-label', t('el.viewBy', {}, lang));
+    $('.name').setAttribute('aria-label', t('el.which', {}, lang));
+    if (!this._abort && !this.result) $('.status').textContent = t('el.ready', {}, lang);
+    for (const o of $('.kind').options) o.textContent = kindName(o.value, lang);
   }
 
   /**
@@ -397,19 +369,20 @@ export class AtollSolver extends HTMLElement {
     this.setAttribute('state', 'loading');
     let client = null;
     try {
+      await loadLang(this.language);
       const limit = this.timeLimitMs;
       let text = this._instance;
       const src = this.getAttribute('src');
       let file; // by default solve() names a string by its contents and an object .json
       if (text === null) {
         if (!src) throw new Error('no instance: set the src attribute or the instance property');
-        $('.status').textContent = `Loading ${src}…`;
+        $('.status').textContent = t('el.loading', { src }, this.language);
         const res = await fetch(new URL(src, document.baseURI));
         if (!res.ok) throw new Error(`cannot load ${src}: HTTP ${res.status}`);
         text = await res.text();
         file = src.split('/').pop() || file;
       }
-      $('.status').textContent = 'Building initial timetables…';
+      $('.status').textContent = t('solve.building', {}, this.language);
       const threads = Number(this.getAttribute('threads')) || undefined;
       const seed = Number(this.getAttribute('seed')) || 1;
       client = new Client();
@@ -419,16 +392,20 @@ export class AtollSolver extends HTMLElement {
           this.setAttribute('state', 'solving');
           const done = limit === null ? p.generation / this.options.max_generations : p.elapsed_s * 1000 / limit;
           $('.bar div').style.width = `${Math.min(100, done * 100).toFixed(1)}%`;
-          $('.status').textContent = `${p.elapsed_s.toFixed(1)} s · generation ${p.generation} · best `
-            + (p.best.hard > 0 ? `${p.best.hard} hard violations` : `cost ${p.best.soft}`);
+          const lang = this.language;
+          $('.status').textContent = t('el.progress', { t: p.elapsed_s.toFixed(1), generation: p.generation,
+            best: p.best.hard > 0 ? t('solve.bestHard', { n: p.best.hard }, lang) : t('solve.bestCost', { n: p.best.soft }, lang) },
+          lang);
           this.dispatchEvent(new CustomEvent('progress', { detail: p, bubbles: true, composed: true }));
         },
       });
       this.result = result;
       const s = result.stats;
-      $('.status').textContent = `${s.stop_reason === 'cancelled' ? 'Stopped' : 'Done'} after ${s.elapsed_s.toFixed(1)} s: `
-        + (result.feasible ? `feasible, cost ${result.soft}` : `${result.hard} hard violations left`)
-        + ` · ${s.pool_threads} thread${s.pool_threads === 1 ? '' : 's'}`;
+      const lang = this.language;
+      $('.status').textContent = t('el.done', { stopped: s.stop_reason === 'cancelled', t: s.elapsed_s.toFixed(1),
+        outcome: result.feasible ? t('solve.feasibleCost', { cost: result.soft }, lang)
+          : t('solve.hardLeft', { n: result.hard }, lang),
+        threads: s.pool_threads, threadsN: s.pool_threads }, lang);
       this._tt = await client.call('timetable', { solution: result.solution, file: 'solution.sol' });
       this._showResult(file ?? 'timetable', result);
       this.setAttribute('hard', String(result.hard));
@@ -441,7 +418,7 @@ export class AtollSolver extends HTMLElement {
     } catch (e) {
       err.textContent = e.message;
       err.hidden = false;
-      $('.status').textContent = 'Failed.';
+      $('.status').textContent = t('el.failed', {}, this.language);
       this.setAttribute('state', 'error');
       this.dispatchEvent(new CustomEvent('error', { detail: { message: e.message } }));
       throw e;
@@ -476,7 +453,8 @@ export class AtollSolver extends HTMLElement {
   _drawGrid() {
     const $ = (s) => this.shadowRoot.querySelector(s);
     if (!this._tt) return;
-    $('.grid-wrap').replaceChildren(renderGrid(this._tt, $('.kind').value, $('.name').value, { marks: this._marks }));
+    $('.grid-wrap').replaceChildren(renderGrid(this._tt, $('.kind').value, $('.name').value,
+      { marks: this._marks, lang: this.language }));
   }
 }
 
