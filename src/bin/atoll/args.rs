@@ -301,6 +301,10 @@ pub(crate) struct BenchArgs {
     /// With --edits: scenarios per instance (they cycle through the 10 kinds).
     #[arg(long, default_value_t = 10)]
     pub scenarios: usize,
+    /// GPU-assisted (evaluator gpu: tabu search over whole neighbourhoods) against
+    /// CPU-only at the same time, threads and seeds; then GPU vs one-core moves/s.
+    #[arg(long)]
+    pub gpu_ablation: bool,
 }
 
 /// Sets `opts.evaluator` from a `--evaluator` value (one of [`EVALUATORS`]).

@@ -242,7 +242,13 @@ pub fn peak_rss_mb() -> Option<f64> {
 pub fn run_cmd(a: BenchArgs) -> Result<(), CliError> {
     let base = a.options()?;
     let (instances, seeds, time, threads) = (&a.instances, &a.seeds, a.time, a.threads);
-    if a.edits {
+    let best_known = || match &a.best_known {
+        Some(p) => read_best_known(p),
+        None => Ok(Default::default()),
+    };
+    if a.gpu_ablation {
+        crate::gpu_ablation::run(instances, seeds, time, threads, &best_known()?, &base)
+    } else if a.edits {
         crate::edits::run(instances, seeds, a.scenarios, time, threads)
     } else if a.ablation {
         let (random, warm) = (a.from_random, a.warm);
@@ -251,11 +257,7 @@ pub fn run_cmd(a: BenchArgs) -> Result<(), CliError> {
         let seed = seeds.first().copied().unwrap_or(1);
         scaling(instances, seed, time, threads, &base)
     } else {
-        let best = match &a.best_known {
-            Some(p) => read_best_known(p)?,
-            None => Default::default(),
-        };
-        quality(instances, seeds, time, threads, &best, &base)
+        quality(instances, seeds, time, threads, &best_known()?, &base)
     }
 }
 

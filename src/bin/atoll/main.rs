@@ -18,6 +18,7 @@ mod common;
 mod convert;
 mod edits;
 mod export;
+mod gpu_ablation;
 mod info;
 mod itc2019;
 mod options;
