@@ -31,10 +31,7 @@ pub(crate) fn check(
     let sol = parse_solution(&problem, &bytes, &solution.display().to_string())?;
     let report = CheckReport::new(&problem, &sol, verbose);
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).expect("serializing plain data cannot fail")
-        );
+        crate::print_json(&report);
         return Ok(());
     }
     if verbose {
@@ -61,10 +58,7 @@ pub(crate) fn info(instance: &Path, json: bool) -> Result<(), CliError> {
         v["format"] = "itc2019".into();
         v["bytes"] = bytes.len().into();
         v["parse_ms"] = ((parse_ms * 1e3).round() / 1e3).into();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("serializing plain data cannot fail")
-        );
+        crate::print_json(&v);
         return Ok(());
     }
     print!("{}", summary.text());
@@ -175,10 +169,7 @@ pub(crate) fn solve(
             serde_json::to_value(result.stop_reason).expect("serializing plain data cannot fail");
         v["search"] =
             serde_json::to_value(&result.stats).expect("serializing plain data cannot fail");
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("serializing plain data cannot fail")
-        );
+        crate::print_json(&v);
         return Ok(());
     }
     let s = &result.stats;
