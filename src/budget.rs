@@ -374,7 +374,7 @@ impl Budget {
         } else {
             ("population", population, fits_pop)
         };
-        Err(crate::options::OptionError {
+        Err(crate::options::OptionError::OutOfRange {
             name,
             value: value.to_string(),
             range: if fits >= 1 {

@@ -20,10 +20,6 @@ use crate::eval::IncrementalState;
 use crate::evolve::domain::{course_free, fits_pin, overlaps, place_ok, room_open, same_course};
 use crate::model::{CourseId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
 
-/// Weight of a new hard violation against soft cost when no clean place exists: any clash
-/// is worse than any soft cost a single lecture can add.
-const HARD_WEIGHT: i64 = 1_000_000;
-
 /// Why a lecture could not be placed: how many periods each obstacle ruled out (each
 /// period counted once, under the first obstacle in this order).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -376,7 +372,7 @@ fn best_place(
     let c = state.timetable().course(l);
     let used = sibling_room(inst, state, c);
     let mut rooms = Vec::with_capacity(3);
-    let mut best: Option<(i64, u32, Slot)> = None;
+    let mut best: Option<((i64, i64), u32, Slot)> = None;
     for p in 0..inst.n_periods() {
         let p = PeriodId(p as u16);
         if !inst.can_start(c, p) || !course_free(inst, state.timetable(), l, p) {
@@ -393,7 +389,8 @@ fn best_place(
             if clean_only && dh > -1 {
                 continue;
             }
-            let key = dh * HARD_WEIGHT + ds;
+            // Lexicographic: any new clash is worse than any soft cost (not a weight to tune).
+            let key = (dh, ds);
             let tie: u32 = rng.random();
             if best.is_none_or(|(bs, bt, _)| (key, tie) < (bs, bt)) {
                 best = Some((key, tie, slot));
@@ -412,7 +409,7 @@ fn any_place(
     rng: &mut SmallRng,
 ) -> Option<Slot> {
     let c = state.timetable().course(l);
-    let mut best: Option<(i64, u32, Slot)> = None;
+    let mut best: Option<((i64, i64), u32, Slot)> = None;
     for p in 0..inst.n_periods() {
         let p = PeriodId(p as u16);
         if !inst.can_start(c, p) || !course_free(inst, state.timetable(), l, p) {
@@ -424,7 +421,8 @@ fn any_place(
                 continue;
             }
             let (dh, ds) = state.peek_move(l, slot);
-            let key = dh * HARD_WEIGHT + ds;
+            // Lexicographic: any new clash is worse than any soft cost (not a weight to tune).
+            let key = (dh, ds);
             let tie: u32 = rng.random();
             if best.is_none_or(|(bs, bt, _)| (key, tie) < (bs, bt)) {
                 best = Some((key, tie, slot));

@@ -5,6 +5,7 @@
 //! Everything here is computed from an [`Instance`] and a [`Timetable`], so the page, the
 //! CLI and the tests see the same rows; the web bindings only convert them.
 
+pub mod view;
 #[cfg(feature = "excel")]
 pub mod xlsx;
 

@@ -28,6 +28,7 @@ pub mod options;
 pub mod parallel;
 pub mod repair;
 pub mod report;
+pub mod resolve;
 pub mod solver;
 pub mod speed;
 

@@ -138,7 +138,7 @@ pub fn score_random_batch(
     let held = budget.held_bytes();
     let most = (held / 2 / REPORT_BYTES) as usize;
     if count > most {
-        return Err(OptionError {
+        return Err(OptionError::OutOfRange {
             name: "count",
             value: count.to_string(),
             range: format!(

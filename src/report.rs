@@ -149,3 +149,11 @@ impl CheckReport {
         }
     }
 }
+
+/// The validator-style text of an evaluation of a timetable of `inst` (one line per rule,
+/// then the totals): the one report `check`, `solve`, `repair` and the page print. The
+/// campus lines appear for every campus instance and never for a `.ctt` one, whose report
+/// thus stays byte-for-byte the official validator's.
+pub fn report_text(inst: &Instance, eval: &Evaluation) -> String {
+    eval.breakdown.report(inst.uses_campus_features())
+}

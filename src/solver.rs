@@ -498,15 +498,15 @@ impl Solver {
         let inst = &*self.inst;
         let opts = &self.opts;
         let f0 = self.fraction();
-        let params = AnnealParams {
-            iterations: opts.ls_iterations,
-            temperature_start: temperature(opts, f0),
-            temperature_end: temperature(opts, f0 + self.last_step),
-            hard_weight: opts.hard_weight,
-            feasibility_temperature: opts.feasibility_temperature,
-            kempe_rate: opts.kempe_rate,
-            keep_room_rate: opts.keep_room_rate,
-        };
+        let params = AnnealParams::from_options(
+            opts,
+            opts.ls_iterations,
+            (
+                temperature(opts, f0),
+                temperature(opts, f0 + self.last_step),
+            ),
+            opts.feasibility_temperature,
+        );
         let bred: Vec<Vec<Timetable>> = self
             .islands
             .par_iter_mut()

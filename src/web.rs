@@ -15,10 +15,10 @@
 //!
 //! Campus instances: `Session.fromFiles([{ name, text }])` reads one `.ctt`/`.ectt`/`.json`
 //! file or the CSV sheets of a campus dropped together. A re-solve (`resolveStart`) edits
-//! the instance (pins, a teacher unavailable, a room closed: `to_parts` → `Instance::new`),
-//! makes the shown timetable its reference (`with_reference`) and starts `Solver::new_from`
-//! from it; it then steps and finishes like a solve, and its result says how many lectures
-//! moved. The grids' data (`timetable`) carry day and period names, every teacher, each
+//! the instance and reads the shown timetable as its reference ([`crate::resolve::prepare`],
+//! as `atoll solve --edit --from` does) and starts `Solver::new_from` from it; it then steps
+//! and finishes like a solve, and its result says how many lectures moved (and which lines
+//! of the timetable were skipped, in `check.warnings`). The grids' data (`timetable`) carry day and period names, every teacher, each
 //! lecture's duration and pin; the exports (`exportCsv`, `exportIcs`) hold everything or one
 //! group, teacher or room.
 //!
@@ -39,14 +39,14 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::budget::{Budget, CancelToken};
 use crate::eval::{Evaluation, evaluate};
 use crate::evolve::CpuBatchEvaluator;
 use crate::io::{SolutionWarning, WarningKind, parse_instance, parse_solution, write_solution};
-use crate::model::{Instance, Pin, Timetable};
+use crate::model::edit::InstanceEdits;
+use crate::model::{Instance, Timetable};
 use crate::options::SolverOptions;
 use crate::parallel::{random_timetable, score_random_batch};
 use crate::repair::{
@@ -141,6 +141,22 @@ struct CheckJson {
     report: String,
 }
 
+/// Skipped solution lines as the page shows them.
+fn warning_json(warnings: Vec<SolutionWarning>) -> Vec<WarningJson> {
+    warnings
+        .into_iter()
+        .map(|w| WarningJson {
+            line: w.line,
+            // The Display form starts with "line N: "; the line is its own field.
+            message: w
+                .to_string()
+                .split_once(": ")
+                .map_or_else(String::new, |(_, m)| m.to_string()),
+            kind: w.kind,
+        })
+        .collect()
+}
+
 fn check_json(
     file: &str,
     inst: &Instance,
@@ -151,20 +167,9 @@ fn check_json(
     CheckJson {
         file: file.to_string(),
         check: CheckReport::new(inst, eval),
-        warnings: warnings
-            .into_iter()
-            .map(|w| WarningJson {
-                line: w.line,
-                // The Display form starts with "line N: "; the line is its own field.
-                message: w
-                    .to_string()
-                    .split_once(": ")
-                    .map_or_else(String::new, |(_, m)| m.to_string()),
-                kind: w.kind,
-            })
-            .collect(),
+        warnings: warning_json(warnings),
         scheduled_lectures,
-        report: eval.breakdown.validator_report(),
+        report: crate::report::report_text(inst, eval),
     }
 }
 
@@ -228,6 +233,8 @@ struct Running {
     solver: Solver,
     evaluator: CpuBatchEvaluator,
     cancel: CancelToken,
+    /// A re-solve's skipped lines of the previous timetable, shown with the result's check.
+    warnings: Vec<SolutionWarning>,
 }
 
 /// The text of a serde-wasm-bindgen error, without the "Error: " its `Display` puts first.
@@ -238,8 +245,9 @@ fn serde_message(e: serde_wasm_bindgen::Error) -> String {
 
 /// Reads solver options from a plain JS object with the field names of
 /// [`SolverOptions`] (`time_limit`, `seed`, `islands`, ...); missing fields keep their
-/// defaults, `null`/`undefined` means all defaults. An unknown name, a value of the wrong
-/// type or one out of range is an error that names the option.
+/// defaults, `null`/`undefined` means all defaults. The options registry
+/// ([`SolverOptions::from_settings`]) checks each name, type and range, and its error
+/// names the option.
 fn parse_options(value: &JsValue) -> Result<SolverOptions, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(SolverOptions::default());
@@ -249,152 +257,10 @@ fn parse_options(value: &JsValue) -> Result<SolverOptions, JsError> {
             "solver options must be an object such as { time_limit: 10, seed: 1 }",
         ));
     }
-    let known = to_js(&SolverOptions::default())?;
-    let known: Vec<String> = js_sys::Object::keys(known.unchecked_ref::<js_sys::Object>())
-        .iter()
-        .filter_map(|k| k.as_string())
-        .collect();
-    let given: &js_sys::Object = value.unchecked_ref();
-    for key in js_sys::Object::keys(given).iter() {
-        let name = key.as_string().unwrap_or_default();
-        if !known.contains(&name) {
-            return Err(JsError::new(&format!(
-                "unknown option '{name}' (options: {})",
-                known.join(", ")
-            )));
-        }
-        // One field at a time, so a wrong type is reported with the option's name.
-        let field = js_sys::Reflect::get(given, &key).unwrap_or(JsValue::UNDEFINED);
-        let single = js_sys::Object::new();
-        js_sys::Reflect::set(&single, &key, &field)
-            .map_err(|_| JsError::new("cannot read the solver options"))?;
-        serde_wasm_bindgen::from_value::<SolverOptions>(single.into())
-            .map_err(|e| JsError::new(&format!("option {name}: {}", serde_message(e))))?;
-    }
-    let opts: SolverOptions = serde_wasm_bindgen::from_value(value.clone())
-        .map_err(|e| JsError::new(&format!("solver options: {}", serde_message(e))))?;
-    opts.validate().map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(opts)
-}
-
-/// A pin as the page sends it: by names, 0-based day and period of the day.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PinEdit {
-    course: String,
-    #[serde(default)]
-    day: Option<usize>,
-    #[serde(default)]
-    period: Option<usize>,
-    #[serde(default)]
-    room: Option<String>,
-}
-
-/// A teacher or room and a period (0-based day and period of the day).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AtEdit {
-    name: String,
-    day: usize,
-    period: usize,
-}
-
-/// The edits of a re-solve (`Session.resolveStart`).
-#[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-struct EditsJson {
-    /// Replaces the instance's pins when given.
-    pins: Option<Vec<PinEdit>>,
-    teacher_unavailable: Vec<AtEdit>,
-    room_closed: Vec<AtEdit>,
-}
-
-/// The period of (day, period of the day), or an error naming what is out of range.
-fn period_at(
-    inst: &Instance,
-    day: usize,
-    period: usize,
-    what: &str,
-) -> Result<crate::model::PeriodId, JsError> {
-    if day >= usize::from(inst.days) || period >= usize::from(inst.periods_per_day) {
-        return Err(JsError::new(&format!(
-            "{what}: day {day}, period {period} is outside the week ({} days of {} periods, counted from 0)",
-            inst.days, inst.periods_per_day
-        )));
-    }
-    Ok(inst.period(day, period))
-}
-
-/// `inst` with `edits` applied (through `to_parts` and `Instance::new`, so the edited
-/// instance is checked like a loaded one). Pins: `None` keeps the instance's pins.
-fn edit_instance(inst: &Instance, edits: &EditsJson) -> Result<Instance, JsError> {
-    let mut parts = inst.to_parts();
-    let room_id = |name: &str, what: &str| {
-        inst.room_by_name(name)
-            .ok_or_else(|| JsError::new(&format!("{what}: no room named '{name}'")))
-    };
-    if let Some(pins) = &edits.pins {
-        let mut out = Vec::with_capacity(pins.len());
-        for p in pins {
-            let what = format!("pin of {}", p.course);
-            let course = inst
-                .course_by_name(&p.course)
-                .ok_or_else(|| JsError::new(&format!("pin: no course named '{}'", p.course)))?;
-            let period = match (p.day, p.period) {
-                (Some(d), Some(s)) => Some(period_at(inst, d, s, &what)?),
-                (None, None) => None,
-                _ => {
-                    return Err(JsError::new(&format!(
-                        "{what}: give both day and period, or neither"
-                    )));
-                }
-            };
-            let room = p.room.as_deref().map(|r| room_id(r, &what)).transpose()?;
-            if period.is_none() && room.is_none() {
-                return Err(JsError::new(&format!(
-                    "{what}: pins nothing (no period, no room)"
-                )));
-            }
-            out.push(Pin {
-                course,
-                period,
-                room,
-            });
-        }
-        for c in 0..inst.courses.len() {
-            let pinned = out.iter().filter(|p| p.course.idx() == c).count();
-            if pinned > usize::from(inst.courses[c].lectures) {
-                return Err(JsError::new(&format!(
-                    "{} pins for course {}, which has {} lectures",
-                    pinned, inst.courses[c].name, inst.courses[c].lectures
-                )));
-            }
-        }
-        parts.campus.pins = out;
-    }
-    for t in &edits.teacher_unavailable {
-        let what = format!("teacher {} unavailable", t.name);
-        let id = inst
-            .teachers
-            .iter()
-            .position(|n| *n == t.name)
-            .ok_or_else(|| JsError::new(&format!("{what}: no teacher named '{}'", t.name)))?;
-        let p = period_at(inst, t.day, t.period, &what)?;
-        let entry = (crate::model::TeacherId(id as u16), p);
-        if !parts.campus.teacher_unavailable.contains(&entry) {
-            parts.campus.teacher_unavailable.push(entry);
-        }
-    }
-    for r in &edits.room_closed {
-        let what = format!("room {} closed", r.name);
-        let id = room_id(&r.name, &what)?;
-        let p = period_at(inst, r.day, r.period, &what)?;
-        if !parts.campus.room_unavailable.contains(&(id, p)) {
-            parts.campus.room_unavailable.push((id, p));
-        }
-    }
-    Instance::new(parts)
-        .map_err(|e| JsError::new(&format!("the edited instance is not valid: {e}")))
+    let settings: serde_json::Map<String, serde_json::Value> =
+        serde_wasm_bindgen::from_value(value.clone())
+            .map_err(|e| JsError::new(&format!("solver options: {}", serde_message(e))))?;
+    SolverOptions::from_settings(&settings).map_err(|e| JsError::new(&e.to_string()))
 }
 
 impl Session {
@@ -666,6 +532,7 @@ impl Session {
             solver,
             evaluator,
             cancel,
+            warnings: Vec::new(),
         });
         to_js(&ProgressJson {
             progress: &running.solver.progress(),
@@ -680,8 +547,11 @@ impl Session {
     /// `pins: [{ course, day, period, room }]` replaces the instance's pins (`day`/`period`
     /// and `room` may be null: a pin on the period or the room only), `teacher_unavailable:
     /// [{ name, day, period }]` and `room_closed: [{ name, day, period }]` add to what the
-    /// instance has. Then it runs like `solveStart` (steps with `solveStep`, the end with
-    /// `solveFinish`, whose result then has `moved: { moved, of }`). Throws an `Error` that
+    /// instance has (and `add_lectures`, `new_courses`, `students`, `merge_curricula` as
+    /// [`InstanceEdits`] documents them). Then it runs like `solveStart` (steps with
+    /// `solveStep`, the end with `solveFinish`, whose result then has `moved` (the
+    /// library's `Moves`) and, in `check.warnings`, the lines of `solution` that were
+    /// skipped). Throws an `Error` that
     /// names a course, teacher, room, day or period the instance does not have.
     #[wasm_bindgen(js_name = resolveStart)]
     pub fn resolve_start(
@@ -695,21 +565,16 @@ impl Session {
         if opts.memory_gib.is_none() {
             opts.memory_gib = self.device_memory;
         }
-        let edits: EditsJson = if edits.is_undefined() || edits.is_null() {
-            EditsJson::default()
+        let edits: InstanceEdits = if edits.is_undefined() || edits.is_null() {
+            InstanceEdits::default()
         } else {
             serde_wasm_bindgen::from_value(edits)
                 .map_err(|e| JsError::new(&format!("edits: {}", serde_message(e))))?
         };
         self.abandon_solve();
-        let edited = Arc::new(edit_instance(&self.inst, &edits)?);
-        // The previous timetable, read against the edited instance (same lectures).
-        let (old, _) = parse_solution(&edited, solution.as_bytes(), file)
+        let r = crate::resolve::prepare(&self.inst, &edits, solution.as_bytes(), file)
             .map_err(|e| JsError::new(&e.to_string()))?;
-        let with_ref = Arc::new(edited.with_reference(&old));
-        let (mut start, _) = parse_solution(&with_ref, solution.as_bytes(), file)
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        start.align_pins(&with_ref);
+        let with_ref = Arc::new(r.instance);
         let cancel = CancelToken::new();
         let mut evaluator = CpuBatchEvaluator;
         let mut solver = Solver::new_from(
@@ -717,16 +582,17 @@ impl Session {
             &opts,
             &mut evaluator,
             cancel.clone(),
-            start,
+            r.start,
         )
         .map_err(|e| JsError::new(&e.to_string()))?;
         solver.set_qtable(self.qtable.clone());
         self.inst = with_ref;
-        self.after_solve = Some(edited);
+        self.after_solve = Some(Arc::new(r.edited));
         let running = self.solve.insert(Running {
             solver,
             evaluator,
             cancel,
+            warnings: r.warnings,
         });
         to_js(&ProgressJson {
             progress: &running.solver.progress(),
@@ -794,7 +660,8 @@ impl Session {
         // Scored in memory, never by reading `solution` back: names with spaces can make a
         // line ambiguous ("Chem 1" + "A 101" or "Chem 1 A" + "101"), and the best
         // timetable of the run must not be lost to an error here, after the solve is gone.
-        let check = self.check_timetable(result.timetable.clone(), &file);
+        let mut check = self.check_timetable(result.timetable.clone(), &file);
+        check.warnings = warning_json(running.warnings);
         let moved = moved_lectures(&self.inst, &result.timetable);
         // A re-solve is over: the edited instance (without the reference) is the session's.
         if let Some(edited) = self.after_solve.take() {
@@ -876,7 +743,7 @@ const REPAIR_IDLE_S: f64 = 2.0;
 struct RepairSettings {
     max_moves: Option<usize>,
     move_weight: Option<u32>,
-    edits: Option<EditsJson>,
+    edits: Option<InstanceEdits>,
 }
 
 /// What `repairStart` and `repairStep` return: where the repair stands, with the moves of
@@ -1035,7 +902,11 @@ impl Session {
         };
         self.abandon_solve();
         let inst = match &settings.edits {
-            Some(edits) => Arc::new(edit_instance(&self.inst, edits)?),
+            Some(edits) => Arc::new(
+                edits
+                    .apply(&self.inst)
+                    .map_err(|e| JsError::new(&e.to_string()))?,
+            ),
             None => self.inst.clone(),
         };
         let (mut start, _) = parse_solution(&inst, solution.as_bytes(), file)
@@ -1198,59 +1069,6 @@ impl Session {
 // ---- The page's results view and exports -------------------------------------------------
 // Thin conversions of `crate::export` for the page's grids and download buttons.
 
-/// A room with its seats, for the room grids.
-#[derive(Serialize)]
-struct RoomJson {
-    name: String,
-    capacity: u32,
-}
-
-/// A pin as the page shows it: course and room by name, day and period of the day 0-based
-/// (null where the pin leaves it free).
-#[derive(Serialize)]
-struct PinJson {
-    course: String,
-    day: Option<usize>,
-    period: Option<usize>,
-    room: Option<String>,
-}
-
-/// A lecture row with the index (into `TimetableJson::pins`) of the pin it carries.
-#[derive(Serialize)]
-struct RowJson {
-    #[serde(flatten)]
-    row: crate::export::LectureRow,
-    pin: Option<usize>,
-}
-
-/// What `Session.timetable()` returns: everything the page needs to draw the grids per
-/// curriculum (student group), teacher and room, without knowing the instance format.
-#[derive(Serialize)]
-struct TimetableJson {
-    name: String,
-    days: u16,
-    periods_per_day: u16,
-    /// "Monday", … (from the instance; "Day 1", … for a `.ctt`).
-    day_names: Vec<String>,
-    /// The period names of a day ("08:00", …; "Period 1", … for a `.ctt`).
-    period_names: Vec<String>,
-    /// `"08:00–09:30"` per period when the instance has clock times, else empty.
-    period_times: Vec<String>,
-    /// True when the calendar export takes its times from the instance.
-    has_times: bool,
-    /// True when the instance uses features beyond CB-CTT.
-    campus: bool,
-    curricula: Vec<String>,
-    teachers: Vec<String>,
-    rooms: Vec<RoomJson>,
-    /// The instance's pins, in its order; a row's `pin` indexes this list.
-    pins: Vec<PinJson>,
-    /// One row per scheduled lecture (`crate::export::LectureRow` and its `pin`).
-    lectures: Vec<RowJson>,
-    /// Lectures the solution leaves out.
-    unscheduled: usize,
-}
-
 impl Session {
     fn timetable_of(&self, solution: &str, file: &str) -> Result<Timetable, JsError> {
         let (mut tt, _warnings) = parse_solution(&self.inst, solution.as_bytes(), file)
@@ -1286,76 +1104,7 @@ impl Session {
     /// unscheduled }`. Lines the validator would skip are left out, as in `check`.
     pub fn timetable(&self, solution: &str, file: &str) -> Result<JsValue, JsError> {
         let tt = self.timetable_of(solution, file)?;
-        let inst = &self.inst;
-        let pins = &inst.campus.pins;
-        // Which pin each pinned lecture carries: the first equal pin not yet taken.
-        let mut taken = vec![false; pins.len()];
-        let mut pin_index = vec![None; inst.n_lectures()];
-        for (l, slot) in pin_index.iter_mut().enumerate() {
-            if let Some(pin) = inst.pin_of(l)
-                && let Some(i) = (0..pins.len()).find(|&i| !taken[i] && pins[i] == pin)
-            {
-                taken[i] = true;
-                *slot = Some(i);
-            }
-        }
-        let rows = crate::export::lecture_rows(inst, &tt);
-        let has_times = crate::export::IcsOptions::instance_has_times(inst);
-        to_js(&TimetableJson {
-            name: inst.name.clone(),
-            days: inst.days,
-            periods_per_day: inst.periods_per_day,
-            day_names: (0..usize::from(inst.days))
-                .map(|d| inst.day_name(d))
-                .collect(),
-            period_names: (0..usize::from(inst.periods_per_day))
-                .map(|p| inst.period_name(p))
-                .collect(),
-            period_times: match inst.calendar() {
-                Some(cal) if has_times => cal
-                    .periods
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "{}–{}",
-                            crate::export::fmt_time(u32::from(p.start_min)),
-                            crate::export::fmt_time(u32::from(p.end_min))
-                        )
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            },
-            has_times,
-            campus: inst.uses_campus_features(),
-            curricula: inst.curricula.iter().map(|g| g.name.clone()).collect(),
-            teachers: inst.teachers.clone(),
-            rooms: inst
-                .rooms
-                .iter()
-                .map(|r| RoomJson {
-                    name: r.name.clone(),
-                    capacity: r.capacity,
-                })
-                .collect(),
-            pins: pins
-                .iter()
-                .map(|p| PinJson {
-                    course: inst.courses[p.course.idx()].name.clone(),
-                    day: p.period.map(|q| inst.day_of(q)),
-                    period: p.period.map(|q| inst.slot_of(q)),
-                    room: p.room.map(|r| inst.rooms[r.idx()].name.clone()),
-                })
-                .collect(),
-            unscheduled: inst.n_lectures().saturating_sub(rows.len()),
-            lectures: rows
-                .into_iter()
-                .map(|row| RowJson {
-                    // A lecture beyond its course's count (a file with extra lines) has no pin.
-                    pin: pin_index.get(row.lecture).copied().flatten(),
-                    row,
-                })
-                .collect(),
-        })
+        to_js(&crate::export::view::timetable_view(&self.inst, &tt))
     }
 
     /// A solution as CSV, one row per lecture (`crate::export::to_csv`), of everything

@@ -577,3 +577,43 @@ fn sample_campus_construction_and_resolve() {
     eprintln!("sample campus: re-solve moved {m} of {total}");
     assert!(m <= total / 20, "moved {m} of {total}");
 }
+
+/// The one re-solve setup (`atoll::resolve::prepare`, used by `solve --edit --from` and the
+/// page's `resolveStart`): edits applied, the old timetable read once against the edited
+/// instance with its skipped lines returned (the page shows them), the reference set.
+#[test]
+fn resolve_prepare_edits_reads_once_and_returns_the_warnings() {
+    use atoll::model::edit::{AtEdit, InstanceEdits};
+    let inst = common::load(&common::shared_dir().join("instances/extra/toy.ctt"));
+    let old = "SceCosC rA 0 0\nNoSuchCourse rA 0 1\nArcTec rB 1 0\n";
+    let edits = InstanceEdits {
+        room_closed: vec![AtEdit {
+            name: "rC".into(),
+            day: 2,
+            period: 3,
+        }],
+        ..Default::default()
+    };
+    let r = atoll::resolve::prepare(&inst, &edits, old.as_bytes(), "old.sol").unwrap();
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert_eq!(r.warnings[0].line, 2);
+    assert_eq!(r.start.scheduled().count(), 2);
+    assert_eq!(r.edited.campus.room_unavailable.len(), 1);
+    assert!(r.instance.uses_campus_features());
+    // Moving nothing costs nothing; the reference is the old timetable.
+    assert_eq!(
+        Moves::from_reference(&r.instance, &r.start).map(|m| m.moved),
+        Some(0)
+    );
+    // A bad edit names what is wrong.
+    let bad = InstanceEdits {
+        room_closed: vec![AtEdit {
+            name: "rZ".into(),
+            day: 0,
+            period: 0,
+        }],
+        ..Default::default()
+    };
+    let e = atoll::resolve::prepare(&inst, &bad, old.as_bytes(), "old.sol").unwrap_err();
+    assert!(e.to_string().contains("no room named 'rZ'"), "{e}");
+}

@@ -377,3 +377,80 @@ fn verbose_check_lists_violations_before_the_report() {
     );
     assert!(out.ends_with("Violations = 1, Total Cost = 4\n"), "{out}");
 }
+
+/// `solve --edit FILE`: the page's edits from a JSON file (a portal can script them).
+/// With `--from` the old timetable is the start and the reference; the pin holds, the
+/// closed room stays empty at its period, the JSON says what moved; a bad edits file is
+/// an error naming the file and what is wrong (status 2), not a panic.
+#[test]
+fn solve_edit_applies_an_edits_file_like_the_page() {
+    let dir = std::env::temp_dir().join(format!("atoll-cli-edit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = dir.join("old.sol");
+    let new = dir.join("new.sol");
+    let edits = dir.join("edits.json");
+    let toy = toy();
+    let gens = ["--generations", "5", "--seed", "1", "--threads", "1", "-q"];
+    let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"solve", &toy, &"-o", &old];
+    args.extend(gens.iter().map(|a| a as &dyn AsRef<std::ffi::OsStr>));
+    let o = atoll(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(
+        &edits,
+        r#"{ "pins": [{ "course": "Geotec", "day": 1, "period": 2, "room": "rB" }],
+            "room_closed": [{ "name": "rA", "day": 0, "period": 0 }],
+            "teacher_unavailable": [{ "name": "Ocra", "day": 0, "period": 1 }] }"#,
+    )
+    .unwrap();
+    let solve_edited = |from: bool| {
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> =
+            vec![&"solve", &toy, &"--edit", &edits, &"-o", &new, &"--json"];
+        if from {
+            args.push(&"--from");
+            args.push(&old);
+        }
+        args.extend(gens.iter().map(|a| a as &dyn AsRef<std::ffi::OsStr>));
+        let o = atoll(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let sol = std::fs::read_to_string(&new).unwrap();
+        assert!(
+            sol.lines().any(|l| l == "Geotec rB 1 2"),
+            "pin not kept:\n{sol}"
+        );
+        assert!(
+            !sol.lines().any(|l| l.ends_with(" rA 0 0")),
+            "closed room used:\n{sol}"
+        );
+        assert!(
+            !sol.lines()
+                .any(|l| l.starts_with("SceCosC ") && l.ends_with(" 0 1")),
+            "Ocra teaches while away:\n{sol}"
+        );
+        v
+    };
+    let v = solve_edited(true);
+    assert_eq!(v["moved"]["of"], 16, "toy has 16 lectures");
+    let v = solve_edited(false);
+    assert!(v.get("moved").is_none(), "no --from, no moves: {v}");
+
+    for (text, needle) in [
+        (r#"{ "pins": [], "closed": [] }"#, "unknown field `closed`"),
+        (
+            r#"{ "room_closed": [{ "name": "rZ", "day": 0, "period": 0 }] }"#,
+            "no room named 'rZ'",
+        ),
+        (
+            r#"{ "teacher_unavailable": [{ "name": "Ocra", "day": 9, "period": 0 }] }"#,
+            "outside the week",
+        ),
+        (r#"{ "pins": [ "#, "edits.json: EOF"),
+    ] {
+        std::fs::write(&edits, text).unwrap();
+        let o = atoll(&[&"solve", &toy, &"--edit", &edits, &"--generations", &"1"]);
+        assert_eq!(o.status.code(), Some(2), "{text}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{text}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

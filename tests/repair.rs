@@ -400,61 +400,6 @@ fn a_solve_runs_stage3_after_evolution_and_reports_it() {
     assert_eq!(r.stop_reason, StopReason::Generations);
 }
 
-#[test]
-fn stage3_options_out_of_range_are_named() {
-    for (opts, name) in [
-        (
-            SolverOptions {
-                stage3_share: 1.0,
-                ..Default::default()
-            },
-            "stage3_share",
-        ),
-        (
-            SolverOptions {
-                conflict_deadline_ms: 0.0,
-                ..Default::default()
-            },
-            "conflict_deadline_ms",
-        ),
-        (
-            SolverOptions {
-                exploration: -0.1,
-                ..Default::default()
-            },
-            "exploration",
-        ),
-        (
-            SolverOptions {
-                memory_gib: Some(0.0),
-                ..Default::default()
-            },
-            "memory_gib",
-        ),
-        (
-            SolverOptions {
-                conflict_batch: 5000,
-                ..Default::default()
-            },
-            "conflict_batch",
-        ),
-        (
-            SolverOptions {
-                episode_steps: 0,
-                ..Default::default()
-            },
-            "episode_steps",
-        ),
-    ] {
-        assert_eq!(opts.validate().unwrap_err().name, name);
-    }
-    let json = serde_json::to_value(SolverOptions::default()).unwrap();
-    assert_eq!(json["policy"], "learned");
-    assert_eq!(json["stage3"], true);
-    let random: SolverOptions = serde_json::from_str(r#"{"policy": "random"}"#).unwrap();
-    assert_eq!(random.policy, atoll::options::Policy::Random);
-}
-
 /// The learning rule on a synthetic repair problem where one action is clearly best *per
 /// unit of work* (not per attempt): simulated outcomes, no timetable, no clock. In a
 /// soft-rule state the cheap `Eject` repairs half the time, the other cheap actions a

@@ -132,6 +132,9 @@ export interface SolverOptions {
   temperature_end?: number;
   kempe_rate?: number;
   keep_room_rate?: number;
+  room_change_rate?: number;
+  sibling_room_rate?: number;
+  hot_lecture_rate?: number;
   evaluator?: EvaluatorChoice;
   /** Stage 3 (learned conflict repair) in the last `stage3_share` of the time; default true. */
   stage3?: boolean;
@@ -146,6 +149,9 @@ export interface SolverOptions {
   episode_steps?: number;
   burst_iterations?: number;
   repair_feasibility_temperature?: number;
+  focused_iteration_divisor?: number;
+  focused_lectures?: number;
+  focused_temperature?: number;
   learning_window?: number;
   stall_timeout_s?: number;
   memory_gib?: number | null;

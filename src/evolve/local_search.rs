@@ -34,6 +34,34 @@ pub struct AnnealParams {
     pub feasibility_temperature: f64,
     pub kempe_rate: f64,
     pub keep_room_rate: f64,
+    /// The options' `room_change_rate`, `sibling_room_rate` and `hot_lecture_rate`.
+    pub room_change_rate: f64,
+    pub sibling_room_rate: f64,
+    pub hot_lecture_rate: f64,
+}
+
+impl AnnealParams {
+    /// The move mix of `opts` (the rates and weights), with the run-specific iterations,
+    /// temperatures and feasibility temperature given.
+    pub fn from_options(
+        opts: &crate::options::SolverOptions,
+        iterations: u64,
+        (temperature_start, temperature_end): (f64, f64),
+        feasibility_temperature: f64,
+    ) -> AnnealParams {
+        AnnealParams {
+            iterations,
+            temperature_start,
+            temperature_end,
+            hard_weight: opts.hard_weight,
+            feasibility_temperature,
+            kempe_rate: opts.kempe_rate,
+            keep_room_rate: opts.keep_room_rate,
+            room_change_rate: opts.room_change_rate,
+            sibling_room_rate: opts.sibling_room_rate,
+            hot_lecture_rate: opts.hot_lecture_rate,
+        }
+    }
 }
 
 /// Counters of one run.
@@ -52,9 +80,8 @@ impl std::ops::AddAssign for AnnealStats {
     }
 }
 
-/// Rooms considered by a room change: every room (a small instance-wide constant).
-const ROOM_CHANGE_RATE: f64 = 0.1;
-/// How often, while infeasible, the list of lectures in hard violations is rebuilt.
+/// How often, while infeasible, the list of lectures in hard violations is rebuilt (a
+/// cost trade-off, not a search setting: the list only steers `hot_lecture_rate`).
 const HOT_REFRESH: u64 = 64;
 /// How often the stop condition is polled, in iterations.
 const POLL_EVERY: u64 = 1024;
@@ -97,7 +124,8 @@ pub fn anneal(
             temp = t0 * ratio.powf(it as f64 / params.iterations as f64);
         }
         stats.iterations += 1;
-        // While infeasible, half the moves start from a lecture in a hard violation.
+        // While infeasible, `hot_lecture_rate` of the moves start from a lecture in a hard
+        // violation.
         if cur.hard > 0 && it % HOT_REFRESH == 0 {
             hot.clear();
             hot.extend(
@@ -106,7 +134,7 @@ pub fn anneal(
                     .filter(|&x| state.in_hard_violation(x)),
             );
         }
-        let l = if cur.hard > 0 && !hot.is_empty() && rng.random_bool(0.5) {
+        let l = if cur.hard > 0 && !hot.is_empty() && rng.random_bool(params.hot_lecture_rate) {
             hot[rng.random_range(0..hot.len())]
         } else {
             LectureId(rng.random_range(0..n) as u32)
@@ -119,10 +147,10 @@ pub fn anneal(
         let applied = if pick < params.kempe_rate && from.is_scheduled() {
             let p2 = PeriodId(rng.random_range(0..np) as u16);
             chain.apply(state, l, p2)
-        } else if pick < params.kempe_rate + ROOM_CHANGE_RATE && from.is_scheduled() {
+        } else if pick < params.kempe_rate + params.room_change_rate && from.is_scheduled() {
             let (p, own) = from.get().expect("scheduled");
-            // Half the room changes aim at a room a sibling lecture already uses (room
-            // stability); the rest try any room.
+            // `sibling_room_rate` of the room changes aim at a room a sibling lecture
+            // already uses (room stability); the rest try any room.
             let sibling = {
                 let range = inst.lectures_of(state.timetable().course(l));
                 if range.is_empty() {
@@ -133,7 +161,7 @@ pub fn anneal(
                 }
             };
             let r = match sibling {
-                Some(r) if r != own && rng.random_bool(0.5) => r,
+                Some(r) if r != own && rng.random_bool(params.sibling_room_rate) => r,
                 _ => RoomId(rng.random_range(0..nr) as u16),
             };
             simple(state, l, p, r)

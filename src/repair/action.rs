@@ -95,6 +95,7 @@ pub struct Env<'a> {
     pub ctx: &'a ContextCache,
     pub hard_weight: i64,
     pub anneal: AnnealParams,
+    pub focused: FocusedParams,
     pub deadline: &'a Stop,
     /// Whether this episode may choose a broad action (one per batch).
     pub broad: bool,
@@ -425,17 +426,22 @@ fn eject(
     }
 }
 
-/// Iterations of the focused walk: a twentieth of the broad anneal's.
-pub const FOCUSED_SHARE: u64 = 20;
-/// Most lectures in a focused walk's neighbourhood.
-const FOCUSED_LECTURES: usize = 48;
+/// The focused walk's settings: the options `focused_iteration_divisor`,
+/// `focused_lectures` and `focused_temperature`.
+#[derive(Clone, Copy, Debug)]
+pub struct FocusedParams {
+    /// The walk runs the broad anneal's iterations divided by this.
+    pub divisor: u64,
+    /// Most lectures in its neighbourhood.
+    pub lectures: usize,
+    /// Its start temperature, in weighted cost units.
+    pub temperature: f64,
+}
+
 /// Work of one focused iteration: a random move or swap applied (and undone when
 /// rejected), and the bookkeeping of the lectures it touched; measured at about twice an
 /// annealing iteration.
 const FOCUSED_ITERATION: u64 = 2 * ANNEAL_ITERATION;
-/// Start temperature of the focused walk, in weighted cost units: warm enough to take a
-/// soft step of one or two units back, far too cold for a hard violation.
-const FOCUSED_T0: f64 = 1.5;
 
 fn focused(
     state: &mut IncrementalState<'_>,
@@ -457,7 +463,7 @@ fn focused(
             .filter(|&(m, mc, ..)| m != l && Some(m) != conflict.partner && inst.in_conflict(c, mc))
             .map(|(m, ..)| m),
     );
-    hood.truncate(FOCUSED_LECTURES);
+    hood.truncate(env.focused.lectures);
     // Each lecture's course context, fetched once (not once per iteration).
     let hood: Vec<(LectureId, super::sync::Arc<super::context::CourseContext>)> = hood
         .into_iter()
@@ -467,7 +473,7 @@ fn focused(
     if hood.is_empty() {
         return;
     }
-    let iterations = (env.anneal.iterations / FOCUSED_SHARE).max(1);
+    let iterations = (env.anneal.iterations / env.focused.divisor).max(1);
     let w = env.hard_weight;
     // Start slots of every lecture touched, and the best state's slots.
     let mut start: Vec<(LectureId, Slot)> = Vec::new();
@@ -479,12 +485,13 @@ fn focused(
             start.push((m, st.timetable().slot(m)));
         }
     };
-    let cool = env.anneal.temperature_end / FOCUSED_T0;
+    let t0 = env.focused.temperature;
+    let cool = env.anneal.temperature_end / t0;
     for it in 0..iterations {
         if tick(effort, env.deadline, FOCUSED_ITERATION) {
             break;
         }
-        let temp = FOCUSED_T0 * cool.powf(it as f64 / iterations as f64);
+        let temp = t0 * cool.powf(it as f64 / iterations as f64);
         let (m, cc) = &hood[rng.random_range(0..hood.len())];
         let m = *m;
         let p = cc.periods[rng.random_range(0..cc.periods.len())];

@@ -151,6 +151,8 @@ pub struct RepairConfig {
     pub seed: u64,
     pub agent: agent::AgentParams,
     pub anneal: AnnealParams,
+    /// The focused repair action's walk.
+    pub focused: action::FocusedParams,
     pub learning_window: u64,
     pub stall_timeout: Duration,
     /// Sweeps over the conflicts that applied nothing before Stage 3 gives up
@@ -182,14 +184,16 @@ impl RepairConfig {
                     * action::BROAD_WAIT,
             },
             // Low and flat: the action polishes, it does not explore far.
-            anneal: AnnealParams {
-                iterations: opts.burst_iterations,
-                temperature_start: opts.temperature_end,
-                temperature_end: opts.temperature_end,
-                hard_weight: opts.hard_weight,
-                feasibility_temperature: opts.repair_feasibility_temperature,
-                kempe_rate: opts.kempe_rate,
-                keep_room_rate: opts.keep_room_rate,
+            anneal: AnnealParams::from_options(
+                opts,
+                opts.burst_iterations,
+                (opts.temperature_end, opts.temperature_end),
+                opts.repair_feasibility_temperature,
+            ),
+            focused: action::FocusedParams {
+                divisor: opts.focused_iteration_divisor,
+                lectures: opts.focused_lectures,
+                temperature: opts.focused_temperature,
             },
             learning_window: opts.learning_window,
             stall_timeout: Duration::from_secs_f64(opts.stall_timeout_s),
@@ -440,6 +444,7 @@ impl Repairer {
                         ctx,
                         hard_weight: cfg.agent.hard_weight,
                         anneal: cfg.anneal,
+                        focused: cfg.focused,
                         deadline: &deadline,
                         // One broad action per batch, taking turns across rounds.
                         broad: i == round as usize % batch.len(),
@@ -503,6 +508,7 @@ impl Repairer {
                 ctx: &self.ctx,
                 hard_weight: self.cfg.agent.hard_weight,
                 anneal: self.cfg.anneal,
+                focused: self.cfg.focused,
                 deadline: &deadline,
                 broad: i == round as usize % batch.len(),
             };

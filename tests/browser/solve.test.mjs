@@ -160,7 +160,7 @@ test('bad solver options are errors that name the option', async () => {
   };
   assert.equal(await attempt('{"population": 0}'), 'option population = 0 is out of range (1..=64)');
   assert.match(await attempt('{"populaton": 2}'), /^unknown option 'populaton' \(options: time_limit, /);
-  assert.match(await attempt('{"ls_iterations": "many"}'), /^option ls_iterations: invalid type: string "many"/);
+  assert.equal(await attempt('{"ls_iterations": "many"}'), 'option ls_iterations = "many" is not a whole number');
   assert.equal(await attempt('', '300'), 'option islands = 300 is out of range (0..=256)');
   assert.match(await attempt('[1, 2]'), /^More solver options: expected a JSON object/);
   assert.match(await attempt('{"population": '), /^More solver options: not valid JSON/);

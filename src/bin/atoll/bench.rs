@@ -9,6 +9,7 @@ use atoll::SolverOptions;
 use atoll::budget::CancelToken;
 
 use crate::CliError;
+use crate::args::BenchArgs;
 
 /// What one benchmark run produced.
 struct Row {
@@ -234,4 +235,50 @@ pub fn peak_rss_mb() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// `atoll bench`: the quality table, or with `--scaling`, `--ablation` or `--edits` the
+/// other benchmarks.
+pub fn run_cmd(a: BenchArgs) -> Result<(), CliError> {
+    let base = a.options()?;
+    let (instances, seeds, time, threads) = (&a.instances, &a.seeds, a.time, a.threads);
+    let best_known = || match &a.best_known {
+        Some(p) => read_best_known(p),
+        None => Ok(Default::default()),
+    };
+    if a.gpu_ablation {
+        crate::gpu_ablation::run(instances, seeds, time, threads, &best_known()?, &base)
+    } else if a.edits {
+        crate::edits::run(instances, seeds, a.scenarios, time, threads)
+    } else if a.ablation {
+        let (random, warm) = (a.from_random, a.warm);
+        crate::ablation::run(instances, seeds, time, threads, &base, random, warm)
+    } else if a.scaling {
+        let seed = seeds.first().copied().unwrap_or(1);
+        scaling(instances, seed, time, threads, &base)
+    } else {
+        quality(instances, seeds, time, threads, &best_known()?, &base)
+    }
+}
+
+/// `atoll bench-eval`: full evaluations and delta moves per second on one thread.
+pub fn bench_eval(instance: &Path, seconds: f64, json: bool) -> Result<(), CliError> {
+    let inst = crate::load_instance(instance)?;
+    // Checked like every duration (NaN or inf would panic in the conversion), then kept
+    // to a measurement's sensible range.
+    let budget = atoll::options::duration_from_secs("--seconds", seconds)?.clamp(
+        std::time::Duration::from_millis(10),
+        std::time::Duration::from_secs(600),
+    );
+    let s = atoll::speed::measure(&inst, budget, 1);
+    if json {
+        crate::print_json(&s);
+        return Ok(());
+    }
+    println!("instance   full evals/s   delta moves/s   (1 thread, native)");
+    println!(
+        "{:<10} {:>12.0}   {:>13.0}",
+        s.instance, s.full_per_second, s.delta_moves_per_second
+    );
+    Ok(())
 }

@@ -62,11 +62,7 @@ pub fn bench_gpu(
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let seconds = seconds.clamp(0.01, 600.0);
-    let threads = threads.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
+    let threads = crate::common::threads_or_all(threads);
     let one = crate::pool(1)?;
     let all = crate::pool(threads)?;
     let largest = batches.iter().copied().max().unwrap_or(1).max(1);
@@ -135,10 +131,7 @@ pub fn bench_gpu(
             gpu_unavailable: unavailable,
             rows,
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).expect("serializing plain data cannot fail")
-        );
+        crate::print_json(&report);
     }
     Ok(())
 }

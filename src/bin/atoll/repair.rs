@@ -1,11 +1,10 @@
 //! `atoll repair` (Stage 3 alone, from a timetable file), `atoll budget`, and the Q-table
 //! file behind `--qtable` (loaded before a run, saved after it).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use atoll::SolverOptions;
-use atoll::budget::{Budget, CancelToken, MemorySource};
+use atoll::budget::{Budget, MemorySource};
 use atoll::eval::evaluate;
 use atoll::io::parse_solution;
 use atoll::repair::{
@@ -15,6 +14,8 @@ use atoll::report::CheckReport;
 use serde::Serialize;
 
 use crate::CliError;
+use crate::args::RepairCliArgs;
+use crate::common::{cancel_on_ctrl_c, threads_or_all, write_file};
 
 /// Loads the Q-table at `path`, or a fresh one when the file does not exist yet.
 pub fn load_qtable(path: Option<&Path>) -> Result<Arc<QTable>, CliError> {
@@ -66,10 +67,7 @@ pub fn budget_cmd(memory_gib: Option<f64>, json: bool) -> Result<(), CliError> {
         None => Budget::detect(),
     };
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&b).expect("serializing plain data cannot fail")
-        );
+        crate::print_json(&b);
     } else {
         println!("{}", describe_budget(&b));
     }
@@ -89,22 +87,6 @@ struct RepairJson {
     qtable_updates: u64,
 }
 
-/// The settings of `atoll repair`.
-pub struct RepairArgs {
-    pub instance: PathBuf,
-    pub start: PathBuf,
-    pub reference: Option<PathBuf>,
-    pub output: Option<PathBuf>,
-    pub time: f64,
-    pub rounds: Option<u64>,
-    pub threads: Option<usize>,
-    pub qtable: Option<PathBuf>,
-    pub quiet: bool,
-    pub json: bool,
-    pub opts: SolverOptions,
-    pub stability: Stability,
-}
-
 /// Reads a `.sol` file against `inst`, printing its warnings; pins aligned.
 fn read_timetable(inst: &atoll::Instance, path: &Path) -> Result<atoll::Timetable, CliError> {
     let sol = crate::read(path)?;
@@ -116,7 +98,12 @@ fn read_timetable(inst: &atoll::Instance, path: &Path) -> Result<atoll::Timetabl
 
 /// `atoll repair`: Stage 3 alone from a timetable file — a shell over
 /// [`atoll::repair::repair_timetable`].
-pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
+pub fn run(a: RepairCliArgs) -> Result<(), CliError> {
+    let opts = a.options()?;
+    let stability = Stability {
+        move_weight: a.move_weight,
+        max_moves: a.max_moves,
+    };
     let inst = Arc::new(crate::load_instance(&a.instance)?);
     let start = read_timetable(&inst, &a.start)?;
     let reference = a
@@ -124,20 +111,11 @@ pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
         .as_deref()
         .map(|p| read_timetable(&inst, p))
         .transpose()?;
-    a.opts.validate()?;
-    let threads = a.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
-    let pool = crate::pool(threads)?;
-    let budget = Budget::for_options(&a.opts);
+    opts.validate()?;
+    let pool = crate::pool(threads_or_all(a.threads))?;
+    let budget = Budget::for_options(&opts);
     let table = load_qtable(a.qtable.as_deref())?;
-    let cancel = CancelToken::new();
-    {
-        let c = cancel.clone();
-        let _ = ctrlc::set_handler(move || c.cancel());
-    }
+    let cancel = cancel_on_ctrl_c();
     if !a.quiet {
         eprintln!("atoll: {}", describe_budget(&budget));
     }
@@ -149,9 +127,9 @@ pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
         Some(atoll::options::duration_from_secs("--time", a.time)?)
     };
     let request = RepairRequest {
-        options: a.opts.clone(),
+        options: opts,
         reference,
-        stability: a.stability,
+        stability,
         time_limit,
         max_rounds: a.rounds,
         cancel,
@@ -187,12 +165,8 @@ pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
         }
     };
     let result = pool.install(|| repair_timetable(inst.clone(), start, request, &mut progress))?;
-    let text = atoll::write_solution(&inst, &result.timetable);
     if let Some(path) = &a.output {
-        std::fs::write(path, &text).map_err(|source| CliError::Write {
-            path: path.display().to_string(),
-            source,
-        })?;
+        write_file(path, atoll::write_solution(&inst, &result.timetable))?;
     }
     save_qtable(a.qtable.as_deref(), &table)?;
     let stats = result.stats;
@@ -225,12 +199,9 @@ pub fn repair_cmd(a: RepairArgs) -> Result<(), CliError> {
             budget,
             qtable_updates: table.updates(),
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).expect("serializing plain data cannot fail")
-        );
+        crate::print_json(&out);
     } else {
-        print!("{}", eval.breakdown.validator_report());
+        print!("{}", atoll::report::report_text(&inst, &eval));
         println!(
             "Moved {} of {} lectures ({} room only, {} to another period)",
             moves.moved, moves.of, moves.room_only, moves.period

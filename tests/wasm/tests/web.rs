@@ -328,13 +328,14 @@ async fn bad_solver_options_name_the_option() {
         m.starts_with("unknown option 'populaton' (options: time_limit, "),
         "{m}"
     );
-    let m = err(&mut s, r#"{"seed": "one"}"#);
-    assert!(
-        m.starts_with("option seed: invalid type: string \"one\""),
-        "{m}"
+    assert_eq!(
+        err(&mut s, r#"{"seed": "one"}"#),
+        "option seed = \"one\" is not a whole number"
     );
-    let m = err(&mut s, r#"{"islands": 1.5}"#);
-    assert!(m.starts_with("option islands: "), "{m}");
+    assert_eq!(
+        err(&mut s, r#"{"islands": 1.5}"#),
+        "option islands = 1.5 is not a whole number"
+    );
     let m = err(&mut s, "[1]");
     assert!(m.starts_with("solver options must be an object"), "{m}");
     assert!(!s.solving(), "no run was started");
