@@ -322,7 +322,7 @@ fn period_at(
             inst.days, inst.periods_per_day
         )));
     }
-    Ok(inst.period(day, period))
+    Ok(inst.period_at(day, period))
 }
 
 /// `inst` with `edits` applied (through `to_parts` and `Instance::new`, so the edited
@@ -1342,7 +1342,7 @@ impl Session {
                 .map(|p| PinJson {
                     course: inst.courses[p.course.idx()].name.clone(),
                     day: p.period.map(|q| inst.day_of(q)),
-                    period: p.period.map(|q| inst.slot_of(q)),
+                    period: p.period.map(|q| inst.period_of_day(q)),
                     room: p.room.map(|r| inst.rooms[r.idx()].name.clone()),
                 })
                 .collect(),

@@ -571,7 +571,7 @@ fn over_daily(
         if n > max as u32 {
             let cost = (n - max as u32) * w;
             total += cost;
-            out.push(violation(cost, inst.period(d, 0), (n, max as u32)));
+            out.push(violation(cost, inst.period_at(d, 0), (n, max as u32)));
         }
     }
     total
