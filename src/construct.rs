@@ -12,13 +12,18 @@
 //! [`complete`] does the same from a partial timetable, keeping what is already placed
 //! (the start of a re-solve).
 
-use rand::Rng;
 use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::eval::IncrementalState;
+use crate::budget::Stop;
+use crate::eval::{Cost, IncrementalState, score};
 use crate::evolve::domain::{course_free, fits_pin, overlaps, place_ok, room_open, same_course};
+use crate::evolve::island::island_seed;
+use crate::evolve::operators::mutate;
 use crate::model::{CourseId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
+use crate::options::SolverOptions;
 
 /// Weight of a new hard violation against soft cost when no clean place exists: any clash
 /// is worse than any soft cost a single lecture can add.
@@ -55,6 +60,65 @@ pub struct Construction {
 /// Builds a timetable for `inst`, randomized by `rng`.
 pub fn construct(inst: &Instance, rng: &mut SmallRng) -> Construction {
     complete(inst, Timetable::empty(inst), rng)
+}
+
+/// The first population of a solve: `n` timetables, each with what it could not place.
+///
+/// From scratch (`start` is `None`), individual `k` is the best of
+/// `construct_attempts` constructions seeded from `(seed, k)`, cut short once `stop` says
+/// so and one exists. From `start` (a re-solve), `start` is fitted to `inst`'s lectures
+/// (lectures a file listed beyond a course's count are dropped) and [`complete`]d; the
+/// first individual is that timetable and the others are light perturbations of it
+/// (`mutation_moves` random moves each), so the search starts next to the old timetable.
+/// Built in parallel on the current rayon pool; the same seed gives the same population.
+pub fn first_population(
+    inst: &Instance,
+    opts: &SolverOptions,
+    stop: &Stop,
+    n: usize,
+    start: Option<Timetable>,
+) -> Vec<(Timetable, Vec<Unplaced>)> {
+    match start {
+        None => (0..n)
+            .into_par_iter()
+            .map(|k| {
+                let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, k));
+                let mut best: Option<(Cost, Construction)> = None;
+                for _ in 0..opts.construct_attempts {
+                    if stop.should_stop() && best.is_some() {
+                        break;
+                    }
+                    let c = construct(inst, &mut rng);
+                    let cost = score(inst, &c.timetable).cost();
+                    if best.as_ref().is_none_or(|(b, _)| cost < *b) {
+                        best = Some((cost, c));
+                    }
+                }
+                let (_, c) = best.expect("at least one construction");
+                (c.timetable, c.unplaced)
+            })
+            .collect(),
+        Some(start) => {
+            let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, 0));
+            let n_lectures = inst.n_lectures();
+            let mut slots = start.slots().to_vec();
+            slots.resize(n_lectures, Slot::UNSCHEDULED);
+            slots.truncate(n_lectures);
+            let start = Timetable::from_parts(inst.lecture_courses().clone(), slots);
+            let base = complete(inst, start, &mut rng);
+            (0..n)
+                .into_par_iter()
+                .map(|k| {
+                    let mut tt = base.timetable.clone();
+                    if k > 0 {
+                        let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0x5EED, k));
+                        mutate(inst, &mut tt, opts.mutation_moves.max(1), &mut rng);
+                    }
+                    (tt, base.unplaced.clone())
+                })
+                .collect()
+        }
+    }
 }
 
 /// Completes `start` (a timetable of `inst`'s lectures, e.g. the previous timetable read
