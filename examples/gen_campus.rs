@@ -5,6 +5,13 @@
 //!
 //! `cargo run --release --example gen_campus > www/samples/campus.json`
 //!
+//! `cargo run --release --example gen_campus -- --courses N > big.json` makes a bigger
+//! university of the same shape for scaling measurements: as many campuses as it takes to
+//! reach N courses (about 280 each: 4 for 1,000, 11 for 3,000, 22 for 6,000), each with its
+//! own faculties, rooms, labs and electives, and one language centre whose teachers teach the
+//! university-wide electives on every campus (shared teachers). Pins stay on the first
+//! campus. With one campus (no `--courses`) the output is the bundled sample, unchanged.
+//!
 //! Deterministic (a fixed seed). It checks, and panics if not, that the campus is feasible
 //! in principle with room to spare (see `check_feasible`): per room kind, the lecture-periods
 //! that need it against the open room-periods that suit them; per group and per teacher, the
@@ -453,10 +460,11 @@ fn course(name: String, teachers: Vec<String>, lectures: u64, students: u64) -> 
     }
 }
 
-fn rooms() -> Vec<RoomDoc> {
+/// A campus's rooms; `prefix` names the campus ("" for the single-campus sample).
+fn rooms(prefix: &str) -> Vec<RoomDoc> {
     let mut v = Vec::new();
     let room = |name: String, capacity: u64, kind: &str, features: &[&str]| RoomDoc {
-        name,
+        name: format!("{prefix}{name}"),
         capacity,
         kind: Some(kind.to_string()),
         features: features.iter().map(|s| s.to_string()).collect(),
@@ -518,12 +526,26 @@ fn rooms() -> Vec<RoomDoc> {
     v
 }
 
-fn build() -> CampusDoc {
+/// Courses per campus of the sample (282), to turn `--courses N` into a campus count.
+const COURSES_PER_CAMPUS: usize = 282;
+
+/// The campus names of a multi-campus university, in order.
+const CAMPUSES: &[&str] = &[
+    "North", "South", "East", "West", "Harbour", "Reef", "Cove", "Bay", "Cape", "Dune", "Palm",
+    "Coral", "Tide", "Shoal", "Isle", "Keys", "Point", "Sound", "Ridge", "Mangrove", "Strand",
+    "Delta", "Pier", "Beacon", "Atoll",
+];
+
+fn build(campuses: usize) -> CampusDoc {
     let mut b = Builder {
         rng: SmallRng::seed_from_u64(2007),
         doc: CampusDoc {
             schema: Some("../../schema/campus.schema.json".into()),
-            name: "University of Port Atoll".into(),
+            name: if campuses == 1 {
+                "University of Port Atoll".into()
+            } else {
+                format!("University of Port Atoll ({campuses} campuses)")
+            },
             days: Grid::Named(DAYS.iter().map(|d| d.to_string()).collect()),
             periods: Grid::Named(
                 STARTS
@@ -538,21 +560,49 @@ fn build() -> CampusDoc {
                     })
                     .collect(),
             ),
-            rooms: rooms(),
+            rooms: if campuses == 1 {
+                rooms("")
+            } else {
+                (0..campuses)
+                    .flat_map(|u| rooms(&format!("{} ", CAMPUSES[u])))
+                    .collect()
+            },
             weights: Some(Weights::default()),
             ..Default::default()
         },
         away: vec![],
         load: vec![],
     };
-    let mut general: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // The language centre's teachers serve every campus.
+    let mut lc_pool = Vec::new();
+    for u in 0..campuses {
+        campus(&mut b, campuses, u, &mut lc_pool);
+    }
+    pins(&mut b, if campuses == 1 { "" } else { CAMPUSES[0] });
+    b.doc
+}
+
+/// One campus: its faculties' courses, groups and teachers, and its university-wide electives.
+fn campus(b: &mut Builder, campuses: usize, u: usize, lc_pool: &mut Vec<usize>) {
+    // Names: "North Computer Science year 1", "Programming 1 (North)", teachers "(CS2)".
+    let (prefix, suffix) = if campuses == 1 {
+        (String::new(), String::new())
+    } else {
+        (format!("{} ", CAMPUSES[u]), format!(" ({})", CAMPUSES[u]))
+    };
     let mut pool = Vec::new();
     for f in FACULTIES {
+        let short = if campuses == 1 {
+            f.short.to_string()
+        } else {
+            format!("{}{}", f.short, u + 1)
+        };
+        let short = short.as_str();
         let mut subjects = f.subjects.iter();
         let mut electives = f.electives.iter();
         // Years 1–3 take the faculty's subjects in order; the master's year (4) takes
         // advanced versions of the first-year subjects.
-        let mut advanced = f.subjects.iter().map(|s| format!("Advanced {s}"));
+        let mut advanced = f.subjects.iter().map(|s| format!("Advanced {s}{suffix}"));
         for year in 1..=4usize {
             let students = if year == 4 {
                 (f.students[2] * 3 / 5) as u64
@@ -563,16 +613,16 @@ fn build() -> CampusDoc {
                 if year == 4 {
                     advanced.next().unwrap()
                 } else {
-                    format!("{} {year}", subjects.next().unwrap())
+                    format!("{} {year}{suffix}", subjects.next().unwrap())
                 }
             };
-            let batch = format!("{} year {year}", f.name);
+            let batch = format!("{prefix}{} year {year}", f.name);
             // Six lecture courses a year (and one more below); the big first years meet in halls.
             let mut core = Vec::new();
             for k in 0..6 {
                 let name = next_subject();
                 let lectures = [3, 3, 2, 4, 2, 3][k];
-                let t = b.assign(f.short, lectures as u32, &mut pool);
+                let t = b.assign(short, lectures as u32, &mut pool);
                 let mut c = course(name.clone(), vec![t], lectures, students);
                 if students > 100 {
                     c.room_type = Some("hall".into());
@@ -594,11 +644,11 @@ fn build() -> CampusDoc {
                 let sections = students.div_ceil(36).min(4) as usize;
                 let lab = f.lab_subjects[(year - 1).min(2)];
                 let duration = if year == 1 { 2 } else { 3 };
-                let t = b.assign(f.short, (duration * sections) as u32, &mut pool);
-                let assistant = b.assign(f.short, (duration * sections) as u32, &mut pool);
+                let t = b.assign(short, (duration * sections) as u32, &mut pool);
+                let assistant = b.assign(short, (duration * sections) as u32, &mut pool);
                 for s in 0..sections {
                     let sec = (b'A' + s as u8) as char;
-                    let name = format!("{lab} {year}{sec}");
+                    let name = format!("{lab} {year}{sec}{suffix}");
                     let mut c =
                         course(name.clone(), vec![t.clone()], 1, students / sections as u64);
                     if year == 1 {
@@ -625,20 +675,19 @@ fn build() -> CampusDoc {
                 let mut own = Vec::new();
                 for _ in 0..2 {
                     if let Some(e) = electives.next() {
-                        let t = b.assign(f.short, 2, &mut pool);
+                        let t = b.assign(short, 2, &mut pool);
                         b.doc.courses.push(CourseDoc {
                             room_type: Some("seminar".into()),
-                            ..course(e.to_string(), vec![t], 2, 35)
+                            ..course(format!("{e}{suffix}"), vec![t], 2, 35)
                         });
-                        own.push(e.to_string());
+                        own.push(format!("{e}{suffix}"));
                     }
                 }
                 for (k, e) in own.iter().enumerate() {
                     let g = GENERAL_ELECTIVES[(b.doc.groups.len() + k) % GENERAL_ELECTIVES.len()];
-                    general.entry(g).or_default().push(b.doc.groups.len());
                     let mut members = core.clone();
                     members.push(e.clone());
-                    members.push(g.to_string());
+                    members.push(format!("{g}{suffix}"));
                     b.doc.groups.push(GroupDoc {
                         name: format!("{batch} track {}", k + 1),
                         kind: Some("curriculum".into()),
@@ -649,7 +698,7 @@ fn build() -> CampusDoc {
             }
             // One more core course per batch from the faculty's list.
             let name = next_subject();
-            let t = b.assign(f.short, 2, &mut pool);
+            let t = b.assign(short, 2, &mut pool);
             b.doc
                 .courses
                 .push(course(name.clone(), vec![t], 2, students));
@@ -665,12 +714,22 @@ fn build() -> CampusDoc {
     }
     // The university-wide electives, taught by the language centre.
     for g in GENERAL_ELECTIVES {
-        let t = b.assign("LC", 2, &mut pool);
+        let t = b.assign("LC", 2, lc_pool);
         b.doc.courses.push(CourseDoc {
             room_type: Some("seminar".into()),
-            ..course(g.to_string(), vec![t], 2, 40)
+            ..course(format!("{g}{suffix}"), vec![t], 2, 40)
         });
     }
+}
+
+/// The first campus's pinned courses: a team-taught colloquium and two booked labs.
+/// `first` names the first campus ("" for the single-campus sample).
+fn pins(b: &mut Builder, first: &str) {
+    let (prefix, suffix) = if first.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!("{first} "), format!(" ({first})"))
+    };
     // A first-year lecture series taught by a team, and a weekly colloquium, pinned.
     let team: Vec<String> = (0..3)
         .map(|k| b.doc.teachers[k * 20].name.clone())
@@ -685,39 +744,41 @@ fn build() -> CampusDoc {
     b.doc.pins.push(PinDoc {
         course: "Island Sciences Colloquium".into(),
         period: Some(p(4, 5)),
-        room: Some("Lagoon Hall 2".into()),
+        room: Some(format!("{prefix}Lagoon Hall 2")),
     });
     let firsts: Vec<String> = b
         .doc
         .groups
         .iter()
-        .filter(|g| g.name.contains("year 1") && g.kind.as_deref() == Some("batch"))
+        .filter(|g| {
+            g.name.starts_with(&prefix)
+                && g.name.contains("year 1")
+                && g.kind.as_deref() == Some("batch")
+        })
         .map(|g| g.name.clone())
         .collect();
-    for g in b
-        .doc
-        .groups
-        .iter_mut()
-        .filter(|g| firsts.contains(&g.name) || (g.name.contains("year 1 section")))
-    {
+    for g in b.doc.groups.iter_mut().filter(|g| {
+        firsts.contains(&g.name)
+            || (g.name.starts_with(&prefix) && g.name.contains("year 1 section"))
+    }) {
         g.courses.push("Island Sciences Colloquium".into());
     }
     // Two labs pinned by the office (the equipment is booked), and an exam-prep lecture
     // pinned to a room only.
     b.doc.pins.push(PinDoc {
-        course: "Chemistry Lab 1A".into(),
+        course: format!("Chemistry Lab 1A{suffix}"),
         period: Some(p(0, 0)),
-        room: Some("Chemistry Lab K1".into()),
+        room: Some(format!("{prefix}Chemistry Lab K1")),
     });
     b.doc.pins.push(PinDoc {
-        course: "Physics Lab 1A".into(),
+        course: format!("Physics Lab 1A{suffix}"),
         period: Some(p(2, 5)),
         room: None,
     });
     b.doc.pins.push(PinDoc {
-        course: "Programming 1".into(),
+        course: format!("Programming 1{suffix}"),
         period: None,
-        room: Some("Lagoon Hall 1".into()),
+        room: Some(format!("{prefix}Lagoon Hall 1")),
     });
     // A pin's teachers must be free at every period it occupies, and no two pins share a
     // period: a pin whose wished-for period does not work moves to the next one that does.
@@ -753,7 +814,6 @@ fn build() -> CampusDoc {
         taken.extend(q..q + dur);
         b.doc.pins[k].period = Some(p(q / 8, q % 8));
     }
-    b.doc
 }
 
 /// Necessary conditions for a timetable with no hard violation, with slack.
@@ -837,7 +897,27 @@ fn check_feasible(doc: &CampusDoc) {
 }
 
 fn main() {
-    let doc = build();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let campuses = match args.as_slice() {
+        [] => 1,
+        [flag, n] if flag == "--courses" => match n.parse::<usize>() {
+            Ok(n) if (1..=CAMPUSES.len() * COURSES_PER_CAMPUS).contains(&n) => {
+                n.div_ceil(COURSES_PER_CAMPUS)
+            }
+            _ => {
+                eprintln!(
+                    "gen_campus: --courses expects a whole number from 1 to {}, got {n:?}",
+                    CAMPUSES.len() * COURSES_PER_CAMPUS
+                );
+                std::process::exit(2);
+            }
+        },
+        _ => {
+            eprintln!("usage: gen_campus [--courses N] > campus.json");
+            std::process::exit(2);
+        }
+    };
+    let doc = build(campuses);
     check_feasible(&doc);
     print!("{}", write_doc(&doc).unwrap());
 }

@@ -57,6 +57,10 @@ command -v chromedriver >/dev/null || { echo "chromedriver not on PATH" >&2; exi
   --target wasm32-unknown-unknown -Z build-std=panic_abort,std --features wasm-threads)
 done_step
 
+step "atoll.d.ts: tsc --noEmit --strict on tests/types/example.ts, and wrong types refused"
+node --test --test-reporter=spec tests/types/
+done_step
+
 step "browser tests (node --test, playwright-core, /usr/bin/chromium)"
 node --test --test-reporter=spec --test-concurrency=1 tests/browser/
 done_step

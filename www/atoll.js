@@ -16,12 +16,16 @@
 // small solver UI in the host page and dispatches `progress` and `result` events.
 //
 // Each solve runs in its own module Worker (worker.js, beside this file: serve the whole
-// www/ folder from the host page's origin), which loads the threaded build when the page
-// is cross-origin isolated and the single-threaded one otherwise. Nothing is sent anywhere:
+// folder from the host page's origin, at any path: every file is found relative to this
+// module's own URL, import.meta.url), which loads the threaded build when the page is
+// cross-origin isolated and the single-threaded one otherwise. `npm run dist` packages
+// this folder (dist/atoll/, typed by atoll.d.ts; docs/INTEGRATORS.md). Nothing is sent anywhere:
 // the instance, the progress and the result stay in the page.
-import { KINDS, namesOf, markLectures, renderGrid } from './grid.js';
+import { KINDS, kindName, namesOf, markLectures, renderGrid } from './grid.js';
+import { hasLang, loadLang, t } from './i18n.js';
+import { Client } from './client.js';
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+export { Client };
 
 /** The longest time limit, in seconds: the library's cap on every duration (30 days). */
 export const MAX_TIME_LIMIT_S = 2_592_000;
@@ -35,51 +39,20 @@ function checkTimeLimitMs(ms, what = 'timeLimitMs') {
 }
 const STYLE_URL = new URL('./style.css', import.meta.url);
 
-/** A worker speaking worker.js's protocol ({ id, op } → { id, ok, result | error }). */
-class Client {
-  constructor() {
-    this.worker = new Worker(WORKER_URL, { type: 'module' });
-    this.pending = new Map();
-    this.nextId = 1;
-    this.onProgress = null;
-    this.worker.onmessage = ({ data }) => {
-      if (data.event === 'progress' || data.event === 'repairProgress') {
-        if (this.onProgress) this.onProgress(data.progress);
-        return;
-      }
-      if (data.event === 'crashed') {
-        // The wasm module trapped: nothing more can be asked of this worker. A new
-        // solve (a new Client) starts a fresh one.
-        this.worker.terminate();
-        this.fail(new Error(`${data.error}; solve again to start a new solver`));
-        return;
-      }
-      const p = this.pending.get(data.id);
-      if (!p) return;
-      this.pending.delete(data.id);
-      if (data.ok) p.resolve(data.result);
-      else p.reject(new Error(data.error));
-    };
-    this.worker.onerror = (e) => this.fail(new Error(`the Atoll worker failed: ${e.message || 'could not start'}`));
+/**
+ * The instance as `{ text, file }`: a string is the text of a `.ctt`/`.ectt` file, or of a
+ * campus `.json` when it starts with `{` (the file name decides the reader, so a JSON text
+ * gets `.json` unless `fileName` says otherwise); any other object is a campus instance
+ * (docs/CAMPUS.md), sent as its JSON text. Throws a TypeError for anything else.
+ */
+function instanceSource(instance, fileName, what) {
+  if (typeof instance === 'string') {
+    return { text: instance, file: fileName ?? (/^\s*\{/.test(instance) ? 'instance.json' : 'instance.ctt') };
   }
-
-  call(op, args = {}, transfer = []) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, ...args }, transfer);
-    });
+  if (instance !== null && typeof instance === 'object' && !Array.isArray(instance)) {
+    return { text: JSON.stringify(instance), file: fileName ?? 'instance.json' };
   }
-
-  fail(err) {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
-  }
-
-  close() {
-    this.worker.terminate();
-    this.fail(new Error('the Atoll worker was closed'));
-  }
+  throw new TypeError(`${what}: the instance must be a string (the file's text) or a campus object`);
 }
 
 function abortError(signal) {
@@ -88,7 +61,8 @@ function abortError(signal) {
 }
 
 /**
- * Solves a CB-CTT instance (the text of a `.ctt`/`.ectt` file).
+ * Solves an instance: the text of a `.ctt`/`.ectt` file or of a campus `.json`, or a campus
+ * object (docs/CAMPUS.md).
  *
  * Options: `timeLimitMs` (default 10000), `threads` (default navigator.hardwareConcurrency;
  * 1 when the page is not cross-origin isolated), `seed` (default 1), `onProgress(p)` called
@@ -114,12 +88,12 @@ export async function solve(instanceText, opts = {}) {
 
 // The solve of `solve()` in a given worker, which stays open (the element asks it for the
 // lectures of the result afterwards).
-async function solveIn(client, instanceText, {
-  timeLimitMs = 10_000, threads, seed = 1, onProgress, signal, options = {}, fileName = 'instance.ctt',
+async function solveIn(client, instance, {
+  timeLimitMs = 10_000, threads, seed = 1, onProgress, signal, options = {}, fileName,
 } = {}) {
-  if (typeof instanceText !== 'string') throw new TypeError('solve(instanceText): the instance must be a string');
-  const run = { timeLimitMs, threads, seed, onProgress, signal, options, fileName };
-  return runIn(client, instanceText, run, 'solve', {});
+  const { text, file } = instanceSource(instance, fileName, 'solve(instance)');
+  const run = { timeLimitMs, threads, seed, onProgress, signal, options, fileName: file };
+  return runIn(client, text, run, 'solve', {});
 }
 
 /**
@@ -156,9 +130,9 @@ export async function repair(instanceText, solutionText, opts = {}) {
 
 async function repairIn(client, instanceText, solutionText, {
   maxMoves = null, moveWeight = null, timeLimitMs = 10_000, threads, seed = 1, onProgress, signal, options = {},
-  fileName = 'instance.ctt', solutionName = 'timetable.sol',
+  fileName, solutionName = 'timetable.sol',
 } = {}) {
-  if (typeof instanceText !== 'string') throw new TypeError('repair(instanceText, solutionText): the instance must be a string');
+  const { text, file } = instanceSource(instanceText, fileName, 'repair(instance, solutionText)');
   if (typeof solutionText !== 'string') throw new TypeError('repair(instanceText, solutionText): the solution must be a string');
   if (maxMoves !== null && maxMoves !== undefined && !(Number.isInteger(maxMoves) && maxMoves >= 0)) {
     throw new RangeError(`maxMoves must be a whole number of lectures (0 or more), got ${maxMoves}`);
@@ -167,8 +141,8 @@ async function repairIn(client, instanceText, solutionText, {
     && !(Number.isInteger(moveWeight) && moveWeight >= 0 && moveWeight <= 0xffffffff)) {
     throw new RangeError(`moveWeight must be a whole number from 0 to ${0xffffffff}, got ${moveWeight}`);
   }
-  const run = { timeLimitMs, threads, seed, onProgress, signal, options, fileName };
-  return runIn(client, instanceText, run, 'repair',
+  const run = { timeLimitMs, threads, seed, onProgress, signal, options, fileName: file };
+  return runIn(client, text, run, 'repair',
     { solution: solutionText, file: solutionName, maxMoves, moveWeight });
 }
 
@@ -178,7 +152,13 @@ async function repairIn(client, instanceText, solutionText, {
 async function runIn(client, instanceText, {
   timeLimitMs, threads, seed, onProgress, signal, options, fileName,
 }, op, extra) {
-  checkTimeLimitMs(timeLimitMs);
+  // null: no time limit, only for a run bounded by generations (which then gives the same
+  // timetable on every run, whatever the machine's speed: the schedule never reads a clock).
+  if (timeLimitMs === null) {
+    if (!(options && Number.isInteger(options.max_generations) && options.max_generations >= 1)) {
+      throw new RangeError('timeLimitMs may be null only with options.max_generations (a whole number from 1)');
+    }
+  } else checkTimeLimitMs(timeLimitMs);
   if (signal && signal.aborted) throw abortError(signal);
   const onAbort = () => { client.call('stop').catch(() => {}); };
   try {
@@ -190,7 +170,7 @@ async function runIn(client, instanceText, {
     if (signal) signal.addEventListener('abort', onAbort, { once: true });
     client.onProgress = typeof onProgress === 'function' ? onProgress : null;
     const r = await client.call(op, {
-      options: { ...options, time_limit: timeLimitMs / 1000, seed },
+      options: { ...options, time_limit: timeLimitMs === null ? null : timeLimitMs / 1000, seed },
       stepMs: 150,
       ...extra,
     });
@@ -203,6 +183,7 @@ async function runIn(client, instanceText, {
       breakdown: { hard: c.hard, soft: c.soft },
       violations: c.violations,
       ...(r.moves === undefined ? {} : { moves: r.moves }),
+      ...(r.interrupted ? { interrupted: r.interrupted } : {}),
       stats: { ...r.stats, stop_reason: r.stop_reason, threaded: env.threaded, pool_threads: env.threads },
     };
   } finally {
@@ -210,42 +191,50 @@ async function runIn(client, instanceText, {
   }
 }
 
+// Theming: the host sets the public custom properties (--atoll-*) on the element, e.g.
+// `atoll-solver { --atoll-accent: #7a1f5c; }`, and styles the inner parts with
+// `atoll-solver::part(start) { ... }` (the parts are listed in docs/INTEGRATORS.md and
+// atoll.d.ts). Each --atoll-* feeds the internal variable style.css uses.
 const TEMPLATE = `
   <link rel="stylesheet" href="${STYLE_URL}">
   <style>
-    /* style.css's variables live on :root, which a host page does not have: set them here. */
-    :host { display: block; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1c2330;
-      line-height: 1.45; --bg: #f5f6f8; --card: #fff; --ink: #1c2330; --muted: #5d6778; --line: #dfe3ea;
-      --accent: #1f5fbf; --accent-ink: #fff; --good: #1d7a46; --good-bg: #e5f4ea; --warn: #8a5a00;
-      --warn-bg: #fdf3dc; --bad: #b42318; --bad-bg: #fdeceb; --radius: 10px; }
+    :host { display: block; font-family: var(--atoll-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
+      line-height: 1.45; --bg: var(--atoll-bg, #f5f6f8); --card: var(--atoll-card, #fff); --ink: var(--atoll-ink, #1c2330);
+      --muted: var(--atoll-muted, #5d6778); --line: var(--atoll-line, #dfe3ea); --accent: var(--atoll-accent, #1f5fbf);
+      --accent-ink: var(--atoll-accent-ink, #fff); --good: var(--atoll-good, #1d7a46); --good-bg: var(--atoll-good-bg, #e5f4ea);
+      --warn: var(--atoll-warn, #8a5a00); --warn-bg: var(--atoll-warn-bg, #fdf3dc); --bad: var(--atoll-bad, #b42318);
+      --bad-bg: var(--atoll-bad-bg, #fdeceb); --radius: var(--atoll-radius, 10px); color: var(--ink); }
     .download { color: var(--accent); margin-left: auto; }
-    .box { border: 1px solid #dfe3ea; border-radius: 10px; padding: 0.9rem 1rem; background: #fff; }
+    .box { border: 1px solid var(--line); border-radius: var(--radius); padding: 0.9rem 1rem; background: var(--card); }
     .head { display: flex; flex-wrap: wrap; align-items: center; gap: 0.6rem; }
     .title { font-weight: 600; margin-right: auto; }
-    .bar { height: 0.45rem; border-radius: 999px; background: #e9edf3; overflow: hidden; margin: 0.7rem 0 0.4rem; }
-    .bar div { height: 100%; width: 0; background: #1f5fbf; transition: width 0.15s linear; }
-    .status { font-size: 0.9rem; color: #5d6778; font-variant-numeric: tabular-nums; }
+    .bar { height: 0.45rem; border-radius: 999px; background: var(--atoll-track, #e9edf3); overflow: hidden; margin: 0.7rem 0 0.4rem; }
+    .bar div { height: 100%; width: 0; background: var(--accent); transition: width 0.15s linear; }
+    .status { font-size: 0.9rem; color: var(--muted); font-variant-numeric: tabular-nums; }
     .grid-row { display: flex; gap: 0.5rem; align-items: center; margin: 0.7rem 0 0.4rem; }
-    .error { color: #b42318; font-family: ui-monospace, Menlo, monospace; font-size: 0.85rem; white-space: pre-wrap; }
+    .error { color: var(--bad); font-family: ui-monospace, Menlo, monospace; font-size: 0.85rem; white-space: pre-wrap; }
   </style>
   <div class="box" part="box">
-    <div class="head">
+    <div class="head" part="head">
       <span class="title" part="title">Atoll timetable</span>
       <button type="button" class="start" part="start">Solve</button>
       <button type="button" class="stop secondary" part="stop" disabled>Stop</button>
     </div>
-    <div class="bar"><div></div></div>
+    <div class="bar" part="bar"><div part="bar-fill"></div></div>
     <div class="status" part="status" role="status" aria-live="polite">Ready.</div>
-    <div class="error" role="alert" hidden></div>
-    <div class="result" hidden>
+    <div class="error" part="error" role="alert" hidden></div>
+    <div class="result" part="result" hidden>
       <div class="grid-row">
-        <select class="kind" aria-label="View by"></select>
-        <select class="name" aria-label="Which one"></select>
-        <a class="download" download="timetable.sol" href="#">Download .sol</a>
+        <select class="kind" part="kind" aria-label="View by"></select>
+        <select class="name" part="name" aria-label="Which one"></select>
+        <a class="download" part="download" download="timetable.sol" href="#">Download .sol</a>
       </div>
-      <div class="grid-wrap"></div>
+      <div class="grid-wrap" part="grid"></div>
     </div>
   </div>`;
+
+/** The attributes the element reports its state in (removed when a new solve starts). */
+const RESULT_ATTRIBUTES = ['hard', 'soft', 'feasible', 'stop-reason'];
 
 /**
  * <atoll-solver src="URL of a .ctt" time-limit="seconds" threads="N" seed="S" autostart>
@@ -254,16 +243,33 @@ const TEMPLATE = `
  * curriculum/teacher/room and a .sol download) in a shadow root. Events (bubbling,
  * composed): `progress` (detail: the progress event), `result` (detail: the object
  * `solve()` resolves to), `error` (detail: { message }). Methods: `start()` (resolves
- * with the result), `stop()`. The property `instanceText` sets an instance directly,
- * instead of `src`.
+ * with the result), `stop()`. The property `instance` (a file's text or a campus object;
+ * `instanceText` is the same property) sets an instance directly, instead of `src`; the
+ * property `options` passes more solver options, as `solve()`'s `options`.
+ *
+ * State, as attributes of the element: `state` is `idle`, `loading` (fetching `src`,
+ * starting the worker, reading the instance), `solving` (from the first progress event),
+ * `solved` or `error`; once solved also `hard`, `soft`, `stop-reason` and `feasible`
+ * (present only when feasible).
  */
 export class AtollSolver extends HTMLElement {
-  static get observedAttributes() { return ['src', 'time-limit']; }
+  static get observedAttributes() { return ['src', 'time-limit', 'lang']; }
 
   constructor() {
     super();
     this.attachShadow({ mode: 'open' }).innerHTML = TEMPLATE;
-    this.instanceText = null;
+    // Properties a host set before this element was defined shadow the accessors (or
+    // would be overwritten here): take them over.
+    const early = {};
+    for (const prop of ['instance', 'instanceText', 'options']) {
+      if (Object.prototype.hasOwnProperty.call(this, prop)) {
+        early[prop] = this[prop];
+        delete this[prop];
+      }
+    }
+    this._instance = early.instance ?? early.instanceText ?? null;
+    /** More solver options (`atoll options` names), as `solve()`'s `options`. */
+    this.options = early.options ?? {};
     this.result = null;
     this._abort = null;
     this._url = null;
@@ -271,12 +277,31 @@ export class AtollSolver extends HTMLElement {
     $('.start').addEventListener('click', () => { this.start().catch(() => {}); });
     $('.stop').addEventListener('click', () => this.stop());
     const kind = $('.kind');
-    for (const [k, label] of Object.entries(KINDS)) kind.append(new Option(label, k));
+    for (const k of Object.keys(KINDS)) kind.append(new Option(kindName(k), k));
     kind.addEventListener('change', () => this._fillNames());
     $('.name').addEventListener('change', () => this._drawGrid());
   }
 
+  /**
+   * The instance to solve instead of `src`: the text of a `.ctt`/`.ectt` or campus `.json`
+   * file, or a campus object; null (the default) means `src`.
+   */
+  get instance() { return this._instance; }
+
+  set instance(value) {
+    if (value !== null && value !== undefined && typeof value !== 'string' && (typeof value !== 'object' || Array.isArray(value))) {
+      throw new TypeError('<atoll-solver>.instance must be a string (the file\'s text), a campus object or null');
+    }
+    this._instance = value ?? null;
+  }
+
+  /** The same property as `instance` (its first name). */
+  get instanceText() { return this._instance; }
+
+  set instanceText(value) { this.instance = value; }
+
   connectedCallback() {
+    if (!this.hasAttribute('state')) this.setAttribute('state', 'idle');
     if (this.hasAttribute('autostart')) queueMicrotask(() => { this.start().catch(() => {}); });
     this._title();
   }
@@ -285,19 +310,38 @@ export class AtollSolver extends HTMLElement {
 
   attributeChangedCallback() { this._title(); }
 
+  /** The element's language: its `lang` attribute, else the nearest ancestor's (i18n.js; English by default). */
+  get language() {
+    const el = this.closest('[lang]');
+    return el ? el.getAttribute('lang') : 'en';
+  }
+
+  /** The title and the fixed words of the shadow root, in the element's language. */
   _title() {
+    const $ = (s) => this.shadowRoot.querySelector(s);
+    const lang = this.language;
+    // Another language's table loads first (English meanwhile).
+    if (!hasLang(lang)) loadLang(lang).then(() => { if (this.language === lang) this._title(); }, () => {});
     const src = this.getAttribute('src');
-    const t = this.shadowRoot.querySelector('.title');
-    t.textContent = src ? `Atoll · ${src.split('/').pop()}` : 'Atoll timetable';
+    $('.title').textContent = src ? t('el.titleFile', { file: src.split('/').pop() }, lang) : t('el.title', {}, lang);
+    $('.start').textContent = t('solve.run', {}, lang);
+    $('.stop').textContent = t('solve.stop', {}, lang);
+    $('.download').textContent = t('solve.download', {}, lang);
+    $('.kind').setAttribute('aria-label', t('el.viewBy', {}, lang));
+    $('.name').setAttribute('aria-label', t('el.which', {}, lang));
+    if (!this._abort && !this.result) $('.status').textContent = t('el.ready', {}, lang);
+    for (const o of $('.kind').options) o.textContent = kindName(o.value, lang);
   }
 
   /**
-   * The `time-limit` attribute in ms (10 s when absent). Throws a RangeError, naming the
-   * attribute, for one that is not a number of seconds above 0 and at most 30 days.
+   * The `time-limit` attribute in ms (10 s when absent; null for `none`, which needs
+   * `options.max_generations`). Throws a RangeError, naming the attribute, for one that is
+   * not a number of seconds above 0 and at most 30 days.
    */
   get timeLimitMs() {
     const raw = this.getAttribute('time-limit');
     if (raw === null || raw.trim() === '') return 10_000;
+    if (raw.trim() === 'none') return null; // only with options.max_generations (see solve())
     const s = Number(raw);
     if (!Number.isFinite(s) || s <= 0 || s > MAX_TIME_LIMIT_S) {
       throw new RangeError(`time-limit="${raw}": enter seconds above 0 and at most ${MAX_TIME_LIMIT_S} (30 days)`);
@@ -321,46 +365,61 @@ export class AtollSolver extends HTMLElement {
     $('.start').disabled = true;
     $('.stop').disabled = false;
     $('.bar div').style.width = '0';
+    for (const a of RESULT_ATTRIBUTES) this.removeAttribute(a);
+    this.setAttribute('state', 'loading');
     let client = null;
     try {
+      await loadLang(this.language);
       const limit = this.timeLimitMs;
-      let text = this.instanceText;
+      let text = this._instance;
       const src = this.getAttribute('src');
-      let file = 'instance.ctt';
-      if (text === null || text === undefined) {
-        if (!src) throw new Error('no instance: set the src attribute or the instanceText property');
-        $('.status').textContent = `Loading ${src}…`;
+      let file; // by default solve() names a string by its contents and an object .json
+      if (text === null) {
+        if (!src) throw new Error('no instance: set the src attribute or the instance property');
+        $('.status').textContent = t('el.loading', { src }, this.language);
         const res = await fetch(new URL(src, document.baseURI));
         if (!res.ok) throw new Error(`cannot load ${src}: HTTP ${res.status}`);
         text = await res.text();
         file = src.split('/').pop() || file;
       }
-      $('.status').textContent = 'Building initial timetables…';
+      $('.status').textContent = t('solve.building', {}, this.language);
       const threads = Number(this.getAttribute('threads')) || undefined;
       const seed = Number(this.getAttribute('seed')) || 1;
       client = new Client();
       const result = await solveIn(client, text, {
-        timeLimitMs: limit, threads, seed, signal: abort.signal, fileName: file,
+        timeLimitMs: limit, threads, seed, signal: abort.signal, fileName: file, options: this.options ?? {},
         onProgress: (p) => {
-          $('.bar div').style.width = `${Math.min(100, (p.elapsed_s * 1000 / limit) * 100).toFixed(1)}%`;
-          $('.status').textContent = `${p.elapsed_s.toFixed(1)} s · generation ${p.generation} · best `
-            + (p.best.hard > 0 ? `${p.best.hard} hard violations` : `cost ${p.best.soft}`);
+          this.setAttribute('state', 'solving');
+          const done = limit === null ? p.generation / this.options.max_generations : p.elapsed_s * 1000 / limit;
+          $('.bar div').style.width = `${Math.min(100, done * 100).toFixed(1)}%`;
+          const lang = this.language;
+          $('.status').textContent = t('el.progress', { t: p.elapsed_s.toFixed(1), generation: p.generation,
+            best: p.best.hard > 0 ? t('solve.bestHard', { n: p.best.hard }, lang) : t('solve.bestCost', { n: p.best.soft }, lang) },
+          lang);
           this.dispatchEvent(new CustomEvent('progress', { detail: p, bubbles: true, composed: true }));
         },
       });
       this.result = result;
       const s = result.stats;
-      $('.status').textContent = `${s.stop_reason === 'cancelled' ? 'Stopped' : 'Done'} after ${s.elapsed_s.toFixed(1)} s: `
-        + (result.feasible ? `feasible, cost ${result.soft}` : `${result.hard} hard violations left`)
-        + ` · ${s.pool_threads} thread${s.pool_threads === 1 ? '' : 's'}`;
+      const lang = this.language;
+      $('.status').textContent = t('el.done', { stopped: s.stop_reason === 'cancelled', t: s.elapsed_s.toFixed(1),
+        outcome: result.feasible ? t('solve.feasibleCost', { cost: result.soft }, lang)
+          : t('solve.hardLeft', { n: result.hard }, lang),
+        threads: s.pool_threads, threadsN: s.pool_threads }, lang);
       this._tt = await client.call('timetable', { solution: result.solution, file: 'solution.sol' });
-      this._showResult(file, result);
+      this._showResult(file ?? 'timetable', result);
+      this.setAttribute('hard', String(result.hard));
+      this.setAttribute('soft', String(result.soft));
+      this.setAttribute('stop-reason', result.stats.stop_reason);
+      this.toggleAttribute('feasible', result.feasible);
+      this.setAttribute('state', 'solved');
       this.dispatchEvent(new CustomEvent('result', { detail: result, bubbles: true, composed: true }));
       return result;
     } catch (e) {
       err.textContent = e.message;
       err.hidden = false;
-      $('.status').textContent = 'Failed.';
+      $('.status').textContent = t('el.failed', {}, this.language);
+      this.setAttribute('state', 'error');
       this.dispatchEvent(new CustomEvent('error', { detail: { message: e.message } }));
       throw e;
     } finally {
@@ -394,7 +453,8 @@ export class AtollSolver extends HTMLElement {
   _drawGrid() {
     const $ = (s) => this.shadowRoot.querySelector(s);
     if (!this._tt) return;
-    $('.grid-wrap').replaceChildren(renderGrid(this._tt, $('.kind').value, $('.name').value, { marks: this._marks }));
+    $('.grid-wrap').replaceChildren(renderGrid(this._tt, $('.kind').value, $('.name').value,
+      { marks: this._marks, lang: this.language }));
   }
 }
 

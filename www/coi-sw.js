@@ -9,7 +9,12 @@
 // navigations to the app's own pages (APP_PAGES) and the requests those pages and their
 // workers make. Any other page served there later loads exactly as its server sends it.
 const SCOPE = new URL(self.registration.scope);
-const APP_PAGES = new Set(['', 'index.html', 'embed-example.html']);
+// The app's pages, as paths inside the scope: this demo's, or those a host page named when
+// it registered the worker (`coi-sw.js?pages=timetable.html,plan/`; see coi.js's
+// `data-pages`), an `index.html` also standing for its folder.
+const NAMED = new URL(self.location.href).searchParams.get('pages');
+const APP_PAGES = new Set(NAMED === null ? ['', 'index.html', 'embed-example.html']
+  : NAMED.split(',').map((p) => p.trim()).flatMap((p) => (/(^|\/)index\.html$/.test(p) ? [p, p.slice(0, -10)] : [p])));
 
 /** The path of `url` inside the scope, or null when it lies outside it. */
 function inScope(url) {

@@ -10,8 +10,16 @@
 // active but does not control the page, and no `controllerchange` will come. Then one
 // plain reload (which the worker controls) is enough; if the page is still not controlled
 // after it, it starts without isolation rather than reloading again.
+//
+// A host page that embeds Atoll (the npm package) includes this script with
+// `data-sw="URL of coi-sw.js"` (the worker must lie in the page's folder or above it: a
+// service worker only controls pages below its own folder) and `data-pages="the pages,
+// relative to that folder, that run Atoll"`; the scope is then the worker's folder.
 (() => {
   const params = new URLSearchParams(location.search);
+  const script = document.currentScript;
+  const swData = script && script.dataset.sw;
+  const pagesData = script && script.dataset.pages;
   const sw = navigator.serviceWorker;
   const key = 'atoll-coi-reloaded';
   const uncontrolled = 'atoll-coi-uncontrolled';
@@ -30,7 +38,9 @@
   };
   // Scoped to this app's folder (the default scope is the script's folder; said here so
   // it stays so): the worker only touches this app's pages, see coi-sw.js.
-  sw.register(new URL('coi-sw.js', document.baseURI), { scope: './' }).then(
+  const swUrl = new URL(swData || 'coi-sw.js', document.baseURI);
+  if (pagesData) swUrl.searchParams.set('pages', pagesData);
+  sw.register(swUrl, { scope: swData ? new URL('./', swUrl).href : './' }).then(
     (reg) => {
       const reload = () => location.reload();
       if (sw.controller) reload();

@@ -1,26 +1,30 @@
 // Timetable grids (days × periods) for one curriculum, teacher or room, with the cells that
 // violations touch highlighted. Pure DOM building, shared by the page (app.js) and the
 // <atoll-solver> element (atoll.js); the data come from Session.timetable() and the
-// violation list of Session.check() (both computed in Rust).
+// violation list of Session.check() (both computed in Rust). Words come from i18n.js, in
+// the `lang` given (the page's language when none is).
+import { t } from './i18n.js';
 
-export const KINDS = {
-  curriculum: 'Group (curriculum)',
-  teacher: 'Teacher',
-  room: 'Room',
-};
+/** The view kinds, with their English names (kindName gives them in the page's language). */
+export const KINDS = Object.fromEntries(['curriculum', 'teacher', 'room'].map((k) => [k, t(`kind.${k}`, {}, 'en')]));
 
-// Violation rules (eval's `Rule`, snake_case) and breakdown components, by name.
-export const RULES = {
-  lectures: 'Lectures', conflicts: 'Conflicts', availability: 'Availability',
-  room_occupancy: 'Room occupancy', room_unsuitable: 'Unsuitable room', room_closed: 'Room closed',
-  past_end_of_day: 'Past the end of the day', pin_not_kept: 'Pin not kept',
-  room_capacity: 'Room capacity', min_working_days: 'Min working days',
-  curriculum_compactness: 'Curriculum compactness', room_stability: 'Room stability',
-  teacher_preference: 'Teacher preference', curriculum_daily_limit: 'Group daily limit',
-  teacher_daily_limit: 'Teacher daily limit', moved: 'Moved',
+/** A view kind's name ('curriculum', 'teacher', 'room') in `lang`. */
+export const kindName = (kind, lang) => t(`kind.${kind}`, {}, lang);
+
+/** A rule's or breakdown component's name in `lang`; the rule's id for one the table lacks. */
+export function ruleName(rule, lang) {
+  const key = `rule.${rule}`;
+  const name = t(key, {}, lang);
+  return name === key ? rule : name;
+}
+
+// Violation rules (eval's `Rule`, snake_case) and breakdown components, with their English
+// names (ruleName gives them in the page's language), in the order the rule filters list them.
+export const RULES = Object.fromEntries(['lectures', 'conflicts', 'availability', 'room_occupancy', 'room_unsuitable',
+  'room_closed', 'past_end_of_day', 'pin_not_kept', 'room_capacity', 'min_working_days', 'curriculum_compactness',
+  'room_stability', 'teacher_preference', 'curriculum_daily_limit', 'teacher_daily_limit', 'moved',
   // Breakdown components without a rule of their own name.
-  placement: 'Placement', daily_limit: 'Daily limit', changes: 'Changes',
-};
+  'placement', 'daily_limit', 'changes'].map((r) => [r, t(`rule.${r}`, {}, 'en')]));
 
 // Rules about a room: a lecture is involved only when it is in one of the violation's rooms.
 const ROOM_RULES = new Set(['room_occupancy', 'room_capacity', 'room_stability', 'room_unsuitable', 'room_closed']);
@@ -32,11 +36,11 @@ export const teachersOf = (l) => l.teachers || [l.teacher];
 export const durationOf = (l) => Math.max(1, l.duration || 1);
 
 /** The day name and period name of (day, period), from the timetable when it has them. */
-export function dayName(tt, d) {
-  return (tt.day_names && tt.day_names[d]) || `Day ${d}`;
+export function dayName(tt, d, lang) {
+  return (tt.day_names && tt.day_names[d]) || t('grid.day', { n: d }, lang);
 }
-export function periodName(tt, p) {
-  return (tt.period_names && tt.period_names[p]) || `Period ${p}`;
+export function periodName(tt, p, lang) {
+  return (tt.period_names && tt.period_names[p]) || t('grid.period', { n: p }, lang);
 }
 
 /**
@@ -134,8 +138,8 @@ export function movedLectures(tt, moves) {
 }
 
 /** "Tue 2, room A": a place of a move, by the timetable's day and period names. */
-export function placeText(tt, p) {
-  return `${dayName(tt, p.day)} ${periodName(tt, p.period)}, room ${p.room}`;
+export function placeText(tt, p, lang) {
+  return t('grid.place', { day: dayName(tt, p.day, lang), period: periodName(tt, p.period, lang), room: p.room }, lang);
 }
 
 function el(tag, cls, text) {
@@ -155,19 +159,28 @@ function el(tag, cls, text) {
  * toggled on the page and not yet re-solved. `moved` (from movedLectures) outlines the
  * lectures a repair moved (class `relocated`) and says where each came from. `marks`
  * comes from markLectures; `selected` is a violation whose lectures get the 'selected'
- * class.
+ * class. A lecture in a violation also carries a marker (⚠ soft, ✖ hard) and the words
+ * "soft violation"/"hard violation" for screen readers: colour is never the only signal.
+ *
+ * Keyboard: the grid (role="grid") is one tab stop, the cell at `focus` ({ day, period },
+ * else the first lecture's cell); the arrow keys move between cells, Home/End to the
+ * first/last day, Ctrl+Home/Ctrl+End to the first/last cell (a roving tabindex).
  */
 export function renderGrid(tt, kind, name, { marks = [], selected = null, periodLabels = null,
-  pending = null, moved = null } = {}) {
+  pending = null, moved = null, focus = null, lang } = {}) {
   const table = el('table', 'tt-grid');
+  table.setAttribute('role', 'grid');
+  table.setAttribute('aria-readonly', 'true');
   table.dataset.kind = kind;
   table.dataset.name = name;
-  const cap = el('caption', '', `${KINDS[kind]} ${name}`);
+  const cap = el('caption', '', `${kindName(kind, lang)} ${name}`);
   table.append(cap);
   const head = el('tr');
-  head.append(el('th', 'corner', ''));
+  const corner = el('th', 'corner');
+  corner.append(el('span', 'visually-hidden', t('grid.corner', {}, lang)));
+  head.append(corner);
   for (let d = 0; d < tt.days; d++) {
-    const th = el('th', 'day', dayName(tt, d));
+    const th = el('th', 'day', dayName(tt, d, lang));
     th.scope = 'col';
     th.dataset.day = String(d);
     head.append(th);
@@ -181,15 +194,16 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
   const times = tt.period_times && tt.period_times.length === tt.periods_per_day ? tt.period_times : periodLabels;
   for (let p = 0; p < tt.periods_per_day; p++) {
     const tr = el('tr');
-    const th = el('th', 'period', periodName(tt, p));
+    const th = el('th', 'period', periodName(tt, p, lang));
     th.scope = 'row';
-    if (times && times[p] && times[p] !== periodName(tt, p)) th.append(el('small', '', times[p]));
+    if (times && times[p] && times[p] !== periodName(tt, p, lang)) th.append(el('small', '', times[p]));
     tr.append(th);
     cells.push([]);
     for (let d = 0; d < tt.days; d++) {
       const td = el('td');
       td.dataset.day = String(d);
       td.dataset.period = String(p);
+      td.tabIndex = -1;
       tr.append(td);
       cells[p].push(td);
     }
@@ -213,27 +227,39 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
     if (pinned) box.classList.add('pinned');
     if (pending && pending.has(i) && pending.get(i) !== !!l.pinned) box.classList.add('pin-changed');
     if (marks[i]) box.classList.add(marks[i]);
+    const violation = marks[i] ? t(marks[i] === 'hard' ? 'grid.hardViolation' : 'grid.softViolation', {}, lang) : '';
     if (selected && touches(selected, l)) box.classList.add('selected');
     const title = el('strong', '', l.course);
-    if (pinned) title.prepend(el('span', 'pin-mark', 'pin'));
+    if (pinned) title.prepend(el('span', 'pin-mark', t('legend.pin', {}, lang)));
+    if (marks[i]) {
+      const mark = el('span', 'viol-mark', marks[i] === 'hard' ? '✖' : '⚠');
+      mark.setAttribute('aria-hidden', 'true');
+      box.append(mark);
+    }
     box.append(title, el('span', 'room', l.room));
-    if (d > 1) box.append(el('span', 'span-note', `${d} periods`));
+    if (violation) box.append(el('span', 'visually-hidden', ` (${violation})`));
+    if (d > 1) box.append(el('span', 'span-note', t('grid.periods', { n: d }, lang)));
     const move = moved && moved[i];
     if (move) {
       box.classList.add('relocated');
-      box.dataset.movedFrom = placeText(tt, move.from);
+      box.dataset.movedFrom = placeText(tt, move.from, lang);
       box.dataset.moveKind = move.kind;
-      box.append(el('span', 'moved-from', move.kind === 'room_only' ? `← room ${move.from.room}`
-        : `← ${dayName(tt, move.from.day)} ${periodName(tt, move.from.period)}`));
+      box.append(el('span', 'moved-from', move.kind === 'room_only' ? `← ${t('grid.room', { room: move.from.room }, lang)}`
+        : `← ${dayName(tt, move.from.day, lang)} ${periodName(tt, move.from.period, lang)}`));
     }
-    const when = `${dayName(tt, l.day)} ${periodName(tt, l.period)}`
-      + (d > 1 ? `–${periodName(tt, Math.min(l.period + d - 1, tt.periods_per_day - 1))}` : '');
-    box.title = `${l.course} · ${l.room} (${l.students} students, ${l.capacity} seats) · ${when}`
-      + ` · teacher${teachersOf(l).length > 1 ? 's' : ''} ${teachersOf(l).join(', ')}`
+    const when = `${dayName(tt, l.day, lang)} ${periodName(tt, l.period, lang)}`
+      + (d > 1 ? `–${periodName(tt, Math.min(l.period + d - 1, tt.periods_per_day - 1), lang)}` : '');
+    const movedFrom = move ? t('grid.movedFrom', { place: placeText(tt, move.from, lang) }, lang) : '';
+    box.title = t('grid.title', { course: l.course, room: l.room, students: l.students, capacity: l.capacity, when,
+      teachers: teachersOf(l).join(', '), teachersN: teachersOf(l).length }, lang)
       + (l.curricula.length ? ` · ${l.curricula.join(', ')}` : '')
-      + (pinned ? ' · pinned' : '')
-      + (move ? ` · moved from ${placeText(tt, move.from)}` : '');
-    if (move) box.setAttribute('aria-label', `${l.course}, ${l.room}, ${when}, moved from ${placeText(tt, move.from)}`);
+      + (pinned ? t('grid.pinned', {}, lang) : '')
+      + (move ? ` · ${movedFrom}` : '')
+      + (violation ? ` · ${violation}` : '');
+    if (move) {
+      box.setAttribute('aria-label', `${l.course}, ${l.room}, ${when}, ${movedFrom}`
+        + (violation ? `, ${violation}` : ''));
+    }
     td.append(box);
     if (td.querySelectorAll('.lec, .lec-cont').length > 1) td.classList.add('clash');
     // The further periods the lecture occupies, on the same day.
@@ -248,5 +274,40 @@ export function renderGrid(tt, kind, name, { marks = [], selected = null, period
     }
   });
   table.dataset.lectures = String(count);
+  // The one tab stop: the cell asked for, else the first cell holding a lecture, else the first.
+  const at = (d, p) => cells[p] && cells[p][d];
+  let stop = focus && at(focus.day, focus.period);
+  if (!stop) stop = body.querySelector('td:has(.lec)') || at(0, 0);
+  if (stop) stop.tabIndex = 0;
+  table.addEventListener('keydown', (e) => moveFocus(e, table, cells, tt));
+  // Whatever cell gets the focus (a click too) becomes the tab stop.
+  table.addEventListener('focusin', (e) => {
+    const td = e.target.closest('td');
+    if (!td || !table.contains(td) || td.tabIndex === 0) return;
+    for (const x of table.querySelectorAll('td[tabindex="0"]')) x.tabIndex = -1;
+    td.tabIndex = 0;
+  });
   return table;
+}
+
+/** Arrow keys, Home/End (with Ctrl: the first/last cell) move the grid's focus and tab stop. */
+function moveFocus(e, table, cells, tt) {
+  const td = e.target.closest('td');
+  if (!td || !table.contains(td)) return;
+  let d = Number(td.dataset.day);
+  let p = Number(td.dataset.period);
+  switch (e.key) {
+    case 'ArrowLeft': d--; break;
+    case 'ArrowRight': d++; break;
+    case 'ArrowUp': p--; break;
+    case 'ArrowDown': p++; break;
+    case 'Home': d = 0; if (e.ctrlKey) p = 0; break;
+    case 'End': d = tt.days - 1; if (e.ctrlKey) p = tt.periods_per_day - 1; break;
+    default: return;
+  }
+  e.preventDefault();
+  d = Math.max(0, Math.min(tt.days - 1, d));
+  p = Math.max(0, Math.min(tt.periods_per_day - 1, p));
+  const next = cells[p][d];
+  if (next !== td) next.focus(); // focusin moves the tab stop
 }

@@ -39,7 +39,7 @@ test('a whole solve makes no request but the page\'s own assets, none while solv
   const foreign = requests.filter((r) => !r.url.startsWith(`${origin}/`) && !/^(blob|data):/.test(r.url));
   assert.deepEqual(foreign.map((r) => r.url), [], 'only the page\'s own server is asked');
   const own = new Set(requests.filter((r) => r.url.startsWith(origin)).map((r) => new URL(r.url).pathname));
-  const assets = /^\/(|index\.html|app\.js|grid\.js|coi\.js|worker\.js|style\.css|best-known\.json|samples\/[\w.-]+\.ctt|pkg\/[\w./-]+)$/;
+  const assets = /^\/(|index\.html|app\.js|app\/[\w-]+\.js|client\.js|i18n\.js|grid\.js|coi\.js|worker\.js|style\.css|best-known\.json|samples\/[\w.-]+\.ctt|pkg\/[\w./-]+)$/;
   for (const p of own) assert.match(p, assets, `${p} is one of the page's assets`);
   const during = requests.filter((r) => r.at >= started && r.at <= done && !/^(blob|data):/.test(r.url));
   assert.deepEqual(during.map((r) => r.url), [], 'nothing is fetched during the solve and the exports');

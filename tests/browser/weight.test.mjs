@@ -11,7 +11,10 @@ import zlib from 'node:zlib';
 import { open, ROOT } from './helpers.mjs';
 
 const WWW = path.join(ROOT, 'www');
-const PAGE = ['index.html', 'app.js', 'grid.js', 'coi.js', 'worker.js', 'style.css', 'best-known.json'];
+// The page's own files: app.js's modules (www/app/), the worker client and the strings
+// (English; another language's table, www/i18n/*.js, loads only for that language).
+const PAGE = ['index.html', 'app.js', 'client.js', 'i18n.js', 'grid.js', 'coi.js', 'worker.js', 'style.css', 'best-known.json',
+  ...fs.readdirSync(path.join(WWW, 'app')).filter((f) => f.endsWith('.js')).map((f) => `app/${f}`)];
 
 function files(dir) {
   return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
