@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# The many-core measurement prepared for a session that is lent the 16-core GPU machine
-# (issue 19 item 4): moves/s scaling of 1 vs 2/4/8/16 threads, and quality at 10 s with 2
-# and 16 threads on comp01–14. About 7 minutes of device time. Tables go to $OUT (default
-# ./device-out). Run from the repository root, with a release binary built here and carried
-# (`cargo build --release --bin atoll`, carry `target/release/atoll`) or built there.
+# Measurements prepared for a session that is lent the 16-core GPU machine. Tables go to
+# $OUT (default ./device-out). Run from the repository root, with a release binary built
+# here and carried (`cargo build --release --bin atoll`, carry `target/release/atoll`) or
+# built there.
+#   scripts/device-bench.sh        the CPU part (issue 19 item 4): moves/s scaling of 1 vs
+#                                  2/4/8/16 threads, quality at 10 s with 2 and 16 threads
+#                                  on comp01–14; about 7 minutes.
+#   scripts/device-bench.sh gpu    the GPU search ablation (issue 14): GPU-assisted vs
+#                                  CPU-only, comp01–14 at 10 s on 16 threads, then comp07
+#                                  at 60 s, plus GPU vs one-core moves/s; about 7.5 minutes
+#                                  (14 × 2 × 10 s + 2 × 60 s + ~1 s of speed per instance).
 #   ATOLL_SHARED  the shared data folder (default ../shared)
 set -euo pipefail
+MODE="${1:-cpu}"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 OUT="${OUT:-device-out}"
 SHARED="${ATOLL_SHARED:-../shared}"
@@ -14,6 +21,16 @@ BIN=target/release/atoll
 [ -x "$BIN" ] || cargo build --release --bin atoll
 { nproc; free -g; nvidia-smi -L 2>/dev/null || true; } > "$OUT/machine.txt"
 I="$SHARED/instances/itc2007"
+if [ "$MODE" = gpu ]; then
+  { vulkaninfo --summary 2>/dev/null | grep -iE 'deviceName|deviceType|driverName' || true; } >> "$OUT/machine.txt"
+  echo "== --gpu-ablation, comp01-14, 10 s, 16 threads, seed 1" | tee -a "$OUT/gpu-ablation.txt"
+  "$BIN" bench "$I"/comp{01..14}.ctt --gpu-ablation --seeds 1 --time 10 --threads 16 \
+    --best-known "$I/best_known.csv" 2>&1 | tee -a "$OUT/gpu-ablation.txt"
+  echo "== --gpu-ablation, comp07, 60 s, 16 threads, seed 1" | tee -a "$OUT/gpu-ablation-60s.txt"
+  "$BIN" bench "$I"/comp07.ctt --gpu-ablation --seeds 1 --time 60 --threads 16 \
+    --best-known "$I/best_known.csv" 2>&1 | tee -a "$OUT/gpu-ablation-60s.txt"
+  exit 0
+fi
 for t in 2 4 8 16; do
   echo "== --scaling --threads $t (5 s per run)" | tee -a "$OUT/scaling.txt"
   "$BIN" bench "$I"/comp{07,12,05}.ctt --scaling --threads "$t" --time 5 --seeds 1 \

@@ -12,6 +12,7 @@ use web_time::{Duration, Instant};
 use crate::budget::{Budget, CancelToken, Stop};
 use crate::construct::{Unplaced, first_population};
 use crate::eval::{Breakdown, Cost, score};
+use crate::evolve::island::island_seed;
 use crate::evolve::{AnnealParams, BatchEvaluator, Individual, Island};
 use crate::model::{Instance, Moves, Timetable};
 use crate::options::{OptionError, SolverOptions};
@@ -435,7 +436,7 @@ impl Solver {
             return self.finished;
         };
         let scores = evaluator.evaluate(&self.inst, &batch);
-        self.select(scores)
+        self.select_with(scores, Some(evaluator))
     }
 
     /// The first half of [`Solver::generation`], for callers whose evaluator answers
@@ -475,6 +476,19 @@ impl Solver {
     /// on schedule. Without a batch bred (or with a score missing) it does nothing and
     /// returns the stop reason, if any.
     pub fn select(&mut self, scores: Vec<Breakdown>) -> Option<StopReason> {
+        self.select_with(scores, None)
+    }
+
+    /// [`Solver::select`], with `evaluator`'s own search phase ([`BatchEvaluator::intensify`],
+    /// the GPU's tabu search) run on this thread on the best timetable while the rayon
+    /// pool refines the islands; its result joins the best island when better. The phase's
+    /// seed comes from the run's seed and the generation, and its result is taken only
+    /// after both are done, so a run with a fixed generation count stays deterministic.
+    fn select_with(
+        &mut self,
+        scores: Vec<Breakdown>,
+        evaluator: Option<&mut dyn BatchEvaluator>,
+    ) -> Option<StopReason> {
         let Some(Bred { f0, params, bred }) = self.pending.take() else {
             return self.finished;
         };
@@ -495,13 +509,52 @@ impl Solver {
             })
             .collect();
         let stop = &self.stop;
-        self.islands
-            .par_iter_mut()
-            .zip(per_island)
-            .for_each(|(isl, cands)| isl.refine(inst, cands, &params, opts.refine, stop));
+        let islands = &mut self.islands;
+        let refine = move || {
+            islands
+                .par_iter_mut()
+                .zip(per_island)
+                .for_each(|(isl, cands)| isl.refine(inst, cands, &params, opts.refine, stop))
+        };
+        let mut found = None;
+        match evaluator {
+            None => refine(),
+            Some(ev) => {
+                let start = &self.best.timetable;
+                let seed = island_seed(opts.seed ^ 0x7AB0_5EA2, self.generation as usize);
+                // A run with a time limit lets the phase go on until the islands are done
+                // (the GPU works while the cores anneal); without one it takes a fixed
+                // number of steps, so the run is reproducible.
+                let timed = opts.time_limit.is_some();
+                let steps = if timed {
+                    crate::gpu::neighbourhood::TABU_MAX_STEPS
+                } else {
+                    crate::gpu::neighbourhood::TABU_STEPS
+                };
+                let refined = std::sync::atomic::AtomicBool::new(false);
+                let taken = std::cell::Cell::new(0u32);
+                let over = || {
+                    taken.set(taken.get() + 1);
+                    stop.should_stop()
+                        || (timed
+                            && taken.get() > crate::gpu::neighbourhood::TABU_MIN_STEPS
+                            && refined.load(std::sync::atomic::Ordering::Relaxed))
+                };
+                rayon::in_place_scope(|s| {
+                    s.spawn(|_| {
+                        refine();
+                        refined.store(true, std::sync::atomic::Ordering::Relaxed);
+                    });
+                    found = ev.intensify(inst, start, steps, seed, &over);
+                });
+            }
+        }
+        if let Some((timetable, cost)) = found {
+            self.offer(timetable, cost);
+        }
         self.generation += 1;
 
-        if self.generation.is_multiple_of(opts.migration_interval) && self.islands.len() > 1 {
+        if self.generation.is_multiple_of(self.opts.migration_interval) && self.islands.len() > 1 {
             let migrants: Vec<Individual> = self.islands.iter().map(|i| i.best.clone()).collect();
             let n = self.islands.len();
             for (i, m) in migrants.into_iter().enumerate() {
@@ -520,6 +573,28 @@ impl Solver {
             self.last_step = (self.fraction() - f0).max(1e-4);
         }
         self.check_stop()
+    }
+
+    /// A timetable found outside the islands (a GPU tabu phase), with its exact cost: it
+    /// joins the best island when better than that island's worst, and becomes the run's
+    /// best when better than it.
+    pub fn offer(&mut self, timetable: Timetable, cost: Cost) {
+        let home = (0..self.islands.len())
+            .min_by_key(|&i| self.islands[i].best.cost)
+            .expect("at least one island");
+        if cost < self.best.cost {
+            self.best = Individual {
+                timetable: timetable.clone(),
+                cost,
+            };
+        }
+        self.islands[home].receive(Individual { timetable, cost });
+    }
+
+    /// The best timetable so far (for a caller that runs a search phase of its own, the
+    /// page's GPU tabu search, and offers the result back with [`Solver::offer`]).
+    pub fn best_timetable(&self) -> &Timetable {
+        &self.best.timetable
     }
 
     /// Names the evaluator in progress events, for a caller that scores the batches of

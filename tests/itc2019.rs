@@ -1501,12 +1501,22 @@ fn atoll_check_and_info_read_xml() {
         text.contains("Classes             7 (3 without room, 1 with a parent)"),
         "{text}"
     );
-    // `solve` on an .xml instance: the construction, its solution written and checked.
+    // `solve` on an .xml instance: construction and 3 epochs of search, its solution
+    // written and checked.
     let out_file = std::env::temp_dir().join(format!("atoll-itc-solve-{}.xml", std::process::id()));
     let out = std::process::Command::new(exe)
         .arg("solve")
         .arg(itc_dir().join("test/wbg-fal10.xml"))
-        .args(["--generations", "100000", "--seed", "3", "--json", "-o"])
+        .args([
+            "--generations",
+            "3",
+            "--seed",
+            "3",
+            "--threads",
+            "2",
+            "--json",
+            "-o",
+        ])
         .arg(&out_file)
         .output()
         .unwrap();
@@ -1517,7 +1527,8 @@ fn atoll_check_and_info_read_xml() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["feasible"], true);
-    assert_eq!(v["construction"]["unplaced"], 0);
+    assert_eq!(v["search"]["construction_unplaced"], 0);
+    assert_eq!(v["stop_reason"], "generations");
     let p = load(&itc_dir().join("test/wbg-fal10.xml"));
     let written = std::fs::read(&out_file).unwrap();
     std::fs::remove_file(&out_file).ok();

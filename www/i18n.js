@@ -211,6 +211,7 @@ export const en = {
   'env.gpuAdapter': 'WebGPU adapter: {name}',
   'env.gpuUnnamed': 'unnamed',
   'env.gpuFallback': ' (software fallback adapter)',
+  'env.gpuLimits': '; limits: storage binding {storage} B, workgroup memory {shared} B, {invocations} invocations per workgroup',
   'env.gpuCpu': 'CPU — {why}',
   'env.memory': '{n} GiB (navigator.deviceMemory)',
   'env.memoryUnknown': 'not reported by this browser',

@@ -104,7 +104,7 @@ async function repair({ options, stepMs, seq, solution, file, maxMoves, moveWeig
   }
 }
 
-async function runSolve({ options, stepMs, seq }, start) {
+async function runSolve({ options, stepMs, seq, gpuSearch }, start) {
   const s = need();
   const ms = Number.isFinite(stepMs) && stepMs > 0 ? stepMs : 150;
   const stopped = () => seq <= stopUpTo;
@@ -128,7 +128,7 @@ async function runSolve({ options, stepMs, seq }, start) {
       await yieldToEvents();
       if (stopped()) s.solveCancel(); // the next step returns at once, "cancelled"
       try {
-        p = gpu ? await gpuStep(s, gpu, ms, stopped) : s.solveStep(ms);
+        p = gpu ? await gpuStep(s, gpu, ms, stopped, gpuSearch !== false) : s.solveStep(ms);
       } catch (e) {
         if (isTrap(e)) throw e;
         interrupted = `${gpu ? 'GPU scoring' : 'a solver step'} failed: ${message(e)}`;
@@ -172,12 +172,17 @@ async function gpuSetup(s, options) {
   return scorer;
 }
 
-async function gpuStep(s, scorer, ms, stopped) {
+async function gpuStep(s, scorer, ms, stopped, gpuSearch) {
   const t0 = performance.now();
   for (;;) {
     const batch = s.solveBreed();
     if (batch === undefined) return s.solveStep(0); // the run is over: its last event
     const p = s.solveSelect(await scorer.score(batch));
+    // The GPU search (src/gpu/neighbourhood.rs): a tabu phase on the best timetable.
+    if (gpuSearch && scorer.searches && !p.finished && !stopped()) {
+      const better = await scorer.intensify(s.solveBest(), p.generation);
+      if (better) s.solveOffer(better);
+    }
     if (p.finished || stopped() || performance.now() - t0 >= ms) return p;
   }
 }
@@ -259,6 +264,10 @@ const ops = {
   speed({ seconds }) {
     return need().measureSpeed(seconds, 1);
   },
+  // The GPU neighbourhood kernel on this browser's WebGPU against the CPU's exact deltas.
+  gpuNeighbourhoodCheck({ seed }) {
+    return need().gpuNeighbourhoodCheck(seed || 1);
+  },
   solve,
   resolve,
   repair,
@@ -331,6 +340,10 @@ Object.assign(ops, {
           const i = adapter.info || {};
           gpu = { available: true, vendor: i.vendor || '', architecture: i.architecture || '',
             device: i.device || '', description: i.description || '',
+            // The limits the GPU search is sized from (src/gpu/neighbourhood.rs, plan).
+            limits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+              maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
+              maxComputeInvocationsPerWorkgroup: adapter.limits.maxComputeInvocationsPerWorkgroup },
             // Marked as the fallback, or a software rasterizer by name (Chromium hands out
             // SwiftShader unmarked when it has nothing else); `auto` never uses one.
             fallback: adapter.isFallbackAdapter === true || i.isFallbackAdapter === true

@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use crate::eval::{Breakdown, score};
+use crate::eval::{Breakdown, Cost, score};
 use crate::model::{Instance, Timetable};
 
 /// Scores a batch of timetables of one instance.
@@ -13,6 +13,21 @@ pub trait BatchEvaluator {
     fn name(&self) -> String;
     /// One breakdown per timetable, in order, exactly as [`crate::eval::score`] computes it.
     fn evaluate(&mut self, inst: &Instance, batch: &[Timetable]) -> Vec<Breakdown>;
+    /// A search phase of the evaluator's own, run by the solver on the best timetable
+    /// while the islands anneal (the GPU's tabu search over whole neighbourhoods): the
+    /// best timetable it found, with its cost, or `None` when it has none. At most `steps`
+    /// steps; deterministic for a given `seed`; `stop` (asked before each step) ends it
+    /// early.
+    fn intensify(
+        &mut self,
+        _inst: &Instance,
+        _tt: &Timetable,
+        _steps: u32,
+        _seed: u64,
+        _stop: &dyn Fn() -> bool,
+    ) -> Option<(Timetable, Cost)> {
+        None
+    }
 }
 
 /// The CPU evaluator: the full evaluator over the batch, in parallel.

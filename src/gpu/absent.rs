@@ -31,6 +31,37 @@ impl GpuEvaluator {
         match *self {}
     }
 
+    pub fn search_plan(&self) -> Option<&super::neighbourhood::Plan> {
+        match *self {}
+    }
+
+    pub fn search_note(&self) -> &str {
+        match *self {}
+    }
+
+    pub fn tabu_stats(&self) -> &super::neighbourhood::TabuStats {
+        match *self {}
+    }
+
+    pub async fn enable_search(
+        &mut self,
+        _inst: &Instance,
+        _memory_bytes: u64,
+    ) -> Result<&super::neighbourhood::Plan, super::GpuError> {
+        match *self {}
+    }
+
+    pub async fn intensify_async(
+        &mut self,
+        _inst: &Instance,
+        _tt: &Timetable,
+        _steps: u32,
+        _seed: u64,
+        _stop: &dyn Fn() -> bool,
+    ) -> Option<(Timetable, crate::eval::Cost)> {
+        match *self {}
+    }
+
     pub fn calibrate_blocking(
         &mut self,
         _inst: &Instance,

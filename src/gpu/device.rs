@@ -11,6 +11,7 @@ use std::task::{Context, Poll, Waker};
 use wgpu::util::DeviceExt;
 
 use super::GpuError;
+use super::neighbourhood::{Neighbourhood, Plan, TabuParams, TabuStats, tabu_search};
 use super::pack::{OUT_STRIDE, pack};
 use crate::eval::{Breakdown, score};
 use crate::model::{CourseId, Instance, Timetable};
@@ -85,11 +86,16 @@ pub struct GpuEvaluator {
     failure: Arc<Mutex<Option<String>>>,
     /// Timetables the CPU scored because the shader could not (flags, other lecture lists).
     cpu_fallbacks: u64,
+    /// The neighbourhood kernel driving the tabu phases, once [`Self::enable_search`]
+    /// built it; `search_note` says its plan or why there is none.
+    search: Option<Neighbourhood>,
+    search_note: String,
+    tabu: TabuStats,
 }
 
 /// The adapter, as reports name it: "name (backend, device type)". Browsers may keep the
 /// name empty (fingerprinting); then the driver fields stand in.
-fn describe(info: &wgpu::AdapterInfo) -> String {
+pub(super) fn describe(info: &wgpu::AdapterInfo) -> String {
     let name = [&info.name, &info.driver, &info.driver_info]
         .into_iter()
         .find(|s| !s.is_empty())
@@ -98,7 +104,7 @@ fn describe(info: &wgpu::AdapterInfo) -> String {
 }
 
 /// The adapter every evaluator uses: wgpu's high-performance choice.
-async fn default_adapter() -> Result<wgpu::Adapter, wgpu::RequestAdapterError> {
+pub(super) async fn default_adapter() -> Result<wgpu::Adapter, wgpu::RequestAdapterError> {
     wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle())
         .request_adapter(&wgpu::RequestAdapterOptions {
             power_preference: wgpu::PowerPreference::HighPerformance,
@@ -247,12 +253,89 @@ impl GpuEvaluator {
             adapter: adapter_name,
             failure,
             cpu_fallbacks: 0,
+            search: None,
+            search_note: "GPU search: not enabled".into(),
+            tabu: TabuStats::default(),
         })
     }
 
     /// The adapter: "name (backend, device type)".
     pub fn adapter(&self) -> &str {
         &self.adapter
+    }
+
+    /// Builds the neighbourhood kernel on this device for `inst` within `memory_bytes` of
+    /// budget, so [`Self::intensify_async`] can search. On failure the batch scoring goes
+    /// on and [`Self::search_note`] says why the search is off.
+    pub async fn enable_search(
+        &mut self,
+        inst: &Instance,
+        memory_bytes: u64,
+    ) -> Result<&Plan, GpuError> {
+        let built = Neighbourhood::with_device(
+            self.device.clone(),
+            self.queue.clone(),
+            self.adapter.clone(),
+            inst,
+            memory_bytes,
+            false,
+        )
+        .await;
+        match built {
+            Ok(n) => {
+                self.search_note = n.plan().lines().join("; ");
+                Ok(self.search.insert(n).plan())
+            }
+            Err(e) => {
+                self.search_note = format!("GPU search off (the CPU searches): {e}");
+                Err(e)
+            }
+        }
+    }
+
+    /// The neighbourhood's sizing plan, when the search is on.
+    pub fn search_plan(&self) -> Option<&Plan> {
+        self.search.as_ref().map(|n| n.plan())
+    }
+
+    /// The search's plan in words, or why it is off.
+    pub fn search_note(&self) -> &str {
+        &self.search_note
+    }
+
+    /// What the tabu phases did so far.
+    pub fn tabu_stats(&self) -> &TabuStats {
+        &self.tabu
+    }
+
+    /// One tabu phase ([`tabu_search`], at most `steps` steps) from `tt`: the best timetable it saw with its cost, or `None` when the search is off. A
+    /// device error turns the search off for the rest of the run (the reason in
+    /// [`Self::search_note`]).
+    pub async fn intensify_async(
+        &mut self,
+        inst: &Instance,
+        tt: &Timetable,
+        steps: u32,
+        seed: u64,
+        stop: &dyn Fn() -> bool,
+    ) -> Option<(Timetable, crate::eval::Cost)> {
+        let n = self.search.as_mut()?;
+        if !self.shape.fits(tt) || !self.shape.matches(inst) {
+            return None;
+        }
+        let params = TabuParams {
+            iterations: steps,
+            seed,
+            moves_per_step: n.plan().moves,
+        };
+        match tabu_search(n, inst, tt, params, stop, &mut self.tabu).await {
+            Ok(r) => Some(r),
+            Err(e) => {
+                self.search = None;
+                self.search_note = format!("GPU search failed, off for this run: {e}");
+                None
+            }
+        }
     }
 
     /// Timetables scored per dispatch.
@@ -381,25 +464,41 @@ impl GpuEvaluator {
 #[cfg(not(target_arch = "wasm32"))]
 impl crate::evolve::BatchEvaluator for GpuEvaluator {
     fn name(&self) -> String {
+        let search = if self.search.is_some() {
+            " + tabu search"
+        } else {
+            ""
+        };
         match self.failure() {
             Some(e) => format!("gpu {} failed ({e}); cpu", self.adapter),
-            None => format!("gpu {}", self.adapter),
+            None => format!("gpu {}{search}", self.adapter),
         }
     }
 
     fn evaluate(&mut self, inst: &Instance, batch: &[Timetable]) -> Vec<Breakdown> {
         pollster::block_on(self.evaluate_async(inst, batch))
     }
+
+    fn intensify(
+        &mut self,
+        inst: &Instance,
+        tt: &Timetable,
+        steps: u32,
+        seed: u64,
+        stop: &dyn Fn() -> bool,
+    ) -> Option<(Timetable, crate::eval::Cost)> {
+        pollster::block_on(self.intensify_async(inst, tt, steps, seed, stop))
+    }
 }
 
-fn to_bytes(words: &[u32]) -> Vec<u8> {
+pub(super) fn to_bytes(words: &[u32]) -> Vec<u8> {
     words.iter().flat_map(|w| w.to_le_bytes()).collect()
 }
 
 type MapResult = Result<(), wgpu::BufferAsyncError>;
 
 #[derive(Default)]
-struct MapState {
+pub(super) struct MapState {
     result: Option<MapResult>,
     waker: Option<Waker>,
 }
@@ -407,12 +506,12 @@ struct MapState {
 /// Resolves when `map_async` calls back: at once natively (after the blocking poll), from
 /// the browser's event loop on the web.
 #[derive(Default)]
-struct MapFuture {
-    state: Arc<Mutex<MapState>>,
+pub(super) struct MapFuture {
+    pub(super) state: Arc<Mutex<MapState>>,
 }
 
 impl MapFuture {
-    fn complete(state: &Arc<Mutex<MapState>>, r: MapResult) {
+    pub(super) fn complete(state: &Arc<Mutex<MapState>>, r: MapResult) {
         if let Ok(mut s) = state.lock() {
             s.result = Some(r);
             if let Some(w) = s.waker.take() {

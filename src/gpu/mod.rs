@@ -8,6 +8,7 @@
 //! - [`pack`]: the instance as the shader reads it, and the checks that keep it exact;
 //! - `device` (feature `gpu`): the wgpu device, pipeline and buffers ([`GpuEvaluator`]).
 
+pub mod neighbourhood;
 pub mod pack;
 
 #[cfg(not(feature = "gpu"))]
@@ -76,6 +77,9 @@ pub struct EvaluatorInfo {
     pub reason: String,
     /// The `auto` calibration, when it ran.
     pub calibration: Option<Calibration>,
+    /// The GPU search (tabu over whole neighbourhoods): its sizing in words, or why it is
+    /// off; `None` when the GPU does not run.
+    pub search: Option<String>,
 }
 
 /// Timetables the GPU evaluator's buffers hold: one generation's batch for all islands
@@ -204,6 +208,18 @@ mod native {
         }
     }
 
+    /// Builds the GPU search beside the batch scoring; without it the GPU still scores the
+    /// batches and `search_note` says why.
+    #[cfg(feature = "gpu")]
+    fn enable_search_blocking(gpu: &mut GpuEvaluator, inst: &Instance, memory_bytes: u64) {
+        let _ = pollster::block_on(gpu.enable_search(inst, memory_bytes));
+    }
+
+    #[cfg(not(feature = "gpu"))]
+    fn enable_search_blocking(gpu: &mut GpuEvaluator, _inst: &Instance, _memory_bytes: u64) {
+        match *gpu {}
+    }
+
     /// Without the `gpu` feature there is no GPU evaluator.
     #[cfg(not(feature = "gpu"))]
     pub fn gpu_evaluator_blocking(
@@ -232,6 +248,7 @@ mod native {
                 adapter,
                 reason,
                 calibration,
+                search: None,
             };
             (Box::new(ev) as Box<dyn BatchEvaluator + Send>, info)
         };
@@ -272,6 +289,8 @@ mod native {
         if let Some(e) = gpu.failure() {
             return cpu(format!("the GPU failed: {e}"), adapter, calibration);
         }
+        let memory = crate::budget::Budget::detect().memory_gib * (1u64 << 30) as f64;
+        enable_search_blocking(&mut gpu, inst, memory as u64);
         let info = EvaluatorInfo {
             requested: choice,
             gpu: true,
@@ -279,6 +298,7 @@ mod native {
             adapter,
             reason,
             calibration,
+            search: Some(gpu.search_note().to_string()),
         };
         (Box::new(gpu), info)
     }

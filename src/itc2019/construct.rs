@@ -21,6 +21,8 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use web_time::Instant;
 
+use crate::budget::{CancelToken, Stop};
+
 use super::eval::{Assignment, apart, pair_ok, set_units, travel};
 use super::model::*;
 
@@ -52,6 +54,12 @@ pub struct Constructed {
 
 /// Builds an assignment (see the module documentation).
 pub fn construct(p: &Problem, opts: &ConstructOptions) -> Constructed {
+    construct_with_stop(p, opts, &Stop::new(CancelToken::new(), None))
+}
+
+/// [`construct`], also ending the placement phase when `stop` says so (cancellation or
+/// the solver's deadline), with what is placed by then.
+pub fn construct_with_stop(p: &Problem, opts: &ConstructOptions, stop: &Stop) -> Constructed {
     let started = Instant::now();
     let mut rng = SmallRng::seed_from_u64(opts.seed);
     let mut st = Placement::new(p);
@@ -65,7 +73,8 @@ pub fn construct(p: &Problem, opts: &ConstructOptions) -> Constructed {
             placed_after_s = Some(started.elapsed().as_secs_f64());
             break;
         }
-        if iterations.is_multiple_of(64) && started.elapsed().as_secs_f64() > opts.time_limit
+        if iterations.is_multiple_of(64)
+            && (started.elapsed().as_secs_f64() > opts.time_limit || stop.should_stop())
             || opts.max_iterations.is_some_and(|m| iterations >= m)
         {
             break;

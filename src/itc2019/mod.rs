@@ -7,15 +7,19 @@
 //! - [`reader`]: the streaming instance reader ([`parse_problem`]);
 //! - [`solution`]: solution files, read against a problem and written;
 //! - [`eval`]: the exact evaluation (hard constraints, four objective parts);
+//! - [`delta`]: the incremental evaluator (moves' deltas, kept parts) for the search;
 //! - [`construct`]: a first construction (placement to feasibility, greedy sectioning);
+//! - [`search`]: the solver (islands of simulated annealing with student moves);
 //! - [`report`]: the check report (the independent scorer's JSON keys) and the summary.
 
 pub mod construct;
+pub mod delta;
 pub mod error;
 pub mod eval;
 pub mod model;
 pub mod reader;
 pub mod report;
+pub mod search;
 pub mod solution;
 mod xml;
 

@@ -94,7 +94,49 @@ impl GpuScorer {
             Ok(js_sys::Uint32Array::from(&flat[..]).into())
         })
     }
+
+    /// True when the GPU search (tabu over whole neighbourhoods) runs beside the scoring.
+    #[wasm_bindgen(getter)]
+    pub fn searches(&self) -> bool {
+        self.gpu
+            .borrow()
+            .as_ref()
+            .is_some_and(|g| g.search_plan().is_some())
+    }
+
+    /// One GPU tabu phase of [`PAGE_TABU_STEPS`] steps from `slots` (one timetable, as
+    /// `Session.solveBest` gives it). Resolves to the best timetable it found as flat
+    /// slots, or `undefined` when the search is off (or the GPU busy).
+    pub fn intensify(&self, slots: Vec<u32>, seed: u32) -> js_sys::Promise {
+        let inst = self.inst.clone();
+        let cell = self.gpu.clone();
+        future_to_promise(async move {
+            let tt = timetables(&inst, &slots)
+                .map_err(|e| error(&e))?
+                .pop()
+                .ok_or_else(|| error("no timetable"))?;
+            let Some(mut gpu) = cell.borrow_mut().take() else {
+                return Ok(JsValue::UNDEFINED);
+            };
+            let found = gpu
+                .intensify_async(&inst, &tt, PAGE_TABU_STEPS, seed as u64, &|| false)
+                .await;
+            *cell.borrow_mut() = Some(gpu);
+            Ok(match found {
+                Some((t, _)) => {
+                    let flat: Vec<u32> = t.slots().iter().map(|s| s.0).collect();
+                    js_sys::Uint32Array::from(&flat[..]).into()
+                }
+                None => JsValue::UNDEFINED,
+            })
+        })
+    }
 }
+
+/// Steps of one tabu phase in the page: every step waits for a readback through the
+/// browser's event loop (about a millisecond on a real GPU), so a phase is shorter than
+/// natively, where it overlaps the islands' annealing.
+const PAGE_TABU_STEPS: u32 = 100;
 
 /// The adapter as the browser describes it (`GPUAdapterInfo` vendor, architecture,
 /// description), for when wgpu's name is empty (browsers leave `description` empty, e.g.
@@ -199,6 +241,7 @@ fn cpu_info(
         adapter,
         reason,
         calibration,
+        search: None,
     }
 }
 
@@ -213,6 +256,7 @@ fn software_info(requested: EvaluatorChoice, adapter: String) -> EvaluatorInfo {
                  choose GPU to use it anyway"
             .into(),
         calibration: None,
+        search: None,
     }
 }
 
@@ -277,7 +321,15 @@ impl Session {
                         } else if !use_gpu {
                             cpu_info(choice, reason, calibration.map(|c| (adapter, c)))
                         } else {
-                            let name = format!("gpu {adapter}");
+                            let memory = crate::budget::Budget::for_options(&opts).memory_gib
+                                * (1u64 << 30) as f64;
+                            let _ = gpu.enable_search(&inst, memory as u64).await;
+                            let search = Some(gpu.search_note().to_string());
+                            let name = if gpu.search_plan().is_some() {
+                                format!("gpu {adapter} + tabu search")
+                            } else {
+                                format!("gpu {adapter}")
+                            };
                             let scorer = GpuScorer {
                                 inst: inst.clone(),
                                 gpu: Rc::new(RefCell::new(Some(gpu))),
@@ -291,6 +343,7 @@ impl Session {
                                 adapter: Some(adapter),
                                 reason,
                                 calibration,
+                                search,
                             }
                         }
                     }
@@ -299,6 +352,50 @@ impl Session {
             js_sys::Reflect::set(&out, &"info".into(), &to_js(&info)?)?;
             Ok(out.into())
         }))
+    }
+
+    /// The GPU neighbourhood kernel (`shaders/neighbourhood.wgsl`) on this browser's
+    /// WebGPU, checked: every (lecture → period, room) move's delta of a constructed and of
+    /// a random timetable of this instance, against the CPU's exact delta. Resolves to
+    /// `{ adapter, plan, checked, mismatches, first }` (`plan`: the sizing lines), or
+    /// rejects saying why the kernel cannot run here (no WebGPU, a campus instance).
+    #[wasm_bindgen(js_name = gpuNeighbourhoodCheck)]
+    pub fn gpu_neighbourhood_check(&self, seed: u32) -> js_sys::Promise {
+        use crate::gpu::neighbourhood::{Counters, DeltaCheck, Neighbourhood, check_deltas};
+        use rand::SeedableRng;
+        let inst = self.inst.clone();
+        future_to_promise(async move {
+            let mut k = Neighbourhood::new(&inst, 1 << 30, false)
+                .await
+                .map_err(|e| error(&e.to_string()))?;
+            let mut rng = rand::rngs::SmallRng::seed_from_u64(seed as u64);
+            let states = [
+                crate::construct::construct(&inst, &mut rng).timetable,
+                crate::parallel::random_timetable(&inst, seed as u64),
+            ];
+            let mut total = DeltaCheck::default();
+            for tt in &states {
+                k.load(&mut Counters::new(&inst, tt));
+                let got = k.all_deltas().await.map_err(|e| error(&e.to_string()))?;
+                let c = check_deltas(&inst, tt, &got);
+                total.checked += c.checked;
+                total.mismatches += c.mismatches;
+                total.first.extend(c.first);
+            }
+            #[derive(serde::Serialize)]
+            struct Out {
+                adapter: String,
+                plan: Vec<String>,
+                #[serde(flatten)]
+                check: DeltaCheck,
+            }
+            to_js(&Out {
+                adapter: k.adapter().to_string(),
+                plan: k.plan().lines(),
+                check: total,
+            })
+            .map_err(JsValue::from)
+        })
     }
 
     /// The first half of a generation for an asynchronous evaluator: breeds on every
@@ -336,6 +433,37 @@ impl Session {
             progress: &running.solver.progress(),
             finished,
         })
+    }
+
+    /// The best timetable of the running solve as flat slots (for `GpuScorer.intensify`).
+    #[wasm_bindgen(js_name = solveBest)]
+    pub fn solve_best(&mut self) -> Result<Vec<u32>, JsError> {
+        let running = self.running()?;
+        Ok(running
+            .solver
+            .best_timetable()
+            .slots()
+            .iter()
+            .map(|s| s.0)
+            .collect())
+    }
+
+    /// Offers a timetable (flat slots, as `GpuScorer.intensify` resolves it) to the running
+    /// solve; it is scored here, so only an exact cost enters. False when it is not a
+    /// timetable of this instance.
+    #[wasm_bindgen(js_name = solveOffer)]
+    pub fn solve_offer(&mut self, slots: Vec<u32>) -> Result<bool, JsError> {
+        let running = self.running()?;
+        let inst = running.solver.instance().clone();
+        let Ok(mut tts) = timetables(&inst, &slots) else {
+            return Ok(false);
+        };
+        let Some(tt) = tts.pop().filter(|_| tts.is_empty()) else {
+            return Ok(false);
+        };
+        let cost = crate::eval::score(&inst, &tt).cost();
+        running.solver.offer(tt, cost);
+        Ok(true)
     }
 
     /// Names the evaluator that scores this solve's batches (`GpuScorer.name`), for the

@@ -27,6 +27,9 @@ test('the panel shows isolation, build, threads, the WebGPU adapter, device memo
   const gpu = await text(page, '#env-gpu');
   assert.match(gpu, /^WebGPU adapter: .*swiftshader/i, gpu);
   assert.match(gpu, /software fallback adapter/);
+  // The limits the GPU search is sized from.
+  assert.match(gpu, /limits: storage binding \d+ B, workgroup memory \d+ B, \d+ invocations per workgroup/, gpu);
+  assert.equal(await text(page, '#env-gpu-search'), 'said when a solve chooses its evaluator');
   const memory = await page.evaluate(() => navigator.deviceMemory);
   assert.equal(await text(page, '#env-memory'), `${memory} GiB (navigator.deviceMemory)`);
   const budget = await text(page, '#env-budget');

@@ -58,7 +58,8 @@ test('a solve on WebGPU gives the CPU solve\'s timetable and says which evaluato
         // restores the table an earlier solve of this instance saved, so forget it first.
         await call('qtableClear');
         const options = { time_limit: null, max_generations: 3, islands: 2, seed: 4, evaluator };
-        const result = await call('solve', { options, stepMs: 50 });
+        // The scorer alone (no GPU tabu phases): the CPU's timetable exactly.
+        const result = await call('solve', { options, stepMs: 50, gpuSearch: false });
         w.terminate();
         return { result, events };
       };
@@ -197,6 +198,59 @@ test('Stop while the GPU scores: the best timetable within one step', async (t) 
     assert.equal(r.reason, 'cancelled');
     assert.equal(r.lectures, 160, 'a whole timetable');
     assert.ok(r.after <= 2, `${r.after} progress events after the stop (at most 2)`);
+  });
+});
+
+test('the GPU neighbourhood kernel gives the CPU\'s exact move deltas on WebGPU, and a GPU solve runs its tabu phases', async (t) => {
+  await onWebGpuPage(async (page) => {
+    const ctt = fs.readFileSync(instance('comp01'), 'utf8');
+    const r = await page.evaluate(async (text) => {
+      const w = new Worker('./worker.js', { type: 'module' });
+      let info = null;
+      const waiting = new Map();
+      let next = 0;
+      w.onmessage = ({ data }) => {
+        if (data.event === 'evaluator') info = data.info;
+        if (data.event) return;
+        const p = waiting.get(data.id);
+        waiting.delete(data.id);
+        if (data.ok) p.resolve(data.result); else p.reject(new Error(data.error));
+      };
+      const call = (op, args = {}) => new Promise((resolve, reject) => {
+        const id = ++next;
+        waiting.set(id, { resolve, reject });
+        w.postMessage({ id, op, ...args });
+      });
+      try {
+        await call('init', { threads: 2 });
+        await call('loadInstance', { bytes: new TextEncoder().encode(text).buffer, file: 'comp01.ctt' });
+        let check = null;
+        let error = null;
+        try {
+          check = await call('gpuNeighbourhoodCheck', { seed: 3 });
+        } catch (e) {
+          error = e.message;
+        }
+        const solved = await call('solve', { options: { time_limit: null, max_generations: 2, islands: 2, seed: 4, evaluator: 'gpu' }, stepMs: 50 });
+        return { check, error, info, evaluator: solved.stats.evaluator, lectures: solved.solution.split('\n').filter(Boolean).length };
+      } finally {
+        w.terminate();
+      }
+    }, ctt);
+    if (!r.check) {
+      if (process.env.ATOLL_REQUIRE_GPU) assert.fail(`the kernel did not run: ${r.error}`);
+      t.skip(`no WebGPU adapter: ${r.error}`);
+      return;
+    }
+    t.diagnostic(`${r.check.adapter}: ${r.check.checked} moves; ${r.check.plan.join('; ')}`);
+    // comp01: 160 lectures × 30 periods × 6 rooms, for a constructed and a random timetable.
+    assert.equal(r.check.checked, 2 * 160 * 30 * 6);
+    assert.equal(r.check.mismatches, 0, r.check.first.join('\n'));
+    assert.match(r.check.plan[0], /moves per dispatch/);
+    assert.ok(r.info && r.info.gpu, `the solve ran on the GPU: ${JSON.stringify(r.info)}`);
+    assert.match(r.info.search, /moves per dispatch/);
+    assert.match(r.evaluator, /tabu search/, 'the solve ran the GPU tabu phases');
+    assert.equal(r.lectures, 160, 'a whole timetable');
   });
 });
 

@@ -32,6 +32,8 @@ export async function showEnvironment(init) {
   const gpuText = g.available
     ? t('env.gpuAdapter', { name: [g.vendor, g.architecture, g.device, g.description].filter(Boolean).join(' ')
       || t('env.gpuUnnamed') }) + (g.fallback ? t('env.gpuFallback') : '')
+      + (g.limits ? t('env.gpuLimits', { storage: g.limits.maxStorageBufferBindingSize,
+        shared: g.limits.maxComputeWorkgroupStorageSize, invocations: g.limits.maxComputeInvocationsPerWorkgroup }) : '')
     : t('env.gpuCpu', { why: g.reason });
   $('#env-gpu').textContent = gpuText;
   $('#env-gpu').dataset.gpu = String(!!g.available);

@@ -42,6 +42,7 @@ export function spawnWorker() {
 
 function onMessage(client, data) {
   state.lastHeard = performance.now();
+  if (data.event === 'evaluator' && data.info) $('#env-gpu-search').textContent = data.info.search || data.info.reason;
   if (data.event === 'progress') {
     if (events.progress) events.progress(data.progress);
     return true;

@@ -17,6 +17,8 @@ const page = {
   'env.build': 'Build',
   'env.threads': 'Threads',
   'env.evaluator': 'Evaluator',
+  'env.gpuSearchLabel': 'GPU search',
+  'env.gpuSearchPending': 'said when a solve chooses its evaluator',
   'env.deviceMemory': 'Device memory',
   'env.budget': 'Memory budget',
   'env.qtableLabel': 'Stage 3 memory',

@@ -19,6 +19,7 @@ mod bench_gpu;
 mod convert;
 mod edits;
 mod export;
+mod gpu_ablation;
 mod itc2019;
 mod repair;
 
@@ -228,6 +229,10 @@ enum Command {
         /// With --edits: scenarios per instance (they cycle through the 10 kinds).
         #[arg(long, default_value_t = 10)]
         scenarios: usize,
+        /// GPU-assisted (evaluator gpu: tabu search over whole neighbourhoods) against
+        /// CPU-only at the same time, threads and seeds; then GPU vs one-core moves/s.
+        #[arg(long)]
+        gpu_ablation: bool,
     },
     /// List every solver option with its default value (JSON), for `solve --set`.
     Options,
@@ -475,13 +480,20 @@ fn main() -> ExitCode {
             warm,
             edits,
             scenarios,
+            gpu_ablation,
         } => (|| {
             let base = apply_settings(atoll::SolverOptions::default(), &set)
                 .and_then(|o| with_evaluator(o, evaluator))
                 .map_err(CliError::Settings)?;
             base.validate()?;
             atoll::options::duration_from_secs("--time", time)?;
-            if edits {
+            if gpu_ablation {
+                let best = match &best_known {
+                    Some(p) => bench::read_best_known(p)?,
+                    None => Default::default(),
+                };
+                gpu_ablation::run(&instances, &seeds, time, threads, &best, &base)
+            } else if edits {
                 edits::run(&instances, &seeds, scenarios, time, threads)
             } else if ablation {
                 ablation::run(&instances, &seeds, time, threads, &base, from_random, warm)
@@ -683,7 +695,7 @@ fn solve_cmd(
 ) -> Result<(), CliError> {
     use std::io::IsTerminal;
     if itc2019::is_xml(instance) {
-        return itc2019::solve(instance, output, &opts, json);
+        return itc2019::solve(instance, output, &opts, threads, quiet, json);
     }
     let mut inst = load_instance(instance)?;
     // Re-solve: the old timetable, read against the (edited) instance, becomes the start

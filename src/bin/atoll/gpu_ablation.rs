@@ -1,0 +1,237 @@
+//! `atoll bench --gpu-ablation`: does the GPU search help? Every instance × seed solved
+//! CPU-only (`evaluator cpu`) and GPU-assisted (`evaluator gpu`: batch scoring plus the
+//! tabu phases over whole neighbourhoods, `src/gpu/neighbourhood.rs`) at the same wall
+//! time, threads and seed; a table, the per-instance median costs and the geometric mean
+//! of the GPU/CPU ratio. Then the raw speed: moves evaluated per second by the GPU's
+//! neighbourhood kernel against the same moves delta-evaluated on one CPU core
+//! (`IncrementalState::move_delta`). Reports; never fails because a machine is slow or has
+//! no GPU (the GPU column then says why).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use atoll::SolverOptions;
+use atoll::eval::{Cost, IncrementalState};
+use atoll::model::{Instance, LectureId, PeriodId, RoomId, Slot};
+use atoll::options::EvaluatorChoice;
+
+use crate::CliError;
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// A cost as one number for ratios: hard violations dominate.
+fn scalar(c: Cost) -> f64 {
+    c.hard as f64 * 100_000.0 + c.soft as f64
+}
+
+fn show(c: Cost) -> String {
+    if c.hard == 0 {
+        c.soft.to_string()
+    } else {
+        format!("{}h/{}", c.hard, c.soft)
+    }
+}
+
+/// One solve; the cost, and the evaluator's name (what really ran).
+fn solve(
+    inst: &Instance,
+    base: &SolverOptions,
+    choice: EvaluatorChoice,
+    seed: u64,
+    time: f64,
+    threads: usize,
+) -> Result<(Cost, String), CliError> {
+    let opts = SolverOptions {
+        time_limit: Some(time),
+        max_generations: None,
+        seed,
+        evaluator: choice,
+        islands: if base.islands == 0 {
+            threads
+        } else {
+            base.islands
+        },
+        ..base.clone()
+    };
+    let pool = crate::pool(threads)?;
+    let (mut ev, info) = pool.install(|| {
+        atoll::gpu::choose_evaluator(inst, choice, atoll::gpu::batch_size(&opts, threads))
+    });
+    let r = pool.install(|| {
+        atoll::solve(
+            atoll::SolveRequest::new(&opts),
+            std::sync::Arc::new(inst.clone()),
+            &mut *ev,
+            &mut |_| {},
+        )
+    })?;
+    let name = match (&info.search, info.gpu) {
+        (Some(s), true) if !r.stats.evaluator.contains("tabu") => {
+            format!("{} [{s}]", r.stats.evaluator)
+        }
+        _ => r.stats.evaluator,
+    };
+    Ok((r.breakdown.cost(), name))
+}
+
+/// Moves per second: the GPU kernel (whole neighbourhood per dispatch, best move read
+/// back, applied, counters re-uploaded: a tabu step) and one CPU core delta-evaluating
+/// every move of the same neighbourhood. `None` for the GPU when it cannot run here.
+fn speed(inst: &Instance, seconds: f64) -> (Option<f64>, Result<f64, String>, String) {
+    let mut rng = <rand::rngs::SmallRng as rand::SeedableRng>::seed_from_u64(1);
+    let tt = atoll::construct::construct(inst, &mut rng).timetable;
+    let state = IncrementalState::new(inst, tt.clone());
+    let (np, nr) = (inst.n_periods(), inst.rooms.len());
+    let start = Instant::now();
+    let (mut evaluated, mut sum) = (0u64, 0i64);
+    while evaluated == 0 || start.elapsed().as_secs_f64() < seconds {
+        for l in 0..tt.len() {
+            let lid = LectureId(l as u32);
+            for p in 0..np {
+                for r in 0..nr {
+                    let to = Slot::at(PeriodId(p as u16), RoomId(r as u16));
+                    if state.can_move(lid, to)
+                        && let Some(d) = state.move_delta(lid, to)
+                    {
+                        sum = sum.wrapping_add(d.1);
+                    }
+                    evaluated += 1;
+                }
+            }
+        }
+    }
+    std::hint::black_box(sum);
+    let cpu = evaluated as f64 / start.elapsed().as_secs_f64().max(1e-9);
+    let gpu = gpu_speed(inst, &tt, seconds);
+    let note = match &gpu {
+        Ok(_) => String::new(),
+        Err(e) => e.clone(),
+    };
+    (Some(cpu), gpu, note)
+}
+
+#[cfg(feature = "gpu")]
+fn gpu_speed(inst: &Instance, tt: &atoll::Timetable, seconds: f64) -> Result<f64, String> {
+    use atoll::gpu::neighbourhood::{Neighbourhood, TabuParams, TabuStats, tabu_search};
+    let mut k =
+        pollster::block_on(Neighbourhood::new(inst, 2 << 30, false)).map_err(|e| e.to_string())?;
+    let mut stats = TabuStats::default();
+    let params = TabuParams {
+        iterations: 5,
+        seed: 1,
+        moves_per_step: k.plan().moves,
+    };
+    // Warm-up (pipeline compilation, first upload), then timed.
+    pollster::block_on(tabu_search(&mut k, inst, tt, params, &|| false, &mut stats))
+        .map_err(|e| e.to_string())?;
+    let mut stats = TabuStats::default();
+    let start = Instant::now();
+    let params = TabuParams {
+        iterations: u32::MAX,
+        ..params
+    };
+    let over = || start.elapsed().as_secs_f64() >= seconds;
+    pollster::block_on(tabu_search(&mut k, inst, tt, params, &over, &mut stats))
+        .map_err(|e| e.to_string())?;
+    Ok(stats.moves_evaluated as f64 / start.elapsed().as_secs_f64().max(1e-9))
+}
+
+#[cfg(not(feature = "gpu"))]
+fn gpu_speed(_inst: &Instance, _tt: &atoll::Timetable, _seconds: f64) -> Result<f64, String> {
+    Err("built without the `gpu` feature".into())
+}
+
+pub fn run(
+    instances: &[PathBuf],
+    seeds: &[u64],
+    time: f64,
+    threads: usize,
+    best: &HashMap<String, u32>,
+    base: &SolverOptions,
+) -> Result<(), CliError> {
+    println!(
+        "{:<10} {:>5} {:>6} {:>7} {:>10} {:>10} {:>6}",
+        "instance", "seed", "time", "threads", "cost cpu", "cost gpu", "best"
+    );
+    let mut medians = Vec::new();
+    let mut gpu_name = String::new();
+    for path in instances {
+        let inst = crate::load_instance(path)?;
+        let name = stem(path);
+        let (mut cpus, mut gpus) = (Vec::new(), Vec::new());
+        for &seed in seeds {
+            let (cpu, _) = solve(&inst, base, EvaluatorChoice::Cpu, seed, time, threads)?;
+            let (gpu, ran) = solve(&inst, base, EvaluatorChoice::Gpu, seed, time, threads)?;
+            gpu_name = ran;
+            println!(
+                "{:<10} {:>5} {:>6.0} {:>7} {:>10} {:>10} {:>6}",
+                name,
+                seed,
+                time,
+                threads,
+                show(cpu),
+                show(gpu),
+                best.get(&name).map_or("-".to_string(), |b| b.to_string())
+            );
+            cpus.push(cpu);
+            gpus.push(gpu);
+        }
+        cpus.sort();
+        gpus.sort();
+        medians.push((inst, name, cpus[cpus.len() / 2], gpus[gpus.len() / 2]));
+    }
+    println!("GPU-assisted runs used: {gpu_name}");
+    println!();
+    println!(
+        "{:<10} {:>10} {:>10} {:>6} {:>9} {:>14} {:>14} {:>8}",
+        "instance",
+        "median cpu",
+        "median gpu",
+        "best",
+        "gpu/cpu",
+        "gpu moves/s",
+        "1 core moves/s",
+        "gpu/core"
+    );
+    let (mut log_sum, mut better, mut worse) = (0.0, 0, 0);
+    for (inst, name, cpu, gpu) in &medians {
+        let r = (scalar(*gpu) + 1.0) / (scalar(*cpu) + 1.0);
+        log_sum += r.ln();
+        better += (gpu < cpu) as usize;
+        worse += (gpu > cpu) as usize;
+        let (core, g, note) = speed(inst, 0.5);
+        let fmt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
+        let g = g.ok();
+        println!(
+            "{:<10} {:>10} {:>10} {:>6} {:>9.3} {:>14} {:>14} {:>8}{}",
+            name,
+            show(*cpu),
+            show(*gpu),
+            best.get(name).map_or("-".to_string(), |b| b.to_string()),
+            r,
+            fmt(g),
+            fmt(core),
+            match (g, core) {
+                (Some(g), Some(c)) => format!("{:.1}x", g / c),
+                _ => "-".into(),
+            },
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!("  ({note})")
+            }
+        );
+    }
+    println!(
+        "geometric mean of (gpu+1)/(cpu+1) over {} instances: {:.3} (below 1: the GPU helps); \
+         gpu better on {better}, worse on {worse}",
+        medians.len(),
+        (log_sum / medians.len().max(1) as f64).exp()
+    );
+    Ok(())
+}

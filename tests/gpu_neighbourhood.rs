@@ -1,0 +1,288 @@
+//! The GPU neighbourhood kernel (shaders/neighbourhood.wgsl) against the CPU's exact delta
+//! (`IncrementalState::move_delta`, `peek_move` for an unscheduled lecture, `can_move` for
+//! what is allowed): every (lecture → period, room) move of random, constructed and
+//! infeasible (perturbed, partly unscheduled) timetables of every shared instance, equal.
+//! A kernel built with one term left out must fail the same comparison; campus instances
+//! are refused with the reason; the tabu search it drives is deterministic per seed.
+//!
+//! Natively on whatever adapter wgpu finds (lavapipe in CI); a test skips, saying why, only
+//! without an adapter, and fails then under `ATOLL_REQUIRE_GPU=1`.
+#![cfg(feature = "gpu")]
+
+mod common;
+
+use atoll::construct::construct;
+use atoll::eval::IncrementalState;
+use atoll::gpu::GpuError;
+use atoll::gpu::neighbourhood::{FORBIDDEN, Neighbourhood, TabuParams, TabuStats, tabu_search};
+use atoll::model::{Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
+use atoll::parallel::random_timetable;
+use atoll::score;
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+const MEMORY: u64 = 2 << 30;
+
+/// The kernel for `inst`, or `None` (with the reason printed) when no adapter exists.
+fn kernel(inst: &Instance, perturb: bool) -> Option<Neighbourhood> {
+    match pollster::block_on(Neighbourhood::new(inst, MEMORY, perturb)) {
+        Ok(k) => Some(k),
+        Err(GpuError::NoAdapter(e)) => {
+            common::gpu_missing(&e);
+            None
+        }
+        Err(e) => panic!(
+            "{}: the neighbourhood kernel could not start: {e}",
+            inst.name
+        ),
+    }
+}
+
+/// Moves some lectures anywhere (clashes, shared rooms, unavailable periods) and leaves
+/// some unscheduled, keeping at most one lecture of a course per period.
+fn perturbed(inst: &Instance, base: &Timetable, seed: u64) -> Timetable {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let mut tt = base.clone();
+    let (np, nr) = (inst.n_periods(), inst.rooms.len());
+    for l in 0..tt.len() {
+        if !rng.random_bool(0.3) {
+            continue;
+        }
+        let lid = LectureId(l as u32);
+        if rng.random_bool(0.25) {
+            tt.set(lid, Slot::UNSCHEDULED);
+            continue;
+        }
+        let c = tt.course(lid);
+        let p = PeriodId(rng.random_range(0..np) as u16);
+        let taken = inst.lectures_of(c).any(|o| {
+            o != l
+                && tt
+                    .slot(LectureId(o as u32))
+                    .get()
+                    .is_some_and(|(q, _)| q == p)
+        });
+        if !taken {
+            tt.set(lid, Slot::at(p, RoomId(rng.random_range(0..nr) as u16)));
+        }
+    }
+    tt
+}
+
+/// Moves whose GPU delta differs from the CPU's, and the first few in words.
+fn mismatches(inst: &Instance, tt: &Timetable, k: &mut Neighbourhood) -> (usize, usize, String) {
+    let mut counters = atoll::gpu::neighbourhood::Counters::new(inst, tt);
+    k.load(&mut counters);
+    let got = pollster::block_on(k.all_deltas()).expect("all deltas");
+    let layout = k.layout().clone();
+    let mut state = IncrementalState::new(inst, tt.clone());
+    let (mut bad, mut checked, mut first) = (0, 0, String::new());
+    for l in 0..inst.n_lectures() {
+        let lid = LectureId(l as u32);
+        for p in 0..inst.n_periods() {
+            for r in 0..inst.rooms.len() {
+                let to = Slot::at(PeriodId(p as u16), RoomId(r as u16));
+                let want = if !state.can_move(lid, to) {
+                    (FORBIDDEN as i64, 0)
+                } else {
+                    match state.move_delta(lid, to) {
+                        Some(d) => d,
+                        None => state.peek_move(lid, to),
+                    }
+                };
+                let g = got[layout.index(l, p, r)];
+                checked += 1;
+                if (g.0 as i64, g.1 as i64) != want {
+                    bad += 1;
+                    if bad <= 5 {
+                        first += &format!(
+                            "\n  lecture {l} ({:?}) -> ({p}, {r}): gpu {g:?}, cpu {want:?}",
+                            tt.slot(lid).get()
+                        );
+                    }
+                }
+            }
+        }
+    }
+    (bad, checked, first)
+}
+
+fn assert_exact(inst: &Instance, tt: &Timetable, k: &mut Neighbourhood, what: &str) {
+    let (bad, checked, first) = mismatches(inst, tt, k);
+    assert_eq!(
+        bad, 0,
+        "{}: {what}: {bad} of {checked} GPU move deltas differ from IncrementalState's:{first}",
+        inst.name
+    );
+    eprintln!("{}: {what}: {checked} move deltas equal", inst.name);
+}
+
+/// The states every instance is checked on: random, constructed, infeasible.
+fn states(inst: &Instance, seed: u64) -> Vec<(&'static str, Timetable)> {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let built = construct(inst, &mut rng).timetable;
+    vec![
+        ("random", random_timetable(inst, seed)),
+        ("infeasible", perturbed(inst, &built, seed)),
+        ("constructed", built),
+    ]
+}
+
+#[test]
+fn gpu_move_deltas_equal_incremental_state_on_every_instance() {
+    let mut paths = common::all_instances();
+    paths.push(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/samples/toy.ctt"));
+    for path in paths {
+        let inst = common::load(&path);
+        let Some(mut k) = kernel(&inst, false) else {
+            return;
+        };
+        for (what, tt) in states(&inst, 11) {
+            assert_exact(&inst, &tt, &mut k, what);
+        }
+    }
+}
+
+/// The exactness check is not vacuous: a kernel with the room-stability term left out
+/// (`PERTURB`, a pipeline constant) differs from the CPU on a constructed timetable.
+#[test]
+fn a_broken_kernel_fails_the_exactness_check() {
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let Some(mut k) = kernel(&inst, true) else {
+        return;
+    };
+    let tt = construct(&inst, &mut SmallRng::seed_from_u64(3)).timetable;
+    let (bad, checked, first) = mismatches(&inst, &tt, &mut k);
+    assert!(
+        bad > 0,
+        "the perturbed kernel agreed on all {checked} moves"
+    );
+    eprintln!("perturbed kernel: {bad} of {checked} deltas differ, e.g.{first}");
+}
+
+#[test]
+fn campus_instances_are_refused_with_the_reason() {
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/samples/campus.json"),
+    )
+    .unwrap();
+    let campus = atoll::parse_instance(&bytes, "campus.json").unwrap();
+    let random = common::campus::random_campus(5, Default::default());
+    for inst in [campus, random] {
+        match pollster::block_on(Neighbourhood::new(&inst, MEMORY, false)) {
+            Err(GpuError::Unsupported(why)) => assert!(why.contains("campus"), "{why}"),
+            other => panic!("{}: expected a refusal, got {other:?}", inst.name),
+        }
+    }
+}
+
+/// Tabu search on the GPU: the same seed gives the same timetable, never worse than the
+/// start, with the cost the full evaluator gives.
+#[test]
+fn tabu_search_is_deterministic_and_exact() {
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let Some(mut k) = kernel(&inst, false) else {
+        return;
+    };
+    let start = perturbed(
+        &inst,
+        &construct(&inst, &mut SmallRng::seed_from_u64(9)).timetable,
+        9,
+    );
+    let start_cost = score(&inst, &start).cost();
+    let moves = k.plan().moves;
+    let mut run = |seed| {
+        let mut stats = TabuStats::default();
+        let r = pollster::block_on(tabu_search(
+            &mut k,
+            &inst,
+            &start,
+            TabuParams {
+                iterations: 150,
+                seed,
+                moves_per_step: moves,
+            },
+            &|| false,
+            &mut stats,
+        ))
+        .expect("tabu search");
+        (r, stats)
+    };
+    let ((a, ca), sa) = run(1);
+    let ((b, cb), _) = run(1);
+    assert_eq!(a, b, "same seed, same timetable");
+    assert_eq!(ca, cb);
+    assert_eq!(score(&inst, &a).cost(), ca);
+    assert!(ca < start_cost, "{ca:?} not better than {start_cost:?}");
+    assert_eq!(sa.iterations, 150);
+    eprintln!(
+        "tabu: {start_cost:?} -> {ca:?} in {} iterations",
+        sa.iterations
+    );
+}
+
+/// A solve with the GPU search (evaluator `gpu`: batch scoring plus a tabu phase per
+/// generation beside the islands) is the same twice for one seed and generation count.
+#[test]
+fn a_gpu_assisted_solve_is_deterministic() {
+    use atoll::options::EvaluatorChoice;
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let opts = atoll::SolverOptions {
+        time_limit: None,
+        max_generations: Some(3),
+        islands: 2,
+        offspring: 4,
+        ls_iterations: 3_000,
+        stage3: false,
+        ..Default::default()
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let run = || {
+        pool.install(|| {
+            let (mut ev, info) = atoll::gpu::choose_evaluator(&inst, EvaluatorChoice::Gpu, 8);
+            if !info.gpu {
+                common::gpu_missing(&info.reason);
+                return None;
+            }
+            let search = info.search.clone().unwrap_or_default();
+            assert!(search.contains("moves per dispatch"), "{search}");
+            let r = atoll::solve(
+                atoll::SolveRequest::new(&opts),
+                std::sync::Arc::new(inst.clone()),
+                &mut *ev,
+                &mut |_| {},
+            )
+            .unwrap();
+            assert!(
+                r.stats.evaluator.contains("tabu search"),
+                "{}",
+                r.stats.evaluator
+            );
+            Some(r)
+        })
+    };
+    let Some(a) = run() else { return };
+    let b = run().unwrap();
+    assert_eq!(a.timetable, b.timetable);
+    assert_eq!(a.breakdown, b.breakdown);
+    assert_eq!(score(&inst, &a.timetable), a.breakdown);
+}
+
+/// On a campus the GPU still scores the batches, and the search's note says why it is off.
+#[test]
+fn the_search_says_why_it_is_off_on_a_campus() {
+    let inst = common::campus::random_campus(5, Default::default());
+    let (_, info) = atoll::gpu::choose_evaluator(&inst, atoll::options::EvaluatorChoice::Gpu, 8);
+    if !info.gpu {
+        common::gpu_missing(&info.reason);
+        return;
+    }
+    let note = info.search.unwrap_or_default();
+    assert!(
+        note.contains("GPU search off") && note.contains("campus"),
+        "{note}"
+    );
+}

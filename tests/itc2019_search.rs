@@ -1,0 +1,217 @@
+//! The ITC-2019 solver (`atoll::itc2019::search`): bounded by epochs with a fixed seed (the
+//! same run on every machine), it improves on its construction and stays feasible; the
+//! parts it reports are a full evaluation's; cancellation returns the best state so far;
+//! `atoll solve X.xml -o OUT.xml` writes a solution that our reader and checker, and the
+//! independent scorer `shared/tools/itc2019_score.py` when python3 is present, score to
+//! the same parts.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use atoll::budget::CancelToken;
+use atoll::itc2019::search::{Phase, SearchOptions, SearchProgress, solve};
+use atoll::itc2019::{CheckReport, Problem, evaluate, parse_problem, parse_solution};
+use atoll::solver::StopReason;
+
+fn instance(set: &str, name: &str) -> PathBuf {
+    common::shared_dir()
+        .join("instances/itc2019")
+        .join(set)
+        .join(format!("{name}.xml"))
+}
+
+fn load(path: &Path) -> Problem {
+    let bytes = std::fs::read(path).unwrap();
+    parse_problem(&bytes, &path.display().to_string()).unwrap()
+}
+
+/// Seeded, bounded by epochs only, two islands (whatever the number of threads).
+fn bounded(epochs: u64) -> SearchOptions {
+    SearchOptions {
+        seed: 5,
+        time_limit: None,
+        max_epochs: Some(epochs),
+        islands: 2,
+        epoch_moves: 10_000,
+        ..SearchOptions::default()
+    }
+}
+
+#[test]
+fn the_search_improves_on_construction_and_stays_feasible() {
+    for (set, name) in [("test", "wbg-fal10"), ("test", "bet-sum18")] {
+        let p = load(&instance(set, name));
+        let mut constructed = None;
+        let mut last_best = i64::MAX;
+        let r = solve(
+            &p,
+            &bounded(30),
+            CancelToken::new(),
+            &mut |pr: &SearchProgress| {
+                if pr.phase == Phase::Construct {
+                    assert_eq!(pr.best.hard, 0, "{name}: construction is feasible");
+                    constructed = Some(pr.best_total);
+                }
+                // The best never gets worse.
+                assert!(pr.best_total <= last_best || pr.best.hard > 0);
+                last_best = pr.best_total;
+            },
+        );
+        let constructed = constructed.expect("a progress event after construction");
+        assert_eq!(r.stop_reason, StopReason::Generations);
+        assert_eq!(r.stats.epochs, 30);
+        let ev = evaluate(&p, &r.assignment);
+        assert!(ev.violations.is_empty(), "{name}: {:?}", ev.violations);
+        assert_eq!(r.parts.hard, 0);
+        assert_eq!(
+            (
+                r.parts.time,
+                r.parts.room,
+                r.parts.distribution,
+                r.parts.student
+            ),
+            (
+                ev.time as i64,
+                ev.room as i64,
+                ev.distribution as i64,
+                ev.student as i64
+            ),
+            "{name}: reported parts are the full evaluation's"
+        );
+        let total = ev.total(&p.weights) as i64;
+        assert!(
+            total < constructed,
+            "{name}: search {total} did not improve on construction {constructed}"
+        );
+        assert!(r.stats.time_to_feasible_s.is_some());
+    }
+}
+
+#[test]
+fn the_same_seed_and_epochs_give_the_same_solution() {
+    let p = load(&instance("test", "wbg-fal10"));
+    let a = solve(&p, &bounded(5), CancelToken::new(), &mut |_| {});
+    let b = solve(&p, &bounded(5), CancelToken::new(), &mut |_| {});
+    assert_eq!(a.assignment, b.assignment);
+    assert_eq!(a.parts, b.parts);
+}
+
+#[test]
+fn cancellation_returns_the_best_so_far() {
+    let p = load(&instance("test", "wbg-fal10"));
+    // Cancelled from the progress callback after epoch 3: the run stops there, and what it
+    // returns is the best it had, feasible and exactly scored.
+    let cancel = CancelToken::new();
+    let mut best_at_3 = None;
+    let r = solve(
+        &p,
+        &bounded(1000),
+        cancel.clone(),
+        &mut |pr: &SearchProgress| {
+            if pr.epoch == 3 {
+                best_at_3 = Some(pr.best_total);
+                cancel.cancel();
+            }
+        },
+    );
+    assert_eq!(r.stop_reason, StopReason::Cancelled);
+    assert_eq!(r.stats.epochs, 3);
+    let ev = evaluate(&p, &r.assignment);
+    assert!(ev.violations.is_empty());
+    assert_eq!(Some(ev.total(&p.weights) as i64), best_at_3);
+    // Cancelled before it starts: construction is cut short at once and the run still
+    // returns a complete assignment (every class placed), scored exactly.
+    let cancel = CancelToken::new();
+    cancel.cancel();
+    let r = solve(&p, &bounded(1000), cancel, &mut |_| {});
+    assert_eq!(r.stop_reason, StopReason::Cancelled);
+    assert_eq!(r.stats.epochs, 0);
+    assert!(r.assignment.time.iter().all(|t| t.is_some()));
+    let ev = evaluate(&p, &r.assignment);
+    assert_eq!(r.parts.hard, ev.violations.len() as i64);
+    assert_eq!(r.parts.total(&p.weights), ev.total(&p.weights) as i64);
+}
+
+#[test]
+fn solve_output_rereads_and_rescores_identically() {
+    let exe = env!("CARGO_BIN_EXE_atoll");
+    let inst = instance("test", "bet-sum18");
+    let out_file =
+        std::env::temp_dir().join(format!("atoll-itc-search-{}.xml", std::process::id()));
+    let out = std::process::Command::new(exe)
+        .arg("solve")
+        .arg(&inst)
+        .args([
+            "--generations",
+            "10",
+            "--seed",
+            "2",
+            "--threads",
+            "2",
+            "--json",
+            "-o",
+        ])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["feasible"], true);
+    assert_eq!(v["stop_reason"], "generations");
+    assert_eq!(v["search"]["epochs"], 10);
+    let p = load(&inst);
+    let written = std::fs::read(&out_file).unwrap();
+    let sol = parse_solution(&p, &written, "written.xml").unwrap();
+    assert!(sol.issues.is_empty());
+    let r = CheckReport::new(&p, &sol, false);
+    let ours = serde_json::to_value(&r).unwrap();
+    for k in [
+        "feasible",
+        "hard_violations",
+        "time",
+        "room",
+        "distribution",
+        "student",
+        "total",
+    ] {
+        assert_eq!(ours[k], v[k], "{k}: re-read against what solve printed");
+    }
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let out = std::process::Command::new("python3")
+            .arg(common::shared_dir().join("tools/itc2019_score.py"))
+            .arg(&inst)
+            .arg(&out_file)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let py: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        for k in [
+            "feasible",
+            "hard_violations",
+            "time",
+            "room",
+            "distribution",
+            "student",
+            "total",
+        ] {
+            assert_eq!(ours[k], py[k], "{k}: the independent scorer disagrees");
+        }
+    } else {
+        println!("python3 not found: the independent scorer's check is skipped");
+    }
+    std::fs::remove_file(&out_file).ok();
+}
