@@ -12,13 +12,19 @@
 //! [`complete`] does the same from a partial timetable, keeping what is already placed
 //! (the start of a re-solve).
 
-use rand::Rng;
 use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use rayon::prelude::*;
 use serde::Serialize;
+use web_time::Duration;
 
-use crate::eval::IncrementalState;
+use crate::budget::Stop;
+use crate::eval::{Cost, IncrementalState, score};
 use crate::evolve::domain::{course_free, fits_pin, overlaps, place_ok, room_open, same_course};
+use crate::evolve::island::island_seed;
+use crate::evolve::operators::mutate;
 use crate::model::{CourseId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
+use crate::options::SolverOptions;
 
 /// Why a lecture could not be placed: how many periods each obstacle ruled out (each
 /// period counted once, under the first obstacle in this order).
@@ -51,6 +57,69 @@ pub struct Construction {
 /// Builds a timetable for `inst`, randomized by `rng`.
 pub fn construct(inst: &Instance, rng: &mut SmallRng) -> Construction {
     complete(inst, Timetable::empty(inst), rng)
+}
+
+/// The first population of a solve: `n` timetables, each with what it could not place.
+///
+/// From scratch (`start` is `None`), individual `k` is the best of
+/// `construct_attempts` constructions seeded from `(seed, k)`, cut short once one exists
+/// and `stop` says so or `attempts_until` (time since `stop` started) has passed. From `start` (a re-solve), `start` is fitted to `inst`'s lectures
+/// (lectures a file listed beyond a course's count are dropped) and [`complete`]d; the
+/// first individual is that timetable and the others are light perturbations of it
+/// (`mutation_moves` random moves each), so the search starts next to the old timetable.
+/// Built in parallel on the current rayon pool; the same seed gives the same population.
+pub fn first_population(
+    inst: &Instance,
+    opts: &SolverOptions,
+    stop: &Stop,
+    attempts_until: Option<Duration>,
+    n: usize,
+    start: Option<Timetable>,
+) -> Vec<(Timetable, Vec<Unplaced>)> {
+    match start {
+        None => (0..n)
+            .into_par_iter()
+            .map(|k| {
+                let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, k));
+                let mut best: Option<(Cost, Construction)> = None;
+                for _ in 0..opts.construct_attempts {
+                    if best.is_some()
+                        && (stop.should_stop()
+                            || attempts_until.is_some_and(|t| stop.elapsed() >= t))
+                    {
+                        break;
+                    }
+                    let c = construct(inst, &mut rng);
+                    let cost = score(inst, &c.timetable).cost();
+                    if best.as_ref().is_none_or(|(b, _)| cost < *b) {
+                        best = Some((cost, c));
+                    }
+                }
+                let (_, c) = best.expect("at least one construction");
+                (c.timetable, c.unplaced)
+            })
+            .collect(),
+        Some(start) => {
+            let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, 0));
+            let n_lectures = inst.n_lectures();
+            let mut slots = start.slots().to_vec();
+            slots.resize(n_lectures, Slot::UNSCHEDULED);
+            slots.truncate(n_lectures);
+            let start = Timetable::from_parts(inst.lecture_courses().clone(), slots);
+            let base = complete(inst, start, &mut rng);
+            (0..n)
+                .into_par_iter()
+                .map(|k| {
+                    let mut tt = base.timetable.clone();
+                    if k > 0 {
+                        let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0x5EED, k));
+                        mutate(inst, &mut tt, opts.mutation_moves.max(1), &mut rng);
+                    }
+                    (tt, base.unplaced.clone())
+                })
+                .collect()
+        }
+    }
 }
 
 /// Completes `start` (a timetable of `inst`'s lectures, e.g. the previous timetable read

@@ -71,7 +71,7 @@ pub fn lecture_rows(inst: &Instance, tt: &Timetable) -> Vec<LectureRow> {
         .map(|(l, c, p, r)| {
             let course = &inst.courses[c.idx()];
             let room = &inst.rooms[r.idx()];
-            let (day, period) = (inst.day_of(p), inst.slot_of(p));
+            let (day, period) = (inst.day_of(p), inst.period_of_day(p));
             let times = clock_times(inst, period, course.duration);
             LectureRow {
                 lecture: l.idx(),

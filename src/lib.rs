@@ -42,4 +42,4 @@ pub use eval::{Breakdown, Cost, Evaluation, IncrementalState, evaluate, score};
 pub use io::{ParseError, parse_instance, parse_solution, write_solution};
 pub use model::{Instance, Slot, Timetable};
 pub use options::SolverOptions;
-pub use solver::{Progress, SolveResult, solve, solve_from};
+pub use solver::{Progress, SolveRequest, SolveResult, solve};

@@ -3,8 +3,6 @@
 //! every step and returned however the run ends: time limit, generation bound or
 //! cancellation.
 
-use rand::SeedableRng;
-use rand::rngs::SmallRng;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::Arc;
@@ -12,10 +10,9 @@ use std::sync::Arc;
 use web_time::{Duration, Instant};
 
 use crate::budget::{Budget, CancelToken, Stop};
-use crate::construct::{Construction, Unplaced, complete, construct};
+use crate::construct::{Unplaced, first_population};
 use crate::eval::{Breakdown, Cost, score};
 use crate::evolve::island::island_seed;
-use crate::evolve::operators::mutate;
 use crate::evolve::{AnnealParams, BatchEvaluator, Individual, Island};
 use crate::model::{Instance, Moves, Timetable};
 use crate::options::{OptionError, SolverOptions};
@@ -152,7 +149,8 @@ struct Bred {
 
 impl Solver {
     /// Validates the options and runs Stage 1 (construction) for every individual of every
-    /// island, in parallel, scoring them in one batch.
+    /// island, in parallel ([`crate::construct::first_population`]), scoring them in one
+    /// batch.
     pub fn new(
         inst: Arc<Instance>,
         opts: &SolverOptions,
@@ -221,52 +219,8 @@ impl Solver {
         // time limit: on a big campus one construction takes seconds, and 8 attempts per
         // individual used to eat the whole minute before the search began.
         let attempts_until = limit.map(|l| l.mul_f64(CONSTRUCT_SHARE));
-        let built: Vec<(Timetable, Vec<Unplaced>)> = match start {
-            None => (0..n_islands * opts.population)
-                .into_par_iter()
-                .map(|k| {
-                    let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, k));
-                    let mut best: Option<(Cost, Construction)> = None;
-                    for _ in 0..opts.construct_attempts {
-                        if best.is_some()
-                            && (stop.should_stop()
-                                || attempts_until.is_some_and(|t| stop.elapsed() >= t))
-                        {
-                            break;
-                        }
-                        let c = construct(&inst, &mut rng);
-                        let cost = score(&inst, &c.timetable).cost();
-                        if best.as_ref().is_none_or(|(b, _)| cost < *b) {
-                            best = Some((cost, c));
-                        }
-                    }
-                    let (_, c) = best.expect("at least one construction");
-                    (c.timetable, c.unplaced)
-                })
-                .collect(),
-            Some(start) => {
-                let mut rng = SmallRng::seed_from_u64(island_seed(opts.seed ^ 0xC0FFEE, 0));
-                let n = inst.n_lectures();
-                // Lectures a file listed beyond a course's count are dropped.
-                let mut slots = start.slots().to_vec();
-                slots.resize(n, crate::model::Slot::UNSCHEDULED);
-                slots.truncate(n);
-                let start = Timetable::from_parts(inst.lecture_courses().clone(), slots);
-                let base = complete(&inst, start, &mut rng);
-                (0..n_islands * opts.population)
-                    .into_par_iter()
-                    .map(|k| {
-                        let mut tt = base.timetable.clone();
-                        if k > 0 {
-                            let mut rng =
-                                SmallRng::seed_from_u64(island_seed(opts.seed ^ 0x5EED, k));
-                            mutate(&inst, &mut tt, opts.mutation_moves.max(1), &mut rng);
-                        }
-                        (tt, base.unplaced.clone())
-                    })
-                    .collect()
-            }
-        };
+        let n = n_islands * opts.population;
+        let built = first_population(&inst, &opts, &stop, attempts_until, n, start);
         let tts: Vec<Timetable> = built.iter().map(|b| b.0.clone()).collect();
         let costs = evaluator.evaluate(&inst, &tts);
         let islands: Vec<Island> = (0..n_islands)
@@ -703,67 +657,71 @@ impl Solver {
     }
 }
 
-/// Solves `inst` to the end. `evaluator` scores each generation's candidates in one
-/// batch; `cancel` may be raised from another thread; `on_progress` is called on this
-/// thread after construction and after every generation.
-pub fn solve(
-    inst: &Instance,
-    opts: &SolverOptions,
-    evaluator: &mut dyn BatchEvaluator,
-    cancel: CancelToken,
-    on_progress: &mut dyn FnMut(&Progress),
-) -> Result<SolveResult, OptionError> {
-    solve_with_qtable(inst, opts, evaluator, cancel, None, on_progress)
+/// What [`solve`] is asked: the options, how to cancel, and optionally where to start and
+/// which Q-table Stage 3 learns into.
+#[derive(Clone, Debug)]
+pub struct SolveRequest {
+    pub options: SolverOptions,
+    /// May be raised from another thread; the best timetable so far is returned.
+    pub cancel: CancelToken,
+    /// Re-solve from this timetable ([`Solver::new_from`]) instead of fresh constructions.
+    /// The instance should carry it as reference ([`Instance::with_reference`]) so that
+    /// moving lectures costs; then `SolveStats::moves` says how many moved.
+    pub start: Option<Timetable>,
+    /// Stage 3 learns into this table (e.g. loaded from a file, to be saved after)
+    /// instead of a fresh one.
+    pub qtable: Option<Arc<QTable>>,
 }
 
-/// [`solve`], with Stage 3 learning into `qtable` (e.g. loaded from a file, to be saved
-/// after) instead of a fresh table.
-pub fn solve_with_qtable(
-    inst: &Instance,
-    opts: &SolverOptions,
-    evaluator: &mut dyn BatchEvaluator,
-    cancel: CancelToken,
-    qtable: Option<Arc<QTable>>,
-    on_progress: &mut dyn FnMut(&Progress),
-) -> Result<SolveResult, OptionError> {
-    let mut solver = Solver::new(Arc::new(inst.clone()), opts, evaluator, cancel)?;
-    if let Some(q) = qtable {
-        solver.set_qtable(q);
+impl SolveRequest {
+    /// A solve from scratch with `options`, never cancelled, with a fresh Q-table.
+    pub fn new(options: &SolverOptions) -> SolveRequest {
+        SolveRequest {
+            options: options.clone(),
+            cancel: CancelToken::new(),
+            start: None,
+            qtable: None,
+        }
     }
-    on_progress(&solver.progress());
-    while solver
-        .step(evaluator, Duration::from_secs(3600), on_progress)
-        .is_none()
-    {}
-    Ok(solver.finish(evaluator.name()))
+
+    /// This request, cancelled through `cancel`.
+    pub fn cancel(mut self, cancel: CancelToken) -> SolveRequest {
+        self.cancel = cancel;
+        self
+    }
+
+    /// This request, re-solving from `start`.
+    pub fn start_from(mut self, start: Timetable) -> SolveRequest {
+        self.start = Some(start);
+        self
+    }
+
+    /// This request, with Stage 3 learning into `qtable`.
+    pub fn qtable(mut self, qtable: Arc<QTable>) -> SolveRequest {
+        self.qtable = Some(qtable);
+        self
+    }
 }
 
-/// Re-solve from `start` to the end: [`solve`], with the islands seeded from `start`
-/// ([`Solver::new_from`]). `inst` should carry `start` as reference
-/// ([`Instance::with_reference`]) so that moving lectures costs; then
-/// `SolveStats::moves` says how many moved.
-pub fn solve_from(
-    inst: &Instance,
-    opts: &SolverOptions,
+/// Solves `inst` to the end as `request` says. `evaluator` scores each generation's
+/// candidates in one batch; `on_progress` is called on this thread after construction and
+/// after every generation. The instance is shared, not copied.
+pub fn solve(
+    request: SolveRequest,
+    inst: Arc<Instance>,
     evaluator: &mut dyn BatchEvaluator,
-    cancel: CancelToken,
-    start: Timetable,
     on_progress: &mut dyn FnMut(&Progress),
 ) -> Result<SolveResult, OptionError> {
-    solve_from_with_qtable(inst, opts, evaluator, cancel, start, None, on_progress)
-}
-
-/// [`solve_from`], with Stage 3 learning into `qtable` instead of a fresh table.
-pub fn solve_from_with_qtable(
-    inst: &Instance,
-    opts: &SolverOptions,
-    evaluator: &mut dyn BatchEvaluator,
-    cancel: CancelToken,
-    start: Timetable,
-    qtable: Option<Arc<QTable>>,
-    on_progress: &mut dyn FnMut(&Progress),
-) -> Result<SolveResult, OptionError> {
-    let mut solver = Solver::new_from(Arc::new(inst.clone()), opts, evaluator, cancel, start)?;
+    let SolveRequest {
+        options,
+        cancel,
+        start,
+        qtable,
+    } = request;
+    let mut solver = match start {
+        Some(start) => Solver::new_from(inst, &options, evaluator, cancel, start)?,
+        None => Solver::new(inst, &options, evaluator, cancel)?,
+    };
     if let Some(q) = qtable {
         solver.set_qtable(q);
     }

@@ -224,18 +224,18 @@ fn the_small_example_means_what_it_says() {
     assert_eq!(suits("Logic").len(), 5);
     assert_eq!(inst.duration(c("Chemistry lab")), 3);
     // Ada is away on Fridays: her courses (Maths 1, and the lab she co-teaches) too.
-    let fri = |s: usize| inst.period(4, s);
+    let fri = |s: usize| inst.period_at(4, s);
     assert!((0..5).all(|s| inst.is_unavailable(c("Maths 1"), fri(s))));
     assert!(inst.is_unavailable(c("Programming lab"), fri(0)));
     assert!(!inst.is_unavailable(c("Programming"), fri(0)));
-    assert!(inst.is_unavailable(c("Programming lab"), inst.period(0, 1)));
-    assert!(inst.is_unavailable(c("Logic"), inst.period(3, 4)));
+    assert!(inst.is_unavailable(c("Programming lab"), inst.period_at(0, 1)));
+    assert!(inst.is_unavailable(c("Logic"), inst.period_at(3, 4)));
     assert_eq!(inst.teacher_max_daily(TeacherId(0)), Some(3));
-    assert!(inst.room_closed(r("Seminar 1"), inst.period(2, 4)));
+    assert!(inst.room_closed(r("Seminar 1"), inst.period_at(2, 4)));
     // Alan prefers six periods, given by time or by name.
-    assert_eq!(inst.dispreferred(c("Logic"), inst.period(0, 0)), 0);
-    assert_eq!(inst.dispreferred(c("Logic"), inst.period(1, 1)), 0);
-    assert_eq!(inst.dispreferred(c("Logic"), inst.period(1, 2)), 1);
+    assert_eq!(inst.dispreferred(c("Logic"), inst.period_at(0, 0)), 0);
+    assert_eq!(inst.dispreferred(c("Logic"), inst.period_at(1, 1)), 0);
+    assert_eq!(inst.dispreferred(c("Logic"), inst.period_at(1, 2)), 1);
     assert!(inst.in_conflict(c("Maths 1"), c("Programming lab")));
     assert!(inst.in_conflict(c("Logic"), c("Chemistry lab")));
     // Pins sit on the course's last lectures.
@@ -243,12 +243,12 @@ fn the_small_example_means_what_it_says() {
     let pin = inst.pin_of(maths.end - 1).unwrap();
     assert_eq!(
         (pin.period, pin.room),
-        (Some(inst.period(0, 2)), Some(r("Hall A")))
+        (Some(inst.period_at(0, 2)), Some(r("Hall A")))
     );
     let lab = inst.lectures_of(c("Chemistry lab"));
     assert_eq!(
         inst.pin_of(lab.start).unwrap().period,
-        Some(inst.period(3, 0))
+        Some(inst.period_at(3, 0))
     );
     assert_eq!(inst.weights().teacher_preference, 2);
     assert_eq!(inst.weights().changes, 10);

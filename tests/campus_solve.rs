@@ -7,7 +7,6 @@
 
 mod common;
 
-use atoll::budget::CancelToken;
 use atoll::construct::{complete, construct};
 use atoll::evolve::CpuBatchEvaluator;
 use atoll::evolve::domain::fits_pin;
@@ -17,11 +16,12 @@ use atoll::model::{
     Course, CourseId, Instance, LectureId, PeriodId, RoomId, Slot, TeacherId, Timetable,
 };
 use atoll::parallel::random_timetable;
-use atoll::solver::{SolveResult, solve, solve_from};
+use atoll::solver::{SolveRequest, SolveResult, solve};
 use atoll::{SolverOptions, parse_solution, score, write_solution};
 use common::campus::{CampusSpec, random_campus};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
+use std::sync::Arc;
 
 const SEEDS: [u64; 5] = [1, 2, 3, 5, 8];
 
@@ -49,10 +49,9 @@ fn run(inst: &Instance, opts: &SolverOptions) -> SolveResult {
         .unwrap()
         .install(|| {
             solve(
-                inst,
-                opts,
+                SolveRequest::new(opts),
+                Arc::new(inst.clone()),
                 &mut CpuBatchEvaluator,
-                CancelToken::new(),
                 &mut |_| {},
             )
         })
@@ -65,12 +64,10 @@ fn run_from(inst: &Instance, opts: &SolverOptions, start: Timetable) -> SolveRes
         .build()
         .unwrap()
         .install(|| {
-            solve_from(
-                inst,
-                opts,
+            solve(
+                SolveRequest::new(opts).start_from(start),
+                Arc::new(inst.clone()),
                 &mut CpuBatchEvaluator,
-                CancelToken::new(),
-                start,
                 &mut |_| {},
             )
         })

@@ -492,7 +492,7 @@ fn moves_across_day_boundaries_on_toy() {
     let mut state = IncrementalState::new(&inst, Timetable::empty(&inst));
     let tec = inst.lectures_of(inst.course_by_name("TecCos").unwrap());
     let geo = inst.lectures_of(inst.course_by_name("Geotec").unwrap());
-    let at = |d: usize, s: usize| Slot::at(inst.period(d, s), RoomId(0));
+    let at = |d: usize, s: usize| Slot::at(inst.period_at(d, s), RoomId(0));
     let mut full = score(&inst, state.timetable());
     let mut step = |state: &mut IncrementalState<'_>, l: usize, to: Slot| {
         let l = LectureId(l as u32);

@@ -10,7 +10,6 @@
 
 mod common;
 
-use atoll::budget::CancelToken;
 use atoll::construct::construct;
 use atoll::eval::{Breakdown, score};
 use atoll::evolve::operators::{crossover, mutate};
@@ -18,9 +17,10 @@ use atoll::evolve::{BatchEvaluator, CpuBatchEvaluator};
 use atoll::gpu::{GpuError, GpuEvaluator, gpu_evaluator_blocking};
 use atoll::model::{Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
 use atoll::parallel::random_timetable;
-use atoll::{SolverOptions, solve};
+use atoll::{SolveRequest, SolverOptions, solve};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
+use std::sync::Arc;
 
 /// The GPU evaluator for `inst`, or `None` (with the reason printed) when no adapter exists.
 fn gpu(inst: &Instance, max_batch: usize) -> Option<GpuEvaluator> {
@@ -153,10 +153,9 @@ fn gpu_equals_cpu_on_evolved_timetables() {
             ..Default::default()
         };
         let r = solve(
-            &inst,
-            &opts,
+            SolveRequest::new(&opts),
+            Arc::new(inst.clone()),
             &mut CpuBatchEvaluator,
-            CancelToken::new(),
             &mut |_| {},
         )
         .unwrap();
@@ -237,15 +236,21 @@ fn a_solve_on_the_gpu_equals_a_solve_on_the_cpu() {
         .build()
         .unwrap();
     let on_gpu = pool
-        .install(|| solve(&inst, &opts, &mut g, CancelToken::new(), &mut |_| {}))
+        .install(|| {
+            solve(
+                SolveRequest::new(&opts),
+                Arc::new(inst.clone()),
+                &mut g,
+                &mut |_| {},
+            )
+        })
         .unwrap();
     let on_cpu = pool
         .install(|| {
             solve(
-                &inst,
-                &opts,
+                SolveRequest::new(&opts),
+                Arc::new(inst.clone()),
                 &mut CpuBatchEvaluator,
-                CancelToken::new(),
                 &mut |_| {},
             )
         })

@@ -225,7 +225,6 @@ fn tabu_search_is_deterministic_and_exact() {
 /// generation beside the islands) is the same twice for one seed and generation count.
 #[test]
 fn a_gpu_assisted_solve_is_deterministic() {
-    use atoll::budget::CancelToken;
     use atoll::options::EvaluatorChoice;
     let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
     let opts = atoll::SolverOptions {
@@ -250,7 +249,13 @@ fn a_gpu_assisted_solve_is_deterministic() {
             }
             let search = info.search.clone().unwrap_or_default();
             assert!(search.contains("moves per dispatch"), "{search}");
-            let r = atoll::solve(&inst, &opts, &mut *ev, CancelToken::new(), &mut |_| {}).unwrap();
+            let r = atoll::solve(
+                atoll::SolveRequest::new(&opts),
+                std::sync::Arc::new(inst.clone()),
+                &mut *ev,
+                &mut |_| {},
+            )
+            .unwrap();
             assert!(
                 r.stats.evaluator.contains("tabu search"),
                 "{}",

@@ -16,7 +16,7 @@ use atoll::evolve::CpuBatchEvaluator;
 use atoll::parallel::random_timetable;
 use atoll::repair::{QTableError, RepairConfig, Repairer, StallKind, new_qtable, qtable_from_json};
 use atoll::solver::{Stage, StopReason};
-use atoll::{SolverOptions, Timetable, score, solve};
+use atoll::{SolveRequest, SolverOptions, Timetable, score, solve};
 
 fn pool(n: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
@@ -354,10 +354,9 @@ fn a_solve_runs_stage3_after_evolution_and_reports_it() {
     let r = pool(2)
         .install(|| {
             solve(
-                &inst,
-                &opts,
+                SolveRequest::new(&opts),
+                Arc::new(inst.clone()),
                 &mut CpuBatchEvaluator,
-                CancelToken::new(),
                 &mut |p| stages.push((p.stage, p.conflicts_left)),
             )
         })
@@ -388,10 +387,9 @@ fn a_solve_runs_stage3_after_evolution_and_reports_it() {
     let r = pool(2)
         .install(|| {
             solve(
-                &inst,
-                &off,
+                SolveRequest::new(&off),
+                Arc::new(inst.clone()),
                 &mut CpuBatchEvaluator,
-                CancelToken::new(),
                 &mut |_| {},
             )
         })

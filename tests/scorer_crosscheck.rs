@@ -52,7 +52,11 @@ fn evaluator_agrees_with_independent_scorer() {
                 let name = &inst.courses[c.idx()].name;
                 for p in 0..inst.n_periods().min(3) {
                     let pid = atoll::model::PeriodId(p as u16);
-                    text += &format!("{name} {r0} {} {}\n", inst.day_of(pid), inst.slot_of(pid));
+                    text += &format!(
+                        "{name} {r0} {} {}\n",
+                        inst.day_of(pid),
+                        inst.period_of_day(pid)
+                    );
                 }
             }
             let sol_path = dir.join(format!("{}-{k}.sol", inst.name));

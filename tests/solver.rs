@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use atoll::budget::CancelToken;
 use atoll::evolve::CpuBatchEvaluator;
 use atoll::solver::StopReason;
-use atoll::{SolverOptions, score, solve};
+use atoll::{SolveRequest, SolverOptions, score, solve};
+use std::sync::Arc;
 
 fn pool(n: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
@@ -38,10 +39,9 @@ fn feasible_on_every_shared_instance() {
         let r = pool
             .install(|| {
                 solve(
-                    &inst,
-                    &bounded(4),
+                    SolveRequest::new(&bounded(4)),
+                    Arc::new(inst.clone()),
                     &mut CpuBatchEvaluator,
-                    CancelToken::new(),
                     &mut |_| {},
                 )
             })
@@ -72,10 +72,9 @@ fn same_seed_same_timetable_whatever_the_thread_count() {
         pool(threads)
             .install(|| {
                 solve(
-                    &inst,
-                    &opts,
+                    SolveRequest::new(&opts),
+                    Arc::new(inst.clone()),
                     &mut CpuBatchEvaluator,
-                    CancelToken::new(),
                     &mut |_| {},
                 )
             })
@@ -116,10 +115,9 @@ fn cancellation_returns_best_so_far_promptly() {
     let r = pool(2)
         .install(|| {
             solve(
-                &inst,
-                &opts,
+                SolveRequest::new(&opts).cancel(token.clone()),
+                Arc::new(inst.clone()),
                 &mut CpuBatchEvaluator,
-                token.clone(),
                 &mut |_| events += 1,
             )
         })
@@ -144,10 +142,9 @@ fn time_limit_is_respected() {
     let r = pool(2)
         .install(|| {
             solve(
-                &inst,
-                &opts,
+                SolveRequest::new(&opts),
+                Arc::new(inst.clone()),
                 &mut CpuBatchEvaluator,
-                CancelToken::new(),
                 &mut |_| {},
             )
         })
@@ -166,10 +163,9 @@ fn progress_reports_every_island_and_improves_monotonically() {
     pool(2)
         .install(|| {
             solve(
-                &inst,
-                &bounded(5),
+                SolveRequest::new(&bounded(5)),
+                Arc::new(inst.clone()),
                 &mut CpuBatchEvaluator,
-                CancelToken::new(),
                 &mut |p| {
                     bests.push(p.best);
                     islands_seen = p.islands.len();
@@ -191,10 +187,9 @@ fn invalid_options_are_rejected_with_their_name() {
         ..Default::default()
     };
     let err = solve(
-        &inst,
-        &opts,
+        SolveRequest::new(&opts),
+        Arc::new(inst.clone()),
         &mut CpuBatchEvaluator,
-        CancelToken::new(),
         &mut |_| {},
     )
     .unwrap_err();

@@ -482,7 +482,7 @@ fn hard_and_soft_violations_are_named_in_the_cells() {
     let grid = book
         .worksheet_range(&SheetNames::default().name(&format!("Group {}", g.name)))
         .unwrap();
-    let (d, s) = (inst.day_of(p) as u32, inst.slot_of(p) as u32);
+    let (d, s) = (inst.day_of(p) as u32, inst.period_of_day(p) as u32);
     let cell = at(&grid, s + 2, d + 1);
     assert!(
         cell.contains(&a.course) && cell.contains(&b.course),

@@ -116,10 +116,10 @@ impl Violation {
                 format!(
                     "{} {}",
                     inst.day_name(inst.day_of(p)),
-                    inst.period_name(inst.slot_of(p))
+                    inst.period_name(inst.period_of_day(p))
                 )
             } else {
-                format!("day {} period {}", inst.day_of(p), inst.slot_of(p))
+                format!("day {} period {}", inst.day_of(p), inst.period_of_day(p))
             }
         };
         let teacher = |i: usize| {
@@ -346,7 +346,7 @@ impl Violation {
                 .iter()
                 .map(|&p| DayPeriod {
                     day: inst.day_of(p),
-                    period: inst.slot_of(p),
+                    period: inst.period_of_day(p),
                 })
                 .collect(),
             message,

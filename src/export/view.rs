@@ -117,7 +117,7 @@ pub fn timetable_view(inst: &Instance, tt: &Timetable) -> TimetableView {
             .map(|p| PinView {
                 course: inst.courses[p.course.idx()].name.clone(),
                 day: p.period.map(|q| inst.day_of(q)),
-                period: p.period.map(|q| inst.slot_of(q)),
+                period: p.period.map(|q| inst.period_of_day(q)),
                 room: p.room.map(|r| inst.rooms[r.idx()].name.clone()),
             })
             .collect(),

@@ -184,7 +184,7 @@ fn check_min(r: &Reader<'_>, line: u32, what: &str, v: u64, min: u64) -> Result<
 }
 
 /// Parses a `.ctt` or `.ectt` instance (the header tells which). `file` is only used in
-/// error messages.
+/// error messages. One function per section, in file order.
 pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> {
     let text = decode(bytes, file)?;
     let toks = tokenize(text);
@@ -203,22 +203,65 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
         file,
         last_line: last_line(text),
     };
+    let h = header(&mut r)?;
+    let cs = courses(&mut r, &h)?;
+    let (rooms, room_index) = rooms(&mut r, &h)?;
+    let curricula = curricula(&mut r, &h, &cs.index)?;
+    let unavailable = unavailability(&mut r, &h, &cs.index)?;
+    let extension = room_constraints_and_end(&mut r, &h, &cs.index, &room_index)?;
 
-    // Header.
+    let last = r.last_line;
+    Instance::new(InstanceParts {
+        name: h.name,
+        days: h.days as u16,
+        periods_per_day: h.ppd as u16,
+        teachers: cs.teachers,
+        courses: cs.courses,
+        rooms,
+        curricula,
+        unavailable,
+        extension,
+        campus: Default::default(),
+    })
+    .map_err(|e| ParseError::new(file, last, e.into()))
+}
+
+/// The header: name and the counts of every section; `.ectt` when it has
+/// `Min_Max_Daily_Lectures:`.
+struct Header {
+    name: String,
+    n_courses: usize,
+    n_rooms: usize,
+    days: u64,
+    ppd: u64,
+    n_curricula: usize,
+    n_constraints: usize,
+    /// `.ectt` only: the minimum and maximum daily lectures.
+    daily: Option<(u16, u16)>,
+    n_room_constraints: usize,
+}
+
+impl Header {
+    fn extended(&self) -> bool {
+        self.daily.is_some()
+    }
+}
+
+fn header(r: &mut Reader<'_>) -> Result<Header, ParseError> {
     r.keyword("Name:")?;
     let name = r.field("the instance name")?.text.to_string();
     let n_courses = r.header_uint("Courses:", "the number of courses", limits::COURSES)? as usize;
     let n_rooms = r.header_uint("Rooms:", "the number of rooms", limits::ROOMS)? as usize;
     let days_line = r.peek().map_or(r.last_line, |t| t.line);
     let days = r.header_uint("Days:", "the number of days", limits::DAYS)?;
-    check_min(&r, days_line, "the number of days", days, 1)?;
+    check_min(r, days_line, "the number of days", days, 1)?;
     let ppd_line = r.peek().map_or(r.last_line, |t| t.line);
     let ppd = r.header_uint(
         "Periods_per_day:",
         "the number of periods per day",
         limits::PERIODS_PER_DAY,
     )?;
-    check_min(&r, ppd_line, "the number of periods per day", ppd, 1)?;
+    check_min(r, ppd_line, "the number of periods per day", ppd, 1)?;
     let n_curricula =
         r.header_uint("Curricula:", "the number of curricula", limits::CURRICULA)? as usize;
     let extended = matches!(r.peek(), Some(t) if t.text == "Min_Max_Daily_Lectures:");
@@ -245,10 +288,29 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
         )?;
         (n as usize, None, 0)
     };
-    let n_days = days as usize;
-    let n_ppd = ppd as usize;
+    Ok(Header {
+        name,
+        n_courses,
+        n_rooms,
+        days,
+        ppd,
+        n_curricula,
+        n_constraints,
+        daily,
+        n_room_constraints,
+    })
+}
 
-    // COURSES.
+/// The COURSES section: the courses, their ids by name (with the line that declared them)
+/// and the teachers they name, in order of first mention.
+struct Courses<'a> {
+    courses: Vec<Course>,
+    index: Index<'a, CourseId>,
+    teachers: Vec<String>,
+}
+
+fn courses<'a>(r: &mut Reader<'a>, h: &Header) -> Result<Courses<'a>, ParseError> {
+    let n_courses = h.n_courses;
     r.keyword("COURSES:")?;
     let mut courses = Vec::with_capacity(n_courses.min(1024));
     let mut course_index: HashMap<&str, (CourseId, u32)> = HashMap::new();
@@ -269,13 +331,13 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
             &format!("the number of students of course {}", id.text),
             limits::STUDENTS,
         )?;
-        let double = if extended {
+        let double = if h.extended() {
             let t = r.next(&format!("the double-lectures flag of course {}", id.text))?;
             parse_uint(
                 t,
                 &format!("the double-lectures flag (0 or 1) of course {}", id.text),
                 1,
-                file,
+                r.file,
             )? == 1
         } else {
             false
@@ -309,8 +371,19 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
         });
     }
     r.section_end("ROOMS:", "courses", n_courses)?;
+    Ok(Courses {
+        courses,
+        index: course_index,
+        teachers,
+    })
+}
 
-    // ROOMS.
+/// Ids by name, with the line that declared each (for "first declared on line N").
+type Index<'a, Id> = HashMap<&'a str, (Id, u32)>;
+
+/// The ROOMS section: the rooms and their ids by name.
+fn rooms<'a>(r: &mut Reader<'a>, h: &Header) -> Result<(Vec<Room>, Index<'a, RoomId>), ParseError> {
+    let n_rooms = h.n_rooms;
     let mut rooms = Vec::with_capacity(n_rooms.min(1024));
     let mut room_index: HashMap<&str, (RoomId, u32)> = HashMap::new();
     for i in 0..n_rooms {
@@ -319,7 +392,7 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
             &format!("the capacity of room {}", id.text),
             limits::CAPACITY,
         )?;
-        let building = if extended {
+        let building = if h.extended() {
             Some(r.uint(
                 &format!("the building of room {}", id.text),
                 limits::BUILDING,
@@ -345,18 +418,27 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
         });
     }
     r.section_end("CURRICULA:", "rooms", n_rooms)?;
+    Ok((rooms, room_index))
+}
 
-    // CURRICULA.
+/// The CURRICULA section; a course listed twice in one curriculum counts once, as in the
+/// validator.
+fn curricula(
+    r: &mut Reader<'_>,
+    h: &Header,
+    course_index: &Index<'_, CourseId>,
+) -> Result<Vec<Curriculum>, ParseError> {
+    let n_curricula = h.n_curricula;
     let mut curricula = Vec::with_capacity(n_curricula.min(1024));
     let mut curriculum_index: HashMap<&str, u32> = HashMap::new();
     // `last_in[c]`: the last curriculum that listed course `c`, so a repeated member is
     // found in O(1) (a scan of the members so far made a curriculum of k courses cost k²).
-    let mut last_in: Vec<usize> = vec![usize::MAX; courses.len()];
+    let mut last_in: Vec<usize> = vec![usize::MAX; h.n_courses];
     for i in 0..n_curricula {
         let id = r.record_start("curricula", "CURRICULA:", n_curricula, i)?;
         let k = r.uint(
             &format!("the number of courses in curriculum {}", id.text),
-            n_courses as u64,
+            h.n_courses as u64,
         )? as usize;
         let mut members: Vec<CourseId> = Vec::with_capacity(k);
         for j in 0..k {
@@ -397,8 +479,17 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
         });
     }
     r.section_end("UNAVAILABILITY_CONSTRAINTS:", "curricula", n_curricula)?;
+    Ok(curricula)
+}
 
-    // UNAVAILABILITY_CONSTRAINTS.
+/// The UNAVAILABILITY_CONSTRAINTS section: (course, period) pairs.
+fn unavailability(
+    r: &mut Reader<'_>,
+    h: &Header,
+    course_index: &Index<'_, CourseId>,
+) -> Result<Vec<(CourseId, PeriodId)>, ParseError> {
+    let (days, ppd, n_constraints) = (h.days, h.ppd, h.n_constraints);
+    let file = r.file;
     let mut unavailable = Vec::with_capacity(n_constraints.min(1 << 16));
     for i in 0..n_constraints {
         let id = r.record_start(
@@ -446,11 +537,24 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
                 },
             ));
         }
-        unavailable.push((c, PeriodId((day as usize * n_ppd + slot as usize) as u16)));
+        unavailable.push((
+            c,
+            PeriodId((day as usize * ppd as usize + slot as usize) as u16),
+        ));
     }
+    Ok(unavailable)
+}
 
-    // ROOM_CONSTRAINTS (.ectt only).
-    let extension = if let Some((min_daily, max_daily)) = daily {
+/// The ROOM_CONSTRAINTS section (`.ectt` only), then `END.` and nothing after it.
+fn room_constraints_and_end(
+    r: &mut Reader<'_>,
+    h: &Header,
+    course_index: &Index<'_, CourseId>,
+    room_index: &Index<'_, RoomId>,
+) -> Result<Option<Extension>, ParseError> {
+    let n_constraints = h.n_constraints;
+    let n_room_constraints = h.n_room_constraints;
+    let extension = if let Some((min_daily, max_daily)) = h.daily {
         r.section_end(
             "ROOM_CONSTRAINTS:",
             "unavailability constraints",
@@ -493,24 +597,21 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
             room_constraints,
         })
     } else {
-        match r.next("'END.'") {
-            Ok(t) if t.text == "END." => {}
-            Ok(t) => {
-                let kind = if looks_like_heading(t.text) {
-                    ParseErrorKind::MissingEnd {
-                        found: t.text.to_string(),
-                    }
-                } else {
-                    ParseErrorKind::SectionTooLong {
-                        what: "unavailability constraints",
-                        section: "END.",
-                        declared: n_constraints,
-                        token: t.text.to_string(),
-                    }
-                };
-                return Err(r.err(t.line, kind));
-            }
-            Err(e) => return Err(e),
+        let t = r.next("'END.'")?;
+        if t.text != "END." {
+            let kind = if looks_like_heading(t.text) {
+                ParseErrorKind::MissingEnd {
+                    found: t.text.to_string(),
+                }
+            } else {
+                ParseErrorKind::SectionTooLong {
+                    what: "unavailability constraints",
+                    section: "END.",
+                    declared: n_constraints,
+                    token: t.text.to_string(),
+                }
+            };
+            return Err(r.err(t.line, kind));
         }
         None
     };
@@ -522,21 +623,7 @@ pub fn parse_instance(bytes: &[u8], file: &str) -> Result<Instance, ParseError> 
             },
         ));
     }
-
-    let last = r.last_line;
-    Instance::new(InstanceParts {
-        name,
-        days: n_days as u16,
-        periods_per_day: n_ppd as u16,
-        teachers,
-        courses,
-        rooms,
-        curricula,
-        unavailable,
-        extension,
-        campus: Default::default(),
-    })
-    .map_err(|e| ParseError::new(file, last, e.into()))
+    Ok(extension)
 }
 
 /// The first campus feature of `inst` that `.ctt`/`.ectt` cannot express, in words.

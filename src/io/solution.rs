@@ -159,7 +159,7 @@ pub fn parse_solution(
             warnings.push(warn(WarningKind::PeriodOutOfRange { period: slot }));
             continue;
         }
-        let p = inst.period(day as usize, slot as usize);
+        let p = inst.period_at(day as usize, slot as usize);
         if !taken.insert(c.idx() * np + p.idx()) {
             warnings.push(warn(WarningKind::Repeated {
                 course: fields[0].to_string(),
@@ -260,7 +260,7 @@ pub fn write_solution(inst: &Instance, tt: &Timetable) -> String {
             inst.courses[c.idx()].name,
             inst.rooms[r].name,
             inst.day_of(p),
-            inst.slot_of(p)
+            inst.period_of_day(p)
         );
     }
     out

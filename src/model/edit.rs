@@ -13,9 +13,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::campus::Pin;
+use super::ids::Slot;
 use super::ids::{CourseId, CurriculumId, LectureId, PeriodId, RoomId, TeacherId};
 use super::instance::{Course, Instance, ModelError};
-use super::timetable::{Slot, Timetable};
+use super::timetable::Timetable;
 
 /// A pin by names: a course's lecture fixed in period (day and period of the day, both or
 /// neither) and/or room.
@@ -145,7 +146,7 @@ fn period_at(
             per_day: inst.periods_per_day,
         });
     }
-    Ok(inst.period(day, period))
+    Ok(inst.period_at(day, period))
 }
 
 fn course_id(inst: &Instance, name: &str, what: &str) -> Result<CourseId, EditError> {

@@ -11,7 +11,7 @@ pub mod timetable;
 
 pub use bitset::BitSet;
 pub use campus::{Calendar, CampusParts, PeriodTime, Pin, Weights};
-pub use ids::{CourseId, CurriculumId, LectureId, PeriodId, RoomId, TeacherId};
+pub use ids::{CourseId, CurriculumId, LectureId, PeriodId, RoomId, Slot, TeacherId};
 pub use instance::{Course, Curriculum, Extension, Instance, InstanceParts, ModelError, Room};
 pub use moves::{MoveKind, MovedLecture, Moves};
-pub use timetable::{Slot, Timetable};
+pub use timetable::Timetable;

@@ -14,9 +14,27 @@
 
 use serde::Serialize;
 
-use super::ids::{CourseId, LectureId};
+use super::ids::{CourseId, LectureId, Slot};
 use super::instance::Instance;
-use super::timetable::{Slot, Timetable};
+use super::timetable::Timetable;
+
+impl Instance {
+    /// This instance with `old` as the reference timetable: every lecture placed away from
+    /// the slots its course had there costs `weights.changes` (re-solve with few changes).
+    /// `old` must be a timetable of this instance (read against it).
+    pub fn with_reference(&self, old: &Timetable) -> Instance {
+        let mut per_course = vec![Vec::new(); self.courses.len()];
+        for (l, slot) in old.slots().iter().enumerate() {
+            if slot.is_scheduled() {
+                per_course[old.course(LectureId(l as u32)).idx()].push(*slot);
+            }
+        }
+        for v in &mut per_course {
+            v.sort();
+        }
+        self.with_reference_slots(per_course)
+    }
+}
 
 /// What kind of move a moved lecture made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -42,7 +60,7 @@ impl Place {
         let (p, r) = slot.get().expect("moves pair scheduled slots only");
         Place {
             day: inst.day_of(p),
-            period: inst.slot_of(p),
+            period: inst.period_of_day(p),
             room: inst.rooms[r.idx()].name.clone(),
         }
     }

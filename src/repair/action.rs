@@ -118,29 +118,49 @@ const POLL: u64 = 64;
 // Work units: about the time of one `move_delta`. The reward charges an action for its
 // work in these units rather than by the clock, which would make runs bounded by rounds
 // irreproducible; but the units are calibrated to the clock, because what the agent
-// learns is repair per unit of *time* (Stage 3 runs for a share of wall time). The
-// calibration (`atoll bench --ablation` prints work per microsecond per action, from
-// per-action wall-clock timing that is reported and never learned from) found the old
-// constants 4x apart between actions: an annealing iteration costs about four scored
-// moves, not two, and a swap peek seven. With these values every action runs at about
-// 4–8 units per microsecond on comp01–14.
+// learns is repair per unit of *time* (Stage 3 runs for a share of wall time).
+//
+// Calibration (`cargo run --profile quick --example repair_units`: every action timed on
+// the conflicts of an annealed timetable of comp01, comp05 and comp07, the fastest of 7
+// batches, twice; after the delta evaluator got 3–4x faster, which left the first
+// calibration's constants up to 5x apart). A `move_delta` took 28 ns (comp01), 51 ns
+// (comp05) and 32 ns (comp07). Per unit of the old constants, relative to that, the other
+// actions took (geometric mean over the three): SwapBest 2.1x (a `peek_swap` is now about
+// 15 `move_delta`s, not 7), RoomOnly 1.3x, Kempe 0.84x, Eject 0.40x (an unscheduled
+// lecture's peek costs about one `move_delta`, not two), Anneal 0.68x, Focused 1.9x. The
+// constants below are the old ones times those factors, so every action now runs at
+// about one unit per `move_delta` time (20–35 units per microsecond on these machines;
+// the timings are of a shared 2-core machine, so each factor is good to about 1.5x).
+// The spread between instances (comp05, the densest, runs the swaps and walks 1.5x slower
+// per unit than comp01) is left: one constant per operation cannot follow it.
 /// One scored move that is not applied (`move_delta`).
 const MOVE_DELTA: u64 = 1;
-/// A move applied and undone (`peek_move`): two updates of the counters.
-const PEEK_MOVE: u64 = 2;
+/// A move applied and undone (`peek_move`; in Stage 3 the peek of an unscheduled lecture,
+/// which touches no old place).
+const PEEK_MOVE: u64 = 1;
 /// A swap applied and undone (`peek_swap`): four updates, and the bookkeeping of two
 /// lectures.
-const PEEK_SWAP: u64 = 7;
+const PEEK_SWAP: u64 = 15;
+/// One room tried by [`Action::RoomOnly`]: a swap with its occupant applied and undone,
+/// or a scored move into it when it is free.
+const ROOM_TRY: u64 = 9;
 /// One annealing iteration (mostly scored moves, some applied swaps and chains, and the
 /// copy of every new best timetable).
-pub const ANNEAL_ITERATION: u64 = 8;
-/// Lectures a Kempe chain scans per unit of work (it only compares periods).
-const CHAIN_SCAN_PER_UNIT: u64 = 8;
+pub const ANNEAL_ITERATION: u64 = 5;
+/// A Kempe chain tried: the two periods' lectures (read from the room counters), the
+/// chain's closure, and its members moved and put back. It grows with the lectures per
+/// period, so it is charged in proportion to the timetable's lectures: one unit per this
+/// many, plus [`CHAIN_BASE`].
+const CHAIN_SCAN_PER_UNIT: u64 = 10;
+/// The part of a Kempe chain's charge that does not grow with the timetable.
+const CHAIN_BASE: u64 = 6;
 /// What every step costs besides the action itself: encoding the state, undoing a step
 /// that did not improve (a diff over all lectures), a share of the round's serial part
-/// (collecting the conflicts, the writer) and of the episode's scratch copy. About 20 µs:
-/// as much as the cheapest actions themselves, so it must be charged or they look free.
-pub const STEP_OVERHEAD: u64 = 100;
+/// (collecting the conflicts, a full evaluation with the violation list) and of the
+/// episode's scratch copy. Measured (`examples/repair_units.rs`) at 0.8–3.5 µs, 28–78
+/// `move_delta`s (comp01, comp05, comp07): as much as the cheaper actions themselves, so it
+/// must be charged or they look free. (It was 100 when a unit was 4–5x slower.)
+pub const STEP_OVERHEAD: u64 = 50;
 /// A broad action holds the round's barrier: the batch's other episodes finish long
 /// before it and their workers wait it out. On the two-worker machines and browser tabs
 /// Atoll targets, that doubles its wall-clock cost. (A constant, not the pool's thread
@@ -300,7 +320,7 @@ fn room_only(
         if r == own {
             continue;
         }
-        if tick(effort, env.deadline, PEEK_SWAP) {
+        if tick(effort, env.deadline, ROOM_TRY) {
             break;
         }
         let to = Slot::at(p, r);
@@ -350,9 +370,9 @@ fn kempe(
         if p2 == p1 {
             continue;
         }
-        // A chain scans the whole timetable for the two periods' lectures.
+        // A chain's work grows with the lectures at the two periods (see CHAIN_SCAN_PER_UNIT).
         let scan = state.timetable().len() as u64 / CHAIN_SCAN_PER_UNIT;
-        if tick(effort, env.deadline, scan + PEEK_SWAP) {
+        if tick(effort, env.deadline, scan + CHAIN_BASE) {
             break;
         }
         if chain.apply(state, l, p2).is_some() {
@@ -439,9 +459,10 @@ pub struct FocusedParams {
 }
 
 /// Work of one focused iteration: a random move or swap applied (and undone when
-/// rejected), and the bookkeeping of the lectures it touched; measured at about twice an
-/// annealing iteration.
-const FOCUSED_ITERATION: u64 = 2 * ANNEAL_ITERATION;
+/// rejected), and the bookkeeping of the lectures it touched (a search of the touched list,
+/// and a copy of it at every new best); measured (`examples/repair_units.rs`) at about 30
+/// `move_delta`s, six annealing iterations.
+const FOCUSED_ITERATION: u64 = 30;
 
 fn focused(
     state: &mut IncrementalState<'_>,
@@ -495,7 +516,7 @@ fn focused(
         let (m, cc) = &hood[rng.random_range(0..hood.len())];
         let m = *m;
         let p = cc.periods[rng.random_range(0..cc.periods.len())];
-        // Mostly the best-fitting rooms (sorted first), sometimes any.
+        // One of the three best-fitting rooms (the context sorts them first).
         let r = cc.rooms[rng.random_range(0..cc.rooms.len().min(3))];
         let to = Slot::at(p, r);
         let from = state.timetable().slot(m);

@@ -28,9 +28,8 @@ use crate::gpu::{EvaluatorInfo, GpuEvaluator, batch_size, calibrate};
 use crate::model::{Instance, Slot, Timetable};
 use crate::options::EvaluatorChoice;
 
-/// Words per timetable in a `score` result: the components in `Breakdown` order (lectures,
-/// conflicts, availability, room_occupancy, room_capacity, min_working_days,
-/// curriculum_compactness, room_stability).
+/// Words per timetable in a `score` result: the twelve components in `Breakdown` order
+/// (`Breakdown::components`: the five hard, then the seven soft of `docs/RULES.md`).
 const COMPONENTS: usize = Breakdown::COMPONENTS;
 
 fn error(text: &str) -> JsValue {

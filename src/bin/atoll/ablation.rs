@@ -67,12 +67,10 @@ fn solve(
 ) -> Result<Outcome, CliError> {
     let pool = crate::pool(threads)?;
     let r = pool.install(|| {
-        atoll::solver::solve_with_qtable(
-            inst,
-            opts,
+        atoll::solve(
+            atoll::SolveRequest::new(opts).qtable(table),
+            Arc::new(inst.clone()),
             &mut CpuBatchEvaluator,
-            CancelToken::new(),
-            Some(table),
             &mut |_| {},
         )
     })?;

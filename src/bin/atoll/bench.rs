@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use atoll::SolverOptions;
-use atoll::budget::CancelToken;
 
 use crate::CliError;
 use crate::args::BenchArgs;
@@ -76,10 +75,9 @@ fn run(
     });
     let result = pool.install(|| {
         atoll::solve(
-            &inst,
-            &opts,
+            atoll::SolveRequest::new(&opts),
+            std::sync::Arc::new(inst),
             &mut *evaluator,
-            CancelToken::new(),
             &mut |_| {},
         )
     })?;

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use atoll::SolverOptions;
-use atoll::budget::CancelToken;
 use atoll::eval::{Cost, IncrementalState};
 use atoll::model::{Instance, LectureId, PeriodId, RoomId, Slot};
 use atoll::options::EvaluatorChoice;
@@ -63,8 +62,14 @@ fn solve(
     let (mut ev, info) = pool.install(|| {
         atoll::gpu::choose_evaluator(inst, choice, atoll::gpu::batch_size(&opts, threads))
     });
-    let r =
-        pool.install(|| atoll::solve(inst, &opts, &mut *ev, CancelToken::new(), &mut |_| {}))?;
+    let r = pool.install(|| {
+        atoll::solve(
+            atoll::SolveRequest::new(&opts),
+            std::sync::Arc::new(inst.clone()),
+            &mut *ev,
+            &mut |_| {},
+        )
+    })?;
     let name = match (&info.search, info.gpu) {
         (Some(s), true) if !r.stats.evaluator.contains("tabu") => {
             format!("{} [{s}]", r.stats.evaluator)

@@ -84,25 +84,13 @@ pub(crate) fn run(a: SolveArgs) -> Result<(), CliError> {
             evaluator_info.name, evaluator_info.reason
         );
     }
-    let result = pool.install(|| match start {
-        Some(old) => atoll::solver::solve_from_with_qtable(
-            &inst,
-            &opts,
-            &mut *evaluator,
-            cancel.clone(),
-            old,
-            Some(table.clone()),
-            &mut on_progress,
-        ),
-        None => atoll::solver::solve_with_qtable(
-            &inst,
-            &opts,
-            &mut *evaluator,
-            cancel.clone(),
-            Some(table.clone()),
-            &mut on_progress,
-        ),
-    })?;
+    let mut request = atoll::SolveRequest::new(&opts)
+        .cancel(cancel.clone())
+        .qtable(table.clone());
+    request.start = start;
+    let inst = std::sync::Arc::new(inst);
+    let result =
+        pool.install(|| atoll::solve(request, inst.clone(), &mut *evaluator, &mut on_progress))?;
     repair::save_qtable(a.qtable.as_deref(), &table)?;
     if tty && !quiet {
         eprintln!();

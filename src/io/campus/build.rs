@@ -370,48 +370,114 @@ fn daily(path: Path, v: Option<u64>) -> R<Option<u16>> {
         .transpose()
 }
 
-/// Resolves every name of `doc`.
+/// The opening of one entity list (`teachers`, `rooms`, …): its path, after checking its
+/// length is at most `max`; the names of its entries when it has any.
+fn opening(key: &'static str, what: &str, n: usize, max: u64) -> R<Path> {
+    let path = root(key);
+    bounded(
+        path.clone(),
+        &format!("the number of {what}s"),
+        n as u64,
+        0,
+        max,
+    )?;
+    Ok(path)
+}
+
+/// [`opening`] of a named entity list, with its index by name (each name checked).
+fn named<'a, T>(
+    key: &'static str,
+    what: &str,
+    max: u64,
+    items: &'a [T],
+    name: impl Fn(&'a T) -> &'a str,
+) -> R<(Path, HashMap<&'a str, usize>)> {
+    let path = opening(key, what, items.len(), max)?;
+    let ix = names(&path, what, items.iter().map(name))?;
+    Ok((path, ix))
+}
+
+/// Resolves every name of `doc`: one function per entity list, in dependency order.
 pub fn build(doc: &CampusDoc) -> R<Instance> {
     let (days, ppd, calendar, g) = grid(doc)?;
     let mut campus = CampusParts {
         calendar,
         ..Default::default()
     };
+    let teacher_ix = teachers(doc, &g, &mut campus)?;
+    let (mut rooms, room_ix) = rooms(doc, &g, &mut campus)?;
+    let (mut courses, course_ix, unavailable) = courses(doc, &g, ppd, &teacher_ix, &room_ix)?;
+    let curricula = groups(doc, &course_ix, &mut campus)?;
+    campus.pins = pins(doc, &g, ppd, &courses, &course_ix, &room_ix)?;
+    if let Some(w) = doc.weights {
+        let all = [
+            ("room_capacity", w.room_capacity),
+            ("min_working_days", w.min_working_days),
+            ("curriculum_compactness", w.curriculum_compactness),
+            ("room_stability", w.room_stability),
+            ("teacher_preference", w.teacher_preference),
+            ("daily_limit", w.daily_limit),
+            ("changes", w.changes),
+        ];
+        for (k, v) in all {
+            bounded(root("weights").key(k), "a weight", v as u64, 0, MAX_WEIGHT)?;
+        }
+        campus.weights = w;
+    }
+    let extension = ectt(doc, &mut courses, &mut rooms, &course_ix, &room_ix)?;
 
-    // Teachers.
-    let tp = root("teachers");
-    bounded(
-        tp.clone(),
-        "the number of teachers",
-        doc.teachers.len() as u64,
-        0,
-        MAX_ENTITIES,
-    )?;
-    let teacher_ix = names(&tp, "teacher", doc.teachers.iter().map(|t| t.name.as_str()))?;
+    Instance::new(InstanceParts {
+        name: doc.name.clone(),
+        days,
+        periods_per_day: ppd,
+        teachers: doc.teachers.iter().map(|t| t.name.clone()).collect(),
+        courses,
+        rooms,
+        curricula,
+        unavailable,
+        extension,
+        campus,
+    })
+    .map_err(|e| BuildError {
+        path: Path::default(),
+        message: e.to_string(),
+    })
+}
+
+/// `teachers`: their unavailable and preferred periods and daily maxima go to `campus`.
+fn teachers<'a>(
+    doc: &'a CampusDoc,
+    g: &Grid2,
+    campus: &mut CampusParts,
+) -> R<HashMap<&'a str, usize>> {
+    let (tp, teacher_ix) = named("teachers", "teacher", MAX_ENTITIES, &doc.teachers, |t| {
+        t.name.as_str()
+    })?;
     for (i, t) in doc.teachers.iter().enumerate() {
         let id = TeacherId(i as u16);
         let at = tp.at(i);
-        for p in periods_of(&g, &t.unavailable, &at.key("unavailable"))? {
+        for p in periods_of(g, &t.unavailable, &at.key("unavailable"))? {
             campus.teacher_unavailable.push((id, p));
         }
-        for p in periods_of(&g, &t.preferred, &at.key("preferred"))? {
+        for p in periods_of(g, &t.preferred, &at.key("preferred"))? {
             campus.teacher_preferred.push((id, p));
         }
         if let Some(m) = daily(at.key("max_daily"), t.max_daily)? {
             campus.teacher_max_daily.push((id, m));
         }
     }
+    Ok(teacher_ix)
+}
 
-    // Rooms.
-    let rp = root("rooms");
-    bounded(
-        rp.clone(),
-        "the number of rooms",
-        doc.rooms.len() as u64,
-        0,
-        limits::ROOMS,
-    )?;
-    let room_ix = names(&rp, "room", doc.rooms.iter().map(|r| r.name.as_str()))?;
+/// `rooms`: their closures go to `campus`.
+fn rooms<'a>(
+    doc: &'a CampusDoc,
+    g: &Grid2,
+    campus: &mut CampusParts,
+) -> R<(Vec<Room>, HashMap<&'a str, usize>)> {
+    let (rp, room_ix) = named("rooms", "room", limits::ROOMS, &doc.rooms, |r| {
+        r.name.as_str()
+    })?;
     let mut rooms = Vec::with_capacity(doc.rooms.len());
     for (i, r) in doc.rooms.iter().enumerate() {
         let at = rp.at(i);
@@ -422,7 +488,7 @@ pub fn build(doc: &CampusDoc) -> R<Instance> {
             0,
             limits::CAPACITY,
         )?;
-        for p in periods_of(&g, &r.unavailable, &at.key("unavailable"))? {
+        for p in periods_of(g, &r.unavailable, &at.key("unavailable"))? {
             campus.room_unavailable.push((RoomId(i as u16), p));
         }
         rooms.push(Room {
@@ -431,17 +497,28 @@ pub fn build(doc: &CampusDoc) -> R<Instance> {
             building: None,
         });
     }
+    Ok((rooms, room_ix))
+}
 
-    // Courses.
-    let cp = root("courses");
-    bounded(
-        cp.clone(),
-        "the number of courses",
-        doc.courses.len() as u64,
-        0,
-        limits::COURSES,
-    )?;
-    let course_ix = names(&cp, "course", doc.courses.iter().map(|c| c.name.as_str()))?;
+/// The courses, their index by name and their unavailable periods.
+type Courses<'a> = (
+    Vec<Course>,
+    HashMap<&'a str, usize>,
+    Vec<(CourseId, PeriodId)>,
+);
+
+/// `courses`: teachers (the first is the main one), counts, duration, suitable rooms and
+/// unavailable periods.
+fn courses<'a>(
+    doc: &'a CampusDoc,
+    g: &Grid2,
+    ppd: u16,
+    teacher_ix: &HashMap<&str, usize>,
+    room_ix: &HashMap<&str, usize>,
+) -> R<Courses<'a>> {
+    let (cp, course_ix) = named("courses", "course", limits::COURSES, &doc.courses, |c| {
+        c.name.as_str()
+    })?;
     let mut courses = Vec::with_capacity(doc.courses.len());
     let mut unavailable = Vec::new();
     for (i, c) in doc.courses.iter().enumerate() {
@@ -451,7 +528,7 @@ pub fn build(doc: &CampusDoc) -> R<Instance> {
         }
         let mut ts: Vec<TeacherId> = Vec::with_capacity(c.teachers.len());
         for (j, t) in c.teachers.iter().enumerate() {
-            let id = lookup(&teacher_ix, t, "teacher", at.key("teachers").at(j), |k| {
+            let id = lookup(teacher_ix, t, "teacher", at.key("teachers").at(j), |k| {
                 TeacherId(k as u16)
             })?;
             // A teacher listed twice is kept (the model allows it: their preferences then
@@ -495,8 +572,8 @@ pub fn build(doc: &CampusDoc) -> R<Instance> {
             0,
             limits::MIN_WORKING_DAYS,
         )?;
-        let suitable = suitable_rooms(doc, i, &room_ix)?;
-        for p in periods_of(&g, &c.unavailable, &at.key("unavailable"))? {
+        let suitable = suitable_rooms(doc, i, room_ix)?;
+        for p in periods_of(g, &c.unavailable, &at.key("unavailable"))? {
             unavailable.push((CourseId(i as u16), p));
         }
         courses.push(Course {
@@ -512,23 +589,24 @@ pub fn build(doc: &CampusDoc) -> R<Instance> {
             )
         });
     }
+    Ok((courses, course_ix, unavailable))
+}
 
-    // Groups.
-    let gp = root("groups");
-    bounded(
-        gp.clone(),
-        "the number of groups",
-        doc.groups.len() as u64,
-        0,
-        limits::CURRICULA,
-    )?;
-    names(&gp, "group", doc.groups.iter().map(|x| x.name.as_str()))?;
+/// `groups` (curricula): their courses as a set; daily maxima go to `campus`.
+fn groups(
+    doc: &CampusDoc,
+    course_ix: &HashMap<&str, usize>,
+    campus: &mut CampusParts,
+) -> R<Vec<Curriculum>> {
+    let (gp, _) = named("groups", "group", limits::CURRICULA, &doc.groups, |x| {
+        x.name.as_str()
+    })?;
     let mut curricula = Vec::with_capacity(doc.groups.len());
     for (i, grp) in doc.groups.iter().enumerate() {
         let at = gp.at(i);
         let mut members: Vec<CourseId> = Vec::with_capacity(grp.courses.len());
         for (j, c) in grp.courses.iter().enumerate() {
-            let id = lookup(&course_ix, c, "course", at.key("courses").at(j), |k| {
+            let id = lookup(course_ix, c, "course", at.key("courses").at(j), |k| {
                 CourseId(k as u16)
             })?;
             // Membership is a set, as in `.ctt`.
@@ -546,20 +624,26 @@ pub fn build(doc: &CampusDoc) -> R<Instance> {
             courses: members,
         });
     }
+    Ok(curricula)
+}
 
-    // Pins.
-    let pp = root("pins");
-    bounded(
-        pp.clone(),
-        "the number of pins",
-        doc.pins.len() as u64,
-        0,
-        MAX_ENTITIES,
-    )?;
+/// `pins`: each names a course and a period, a room or both; a pinned period must leave the
+/// lecture inside its day, a pinned room must suit the course, and a course has at most one
+/// pin per lecture.
+fn pins(
+    doc: &CampusDoc,
+    g: &Grid2,
+    ppd: u16,
+    courses: &[Course],
+    course_ix: &HashMap<&str, usize>,
+    room_ix: &HashMap<&str, usize>,
+) -> R<Vec<Pin>> {
+    let pp = opening("pins", "pin", doc.pins.len(), MAX_ENTITIES)?;
+    let mut pins = Vec::with_capacity(doc.pins.len());
     let mut pinned = vec![0u64; courses.len()];
     for (i, pin) in doc.pins.iter().enumerate() {
         let at = pp.at(i);
-        let c = lookup(&course_ix, &pin.course, "course", at.key("course"), |k| {
+        let c = lookup(course_ix, &pin.course, "course", at.key("course"), |k| {
             CourseId(k as u16)
         })?;
         let course = &courses[c.idx()];
@@ -591,7 +675,7 @@ pub fn build(doc: &CampusDoc) -> R<Instance> {
         let room = match &pin.room {
             None => None,
             Some(s) => {
-                let r = lookup(&room_ix, s, "room", at.key("room"), |k| RoomId(k as u16))?;
+                let r = lookup(room_ix, s, "room", at.key("room"), |k| RoomId(k as u16))?;
                 if course.rooms.as_ref().is_some_and(|l| !l.contains(&r)) {
                     return err(
                         at.key("room"),
@@ -616,99 +700,74 @@ pub fn build(doc: &CampusDoc) -> R<Instance> {
                 ),
             );
         }
-        campus.pins.push(Pin {
+        pins.push(Pin {
             course: c,
             period,
             room,
         });
     }
+    Ok(pins)
+}
 
-    if let Some(w) = doc.weights {
-        let all = [
-            ("room_capacity", w.room_capacity),
-            ("min_working_days", w.min_working_days),
-            ("curriculum_compactness", w.curriculum_compactness),
-            ("room_stability", w.room_stability),
-            ("teacher_preference", w.teacher_preference),
-            ("daily_limit", w.daily_limit),
-            ("changes", w.changes),
-        ];
-        for (k, v) in all {
-            bounded(root("weights").key(k), "a weight", v as u64, 0, MAX_WEIGHT)?;
-        }
-        campus.weights = w;
-    }
-
-    // `.ectt` extras.
-    let extension = match &doc.ectt {
-        None => None,
-        Some(e) => {
-            let ep = root("ectt");
-            let min = bounded(
-                ep.key("min_daily_lectures"),
-                "the minimum daily lectures",
-                e.min_daily_lectures,
-                0,
-                limits::LECTURES_PER_COURSE,
-            )?;
-            let max = bounded(
-                ep.key("max_daily_lectures"),
-                "the maximum daily lectures",
-                e.max_daily_lectures,
-                0,
-                limits::LECTURES_PER_COURSE,
-            )?;
-            let mut room_constraints = Vec::with_capacity(e.room_constraints.len());
-            for (i, rc) in e.room_constraints.iter().enumerate() {
-                let at = ep.key("room_constraints").at(i);
-                let c = lookup(&course_ix, &rc.course, "course", at.key("course"), |k| {
-                    CourseId(k as u16)
-                })?;
-                let r = lookup(&room_ix, &rc.room, "room", at.key("room"), |k| {
-                    RoomId(k as u16)
-                })?;
-                room_constraints.push((c, r));
-            }
-            for (i, c) in e.double_lectures.iter().enumerate() {
-                let k = lookup(
-                    &course_ix,
-                    c,
-                    "course",
-                    ep.key("double_lectures").at(i),
-                    |k| k,
-                )?;
-                courses[k].double_lectures = true;
-            }
-            for (room, b) in &e.buildings {
-                let at = ep.key("buildings");
-                let k = lookup(&room_ix, room, "room", at.clone(), |k| k)?;
-                let b = bounded(at, "the building", *b, 0, limits::BUILDING)?;
-                rooms[k].building = Some(b as u32);
-            }
-            Some(Extension {
-                min_daily_lectures: min as u16,
-                max_daily_lectures: max as u16,
-                room_constraints,
-            })
-        }
+/// `ectt`: the `.ectt` extras (daily lecture bounds, room constraints); its double-lecture
+/// flags and buildings are written into `courses` and `rooms`.
+fn ectt(
+    doc: &CampusDoc,
+    courses: &mut [Course],
+    rooms: &mut [Room],
+    course_ix: &HashMap<&str, usize>,
+    room_ix: &HashMap<&str, usize>,
+) -> R<Option<Extension>> {
+    let Some(e) = &doc.ectt else {
+        return Ok(None);
     };
-
-    Instance::new(InstanceParts {
-        name: doc.name.clone(),
-        days,
-        periods_per_day: ppd,
-        teachers: doc.teachers.iter().map(|t| t.name.clone()).collect(),
-        courses,
-        rooms,
-        curricula,
-        unavailable,
-        extension,
-        campus,
-    })
-    .map_err(|e| BuildError {
-        path: Path::default(),
-        message: e.to_string(),
-    })
+    let ep = root("ectt");
+    let min = bounded(
+        ep.key("min_daily_lectures"),
+        "the minimum daily lectures",
+        e.min_daily_lectures,
+        0,
+        limits::LECTURES_PER_COURSE,
+    )?;
+    let max = bounded(
+        ep.key("max_daily_lectures"),
+        "the maximum daily lectures",
+        e.max_daily_lectures,
+        0,
+        limits::LECTURES_PER_COURSE,
+    )?;
+    let mut room_constraints = Vec::with_capacity(e.room_constraints.len());
+    for (i, rc) in e.room_constraints.iter().enumerate() {
+        let at = ep.key("room_constraints").at(i);
+        let c = lookup(course_ix, &rc.course, "course", at.key("course"), |k| {
+            CourseId(k as u16)
+        })?;
+        let r = lookup(room_ix, &rc.room, "room", at.key("room"), |k| {
+            RoomId(k as u16)
+        })?;
+        room_constraints.push((c, r));
+    }
+    for (i, c) in e.double_lectures.iter().enumerate() {
+        let k = lookup(
+            course_ix,
+            c,
+            "course",
+            ep.key("double_lectures").at(i),
+            |k| k,
+        )?;
+        courses[k].double_lectures = true;
+    }
+    for (room, b) in &e.buildings {
+        let at = ep.key("buildings");
+        let k = lookup(room_ix, room, "room", at.clone(), |k| k)?;
+        let b = bounded(at, "the building", *b, 0, limits::BUILDING)?;
+        rooms[k].building = Some(b as u32);
+    }
+    Ok(Some(Extension {
+        min_daily_lectures: min as u16,
+        max_daily_lectures: max as u16,
+        room_constraints,
+    }))
 }
 
 /// The rooms course `i` may use: its `rooms` list (or all rooms), narrowed to its

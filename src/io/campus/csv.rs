@@ -434,49 +434,33 @@ pub(super) fn from_sheets(
     origins.sections.insert("days", (0, day_rows));
     origins.sections.insert("periods", (0, period_rows));
 
-    let t = tables[1].as_ref().expect("required sheet");
-    for row in &t.rows {
-        doc.teachers.push(TeacherDoc {
+    doc.teachers = entries(&tables, &mut origins, 1, "teachers", |t, row| {
+        Ok(TeacherDoc {
             name: t.text(row, "name"),
             unavailable: t.list(row, "unavailable"),
             preferred: t.list(row, "preferred"),
             max_daily: t.number(row, "max_daily")?,
-        });
-    }
-    origins
-        .sections
-        .insert("teachers", (1, (0..t.rows.len()).collect()));
-
-    let t = tables[2].as_ref().expect("required sheet");
-    for row in &t.rows {
-        doc.rooms.push(RoomDoc {
+        })
+    })?;
+    doc.rooms = entries(&tables, &mut origins, 2, "rooms", |t, row| {
+        Ok(RoomDoc {
             name: t.text(row, "name"),
             capacity: t.required(row, "capacity")?,
             kind: t.opt(row, "type"),
             features: t.list(row, "features"),
             unavailable: t.list(row, "unavailable"),
-        });
-    }
-    origins
-        .sections
-        .insert("rooms", (2, (0..t.rows.len()).collect()));
-
-    let t = tables[3].as_ref().expect("required sheet");
-    for row in &t.rows {
-        doc.groups.push(GroupDoc {
+        })
+    })?;
+    doc.groups = entries(&tables, &mut origins, 3, "groups", |t, row| {
+        Ok(GroupDoc {
             name: t.text(row, "name"),
             kind: t.opt(row, "kind"),
             courses: t.list(row, "courses"),
             max_daily: t.number(row, "max_daily")?,
-        });
-    }
-    origins
-        .sections
-        .insert("groups", (3, (0..t.rows.len()).collect()));
-
-    let t = tables[4].as_ref().expect("required sheet");
-    for row in &t.rows {
-        doc.courses.push(CourseDoc {
+        })
+    })?;
+    doc.courses = entries(&tables, &mut origins, 4, "courses", |t, row| {
+        Ok(CourseDoc {
             name: t.text(row, "name"),
             teachers: t.list(row, "teachers"),
             lectures: t.required(row, "lectures")?,
@@ -487,24 +471,15 @@ pub(super) fn from_sheets(
             features: t.list(row, "features"),
             rooms: Some(t.list(row, "rooms")).filter(|l| !l.is_empty()),
             unavailable: t.list(row, "unavailable"),
-        });
-    }
-    origins
-        .sections
-        .insert("courses", (4, (0..t.rows.len()).collect()));
-
-    if let Some(t) = tables[5].as_ref() {
-        for row in &t.rows {
-            doc.pins.push(PinDoc {
-                course: t.text(row, "course"),
-                period: t.opt(row, "period"),
-                room: t.opt(row, "room"),
-            });
-        }
-        origins
-            .sections
-            .insert("pins", (5, (0..t.rows.len()).collect()));
-    }
+        })
+    })?;
+    doc.pins = entries(&tables, &mut origins, 5, "pins", |t, row| {
+        Ok(PinDoc {
+            course: t.text(row, "course"),
+            period: t.opt(row, "period"),
+            room: t.opt(row, "room"),
+        })
+    })?;
 
     if let Some(t) = tables[6].as_ref() {
         let mut w = Weights::default();
@@ -540,6 +515,30 @@ pub(super) fn from_sheets(
     }
 
     build(&doc).map_err(|e| locate(&tables, &origins, &e))
+}
+
+/// The entries of section `key` of the document, one per row of sheet `k` (none when an
+/// optional sheet is absent); each entry's row is recorded in `origins` so a build error
+/// names it.
+fn entries<T>(
+    tables: &[Option<Table>],
+    origins: &mut Origins,
+    k: usize,
+    key: &'static str,
+    entry: impl Fn(&Table, &Row) -> Result<T, ParseError>,
+) -> Result<Vec<T>, ParseError> {
+    let Some(t) = tables[k].as_ref() else {
+        return Ok(Vec::new());
+    };
+    let list = t
+        .rows
+        .iter()
+        .map(|row| entry(t, row))
+        .collect::<Result<_, _>>()?;
+    origins
+        .sections
+        .insert(key, (k, (0..t.rows.len()).collect()));
+    Ok(list)
 }
 
 /// Turns a document path into the sheet, row and column it came from.
