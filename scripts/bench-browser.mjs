@@ -43,29 +43,43 @@ if (args[0] === '--quality' || args[0] === '--campus') {
 const file = path.resolve(args[0] || path.join(ROOT, 'www', 'samples', 'comp07.ctt'));
 const seconds = args[1] || (solveMode ? '20' : '2');
 
-async function withPage(isolation, query, fn) {
+/**
+ * Serves www/ (`isolation`: with the COOP/COEP headers), opens headless Chromium with a
+ * fresh profile in a temporary folder, runs `fn({ page, url, dir })` and closes everything.
+ */
+async function inBrowser(isolation, fn) {
   const { server, url } = await startServer({ port: 0, isolation });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-bench-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
   try {
-    const page = context.pages()[0] || (await context.newPage());
+    const context = await chromium.launchPersistentContext(dir, {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = context.pages()[0] || (await context.newPage());
+      return await fn({ page, url, dir });
+    } finally {
+      await context.close();
+    }
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The demo page with the instance `file` loaded, then `fn(page)`. */
+function withPage(isolation, query, fn) {
+  return inBrowser(isolation, async ({ page, url }) => {
     await page.goto(url + query);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     await page.setInputFiles('#instance-file', file);
     await page.waitForSelector('#summary:not([hidden])');
     const mode = await page.locator('body').getAttribute('data-mode');
     return { mode, ...(await fn(page)) };
-  } finally {
-    await context.close();
-    server.closeAllConnections();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function speed(page) {
@@ -102,7 +116,7 @@ function nativeSolve() {
 if (!solveMode) {
   console.log(`instance   full evals/s   delta moves/s   (1 thread, Chromium ${seconds} s each, ${path.basename(file)})`);
   for (const isolation of [true, false]) {
-    const r = await withPage(isolation, '', speed);
+    const r = await withPage(isolation, isolation ? '' : '?nosw', speed);
     console.log(`${(r.mode === 'threaded' ? 'wasm-mt' : 'wasm-st').padEnd(10)} ${r.full.toFixed(0).padStart(12)}   ${r.delta.toFixed(0).padStart(13)}`);
   }
 } else {
@@ -110,7 +124,7 @@ if (!solveMode) {
   const rows = [];
   rows.push(nativeSolve());
   rows.push(await withPage(true, '?threads=1', solve));
-  rows.push(await withPage(false, '', solve));
+  rows.push(await withPage(false, '?nosw', solve));
   const base = rows[0].iterations / rows[0].elapsed;
   console.log('build      ls moves        elapsed   moves/s     vs native  final');
   for (const r of rows) {
@@ -182,16 +196,7 @@ function median(v) { const s = [...v].sort((a, b) => a - b); return s[Math.floor
 async function quality(argv) {
   const o = qualityArgs(argv);
   const best = readBestKnown(o.best);
-  const { server, url } = await startServer({ port: 0, isolation: true });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-bench-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = context.pages()[0] || (await context.newPage());
+  await inBrowser(true, async ({ page, url }) => {
     // A bare document of the server's origin: cross-origin isolated (the server's headers),
     // nothing of the demo page running beside the solve.
     await page.goto(url + 'best-known.json');
@@ -244,12 +249,7 @@ async function quality(argv) {
       console.log(`geometric mean of (median+1)/(best+1) over ${k} instances: native ${gn.toFixed(3)}, page ${gp.toFixed(3)}; `
         + `page quality relative to native (native/page) ${(gn / gp).toFixed(3)}`);
     }
-  } finally {
-    await context.close();
-    server.closeAllConnections();
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The summed PSS (kB) of the processes whose command line names `marker` (Chromium's profile dir). */
@@ -304,51 +304,40 @@ async function campus(argv) {
       + `${String(soft).padStart(7)} ${mb.toFixed(0).padStart(8)}`);
     row('native', nativeLoad, n.stats.time_to_feasible_s, n.hard_violations, n.soft_cost, rssKb / 1024);
 
-    const { server, url } = await startServer({ port: 0, isolation: true });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atoll-bench-'));
-    const context = await chromium.launchPersistentContext(dir, {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+    await inBrowser(true, async ({ page, url, dir }) => {
+      let peak = 0;
+      const sampler = setInterval(() => { peak = Math.max(peak, pssOf(dir)); }, 250);
+      try {
+        await page.goto(url + 'best-known.json');
+        const before = pssOf(dir);
+        const text = fs.readFileSync(file, 'utf8');
+        const p = await page.evaluate(async ({ text, name, time, threads, seed }) => {
+          const w = new Worker('./worker.js', { type: 'module' });
+          let next = 1;
+          const call = (op, args = {}, transfer = []) => new Promise((resolve, reject) => {
+            const id = next++;
+            const on = ({ data }) => {
+              if (data.id !== id) return;
+              w.removeEventListener('message', on);
+              if (data.ok) resolve(data.result); else reject(new Error(data.error));
+            };
+            w.addEventListener('message', on);
+            w.postMessage({ id, op, ...args }, transfer);
+          });
+          await call('init', { threads });
+          const bytes = new TextEncoder().encode(text).buffer;
+          const t0 = performance.now();
+          await call('loadInstance', { bytes, file: name }, [bytes]);
+          const load = (performance.now() - t0) / 1000;
+          const r = await call('solve', { options: { time_limit: time, seed }, stepMs: 150 });
+          w.terminate();
+          return { load, first: r.stats.time_to_feasible_s, hard: r.check.hard_violations, soft: r.check.soft_cost };
+        }, { text, name, time: o.time, threads: o.threads, seed: o.seed });
+        clearInterval(sampler);
+        row('page', p.load, p.first, p.hard, p.soft, (peak - before) / 1024);
+      } finally {
+        clearInterval(sampler);
+      }
     });
-    let peak = 0;
-    const sampler = setInterval(() => { peak = Math.max(peak, pssOf(dir)); }, 250);
-    try {
-      const page = context.pages()[0] || (await context.newPage());
-      await page.goto(url + 'best-known.json');
-      const before = pssOf(dir);
-      const text = fs.readFileSync(file, 'utf8');
-      const p = await page.evaluate(async ({ text, name, time, threads, seed }) => {
-        const w = new Worker('./worker.js', { type: 'module' });
-        let next = 1;
-        const call = (op, args = {}, transfer = []) => new Promise((resolve, reject) => {
-          const id = next++;
-          const on = ({ data }) => {
-            if (data.id !== id) return;
-            w.removeEventListener('message', on);
-            if (data.ok) resolve(data.result); else reject(new Error(data.error));
-          };
-          w.addEventListener('message', on);
-          w.postMessage({ id, op, ...args }, transfer);
-        });
-        await call('init', { threads });
-        const bytes = new TextEncoder().encode(text).buffer;
-        const t0 = performance.now();
-        await call('loadInstance', { bytes, file: name }, [bytes]);
-        const load = (performance.now() - t0) / 1000;
-        const r = await call('solve', { options: { time_limit: time, seed }, stepMs: 150 });
-        w.terminate();
-        return { load, first: r.stats.time_to_feasible_s, hard: r.check.hard_violations, soft: r.check.soft_cost };
-      }, { text, name, time: o.time, threads: o.threads, seed: o.seed });
-      clearInterval(sampler);
-      row('page', p.load, p.first, p.hard, p.soft, (peak - before) / 1024);
-    } finally {
-      clearInterval(sampler);
-      await context.close();
-      server.closeAllConnections();
-      server.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   }
 }
