@@ -4,8 +4,12 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use atoll::SolverOptions;
+use atoll::gpu::EvaluatorInfo;
+use atoll::model::Instance;
+use atoll::solver::SolveResult;
 
 use crate::CliError;
 use crate::args::BenchArgs;
@@ -40,20 +44,22 @@ pub fn read_best_known(path: &Path) -> Result<HashMap<String, u32>, CliError> {
     Ok(map)
 }
 
-fn stem(path: &Path) -> String {
+pub(crate) fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default()
 }
 
-fn run(
-    path: &Path,
-    seed: u64,
-    threads: usize,
-    time: f64,
+/// One solve of `inst` for `time` seconds on `threads` threads with `seed` (islands: one per
+/// thread unless `base` sets them), the evaluator `base` asks for: what `bench` and
+/// `bench --gpu-ablation` time.
+pub(crate) fn timed_solve(
+    inst: Arc<Instance>,
     base: &SolverOptions,
-) -> Result<Row, CliError> {
-    let inst = crate::load_instance(path)?;
+    seed: u64,
+    time: f64,
+    threads: usize,
+) -> Result<(SolveResult, EvaluatorInfo), CliError> {
     let opts = SolverOptions {
         time_limit: Some(time),
         max_generations: None,
@@ -66,7 +72,7 @@ fn run(
         ..base.clone()
     };
     let pool = crate::pool(threads)?;
-    let (mut evaluator, _) = pool.install(|| {
+    let (mut evaluator, info) = pool.install(|| {
         atoll::gpu::choose_evaluator(
             &inst,
             opts.evaluator,
@@ -76,11 +82,23 @@ fn run(
     let result = pool.install(|| {
         atoll::solve(
             atoll::SolveRequest::new(&opts),
-            std::sync::Arc::new(inst),
+            inst,
             &mut *evaluator,
             &mut |_| {},
         )
     })?;
+    Ok((result, info))
+}
+
+fn run(
+    path: &Path,
+    seed: u64,
+    threads: usize,
+    time: f64,
+    base: &SolverOptions,
+) -> Result<Row, CliError> {
+    let inst = Arc::new(crate::load_instance(path)?);
+    let (result, _) = timed_solve(inst, base, seed, time, threads)?;
     Ok(Row {
         instance: stem(path),
         seed,

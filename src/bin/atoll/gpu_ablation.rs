@@ -8,7 +8,8 @@
 //! no GPU (the GPU column then says why).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use atoll::SolverOptions;
@@ -17,12 +18,6 @@ use atoll::model::{Instance, LectureId, PeriodId, RoomId, Slot};
 use atoll::options::EvaluatorChoice;
 
 use crate::CliError;
-
-fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default()
-}
 
 /// A cost as one number for ratios: hard violations dominate.
 fn scalar(c: Cost) -> f64 {
@@ -39,37 +34,18 @@ fn show(c: Cost) -> String {
 
 /// One solve; the cost, and the evaluator's name (what really ran).
 fn solve(
-    inst: &Instance,
+    inst: &Arc<Instance>,
     base: &SolverOptions,
     choice: EvaluatorChoice,
     seed: u64,
     time: f64,
     threads: usize,
 ) -> Result<(Cost, String), CliError> {
-    let opts = SolverOptions {
-        time_limit: Some(time),
-        max_generations: None,
-        seed,
+    let base = SolverOptions {
         evaluator: choice,
-        islands: if base.islands == 0 {
-            threads
-        } else {
-            base.islands
-        },
         ..base.clone()
     };
-    let pool = crate::pool(threads)?;
-    let (mut ev, info) = pool.install(|| {
-        atoll::gpu::choose_evaluator(inst, choice, atoll::gpu::batch_size(&opts, threads))
-    });
-    let r = pool.install(|| {
-        atoll::solve(
-            atoll::SolveRequest::new(&opts),
-            std::sync::Arc::new(inst.clone()),
-            &mut *ev,
-            &mut |_| {},
-        )
-    })?;
+    let (r, info) = crate::bench::timed_solve(inst.clone(), &base, seed, time, threads)?;
     let name = match (&info.search, info.gpu) {
         (Some(s), true) if !r.stats.evaluator.contains("tabu") => {
             format!("{} [{s}]", r.stats.evaluator)
@@ -161,8 +137,8 @@ pub fn run(
     let mut medians = Vec::new();
     let mut gpu_name = String::new();
     for path in instances {
-        let inst = crate::load_instance(path)?;
-        let name = stem(path);
+        let inst = Arc::new(crate::load_instance(path)?);
+        let name = crate::bench::stem(path);
         let (mut cpus, mut gpus) = (Vec::new(), Vec::new());
         for &seed in seeds {
             let (cpu, _) = solve(&inst, base, EvaluatorChoice::Cpu, seed, time, threads)?;
