@@ -262,9 +262,15 @@ pub(crate) struct BenchArgs {
     /// Seeds, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "1,2,3")]
     pub seeds: Vec<u64>,
-    /// Time limit per run, seconds.
-    #[arg(long, default_value_t = 60.0)]
-    pub time: f64,
+    /// Time limit per run, seconds [default: 60, or none with --generations].
+    #[arg(long)]
+    pub time: Option<f64>,
+    /// Fixed work per run instead of a time limit: stop after this many generations
+    /// (then Stage 3's `stage3_rounds`). With the seed and the island count fixed each row
+    /// is the same on every run whatever the machine's load, so configurations compare
+    /// without wall-clock noise. Quality table only; refused with an explicit --time.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub generations: Option<u64>,
     /// Worker threads (and islands).
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
@@ -380,8 +386,13 @@ impl BenchArgs {
             self.evaluator.clone(),
         )?;
         base.validate()?;
-        atoll::options::duration_from_secs("--time", self.time)?;
+        atoll::options::duration_from_secs("--time", self.time())?;
         Ok(base)
+    }
+
+    /// `--time`, or its default of 60 s.
+    pub(crate) fn time(&self) -> f64 {
+        self.time.unwrap_or(60.0)
     }
 }
 

@@ -1,6 +1,7 @@
-//! `atoll bench`: solution quality over instances × seeds at a time limit and thread count,
-//! against best-known values, and a scaling mode comparing 1 and N threads for the same
-//! wall time. Prints tables; never fails because a machine is slow.
+//! `atoll bench`: solution quality over instances × seeds at a time limit (or a fixed number
+//! of generations) and thread count, against best-known values, and a scaling mode
+//! comparing 1 and N threads for the same wall time. Prints tables; never fails because a
+//! machine is slow.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,12 +15,21 @@ use atoll::solver::SolveResult;
 use crate::CliError;
 use crate::args::BenchArgs;
 
+/// What bounds one benchmark run: wall-clock seconds, or a fixed number of generations
+/// (no clock at all: the run is reproducible from its seed and island count, whatever the
+/// machine's load).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum RunBound {
+    Time(f64),
+    Generations(u64),
+}
+
 /// What one benchmark run produced.
 struct Row {
     instance: String,
     seed: u64,
     threads: usize,
-    time: f64,
+    bound: RunBound,
     hard: u32,
     soft: u32,
     feasible_at: Option<f64>,
@@ -60,9 +70,26 @@ pub(crate) fn timed_solve(
     time: f64,
     threads: usize,
 ) -> Result<(SolveResult, EvaluatorInfo), CliError> {
+    bounded_solve(inst, base, seed, RunBound::Time(time), threads)
+}
+
+/// [`timed_solve`] under either bound: with [`RunBound::Generations`] the run has no time
+/// limit (`time_limit: None`, as `atoll solve --generations` without `--time`), so its
+/// timetable depends on the seed and the island count alone.
+pub(crate) fn bounded_solve(
+    inst: Arc<Instance>,
+    base: &SolverOptions,
+    seed: u64,
+    bound: RunBound,
+    threads: usize,
+) -> Result<(SolveResult, EvaluatorInfo), CliError> {
+    let (time_limit, max_generations) = match bound {
+        RunBound::Time(t) => (Some(t), None),
+        RunBound::Generations(g) => (None, Some(g)),
+    };
     let opts = SolverOptions {
-        time_limit: Some(time),
-        max_generations: None,
+        time_limit,
+        max_generations,
         seed,
         islands: if base.islands == 0 {
             threads
@@ -94,16 +121,16 @@ fn run(
     path: &Path,
     seed: u64,
     threads: usize,
-    time: f64,
+    bound: RunBound,
     base: &SolverOptions,
 ) -> Result<Row, CliError> {
     let inst = Arc::new(crate::load_instance(path)?);
-    let (result, _) = timed_solve(inst, base, seed, time, threads)?;
+    let (result, _) = bounded_solve(inst, base, seed, bound, threads)?;
     Ok(Row {
         instance: stem(path),
         seed,
         threads,
-        time,
+        bound,
         hard: result.breakdown.hard(),
         soft: result.breakdown.soft(),
         feasible_at: result.stats.time_to_feasible_s,
@@ -122,11 +149,13 @@ fn median(v: &mut [u32]) -> u32 {
     v[v.len() / 2]
 }
 
-/// Quality table (and medians, geometric mean of ratios) for every instance × seed.
+/// Quality table (and medians, geometric mean of ratios) for every instance × seed. The
+/// `time` column is the limit of a timed run, or the seconds a fixed-generation run took
+/// (marked `*`: it varies with the load, the costs do not).
 pub fn quality(
     instances: &[PathBuf],
     seeds: &[u64],
-    time: f64,
+    bound: RunBound,
     threads: usize,
     best: &HashMap<String, u32>,
     base: &SolverOptions,
@@ -150,14 +179,18 @@ pub fn quality(
         let mut softs = Vec::new();
         let mut all_feasible = true;
         for &seed in seeds {
-            let r = run(path, seed, threads, time, base)?;
+            let r = run(path, seed, threads, bound, base)?;
             let b = best.get(&r.instance).copied();
+            let time = match r.bound {
+                RunBound::Time(t) => format!("{t:.0}"),
+                RunBound::Generations(_) => format!("{:.1}*", r.elapsed),
+            };
             println!(
-                "{:<10} {:>5} {:>7} {:>6.0} {:>5} {:>6} {:>6} {:>6} {:>10} {:>8} {:>10.0}",
+                "{:<10} {:>5} {:>7} {:>6} {:>5} {:>6} {:>6} {:>6} {:>10} {:>8} {:>10.0}",
                 r.instance,
                 r.seed,
                 r.threads,
-                r.time,
+                time,
                 r.hard,
                 r.soft,
                 b.map_or("-".to_string(), |b| b.to_string()),
@@ -222,7 +255,7 @@ pub fn scaling(
     for path in instances {
         let mut base_rate = None;
         for t in [1, threads] {
-            let r = run(path, seed, t, time, base)?;
+            let r = run(path, seed, t, RunBound::Time(time), base)?;
             let rate = r.moves as f64 / r.elapsed.max(1e-9);
             let speedup = base_rate.map_or(1.0, |b: f64| rate / b);
             base_rate.get_or_insert(rate);
@@ -230,7 +263,7 @@ pub fn scaling(
                 "{:<10} {:>7} {:>6.0} {:>6} {:>12.0} {:>8.1} {:>8.2}x",
                 r.instance,
                 t,
-                r.time,
+                time,
                 if r.hard == 0 {
                     r.soft.to_string()
                 } else {
@@ -257,11 +290,28 @@ pub fn peak_rss_mb() -> Option<f64> {
 /// other benchmarks.
 pub fn run_cmd(a: BenchArgs) -> Result<(), CliError> {
     let base = a.options()?;
-    let (instances, seeds, time, threads) = (&a.instances, &a.seeds, a.time, a.threads);
+    let (instances, seeds, time, threads) = (&a.instances, &a.seeds, a.time(), a.threads);
     let best_known = || match &a.best_known {
         Some(p) => read_best_known(p),
         None => Ok(Default::default()),
     };
+    if let Some(g) = a.generations {
+        if a.time.is_some() || a.gpu_ablation || a.edits || a.ablation || a.scaling {
+            return Err(CliError::Settings(
+                "bench --generations N bounds the quality table's runs by work alone: it \
+                 takes no --time and no --scaling, --ablation, --edits or --gpu-ablation"
+                    .to_string(),
+            ));
+        }
+        return quality(
+            instances,
+            seeds,
+            RunBound::Generations(g),
+            threads,
+            &best_known()?,
+            &base,
+        );
+    }
     if a.gpu_ablation {
         crate::gpu_ablation::run(instances, seeds, time, threads, &best_known()?, &base)
     } else if a.edits {
@@ -273,7 +323,14 @@ pub fn run_cmd(a: BenchArgs) -> Result<(), CliError> {
         let seed = seeds.first().copied().unwrap_or(1);
         scaling(instances, seed, time, threads, &base)
     } else {
-        quality(instances, seeds, time, threads, &best_known()?, &base)
+        quality(
+            instances,
+            seeds,
+            RunBound::Time(time),
+            threads,
+            &best_known()?,
+            &base,
+        )
     }
 }
 
