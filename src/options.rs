@@ -445,6 +445,22 @@ options! {
     /// Simulated-annealing temperature at the end of the run.
     temperature_end: f64 = 0.08,
         range Range::new(Bound::Excl(0.0), Bound::Option("temperature_start"));
+    /// Temperature ladder across islands (parallel tempering, replica exchange): island
+    /// `i` of `n` anneals at `ladder^(i / (n - 1))` times the schedule's temperature, so
+    /// island 0 keeps the schedule and the last runs this many times hotter; at every
+    /// migration, instead of the ring, neighbouring islands exchange their best chains
+    /// with the replica-exchange probability `min(1, exp((1/T_i - 1/T_j)(E_i - E_j)))`
+    /// (a better state found hot always moves down the ladder). 1 = every island at the
+    /// same temperature with ring migration. Measured in docs/TUNING.md.
+    temperature_ladder: f64 = 1.0, range Range::incl(1.0, 1000.0);
+    /// Restart from the elite when a chain stalls: an island whose best timetable has not
+    /// improved for this many generations restarts every chain from that best, each
+    /// perturbed by `restart_moves` random legal moves (an iterated-local-search kick at
+    /// the schedule's current temperature). 0 = never. Measured in docs/TUNING.md.
+    restart_stall: u64 = 0, range Range::incl(0.0, 1e9);
+    /// Random legal moves that perturb each chain restarted from the elite (see
+    /// `restart_stall`).
+    restart_moves: u32 = 8, range Range::incl(1.0, 1e6);
     /// Probability that a local-search move is a Kempe chain (the lecture's period and
     /// another exchange the connected set of conflicting lectures). One uniform draw picks
     /// the move: below `kempe_rate` a chain, then `room_change_rate` of room-only changes,

@@ -108,6 +108,16 @@ fn temperature(opts: &SolverOptions, f: f64) -> f64 {
     opts.temperature_start * (opts.temperature_end / opts.temperature_start).powf(f.clamp(0.0, 1.0))
 }
 
+/// The temperature factor of island `i` of `n` on a ladder from 1 (island 0) to `ladder`
+/// (the last island), geometric in between (option `temperature_ladder`).
+fn ladder_factor(ladder: f64, i: usize, n: usize) -> f64 {
+    if n < 2 || ladder <= 1.0 {
+        1.0
+    } else {
+        ladder.powf(i as f64 / (n - 1) as f64)
+    }
+}
+
 /// A solve in progress. [`Solver::step`] runs generations for a bounded time and returns,
 /// so a caller that must stay responsive (the page's worker, which cannot be interrupted
 /// while inside Rust) can interleave messages; [`solve`] simply steps until done.
@@ -509,12 +519,19 @@ impl Solver {
             })
             .collect();
         let stop = &self.stop;
+        let n_islands = self.islands.len();
         let islands = &mut self.islands;
         let refine = move || {
             islands
                 .par_iter_mut()
                 .zip(per_island)
-                .for_each(|(isl, cands)| isl.refine(inst, cands, &params, opts.refine, stop))
+                .for_each(|(isl, cands)| {
+                    let rung = ladder_factor(opts.temperature_ladder, isl.id, n_islands);
+                    let before = isl.best.cost;
+                    isl.refine(inst, cands, &params.hotter(rung), opts.refine, stop);
+                    let improved = isl.best.cost < before;
+                    isl.restart_if_stalled(inst, opts, improved);
+                })
         };
         let mut found = None;
         match evaluator {
@@ -554,7 +571,14 @@ impl Solver {
         }
         self.generation += 1;
 
-        if self.generation.is_multiple_of(self.opts.migration_interval) && self.islands.len() > 1 {
+        if self.generation.is_multiple_of(self.opts.migration_interval)
+            && self.islands.len() > 1
+            && self.opts.temperature_ladder > 1.0
+        {
+            self.exchange_replicas(temperature(&self.opts, self.fraction()));
+        } else if self.generation.is_multiple_of(self.opts.migration_interval)
+            && self.islands.len() > 1
+        {
             let migrants: Vec<Individual> = self.islands.iter().map(|i| i.best.clone()).collect();
             let n = self.islands.len();
             for (i, m) in migrants.into_iter().enumerate() {
@@ -573,6 +597,50 @@ impl Solver {
             self.last_step = (self.fraction() - f0).max(1e-4);
         }
         self.check_stop()
+    }
+
+    /// Replica exchange along the temperature ladder: for each pair of neighbouring
+    /// islands (colder `i`, hotter `i + 1`, at `temperature` times their rungs), the best
+    /// chain of each changes places with the other's with probability
+    /// `min(1, exp((1/T_i - 1/T_j)(E_i - E_j)))` on the weighted cost `E`, so a better
+    /// state found hot always moves to the colder island, and a worse one goes up the
+    /// ladder to be explored. The draws come from the run's seed and the generation, so
+    /// a run with a fixed generation count stays deterministic.
+    fn exchange_replicas(&mut self, temperature: f64) {
+        use rand::{Rng, SeedableRng};
+        let n = self.islands.len();
+        let w = self.opts.hard_weight as f64;
+        let energy = |c: Cost| c.hard as f64 * w + c.soft as f64;
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(island_seed(
+            self.opts.seed ^ 0x5EED_1ADD_E400_0001,
+            self.generation as usize,
+        ));
+        let best_chain = |isl: &Island| {
+            (0..isl.population.len())
+                .min_by_key(|&k| isl.population[k].cost)
+                .expect("non-empty population")
+        };
+        for i in 0..n - 1 {
+            let ti = temperature * ladder_factor(self.opts.temperature_ladder, i, n);
+            let tj = temperature * ladder_factor(self.opts.temperature_ladder, i + 1, n);
+            let (a, b) = (
+                best_chain(&self.islands[i]),
+                best_chain(&self.islands[i + 1]),
+            );
+            let ei = energy(self.islands[i].population[a].cost);
+            let ej = energy(self.islands[i + 1].population[b].cost);
+            let log_p = (1.0 / ti - 1.0 / tj) * (ei - ej);
+            if log_p >= 0.0 || rng.random::<f64>() < log_p.exp() {
+                let (lo, hi) = self.islands.split_at_mut(i + 1);
+                std::mem::swap(&mut lo[i].population[a], &mut hi[0].population[b]);
+                for isl in [&mut lo[i], &mut hi[0]] {
+                    let k = best_chain(isl);
+                    if isl.population[k].cost < isl.best.cost {
+                        isl.best = isl.population[k].clone();
+                    }
+                }
+            }
+        }
     }
 
     /// A timetable found outside the islands (a GPU tabu phase), with its exact cost: it

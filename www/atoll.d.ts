@@ -130,6 +130,12 @@ export interface SolverOptions {
   feasibility_temperature?: number;
   temperature_start?: number;
   temperature_end?: number;
+  /** Parallel tempering: the last island anneals this many times hotter (1 = off). */
+  temperature_ladder?: number;
+  /** Restart an island's chains from its elite after this many generations without improvement (0 = off). */
+  restart_stall?: number;
+  /** Random moves perturbing each chain restarted from the elite. */
+  restart_moves?: number;
   kempe_rate?: number;
   keep_room_rate?: number;
   room_change_rate?: number;

@@ -30,6 +30,8 @@ pub struct Island {
     pub stats: AnnealStats,
     /// The chain each candidate of the current generation was bred from.
     parents: Vec<usize>,
+    /// Generations since the elite last improved (option `restart_stall`).
+    stalled: u64,
 }
 
 impl Island {
@@ -47,6 +49,7 @@ impl Island {
             best,
             stats: AnnealStats::default(),
             parents: Vec::new(),
+            stalled: 0,
         }
     }
 
@@ -122,6 +125,24 @@ impl Island {
                 timetable: state.into_timetable(),
                 cost,
             };
+        }
+    }
+
+    /// Counts a generation without improvement of the elite and, once there have been
+    /// `opts.restart_stall` in a row (0: never), restarts every chain from the elite
+    /// perturbed by `opts.restart_moves` random legal moves ([`mutate`]), scored by the
+    /// full evaluator. `improved`: whether the elite got better this generation.
+    pub fn restart_if_stalled(&mut self, inst: &Instance, opts: &SolverOptions, improved: bool) {
+        self.stalled = if improved { 0 } else { self.stalled + 1 };
+        if opts.restart_stall == 0 || self.stalled < opts.restart_stall {
+            return;
+        }
+        self.stalled = 0;
+        for k in 0..self.population.len() {
+            let mut timetable = self.best.timetable.clone();
+            mutate(inst, &mut timetable, opts.restart_moves, &mut self.rng);
+            let cost = crate::eval::score(inst, &timetable).cost();
+            self.population[k] = Individual { timetable, cost };
         }
     }
 

@@ -64,6 +64,18 @@ impl AnnealParams {
     }
 }
 
+impl AnnealParams {
+    /// These settings with both temperatures multiplied by `factor` (an island's rung of
+    /// the temperature ladder).
+    pub fn hotter(&self, factor: f64) -> AnnealParams {
+        AnnealParams {
+            temperature_start: self.temperature_start * factor,
+            temperature_end: self.temperature_end * factor,
+            ..*self
+        }
+    }
+}
+
 /// Counters of one run.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AnnealStats {
