@@ -43,6 +43,26 @@ use super::delta::{Parts, State};
 use super::eval::Assignment;
 use super::model::*;
 
+/// Most classes a chain move moves besides the first.
+const CHAIN_CLASSES: usize = 4;
+/// Most time options of a class a chain move looks at.
+const CHAIN_OPTIONS: u32 = 16;
+
+/// A required distribution whose classes' times are tied to each other (same start,
+/// time, days or weeks, overlapping, in order), small enough to move together: a class of
+/// it can only move when the others follow. Constraints that keep classes apart
+/// (`NotOverlap`, `SameAttendees`, ...) are left to single moves: moving the class
+/// elsewhere repairs them as well as moving the others, for far fewer deltas.
+fn ties(d: &Distribution) -> bool {
+    use Constraint::*;
+    d.required
+        && d.classes.len() <= CHAIN_CLASSES + 1
+        && matches!(
+            d.kind,
+            SameStart | SameTime | SameDays | SameWeeks | Overlap | Precedence
+        )
+}
+
 /// Options of [`solve`].
 #[derive(Clone, Debug)]
 pub struct SearchOptions {
@@ -63,6 +83,13 @@ pub struct SearchOptions {
     pub migration_interval: u64,
     /// Share of moves that are student moves (when the instance has students).
     pub student_rate: f64,
+    /// A place move that breaks a required distribution repairs it by moving the
+    /// constraint's other classes in the same move ([`Island::chain_move`]).
+    pub chain_moves: bool,
+    /// Share of the place moves that break a required distribution which are tried as a
+    /// chain move (the others are refused by their hard cost, as before); a chain costs
+    /// tens of deltas.
+    pub chain_rate: f64,
 }
 
 impl Default for SearchOptions {
@@ -76,6 +103,8 @@ impl Default for SearchOptions {
             hard_weight: 1_000_000,
             migration_interval: 20,
             student_rate: 0.3,
+            chain_moves: true,
+            chain_rate: 0.2,
         }
     }
 }
@@ -169,6 +198,8 @@ struct Island<'p> {
     feasible_at: Option<f64>,
     path: Vec<ClassId>,
     cur: Vec<ClassId>,
+    /// The moves of a [`Self::chain_move`]: class, old time and room, new time and room.
+    chain: Vec<(ClassId, Option<u32>, Option<u32>, Option<u32>, Option<u32>)>,
 }
 
 /// What the islands share, read-only.
@@ -180,6 +211,11 @@ struct Shared<'a> {
     requesting: Vec<StudentId>,
     hard_weight: i64,
     student_rate: f64,
+    /// Share of place moves breaking a required distribution tried as a chain move.
+    chain_rate: f64,
+    /// Per class: in a required distribution, so a move that breaks one is repaired by a
+    /// [`Island::chain_move`] (when chain moves are on).
+    chained: Vec<bool>,
     started: Instant,
 }
 
@@ -212,6 +248,7 @@ impl<'p> Island<'p> {
             accepted: 0,
             path: Vec::new(),
             cur: Vec::new(),
+            chain: Vec::new(),
         }
     }
 
@@ -287,16 +324,94 @@ impl<'p> Island<'p> {
         if t == self.st.time_option(c) && r == self.st.room_option(c) {
             return;
         }
-        let d = self
-            .st
-            .delta_place(c, t, r)
-            .penalized(&p.weights, sh.hard_weight);
+        let delta = self.st.delta_place(c, t, r);
+        if delta.hard_units > 0 && sh.chained[c as usize] && self.rng.random_bool(sh.chain_rate) {
+            self.chain_move(sh, c, t, r, temp);
+            return;
+        }
+        let d = delta.penalized(&p.weights, sh.hard_weight);
         if self.accept(d, temp) {
             if d > 0 && self.at_best {
                 self.snapshot();
             }
             self.st.apply_place_move(c, t, r);
             self.applied(d, sh);
+        }
+    }
+
+    /// A place move of `c` that breaks a required distribution, followed by a repair of
+    /// each broken one: its other classes, one at a time, take their best time option
+    /// (room kept) until it holds again. The whole chain is accepted or undone as one move.
+    /// Without it, classes tied by required `SameTime`/`SameDays`/`Precedence`/... can
+    /// never move: each one alone always breaks the tie (muni-fsps-spr17's 40 student
+    /// conflicts of one lecture stayed for ten minutes).
+    fn chain_move(&mut self, sh: &Shared, c: ClassId, t: Option<u32>, r: Option<u32>, temp: f64) {
+        let p = sh.p;
+        let w = &p.weights;
+        self.chain.clear();
+        self.chain
+            .push((c, self.st.time_option(c), self.st.room_option(c), t, r));
+        let mut d = self
+            .st
+            .apply_place_move(c, t, r)
+            .penalized(w, sh.hard_weight);
+        for &di in &p.class_distributions[c as usize] {
+            let dist = &p.distributions[di as usize];
+            if !ties(dist) {
+                continue;
+            }
+            for &o in &dist.classes {
+                if self.st.units(di) == 0 || self.chain.len() > CHAIN_CLASSES {
+                    break;
+                }
+                if self.chain.iter().any(|m| m.0 == o) || p.times(o).len() < 2 {
+                    continue;
+                }
+                let (ot, or) = (self.st.time_option(o), self.st.room_option(o));
+                let mut best: Option<(i64, u32)> = None;
+                let n = p.times(o).len() as u32;
+                // All options when few, else a random window of them (wrapping).
+                let (first, span) = if n <= CHAIN_OPTIONS {
+                    (0, n)
+                } else {
+                    (self.rng.random_range(0..n), CHAIN_OPTIONS)
+                };
+                for k in 0..span {
+                    let nt = (first + k) % n;
+                    if Some(nt) == ot {
+                        continue;
+                    }
+                    let dd = self
+                        .st
+                        .delta_place(o, Some(nt), or)
+                        .penalized(w, sh.hard_weight);
+                    if best.is_none_or(|(b, _)| dd < b) {
+                        best = Some((dd, nt));
+                    }
+                }
+                if let Some((dd, nt)) = best.filter(|&(dd, _)| dd < 0) {
+                    self.st.apply_place_move(o, Some(nt), or);
+                    self.chain.push((o, ot, or, Some(nt), or));
+                    d += dd;
+                }
+            }
+        }
+        if self.accept(d, temp) {
+            if d > 0 && self.at_best {
+                // The state before the chain is the best: undo, copy it, redo.
+                for &(k, ot, or, _, _) in self.chain.iter().rev() {
+                    self.st.apply_place_move(k, ot, or);
+                }
+                self.snapshot();
+                for &(k, _, _, nt, nr) in self.chain.iter() {
+                    self.st.apply_place_move(k, nt, nr);
+                }
+            }
+            self.applied(d, sh);
+        } else {
+            for &(k, ot, or, _, _) in self.chain.iter().rev() {
+                self.st.apply_place_move(k, ot, or);
+            }
         }
     }
 
@@ -440,6 +555,15 @@ pub fn solve(
             .collect(),
         hard_weight: opts.hard_weight,
         student_rate: opts.student_rate,
+        chain_rate: opts.chain_rate,
+        chained: (0..p.classes.len())
+            .map(|c| {
+                opts.chain_moves
+                    && p.class_distributions[c]
+                        .iter()
+                        .any(|&d| ties(&p.distributions[d as usize]))
+            })
+            .collect(),
         started,
     };
     let built: Vec<_> = (0..n)
