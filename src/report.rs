@@ -322,9 +322,10 @@ pub struct SolvedReport {
     pub stats: SolveStats,
     /// The last progress event (time, generation, iterations at the end).
     pub last: Progress,
-    /// For a re-solve: how many lectures left their place in the previous timetable
-    /// (`SolveStats::moves`); null for a solve from scratch.
-    pub moved: Option<Moves>,
+    /// For a re-solve: how many lectures left their place in the previous timetable, the
+    /// same object as `stats.moves` (the solver computes it once); null for a solve from
+    /// scratch. `moves`, as in [`RepairedReport`] and the CLI's `--json`.
+    pub moves: Option<Moves>,
 }
 
 /// A finished stepped repair ([`crate::repair::SteppedRepair`]): the shape of

@@ -63,7 +63,7 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 // timetable `solution` (the reference: moving a lecture away from it costs) on the instance
 // edited as `edits` says ({ pins, teacher_unavailable, room_closed, ... }: the library's
 // InstanceEdits, Session.resolveStart); it streams the same progress events and its result
-// also has `moved: { moved, room_only, period, of, lectures }` and, in `check.warnings`,
+// also has `moves: { moved, room_only, period, of, lectures }` (null after a plain solve) and, in `check.warnings`,
 // the lines of `solution` that were skipped.
 // Afterwards the session's instance is the edited one.
 function solve(args) {

@@ -68,7 +68,7 @@ impl Session {
     /// [{ name, day, period }]` and `room_closed: [{ name, day, period }]` add to what the
     /// instance has (and `add_lectures`, `new_courses`, `students`, `merge_curricula` as
     /// [`InstanceEdits`] documents them). Then it runs like `solveStart` (steps with
-    /// `solveStep`, the end with `solveFinish`, whose result then has `moved` (the
+    /// `solveStep`, the end with `solveFinish`, whose result then has `moves` (the
     /// library's `Moves`) and, in `check.warnings`, the lines of `solution` that were
     /// skipped). Throws an `Error` that
     /// names a course, teacher, room, day or period the instance does not have.
@@ -164,7 +164,7 @@ impl Session {
             &file,
             running.warnings,
         );
-        let moved = crate::model::Moves::from_reference(&self.inst, &result.timetable);
+        let moves = result.stats.moves.clone();
         // A re-solve is over: the edited instance (without the reference) is the session's.
         if let Some(edited) = self.after_solve.take() {
             self.inst = edited;
@@ -176,7 +176,7 @@ impl Session {
             stop_reason: result.stop_reason,
             stats: result.stats,
             last,
-            moved,
+            moves,
         })
     }
 }

@@ -522,8 +522,10 @@ async fn resolve_keeps_a_new_pin_and_reports_moved_lectures() {
     ));
     step_to_end(&mut s);
     let r = json(s.solve_finish());
-    let moved = r["moved"]["moved"].as_u64().unwrap();
-    assert_eq!(r["moved"]["of"], json!(16));
+    let moved = r["moves"]["moved"].as_u64().unwrap();
+    assert_eq!(r["moves"]["of"], json!(16));
+    assert_eq!(r["moves"], r["stats"]["moves"]);
+    assert!(r.get("moved").is_none(), "the key is `moves`");
     assert!(moved <= 16);
     assert_eq!(r["check"]["hard_violations"], json!(0));
     assert!(
