@@ -185,12 +185,8 @@ impl InstanceOverview {
         InstanceOverview {
             file: file.to_string(),
             summary: InstanceSummary::of(inst),
-            day_names: (0..usize::from(inst.days))
-                .map(|d| inst.day_name(d))
-                .collect(),
-            period_names: (0..usize::from(inst.periods_per_day))
-                .map(|p| inst.period_name(p))
-                .collect(),
+            day_names: inst.day_names(),
+            period_names: inst.period_names(),
             weights: *inst.weights(),
             campus: inst.uses_campus_features(),
             pins: inst.campus.pins.len(),

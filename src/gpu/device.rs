@@ -410,42 +410,20 @@ impl GpuEvaluator {
         self.queue
             .write_buffer(&self.params, 0, &to_bytes(&[n as u32, gx, 0, 0]));
         let out_bytes = n as u64 * OUT_STRIDE as u64 * WORD;
-        let mut enc = self
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
-        {
-            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("fitness"),
-                timestamp_writes: None,
-            });
-            pass.set_pipeline(&self.pipeline);
-            pass.set_bind_group(0, &self.bind_group, &[]);
-            pass.dispatch_workgroups(gx, gy, 1);
-        }
-        enc.copy_buffer_to_buffer(&self.out_buf, 0, &self.readback, 0, out_bytes);
-        let submitted = self.queue.submit([enc.finish()]);
-
-        let slice = self.readback.slice(..out_bytes);
-        let mapped = MapFuture::default();
-        let done = mapped.state.clone();
-        slice.map_async(wgpu::MapMode::Read, move |r| MapFuture::complete(&done, r));
-        #[cfg(not(target_arch = "wasm32"))]
-        self.device
-            .poll(wgpu::PollType::Wait {
-                submission_index: Some(submitted),
-                timeout: Some(WAIT_LIMIT),
-            })
-            .map_err(|e| e.to_string())?;
-        #[cfg(target_arch = "wasm32")]
-        let _ = submitted;
-        mapped.await.map_err(|e| e.to_string())?;
-        let words = {
-            let view = slice.get_mapped_range().map_err(|e| e.to_string())?;
-            view.chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect()
-        };
-        self.readback.unmap();
+        let words = dispatch_and_read(
+            &self.device,
+            &self.queue,
+            Pass {
+                label: "fitness",
+                pipeline: &self.pipeline,
+                bind: &self.bind_group,
+                grid: (gx, gy),
+            },
+            &self.out_buf,
+            &self.readback,
+            out_bytes,
+        )
+        .await?;
         if let Some(e) = self.failure() {
             return Err(e);
         }
@@ -489,6 +467,62 @@ impl crate::evolve::BatchEvaluator for GpuEvaluator {
     ) -> Option<(Timetable, crate::eval::Cost)> {
         pollster::block_on(self.intensify_async(inst, tt, steps, seed, stop))
     }
+}
+
+/// One compute pass: its label, pipeline, bind group and grid of workgroups.
+pub(super) struct Pass<'a> {
+    pub label: &'a str,
+    pub pipeline: &'a wgpu::ComputePipeline,
+    pub bind: &'a wgpu::BindGroup,
+    pub grid: (u32, u32),
+}
+
+/// Records `pass`, copies the first `bytes` of `out` into `readback`, submits, and reads
+/// them back as little-endian words: the one dispatch-and-read-back of both kernels (the
+/// fitness batch and the neighbourhood). Natively it waits at most [`WAIT_LIMIT`] for the
+/// device; in the browser the event loop drives the map. Errors are the device's text.
+pub(super) async fn dispatch_and_read(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    pass: Pass<'_>,
+    out: &wgpu::Buffer,
+    readback: &wgpu::Buffer,
+    bytes: u64,
+) -> Result<Vec<u32>, String> {
+    let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+    {
+        let mut cp = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some(pass.label),
+            timestamp_writes: None,
+        });
+        cp.set_pipeline(pass.pipeline);
+        cp.set_bind_group(0, pass.bind, &[]);
+        cp.dispatch_workgroups(pass.grid.0, pass.grid.1, 1);
+    }
+    enc.copy_buffer_to_buffer(out, 0, readback, 0, bytes);
+    let submitted = queue.submit([enc.finish()]);
+    let slice = readback.slice(..bytes);
+    let mapped = MapFuture::default();
+    let done = mapped.state.clone();
+    slice.map_async(wgpu::MapMode::Read, move |r| MapFuture::complete(&done, r));
+    #[cfg(not(target_arch = "wasm32"))]
+    device
+        .poll(wgpu::PollType::Wait {
+            submission_index: Some(submitted),
+            timeout: Some(WAIT_LIMIT),
+        })
+        .map_err(|e| e.to_string())?;
+    #[cfg(target_arch = "wasm32")]
+    let _ = submitted;
+    mapped.await.map_err(|e| e.to_string())?;
+    let words = {
+        let view = slice.get_mapped_range().map_err(|e| e.to_string())?;
+        view.chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    };
+    readback.unmap();
+    Ok(words)
 }
 
 pub(super) fn to_bytes(words: &[u32]) -> Vec<u8> {

@@ -3,11 +3,11 @@
 // announced politely and rarely (one aria-live region, not every 150 ms step); a violation
 // in the grid is never shown by colour alone; `prefers-reduced-motion: reduce` stops the
 // chart's animation and the page's CSS motion.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, screenshot, ROOT } from './helpers.mjs';
+import { open, ROOT, withPage } from './helpers.mjs';
 
 const AXE = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 // WCAG 2.1 AA, and axe's best practices on top (landmarks, headings, table headers).
@@ -33,13 +33,7 @@ async function clean(page, state) {
 }
 
 let ctx;
-before(async () => { ctx = await open({ query: 'threads=2' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'a11y-final');
-    await ctx.close();
-  }
-});
+withPage({ query: 'threads=2' }, 'a11y-final', (c) => { ctx = c; });
 
 test('the axe harness finds planted faults (an unlabelled field, grey on grey text)', async () => {
   const { page } = ctx;

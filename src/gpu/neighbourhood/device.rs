@@ -4,7 +4,7 @@
 
 use wgpu::util::DeviceExt;
 
-use super::super::device::{MapFuture, default_adapter, describe, to_bytes};
+use super::super::device::{Pass, default_adapter, describe, dispatch_and_read, to_bytes};
 use super::*;
 use crate::eval::Cost;
 
@@ -207,43 +207,21 @@ impl Neighbourhood {
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         self.queue
             .write_buffer(&self.params, 0, &to_bytes(&step.words(gx)));
-        let mut enc = self
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
-        {
-            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("neighbourhood"),
-                timestamp_writes: None,
-            });
-            pass.set_pipeline(pipe);
-            pass.set_bind_group(0, bind, &[]);
-            pass.dispatch_workgroups(gx, gy, 1);
-        }
-        enc.copy_buffer_to_buffer(out, 0, &self.readback, 0, bytes);
-        let submitted = self.queue.submit([enc.finish()]);
-        let slice = self.readback.slice(..bytes);
-        let mapped = MapFuture::default();
-        let done = mapped.state.clone();
-        slice.map_async(wgpu::MapMode::Read, move |r| MapFuture::complete(&done, r));
-        #[cfg(not(target_arch = "wasm32"))]
-        self.device
-            .poll(wgpu::PollType::Wait {
-                submission_index: Some(submitted),
-                timeout: Some(std::time::Duration::from_secs(120)),
-            })
-            .map_err(|e| GpuError::Device(e.to_string()))?;
-        #[cfg(target_arch = "wasm32")]
-        let _ = submitted;
-        mapped.await.map_err(|e| GpuError::Device(e.to_string()))?;
-        let words = {
-            let view = slice
-                .get_mapped_range()
-                .map_err(|e| GpuError::Device(e.to_string()))?;
-            view.chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect()
-        };
-        self.readback.unmap();
+        let words = dispatch_and_read(
+            &self.device,
+            &self.queue,
+            Pass {
+                label: "neighbourhood",
+                pipeline: pipe,
+                bind,
+                grid: (gx, gy),
+            },
+            out,
+            &self.readback,
+            bytes,
+        )
+        .await
+        .map_err(GpuError::Device)?;
         if let Some(e) = scope.pop().await {
             return Err(GpuError::Device(e.to_string()));
         }
