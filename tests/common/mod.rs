@@ -50,3 +50,74 @@ pub fn load(path: &std::path::Path) -> atoll::Instance {
     atoll::parse_instance(&bytes, &path.display().to_string()).unwrap()
 }
 pub mod campus;
+
+/// A rayon pool of `n` threads.
+pub fn pool(n: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .unwrap()
+}
+
+/// Solves `inst` with `opts` on the CPU evaluator, on the caller's rayon pool, without
+/// watching progress.
+pub fn solve_here(
+    inst: &atoll::Instance,
+    opts: &atoll::SolverOptions,
+) -> Result<atoll::SolveResult, atoll::options::OptionError> {
+    atoll::solve(
+        atoll::SolveRequest::new(opts),
+        std::sync::Arc::new(inst.clone()),
+        &mut atoll::evolve::CpuBatchEvaluator,
+        &mut |_| {},
+    )
+}
+
+/// [`solve_here`] on a pool of `threads` threads.
+pub fn solve_cpu(
+    inst: &atoll::Instance,
+    opts: &atoll::SolverOptions,
+    threads: usize,
+) -> Result<atoll::SolveResult, atoll::options::OptionError> {
+    pool(threads).install(|| solve_here(inst, opts))
+}
+
+/// `base` with a `share` of its lectures moved to random slots (clashes, double-booked
+/// rooms, unavailable periods) and, of those, an `unscheduled` share left unscheduled
+/// instead, keeping at most one lecture of a course per period (the invariant every
+/// evaluator assumes).
+pub fn perturb(
+    inst: &atoll::Instance,
+    base: &atoll::Timetable,
+    rng: &mut rand::rngs::SmallRng,
+    share: f64,
+    unscheduled: f64,
+) -> atoll::Timetable {
+    use atoll::model::{LectureId, PeriodId, RoomId, Slot};
+    use rand::Rng;
+    let mut tt = base.clone();
+    let (np, nr) = (inst.n_periods(), inst.rooms.len());
+    for l in 0..tt.len() {
+        if !rng.random_bool(share) {
+            continue;
+        }
+        let lid = LectureId(l as u32);
+        if rng.random_bool(unscheduled) {
+            tt.set(lid, Slot::UNSCHEDULED);
+            continue;
+        }
+        let c = tt.course(lid);
+        let p = PeriodId(rng.random_range(0..np) as u16);
+        let taken = inst.lectures_of(c).any(|o| {
+            o != l
+                && tt
+                    .slot(LectureId(o as u32))
+                    .get()
+                    .is_some_and(|(q, _)| q == p)
+        });
+        if !taken {
+            tt.set(lid, Slot::at(p, RoomId(rng.random_range(0..nr) as u16)));
+        }
+    }
+    tt
+}
