@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::RunOk;
+
 use atoll::construct::{complete, construct};
 use atoll::evolve::CpuBatchEvaluator;
 use atoll::evolve::domain::fits_pin;
@@ -455,13 +457,7 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .arg("-o")
         .arg(&old)
         .args(common_args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run_ok();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("moved"), "no --from, no moved line: {text}");
 
@@ -471,13 +467,7 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .arg("--from")
         .arg(&old)
         .args(common_args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run_ok();
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text
         .lines()
@@ -499,13 +489,7 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .arg(&old)
         .arg("--json")
         .args(common_args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run_ok();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["moves"]["moved"].as_u64().is_some_and(|m| m <= 16), "{v}");
     assert_eq!(v["moves"]["of"], 160);

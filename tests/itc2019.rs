@@ -14,6 +14,8 @@
 
 mod common;
 
+use common::RunOk;
+
 use std::path::{Path, PathBuf};
 
 use atoll::itc2019::{
@@ -1257,31 +1259,19 @@ fn random_solutions_agree_with_the_scorer_when_python_is_present() {
             &["--seed", "13", "--no-students"][..],
         ] {
             let file = tmp.join("sol.xml");
-            let out = std::process::Command::new("python3")
+            std::process::Command::new("python3")
                 .arg(tools.join("itc2019_random.py"))
                 .arg(&path)
                 .arg("-o")
                 .arg(&file)
                 .args(args)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+                .run_ok();
             let out = std::process::Command::new("python3")
                 .arg(tools.join("itc2019_score.py"))
                 .arg(&path)
                 .arg(&file)
                 .arg("--json")
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+                .run_ok();
             let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
             let want: serde_json::Value = RANDOM_KEYS
                 .iter()
@@ -1471,13 +1461,7 @@ fn atoll_check_and_info_read_xml() {
         .args(["check", "--json"])
         .arg(&inst)
         .arg(fixtures().join("selftest_solution.xml"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run_ok();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for (k, want) in [
         ("feasible", serde_json::json!(false)),
@@ -1518,13 +1502,7 @@ fn atoll_check_and_info_read_xml() {
             "-o",
         ])
         .arg(&out_file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run_ok();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["feasible"], true);
     assert_eq!(v["search"]["construction_unplaced"], 0);

@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::RunOk;
+
 use std::path::{Path, PathBuf};
 
 use atoll::budget::CancelToken;
@@ -153,13 +155,7 @@ fn solve_output_rereads_and_rescores_identically() {
             "-o",
         ])
         .arg(&out_file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run_ok();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["feasible"], true);
     assert_eq!(v["stop_reason"], "generations");
@@ -191,13 +187,7 @@ fn solve_output_rereads_and_rescores_identically() {
             .arg(&inst)
             .arg(&out_file)
             .arg("--json")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .run_ok();
         let py: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         for k in [
             "feasible",

@@ -121,3 +121,22 @@ pub fn perturb(
     }
     tt
 }
+
+/// Running a command that must succeed.
+pub trait RunOk {
+    /// Runs the command to the end and returns its output, failing the test with its
+    /// stderr when it does not exit successfully.
+    fn run_ok(&mut self) -> std::process::Output;
+}
+
+impl RunOk for std::process::Command {
+    fn run_ok(&mut self) -> std::process::Output {
+        let out = self.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
