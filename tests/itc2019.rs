@@ -31,27 +31,7 @@ fn itc_dir() -> PathBuf {
     common::shared_dir().join("instances/itc2019")
 }
 
-/// Every shared ITC-2019 instance (test and early sets).
-fn shared_instances() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for sub in ["test", "early"] {
-        let dir = itc_dir().join(sub);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-            .collect();
-        files.sort();
-        v.extend(files);
-    }
-    assert_eq!(v.len(), 9, "expected the 4 test and 5 early instances");
-    v
-}
-
-fn load(path: &Path) -> Problem {
-    let bytes = std::fs::read(path).unwrap();
-    parse_problem(&bytes, &path.display().to_string()).unwrap()
-}
+use common::{itc2019_instances as shared_instances, load_itc2019 as load};
 
 fn stem(p: &Path) -> String {
     p.file_stem().unwrap().to_string_lossy().into_owned()

@@ -113,6 +113,18 @@ pub(super) async fn default_adapter() -> Result<wgpu::Adapter, wgpu::RequestAdap
         .await
 }
 
+/// The default adapter, or why there is none: in a browser without `navigator.gpu`
+/// wgpu's WebGPU backend has nothing to ask, so that is said before asking.
+pub(super) async fn usable_adapter() -> Result<wgpu::Adapter, GpuError> {
+    #[cfg(target_arch = "wasm32")]
+    if !wgpu::util::is_browser_webgpu_supported().await {
+        return Err(GpuError::NoAdapter("this browser offers no WebGPU".into()));
+    }
+    default_adapter()
+        .await
+        .map_err(|e| GpuError::NoAdapter(e.to_string()))
+}
+
 /// The adapter wgpu would choose, described, when it is a software rasterizer
 /// (`DeviceType::Cpu`); `None` for a real GPU or no adapter. Native only.
 #[cfg(not(target_arch = "wasm32"))]
@@ -127,14 +139,7 @@ impl GpuEvaluator {
     /// batches are then scored in several dispatches).
     pub async fn new(inst: &Instance, max_batch: usize) -> Result<GpuEvaluator, GpuError> {
         let packed = pack(inst)?;
-        // Without `navigator.gpu` wgpu's WebGPU backend has nothing to ask.
-        #[cfg(target_arch = "wasm32")]
-        if !wgpu::util::is_browser_webgpu_supported().await {
-            return Err(GpuError::NoAdapter("this browser offers no WebGPU".into()));
-        }
-        let adapter = default_adapter()
-            .await
-            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        let adapter = usable_adapter().await?;
         let adapter_name = describe(&adapter.get_info());
         let al = adapter.limits();
         // The WebGPU defaults, with the adapter's own buffer sizes (larger batches per

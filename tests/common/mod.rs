@@ -140,3 +140,27 @@ impl RunOk for std::process::Command {
         out
     }
 }
+
+/// Every shared ITC-2019 instance: the test and early sets.
+pub fn itc2019_instances() -> Vec<PathBuf> {
+    let root = shared_dir().join("instances/itc2019");
+    let mut v = Vec::new();
+    for sub in ["test", "early"] {
+        let dir = root.join(sub);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+            .collect();
+        files.sort();
+        v.extend(files);
+    }
+    assert_eq!(v.len(), 9, "expected the 4 test and 5 early instances");
+    v
+}
+
+/// Loads and parses an ITC-2019 problem, panicking with the parse error.
+pub fn load_itc2019(path: &std::path::Path) -> atoll::itc2019::Problem {
+    let bytes = std::fs::read(path).unwrap();
+    atoll::itc2019::parse_problem(&bytes, &path.display().to_string()).unwrap()
+}

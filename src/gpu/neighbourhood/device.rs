@@ -4,7 +4,7 @@
 
 use wgpu::util::DeviceExt;
 
-use super::super::device::{Pass, default_adapter, describe, dispatch_and_read, to_bytes};
+use super::super::device::{Pass, describe, dispatch_and_read, to_bytes, usable_adapter};
 use super::*;
 use crate::eval::Cost;
 
@@ -48,13 +48,7 @@ impl Neighbourhood {
         if let Some(why) = unsupported(inst) {
             return Err(GpuError::Unsupported(why));
         }
-        #[cfg(target_arch = "wasm32")]
-        if !wgpu::util::is_browser_webgpu_supported().await {
-            return Err(GpuError::NoAdapter("this browser offers no WebGPU".into()));
-        }
-        let adapter = default_adapter()
-            .await
-            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        let adapter = usable_adapter().await?;
         let al = adapter.limits();
         let limits = wgpu::Limits {
             max_storage_buffer_binding_size: al.max_storage_buffer_binding_size,
