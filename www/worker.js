@@ -101,12 +101,7 @@ async function repair({ options, stepMs, seq, solution, file, maxMoves, moveWeig
       }
       self.postMessage({ event: 'repairProgress', progress: p });
     }
-    const result = s.repairFinish();
-    if (interrupted !== null) {
-      result.interrupted = `${interrupted}; the result is the best timetable found before that`;
-    }
-    result.qtable = { ...qtable, ...(await qtableKeep(s, qtable)) };
-    return result;
+    return await finished(s, s.repairFinish(), interrupted, qtable);
   } finally {
     finishedSeq = Math.max(finishedSeq, seq);
   }
@@ -151,12 +146,7 @@ async function runSolve({ options, stepMs, seq, gpuSearch }, start) {
         if (isTrap(e)) throw e;
       }
     }
-    const result = s.solveFinish();
-    if (interrupted !== null) {
-      result.interrupted = `${interrupted}; the result is the best timetable found before that`;
-    }
-    result.qtable = { ...qtable, ...(await qtableKeep(s, qtable)) };
-    return result;
+    return await finished(s, s.solveFinish(), interrupted, qtable);
   } finally {
     finishedSeq = Math.max(finishedSeq, seq);
   }
@@ -488,6 +478,16 @@ async function qtableRestore(s) {
  * when the restore before the solve found the stored table unreadable (`restore.unreadable`):
  * that table stays as it is for the user to keep or forget (op 'qtableClear').
  */
+// The end of a solve or a repair: the result of solveFinish/repairFinish, with why a step
+// ended the run early (if one did) and what became of the Q-table.
+async function finished(s, result, interrupted, qtable) {
+  if (interrupted !== null) {
+    result.interrupted = `${interrupted}; the result is the best timetable found before that`;
+  }
+  result.qtable = { ...qtable, ...(await qtableKeep(s, qtable)) };
+  return result;
+}
+
 async function qtableKeep(s, restore) {
   const out = { saved: false, updates: s.qtableUpdates };
   if (restore && restore.unreadable) return out;

@@ -218,28 +218,12 @@ impl GpuEvaluator {
             usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
-        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("fitness"),
-            layout: &pipeline.get_bind_group_layout(0),
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: inst_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: batch_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: out_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 3,
-                    resource: params.as_entire_binding(),
-                },
-            ],
-        });
+        let bind_group = bind_buffers(
+            &device,
+            Some("fitness"),
+            &pipeline,
+            &[&inst_buf, &batch_buf, &out_buf, &params],
+        );
         if let Some(e) = scope.pop().await {
             return Err(GpuError::Device(e.to_string()));
         }
@@ -472,6 +456,29 @@ impl crate::evolve::BatchEvaluator for GpuEvaluator {
     ) -> Option<(Timetable, crate::eval::Cost)> {
         pollster::block_on(self.intensify_async(inst, tt, steps, seed, stop))
     }
+}
+
+/// The bind group of `pipeline`'s group 0 with `buffers` whole, at bindings 0, 1, 2, …
+/// in order (how both kernels declare theirs).
+pub(super) fn bind_buffers(
+    device: &wgpu::Device,
+    label: Option<&str>,
+    pipeline: &wgpu::ComputePipeline,
+    buffers: &[&wgpu::Buffer],
+) -> wgpu::BindGroup {
+    let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
+        .iter()
+        .enumerate()
+        .map(|(i, b)| wgpu::BindGroupEntry {
+            binding: i as u32,
+            resource: b.as_entire_binding(),
+        })
+        .collect();
+    device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label,
+        layout: &pipeline.get_bind_group_layout(0),
+        entries: &entries,
+    })
 }
 
 /// One compute pass: its label, pipeline, bind group and grid of workgroups.

@@ -4,7 +4,9 @@
 
 use wgpu::util::DeviceExt;
 
-use super::super::device::{Pass, describe, dispatch_and_read, to_bytes, usable_adapter};
+use super::super::device::{
+    Pass, bind_buffers, describe, dispatch_and_read, to_bytes, usable_adapter,
+};
 use super::*;
 use crate::eval::Cost;
 
@@ -128,28 +130,7 @@ impl Neighbourhood {
             U::MAP_READ | U::COPY_DST,
         );
         let bind = |pipe: &wgpu::ComputePipeline, out: &wgpu::Buffer| {
-            device.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: None,
-                layout: &pipe.get_bind_group_layout(0),
-                entries: &[
-                    wgpu::BindGroupEntry {
-                        binding: 0,
-                        resource: inst_buf.as_entire_binding(),
-                    },
-                    wgpu::BindGroupEntry {
-                        binding: 1,
-                        resource: state_buf.as_entire_binding(),
-                    },
-                    wgpu::BindGroupEntry {
-                        binding: 2,
-                        resource: params.as_entire_binding(),
-                    },
-                    wgpu::BindGroupEntry {
-                        binding: 3,
-                        resource: out.as_entire_binding(),
-                    },
-                ],
-            })
+            bind_buffers(&device, None, pipe, &[&inst_buf, &state_buf, &params, out])
         };
         let best_pipe = pipe("best");
         let best_bind = bind(&best_pipe, &cand_buf);
