@@ -1468,22 +1468,7 @@ fn atoll_check_and_info_read_xml() {
     // `solve` on an .xml instance: construction and 3 epochs of search, its solution
     // written and checked.
     let out_file = std::env::temp_dir().join(format!("atoll-itc-solve-{}.xml", std::process::id()));
-    let out = std::process::Command::new(exe)
-        .arg("solve")
-        .arg(itc_dir().join("test/wbg-fal10.xml"))
-        .args([
-            "--generations",
-            "3",
-            "--seed",
-            "3",
-            "--threads",
-            "2",
-            "--json",
-            "-o",
-        ])
-        .arg(&out_file)
-        .run_ok();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::solve_json(&itc_dir().join("test/wbg-fal10.xml"), 3, 3, &out_file);
     assert_eq!(v["feasible"], true);
     assert_eq!(v["search"]["construction_unplaced"], 0);
     assert_eq!(v["stop_reason"], "generations");

@@ -135,28 +135,24 @@ fn cancellation_returns_the_best_so_far() {
     assert_eq!(r.parts.total(&p.weights), ev.total(&p.weights) as i64);
 }
 
+/// The keys of a check report that the solve's JSON, our re-read and the Python scorer
+/// must agree on.
+const REPORT_KEYS: [&str; 7] = [
+    "feasible",
+    "hard_violations",
+    "time",
+    "room",
+    "distribution",
+    "student",
+    "total",
+];
+
 #[test]
 fn solve_output_rereads_and_rescores_identically() {
-    let exe = env!("CARGO_BIN_EXE_atoll");
     let inst = instance("test", "bet-sum18");
     let out_file =
         std::env::temp_dir().join(format!("atoll-itc-search-{}.xml", std::process::id()));
-    let out = std::process::Command::new(exe)
-        .arg("solve")
-        .arg(&inst)
-        .args([
-            "--generations",
-            "10",
-            "--seed",
-            "2",
-            "--threads",
-            "2",
-            "--json",
-            "-o",
-        ])
-        .arg(&out_file)
-        .run_ok();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::solve_json(&inst, 10, 2, &out_file);
     assert_eq!(v["feasible"], true);
     assert_eq!(v["stop_reason"], "generations");
     assert_eq!(v["search"]["epochs"], 10);
@@ -166,15 +162,7 @@ fn solve_output_rereads_and_rescores_identically() {
     assert!(sol.issues.is_empty());
     let r = CheckReport::new(&p, &sol, false);
     let ours = serde_json::to_value(&r).unwrap();
-    for k in [
-        "feasible",
-        "hard_violations",
-        "time",
-        "room",
-        "distribution",
-        "student",
-        "total",
-    ] {
+    for k in REPORT_KEYS {
         assert_eq!(ours[k], v[k], "{k}: re-read against what solve printed");
     }
     if std::process::Command::new("python3")
@@ -189,15 +177,7 @@ fn solve_output_rereads_and_rescores_identically() {
             .arg("--json")
             .run_ok();
         let py: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        for k in [
-            "feasible",
-            "hard_violations",
-            "time",
-            "room",
-            "distribution",
-            "student",
-            "total",
-        ] {
+        for k in REPORT_KEYS {
             assert_eq!(ours[k], py[k], "{k}: the independent scorer disagrees");
         }
     } else {

@@ -164,3 +164,22 @@ pub fn load_itc2019(path: &std::path::Path) -> atoll::itc2019::Problem {
     let bytes = std::fs::read(path).unwrap();
     atoll::itc2019::parse_problem(&bytes, &path.display().to_string()).unwrap()
 }
+
+/// `atoll solve INSTANCE --generations N --seed S --threads 2 --json -o OUT` (the CLI of
+/// this build), which must succeed; returns its JSON report.
+pub fn solve_json(
+    instance: &std::path::Path,
+    generations: u64,
+    seed: u64,
+    out: &std::path::Path,
+) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_atoll"))
+        .arg("solve")
+        .arg(instance)
+        .args(["--generations", &generations.to_string()])
+        .args(["--seed", &seed.to_string()])
+        .args(["--threads", "2", "--json", "-o"])
+        .arg(out)
+        .run_ok();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
