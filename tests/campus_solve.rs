@@ -567,14 +567,16 @@ fn resolve_prepare_edits_reads_once_and_returns_the_warnings() {
     use atoll::model::edit::{AtEdit, InstanceEdits};
     let inst = common::load(&common::shared_dir().join("instances/extra/toy.ctt"));
     let old = "SceCosC rA 0 0\nNoSuchCourse rA 0 1\nArcTec rB 1 0\n";
-    let edits = InstanceEdits {
+    // Room `name` closed at (day, period).
+    let closed = |name: &str, day, period| InstanceEdits {
         room_closed: vec![AtEdit {
-            name: "rC".into(),
-            day: 2,
-            period: 3,
+            name: name.into(),
+            day,
+            period,
         }],
         ..Default::default()
     };
+    let edits = closed("rC", 2, 3);
     let r = atoll::resolve::prepare(&inst, &edits, old.as_bytes(), "old.sol").unwrap();
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
     assert_eq!(r.warnings[0].line, 2);
@@ -587,14 +589,7 @@ fn resolve_prepare_edits_reads_once_and_returns_the_warnings() {
         Some(0)
     );
     // A bad edit names what is wrong.
-    let bad = InstanceEdits {
-        room_closed: vec![AtEdit {
-            name: "rZ".into(),
-            day: 0,
-            period: 0,
-        }],
-        ..Default::default()
-    };
+    let bad = closed("rZ", 0, 0);
     let e = atoll::resolve::prepare(&inst, &bad, old.as_bytes(), "old.sol").unwrap_err();
     assert!(e.to_string().contains("no room named 'rZ'"), "{e}");
 }

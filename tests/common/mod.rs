@@ -183,3 +183,22 @@ pub fn solve_json(
         .run_ok();
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// The instance's data, field by field (an `Instance` has no `PartialEq`: its derived
+/// tables follow from these).
+pub fn assert_same_instance(a: &atoll::Instance, b: &atoll::Instance, what: &str) {
+    let (pa, pb) = (a.to_parts(), b.to_parts());
+    assert_eq!(pa.name, pb.name, "{what}: name");
+    assert_eq!(
+        (pa.days, pa.periods_per_day),
+        (pb.days, pb.periods_per_day),
+        "{what}: grid"
+    );
+    assert_eq!(pa.teachers, pb.teachers, "{what}: teachers");
+    assert_eq!(pa.courses, pb.courses, "{what}: courses");
+    assert_eq!(pa.rooms, pb.rooms, "{what}: rooms");
+    assert_eq!(pa.curricula, pb.curricula, "{what}: curricula");
+    assert_eq!(pa.unavailable, pb.unavailable, "{what}: unavailability");
+    assert_eq!(pa.extension, pb.extension, "{what}: .ectt extension");
+    assert_eq!(pa.campus, pb.campus, "{what}: campus parts");
+}

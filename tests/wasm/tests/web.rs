@@ -41,14 +41,16 @@ fn parse_error_is_an_error_with_file_and_line() {
     assert!(message(e).starts_with("empty.ctt:"), "line named");
 }
 
+/// The message of the error `Session::from_bytes` gives for `bytes` named `file`.
+fn load_error(bytes: &[u8], file: &str) -> String {
+    message(Session::from_bytes(bytes, file).err().expect("an error"))
+}
+
 #[wasm_bindgen_test]
 fn bytes_that_are_not_utf8_are_reported() {
     let mut bytes = COMP01.as_bytes().to_vec();
     bytes[3] = 0xff;
-    let e = Session::from_bytes(&bytes, "latin1.ctt")
-        .err()
-        .expect("an error");
-    let m = message(e);
+    let m = load_error(&bytes, "latin1.ctt");
     assert!(m.starts_with("latin1.ctt:1: "), "{m}");
     assert!(m.contains("UTF-8"), "{m}");
 }
@@ -57,10 +59,7 @@ fn bytes_that_are_not_utf8_are_reported() {
 /// with www/pkg-excel): a workbook given to it is a clear error naming the file.
 #[wasm_bindgen_test]
 fn a_workbook_is_an_error_naming_the_file_without_the_excel_feature() {
-    let e = Session::from_bytes(b"PK\x03\x04", "campus.xlsx")
-        .err()
-        .expect("an error");
-    let m = message(e);
+    let m = load_error(b"PK\x03\x04", "campus.xlsx");
     assert!(m.starts_with("campus.xlsx:1: "), "{m}");
     assert!(m.contains("cannot read Excel workbooks"), "{m}");
 }
