@@ -45,26 +45,11 @@ fn bounded(seed: u64, generations: u64, stage3: bool) -> SolverOptions {
 }
 
 fn run(inst: &Instance, opts: &SolverOptions) -> SolveResult {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap()
-        .install(|| {
-            solve(
-                SolveRequest::new(opts),
-                Arc::new(inst.clone()),
-                &mut CpuBatchEvaluator,
-                &mut |_| {},
-            )
-        })
-        .unwrap()
+    common::solve_cpu(inst, opts, 2).unwrap()
 }
 
 fn run_from(inst: &Instance, opts: &SolverOptions, start: Timetable) -> SolveResult {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap()
+    common::pool(2)
         .install(|| {
             solve(
                 SolveRequest::new(opts).start_from(start),
