@@ -387,18 +387,7 @@ fn csv_and_ics_exports_of_the_toy_optimum() {
         "course,teacher,room,day,period,curricula,teachers,day_name,period_name,start,end,duration,pinned\r\nTecCos,Rosa,rC,0,0,Cur1;Cur2,Rosa,Day 1,Period 1,,,1,no\r\n"
     ));
     assert_eq!(csv.lines().count(), 17);
-    let ics = s
-        .export_ics(
-            sol,
-            "toy.sol",
-            "2026-09-07",
-            "08:00, 10:00, 14:00, 16:00",
-            90,
-            1,
-            None,
-            None,
-        )
-        .unwrap();
+    let ics = toy_week(&s, sol, None, None);
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 16);
     assert!(ics.contains("DTSTART:20260907T080000\r\nDTEND:20260907T093000\r\n"));
     let e = s
@@ -409,6 +398,22 @@ fn csv_and_ics_exports_of_the_toy_optimum() {
         message(e),
         "1 period start time(s) given, but the instance has 4 periods a day"
     );
+}
+
+/// The toy timetable `sol` as one week from 2026-09-07, four 90-minute periods a day, of
+/// everything or of one `kind` named `name`.
+fn toy_week(s: &Session, sol: &str, kind: Option<&str>, name: Option<&str>) -> String {
+    s.export_ics(
+        sol,
+        "toy.sol",
+        "2026-09-07",
+        "08:00, 10:00, 14:00, 16:00",
+        90,
+        1,
+        kind.map(String::from),
+        name.map(String::from),
+    )
+    .unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -422,18 +427,7 @@ fn exports_of_one_teacher_and_unknown_names() {
     let expected = all.lines().skip(1).filter(|l| l.contains(",Rosa,")).count();
     assert!(expected > 0);
     assert_eq!(rosa.lines().count(), expected + 1);
-    let ics = s
-        .export_ics(
-            sol,
-            "toy.sol",
-            "2026-09-07",
-            "08:00, 10:00, 14:00, 16:00",
-            90,
-            1,
-            Some("teacher".into()),
-            Some("Rosa".into()),
-        )
-        .unwrap();
+    let ics = toy_week(&s, sol, Some("teacher"), Some("Rosa"));
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), expected);
     let e = s
         .export_csv(sol, "toy.sol", Some("room".into()), Some("Nowhere".into()))
