@@ -62,6 +62,9 @@ use crate::speed::measure;
 #[cfg(feature = "gpu")]
 mod gpu;
 
+// ITC-2019 instances in the page: `ItcSession` (src/web/itc2019.rs).
+mod itc2019;
+
 /// Plain objects and arrays on the JS side (no `Map`s, no `BigInt`s).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
