@@ -26,8 +26,8 @@ use crate::itc2019::export::{self, first_monday_of_september, iso, term_start, w
 use crate::itc2019::search::{SearchOptions, SearchProgress, SearchRun, SearchStats};
 use crate::itc2019::view::{Item, View, ViewKind, WeekGrid};
 use crate::itc2019::{
-    Assignment, CheckReport, Problem, SolutionMeta, SolutionRead, Summary, Violation,
-    evaluate, parse_problem, parse_solution, write_solution,
+    Assignment, CheckReport, Problem, SolutionMeta, SolutionRead, Summary, Violation, evaluate,
+    parse_problem, parse_solution, write_solution,
 };
 use crate::solver::StopReason;
 
@@ -310,7 +310,10 @@ impl ItcSession {
             name: self.p.name.clone(),
             runtime: Some(format!("{runtime:.1}")),
             cores: Some(r.stats.threads.to_string()),
-            technique: Some("Atoll: construction, simulated annealing with student sectioning (in the browser)".into()),
+            technique: Some(
+                "Atoll: construction, simulated annealing with student sectioning (in the browser)"
+                    .into(),
+            ),
             author: Some("Atoll".into()),
             institution: None,
             country: None,
@@ -428,7 +431,12 @@ impl ItcSession {
     /// CSV of the shown timetable, one line per meeting with its date (the term starting on
     /// Monday `term_start`): everything (`kind` empty) or entity `index` of `kind`.
     #[wasm_bindgen(js_name = exportCsv)]
-    pub fn export_csv(&self, kind: &str, index: usize, term_start: &str) -> Result<String, JsError> {
+    pub fn export_csv(
+        &self,
+        kind: &str,
+        index: usize,
+        term_start: &str,
+    ) -> Result<String, JsError> {
         let start = term_start_of(term_start)?;
         let s = self.shown()?;
         let (classes, _) = self.entity(s, kind, index)?;
@@ -437,11 +445,22 @@ impl ItcSession {
 
     /// iCalendar of the shown timetable, one event per meeting, as `exportCsv` chooses.
     #[wasm_bindgen(js_name = exportIcs)]
-    pub fn export_ics(&self, kind: &str, index: usize, term_start: &str) -> Result<String, JsError> {
+    pub fn export_ics(
+        &self,
+        kind: &str,
+        index: usize,
+        term_start: &str,
+    ) -> Result<String, JsError> {
         let start = term_start_of(term_start)?;
         let s = self.shown()?;
         let (classes, label) = self.entity(s, kind, index)?;
-        Ok(export::to_ics(&self.p, &s.assignment, &classes, start, &label))
+        Ok(export::to_ics(
+            &self.p,
+            &s.assignment,
+            &classes,
+            start,
+            &label,
+        ))
     }
 }
 
