@@ -181,9 +181,17 @@ test('a broken solution checked in the page lists its hard violations in words, 
   assert.equal(texts.length, s.hard_violations);
   assert.ok(texts.some((x) => x.includes(`class ${first} has no time`)), texts.join('\n'));
   assert.match(await page.locator('#itc-verdict').innerText(), /^Infeasible · \d+ hard violations? · cost /);
-  // Choosing a violation marks its classes in the grid when they are there.
-  await page.locator('#itc-list button.viol.hard').first().click();
+  // Choosing a violation (by keyboard) marks its classes in the grid when they are there.
+  await page.locator('#itc-list button.viol.hard').first().focus();
+  await page.keyboard.press('Enter');
   assert.equal(await page.locator('#itc-list button.viol.hard').first().getAttribute('aria-pressed'), 'true');
+  // The view is chosen by keyboard too.
+  const before = await page.locator('#itc-kind').inputValue();
+  await page.locator('#itc-kind').focus();
+  await page.keyboard.press(before === 'group' ? 'ArrowUp' : 'ArrowDown');
+  const after = await page.locator('#itc-kind').inputValue();
+  assert.notEqual(after, before);
+  await page.waitForSelector(`#itc-grid .itc-grid[data-kind="${after}"]`);
   await page.selectOption('#itc-filter', '');
   // Back to the solved timetable for the exports.
   fs.writeFileSync(file, solutionXml);
