@@ -268,27 +268,43 @@ pub struct Item {
     /// The unweighted cost (soft) or units (a required distribution; 1 otherwise).
     pub cost: u64,
     pub classes: Vec<String>,
+    /// Where to look at it: the course (dense index, as [`View::names`] numbers courses)
+    /// of its first class, and the first week (1-based) that class meets, if it has a time.
+    pub course: Option<CourseId>,
+    pub week: Option<u32>,
 }
 
 /// Every hard violation (as listed), then every soft cost: soft distributions with a cost
 /// and classes with a time or room penalty, costliest first.
 pub fn items(p: &Problem, a: &Assignment, violations: &[Violation], ev: &Evaluation) -> Vec<Item> {
-    let ids = |cs: Vec<ClassId>| -> Vec<String> {
-        cs.into_iter()
-            .map(|c| p.classes[c as usize].id.clone())
+    let ids = |cs: &[ClassId]| -> Vec<String> {
+        cs.iter()
+            .map(|&c| p.classes[c as usize].id.clone())
             .collect()
+    };
+    let course = |cs: &[ClassId]| cs.first().map(|&c| p.classes[c as usize].course);
+    let week = |cs: &[ClassId]| {
+        cs.first()
+            .and_then(|&c| a.time_of(p, c))
+            .filter(|t| t.weeks != 0)
+            .map(|t| t.weeks.trailing_zeros() + 1)
     };
     let mut out: Vec<Item> = violations
         .iter()
-        .map(|v| Item {
-            hard: true,
-            kind: v.kind(),
-            text: v.describe(p),
-            cost: match v {
-                Violation::Distribution { units, .. } => *units,
-                _ => 1,
-            },
-            classes: ids(violation_classes(p, a, v)),
+        .map(|v| {
+            let cs = violation_classes(p, a, v);
+            Item {
+                hard: true,
+                kind: v.kind(),
+                text: v.describe(p),
+                cost: match v {
+                    Violation::Distribution { units, .. } => *units,
+                    _ => 1,
+                },
+                classes: ids(&cs),
+                course: course(&cs),
+                week: week(&cs),
+            }
         })
         .collect();
     let mut soft = Vec::new();
@@ -313,7 +329,9 @@ pub fn items(p: &Problem, a: &Assignment, violations: &[Violation], ev: &Evaluat
                 d.penalty
             ),
             cost,
-            classes: ids(d.classes.clone()),
+            classes: ids(&d.classes),
+            course: course(&d.classes),
+            week: week(&d.classes),
         });
     }
     for c in 0..p.classes.len() as ClassId {
@@ -329,6 +347,8 @@ pub fn items(p: &Problem, a: &Assignment, violations: &[Violation], ev: &Evaluat
                 text: format!("class {id}: its time costs {tp}"),
                 cost: u64::from(tp),
                 classes: vec![id.clone()],
+                course: course(&[c]),
+                week: week(&[c]),
             });
         }
         if let Some(r) = a.room[c as usize]
@@ -344,6 +364,8 @@ pub fn items(p: &Problem, a: &Assignment, violations: &[Violation], ev: &Evaluat
                 ),
                 cost: u64::from(r.penalty),
                 classes: vec![id.clone()],
+                course: course(&[c]),
+                week: week(&[c]),
             });
         }
     }
@@ -729,6 +751,8 @@ mod tests {
             .expect("the seminars clash");
         assert_eq!(clash.text, "classes 11 and 12 overlap in room 2");
         assert_eq!(clash.classes, ["11", "12"]);
+        // Seen in course 0, in week 1 (class 11 meets in weeks 1 and 3).
+        assert_eq!((clash.course, clash.week), (Some(0), Some(1)));
         let soft: Vec<(&str, u64)> = items
             .iter()
             .filter(|i| !i.hard)

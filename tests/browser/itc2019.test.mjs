@@ -159,6 +159,17 @@ test('the grid of a chosen week shows that week\'s classes at their clock times'
   assert.equal(await page.locator('#itc-week option').count(), 16);
   await page.selectOption('#itc-week', '2');
   await page.waitForSelector('#itc-grid .itc-grid[data-week="2"]');
+  // Choosing a cost whose class is not in the grid shown brings up its course in a week it
+  // meets, with the class marked.
+  await page.selectOption('#itc-kind', 'group');
+  await page.waitForSelector('#itc-grid .itc-grid[data-kind="group"]');
+  const item = page.locator('#itc-list button.viol.soft[data-kind="time"], #itc-list button.viol.soft[data-kind="room"]').first();
+  if (await item.count()) {
+    const cls = (await item.getAttribute('data-classes')).split(' ')[0];
+    await item.click();
+    await page.waitForFunction((c) => document.querySelector(`#itc-grid .itc-lec.selected[data-class="${c}"]`), cls);
+    assert.ok(Number(await page.locator('#itc-grid').getAttribute('data-selected')) >= 1);
+  }
 });
 
 test('a broken solution checked in the page lists its hard violations in words, as the scorer counts them', async () => {

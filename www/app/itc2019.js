@@ -22,6 +22,8 @@ const itc = {
   result: null,
   /** The file name the exports are named after. */
   file: '',
+  /** The classes of the chosen violation (file ids), marked in the grid. */
+  selected: null,
 };
 
 const VIEW = { canvas: '#itc-chart', legendHard: '#itc-legend-hard', legendIslands: '#itc-legend-islands',
@@ -236,6 +238,7 @@ $('#itc-stop').addEventListener('click', async () => {
 
 async function showResult(r, source) {
   itc.result = r;
+  itc.selected = null;
   itc.file = r.file;
   state.itcResult = true;
   const c = r.check;
@@ -306,10 +309,25 @@ function renderItems() {
 }
 $('#itc-filter').addEventListener('change', renderItems);
 
-/** Marks a violation's classes in the grid (the `.ctt` grid's "selected"). */
-function select(item, button) {
+/**
+ * Marks a violation's classes in the grid (the `.ctt` grid's "selected"); when none of them
+ * is in the grid shown, shows the course of its first class in the first week that class
+ * meets (the library's `course` and `week` of the item).
+ */
+async function select(item, button) {
   for (const b of document.querySelectorAll('#itc-list button.viol')) b.setAttribute('aria-pressed', String(b === button));
   itc.selected = new Set(item.classes);
+  const shown = [...document.querySelectorAll('#itc-grid .itc-lec')].some((b) => itc.selected.has(b.dataset.class));
+  if (!shown && item.course !== null && item.course !== undefined) {
+    if ($('#itc-kind').value !== 'course') {
+      $('#itc-kind').value = 'course';
+      await refreshNames({ render: false });
+    }
+    $('#itc-name').value = String(item.course);
+    if (item.week) $('#itc-week').value = String(item.week);
+    await renderGrid();
+    return;
+  }
   markSelected();
 }
 
@@ -349,7 +367,7 @@ async function refreshWeeks({ pickBusiest = false } = {}) {
   sel.value = String(pick);
 }
 
-async function refreshNames() {
+async function refreshNames({ render = true } = {}) {
   const kind = $('#itc-kind').value;
   $('#itc-name-label').textContent = t(`itc.kind.${kind}`);
   const names = await call('itcNames', { kind });
@@ -358,7 +376,7 @@ async function refreshNames() {
   // The first with a class this week is a better start than an empty grid: rooms and
   // courses come in file order; groups are never empty.
   sel.value = '0';
-  await renderGrid();
+  if (render) await renderGrid();
 }
 
 async function renderGrid() {
