@@ -4,7 +4,9 @@
 //! moves; islands on the rayon pool with ring-free migration (the worst island restarts
 //! from the best), a time limit, cooperative cancellation that returns the best so far,
 //! and progress after every epoch — as the `.ctt` solver ([`crate::solver`]) does, with its
-//! [`Stop`] and [`StopReason`].
+//! [`Stop`] and [`StopReason`]. [`SearchRun`] is the same run in steps (construction, then
+//! slices of epochs, then the best state), for a caller that must return between slices:
+//! the page's worker, which sees a Stop only between calls.
 //!
 //! Objective inside the search: the weighted total plus `hard_weight` per hard unit
 //! ([`Parts::penalized`]; by default 10⁶, so a move that breaks a hard constraint is in
