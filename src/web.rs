@@ -67,6 +67,9 @@ mod session;
 // Solve and re-solve, in steps.
 mod solve;
 
+// ITC-2019 instances in the page: `ItcSession` (src/web/itc2019.rs).
+mod itc2019;
+
 /// Plain objects and arrays on the JS side (no `Map`s, no `BigInt`s).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value

@@ -12,7 +12,7 @@ use common::RunOk;
 use std::path::{Path, PathBuf};
 
 use atoll::budget::CancelToken;
-use atoll::itc2019::search::{Phase, SearchOptions, SearchProgress, solve};
+use atoll::itc2019::search::{Phase, SearchOptions, SearchProgress, SearchRun, solve};
 use atoll::itc2019::{CheckReport, Problem, evaluate, parse_problem, parse_solution};
 use atoll::solver::StopReason;
 
@@ -184,4 +184,64 @@ fn solve_output_rereads_and_rescores_identically() {
         println!("python3 not found: the independent scorer's check is skipped");
     }
     std::fs::remove_file(&out_file).ok();
+}
+
+/// The page's way of running the solver: `SearchRun` stepped in slices (here of one epoch
+/// each: a zero slice still runs one), the problem passed to every step. Each step moves
+/// the run on by exactly one epoch (the one reaching the bound says the run is over; a
+/// step after that runs nothing), the best never gets worse and its parts are a full
+/// evaluation's; the run ends by its epoch bound, and a cancel between steps ends the next
+/// step at once with the best so far.
+#[test]
+fn a_stepped_run_moves_one_epoch_per_zero_slice_and_cancels_between_steps() {
+    use web_time::Duration;
+    let p = load(&instance("test", "bet-sum18"));
+    let mut run = SearchRun::start(&p, &bounded(4), CancelToken::new());
+    let first = run.progress(&p);
+    assert_eq!((first.phase, first.epoch), (Phase::Construct, 0));
+    let mut best = first.best_total;
+    for epoch in 1..=4 {
+        let mut events = Vec::new();
+        let why = run.step(&p, Some(Duration::ZERO), &mut |pr: &SearchProgress| {
+            events.push((pr.phase, pr.epoch, pr.best_total));
+        });
+        assert_eq!(
+            events,
+            [(Phase::Search, epoch, events[0].2)],
+            "one epoch a step"
+        );
+        assert!(events[0].2 <= best, "the best never gets worse");
+        best = events[0].2;
+        // The step that reaches the bound says so.
+        assert_eq!(why, (epoch == 4).then_some(StopReason::Generations));
+        let (a, parts) = run.best();
+        let ev = evaluate(&p, a);
+        assert_eq!(parts.total(&p.weights), ev.total(&p.weights) as i64);
+    }
+    assert_eq!(
+        run.step(&p, Some(Duration::ZERO), &mut |_| panic!(
+            "no epoch after the bound"
+        )),
+        Some(StopReason::Generations)
+    );
+    let r = run.finish();
+    assert_eq!(
+        (r.stop_reason, r.stats.epochs),
+        (StopReason::Generations, 4)
+    );
+    assert_eq!(r.parts.total(&p.weights), best);
+
+    let mut run = SearchRun::start(&p, &bounded(100), CancelToken::new());
+    run.step(&p, Some(Duration::ZERO), &mut |_| {});
+    let (_, before) = run.best();
+    run.cancel();
+    assert_eq!(
+        run.step(&p, None, &mut |_| panic!("no epoch after a cancel")),
+        Some(StopReason::Cancelled)
+    );
+    let r = run.finish();
+    assert_eq!(
+        (r.stop_reason, r.stats.epochs, r.parts),
+        (StopReason::Cancelled, 1, before)
+    );
 }
