@@ -65,6 +65,9 @@ fn ties(d: &Distribution) -> bool {
         )
 }
 
+/// One class moved by a chain move: the class, its old time and room, its new ones.
+type ChainStep = (ClassId, Option<u32>, Option<u32>, Option<u32>, Option<u32>);
+
 /// Options of [`solve`].
 #[derive(Clone, Debug)]
 pub struct SearchOptions {
@@ -201,7 +204,7 @@ struct Island<'p> {
     path: Vec<ClassId>,
     cur: Vec<ClassId>,
     /// The moves of a [`Self::chain_move`]: class, old time and room, new time and room.
-    chain: Vec<(ClassId, Option<u32>, Option<u32>, Option<u32>, Option<u32>)>,
+    chain: Vec<ChainStep>,
 }
 
 /// What the islands share, read-only.
