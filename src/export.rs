@@ -181,7 +181,7 @@ pub fn fmt_time(minutes: u32) -> String {
 /// opened) gets a leading `'`, as OWASP's "CSV injection" advice says; spreadsheets show
 /// the text as it was, and a program reading the CSV sees the `'`. Every text field goes
 /// through here, so no column is left out.
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     let guarded;
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         guarded = format!("'{s}");
@@ -314,7 +314,7 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 }
 
 /// Days since 1970-01-01 (H. Hinnant's `days_from_civil`).
-fn to_days(d: Date) -> i64 {
+pub(crate) fn to_days(d: Date) -> i64 {
     let y = i64::from(d.year) - i64::from(d.month <= 2);
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -436,7 +436,7 @@ impl IcsOptions {
 }
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11).
-fn ics_text(s: &str) -> String {
+pub(crate) fn ics_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -452,7 +452,7 @@ fn ics_text(s: &str) -> String {
 }
 
 /// Appends a content line, folded at 75 octets (RFC 5545 §3.1), with CRLF.
-fn ics_line(out: &mut String, line: &str) {
+pub(crate) fn ics_line(out: &mut String, line: &str) {
     let mut width = 0;
     for ch in line.chars() {
         let n = ch.len_utf8();
@@ -468,7 +468,7 @@ fn ics_line(out: &mut String, line: &str) {
 
 /// A floating local date-time (no time zone: the lectures happen at these wall-clock
 /// times wherever the calendar is opened), `YYYYMMDDTHHMMSS`.
-fn ics_datetime(d: Date, minutes: u32) -> String {
+pub(crate) fn ics_datetime(d: Date, minutes: u32) -> String {
     format!(
         "{:04}{:02}{:02}T{:02}{:02}00",
         d.year,
@@ -597,7 +597,7 @@ pub fn to_ics_of(
 /// name, and only ASCII letters and digits, as a UID should be. Replacing characters
 /// instead (the first version mapped every non-ASCII character to `_`) made `数学` and
 /// `物理` one UID, so one lecture's event replaced the other's on import.
-fn uid_hash(s: &str) -> String {
+pub(crate) fn uid_hash(s: &str) -> String {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     let h = s

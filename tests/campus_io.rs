@@ -13,6 +13,7 @@ use atoll::io::campus::{doc::CampusDoc, from_csv, from_json, to_doc, to_json};
 use atoll::io::ctt::to_ctt;
 use atoll::model::{CourseId, LectureId, PeriodId, RoomId, TeacherId};
 use atoll::{Instance, Slot, Timetable, parse_instance, parse_solution, score, write_solution};
+use common::assert_same_instance;
 use common::campus::{CampusSpec, random_campus};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -34,25 +35,6 @@ fn shared_instances() -> Vec<PathBuf> {
     ectt.sort();
     v.extend(ectt);
     v
-}
-
-/// The instance's data, field by field (an `Instance` has no `PartialEq`: its derived
-/// tables follow from these).
-fn assert_same_instance(a: &Instance, b: &Instance, what: &str) {
-    let (pa, pb) = (a.to_parts(), b.to_parts());
-    assert_eq!(pa.name, pb.name, "{what}: name");
-    assert_eq!(
-        (pa.days, pa.periods_per_day),
-        (pb.days, pb.periods_per_day),
-        "{what}: grid"
-    );
-    assert_eq!(pa.teachers, pb.teachers, "{what}: teachers");
-    assert_eq!(pa.courses, pb.courses, "{what}: courses");
-    assert_eq!(pa.rooms, pb.rooms, "{what}: rooms");
-    assert_eq!(pa.curricula, pb.curricula, "{what}: curricula");
-    assert_eq!(pa.unavailable, pb.unavailable, "{what}: unavailability");
-    assert_eq!(pa.extension, pb.extension, "{what}: .ectt extension");
-    assert_eq!(pa.campus, pb.campus, "{what}: campus parts");
 }
 
 /// Random timetables (some lectures unscheduled, clashes and all) plus a constructed one.

@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::RunOk;
+
 use atoll::construct::{complete, construct};
 use atoll::evolve::CpuBatchEvaluator;
 use atoll::evolve::domain::fits_pin;
@@ -43,26 +45,11 @@ fn bounded(seed: u64, generations: u64, stage3: bool) -> SolverOptions {
 }
 
 fn run(inst: &Instance, opts: &SolverOptions) -> SolveResult {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap()
-        .install(|| {
-            solve(
-                SolveRequest::new(opts),
-                Arc::new(inst.clone()),
-                &mut CpuBatchEvaluator,
-                &mut |_| {},
-            )
-        })
-        .unwrap()
+    common::solve_cpu(inst, opts, 2).unwrap()
 }
 
 fn run_from(inst: &Instance, opts: &SolverOptions, start: Timetable) -> SolveResult {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap()
+    common::pool(2)
         .install(|| {
             solve(
                 SolveRequest::new(opts).start_from(start),
@@ -424,7 +411,7 @@ fn completing_a_start_honours_a_new_pin() {
 }
 
 /// `atoll solve INSTANCE --from OLD.sol`: reads the old timetable against the instance,
-/// re-solves, prints "moved N of M lectures" (and `moved` in `--json`). With no edit and a
+/// re-solves, prints "moved N of M lectures" (and `moves` in `--json`). With no edit and a
 /// feasible old timetable, nothing needs to move: the search starts at the old timetable
 /// and every move away costs the `changes` weight.
 #[test]
@@ -455,13 +442,7 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .arg("-o")
         .arg(&old)
         .args(common_args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run_ok();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains("moved"), "no --from, no moved line: {text}");
 
@@ -471,13 +452,7 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .arg("--from")
         .arg(&old)
         .args(common_args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run_ok();
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text
         .lines()
@@ -499,21 +474,15 @@ fn cli_solve_from_prints_the_moved_lectures() {
         .arg(&old)
         .arg("--json")
         .args(common_args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run_ok();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["moved"]["moved"].as_u64().is_some_and(|m| m <= 16), "{v}");
-    assert_eq!(v["moved"]["of"], 160);
+    assert!(v["moves"]["moved"].as_u64().is_some_and(|m| m <= 16), "{v}");
+    assert_eq!(v["moves"]["of"], 160);
     assert_eq!(
-        v["moved"]["moved"].as_u64(),
-        Some(v["moved"]["room_only"].as_u64().unwrap() + v["moved"]["period"].as_u64().unwrap())
+        v["moves"]["moved"].as_u64(),
+        Some(v["moves"]["room_only"].as_u64().unwrap() + v["moves"]["period"].as_u64().unwrap())
     );
-    assert_eq!(v["stats"]["moves"], v["moved"]);
+    assert_eq!(v["stats"]["moves"], v["moves"]);
 
     // A missing old timetable is an error naming the file, not a panic.
     let out = std::process::Command::new(bin)
@@ -583,14 +552,16 @@ fn resolve_prepare_edits_reads_once_and_returns_the_warnings() {
     use atoll::model::edit::{AtEdit, InstanceEdits};
     let inst = common::load(&common::shared_dir().join("instances/extra/toy.ctt"));
     let old = "SceCosC rA 0 0\nNoSuchCourse rA 0 1\nArcTec rB 1 0\n";
-    let edits = InstanceEdits {
+    // Room `name` closed at (day, period).
+    let closed = |name: &str, day, period| InstanceEdits {
         room_closed: vec![AtEdit {
-            name: "rC".into(),
-            day: 2,
-            period: 3,
+            name: name.into(),
+            day,
+            period,
         }],
         ..Default::default()
     };
+    let edits = closed("rC", 2, 3);
     let r = atoll::resolve::prepare(&inst, &edits, old.as_bytes(), "old.sol").unwrap();
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
     assert_eq!(r.warnings[0].line, 2);
@@ -603,14 +574,7 @@ fn resolve_prepare_edits_reads_once_and_returns_the_warnings() {
         Some(0)
     );
     // A bad edit names what is wrong.
-    let bad = InstanceEdits {
-        room_closed: vec![AtEdit {
-            name: "rZ".into(),
-            day: 0,
-            period: 0,
-        }],
-        ..Default::default()
-    };
+    let bad = closed("rZ", 0, 0);
     let e = atoll::resolve::prepare(&inst, &bad, old.as_bytes(), "old.sol").unwrap_err();
     assert!(e.to_string().contains("no room named 'rZ'"), "{e}");
 }

@@ -430,9 +430,14 @@ fn solve_edit_applies_an_edits_file_like_the_page() {
         v
     };
     let v = solve_edited(true);
-    assert_eq!(v["moved"]["of"], 16, "toy has 16 lectures");
+    assert_eq!(v["moves"]["of"], 16, "toy has 16 lectures");
+    assert_eq!(
+        v["moves"], v["stats"]["moves"],
+        "one computation, one shape"
+    );
+    assert!(v.get("moved").is_none(), "the key is `moves`: {v}");
     let v = solve_edited(false);
-    assert!(v.get("moved").is_none(), "no --from, no moves: {v}");
+    assert!(v.get("moves").is_none(), "no --from, no moves: {v}");
 
     for (text, needle) in [
         (r#"{ "pins": [], "closed": [] }"#, "unknown field `closed`"),

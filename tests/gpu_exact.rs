@@ -12,8 +12,8 @@ mod common;
 
 use atoll::construct::construct;
 use atoll::eval::{Breakdown, score};
+use atoll::evolve::BatchEvaluator;
 use atoll::evolve::operators::{crossover, mutate};
-use atoll::evolve::{BatchEvaluator, CpuBatchEvaluator};
 use atoll::gpu::{GpuError, GpuEvaluator, gpu_evaluator_blocking};
 use atoll::model::{Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
 use atoll::parallel::random_timetable;
@@ -37,32 +37,7 @@ fn gpu(inst: &Instance, max_batch: usize) -> Option<GpuEvaluator> {
 /// Random slots everywhere: clashes, double-booked rooms, unavailable periods, some
 /// lectures unscheduled, at most one lecture of a course per period.
 fn perturbed(inst: &Instance, base: &Timetable, rng: &mut SmallRng, share: f64) -> Timetable {
-    let mut tt = base.clone();
-    let np = inst.n_periods();
-    let nr = inst.rooms.len();
-    for l in 0..tt.len() {
-        if !rng.random_bool(share) {
-            continue;
-        }
-        let lid = LectureId(l as u32);
-        if rng.random_bool(0.2) {
-            tt.set(lid, Slot::UNSCHEDULED);
-            continue;
-        }
-        let c = tt.course(lid);
-        let p = PeriodId(rng.random_range(0..np) as u16);
-        let taken = inst.lectures_of(c).any(|o| {
-            o != l
-                && tt
-                    .slot(LectureId(o as u32))
-                    .get()
-                    .is_some_and(|(q, _)| q == p)
-        });
-        if !taken {
-            tt.set(lid, Slot::at(p, RoomId(rng.random_range(0..nr) as u16)));
-        }
-    }
-    tt
+    common::perturb(inst, base, rng, share, 0.2)
 }
 
 /// A mixed batch of `n` timetables of `inst`.
@@ -152,13 +127,7 @@ fn gpu_equals_cpu_on_evolved_timetables() {
             ls_iterations: 20_000,
             ..Default::default()
         };
-        let r = solve(
-            SolveRequest::new(&opts),
-            Arc::new(inst.clone()),
-            &mut CpuBatchEvaluator,
-            &mut |_| {},
-        )
-        .unwrap();
+        let r = common::solve_here(&inst, &opts).unwrap();
         let mut rng = SmallRng::seed_from_u64(3);
         let mut tts = vec![r.timetable.clone()];
         for k in 0..255 {
@@ -245,16 +214,7 @@ fn a_solve_on_the_gpu_equals_a_solve_on_the_cpu() {
             )
         })
         .unwrap();
-    let on_cpu = pool
-        .install(|| {
-            solve(
-                SolveRequest::new(&opts),
-                Arc::new(inst.clone()),
-                &mut CpuBatchEvaluator,
-                &mut |_| {},
-            )
-        })
-        .unwrap();
+    let on_cpu = pool.install(|| common::solve_here(&inst, &opts)).unwrap();
     assert_eq!(on_gpu.timetable, on_cpu.timetable);
     assert_eq!(on_gpu.breakdown, on_cpu.breakdown);
     assert!(

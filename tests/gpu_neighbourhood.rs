@@ -18,8 +18,8 @@ use atoll::gpu::neighbourhood::{FORBIDDEN, Neighbourhood, TabuParams, TabuStats,
 use atoll::model::{Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
 use atoll::parallel::random_timetable;
 use atoll::score;
+use rand::SeedableRng;
 use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
 
 const MEMORY: u64 = 2 << 30;
 
@@ -41,32 +41,7 @@ fn kernel(inst: &Instance, perturb: bool) -> Option<Neighbourhood> {
 /// Moves some lectures anywhere (clashes, shared rooms, unavailable periods) and leaves
 /// some unscheduled, keeping at most one lecture of a course per period.
 fn perturbed(inst: &Instance, base: &Timetable, seed: u64) -> Timetable {
-    let mut rng = SmallRng::seed_from_u64(seed);
-    let mut tt = base.clone();
-    let (np, nr) = (inst.n_periods(), inst.rooms.len());
-    for l in 0..tt.len() {
-        if !rng.random_bool(0.3) {
-            continue;
-        }
-        let lid = LectureId(l as u32);
-        if rng.random_bool(0.25) {
-            tt.set(lid, Slot::UNSCHEDULED);
-            continue;
-        }
-        let c = tt.course(lid);
-        let p = PeriodId(rng.random_range(0..np) as u16);
-        let taken = inst.lectures_of(c).any(|o| {
-            o != l
-                && tt
-                    .slot(LectureId(o as u32))
-                    .get()
-                    .is_some_and(|(q, _)| q == p)
-        });
-        if !taken {
-            tt.set(lid, Slot::at(p, RoomId(rng.random_range(0..nr) as u16)));
-        }
-    }
-    tt
+    common::perturb(inst, base, &mut SmallRng::seed_from_u64(seed), 0.3, 0.25)
 }
 
 /// Moves whose GPU delta differs from the CPU's, and the first few in words.

@@ -14,6 +14,8 @@
 
 mod common;
 
+use common::RunOk;
+
 use std::path::{Path, PathBuf};
 
 use atoll::itc2019::{
@@ -29,27 +31,7 @@ fn itc_dir() -> PathBuf {
     common::shared_dir().join("instances/itc2019")
 }
 
-/// Every shared ITC-2019 instance (test and early sets).
-fn shared_instances() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for sub in ["test", "early"] {
-        let dir = itc_dir().join(sub);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-            .collect();
-        files.sort();
-        v.extend(files);
-    }
-    assert_eq!(v.len(), 9, "expected the 4 test and 5 early instances");
-    v
-}
-
-fn load(path: &Path) -> Problem {
-    let bytes = std::fs::read(path).unwrap();
-    parse_problem(&bytes, &path.display().to_string()).unwrap()
-}
+use common::{itc2019_instances as shared_instances, load_itc2019 as load};
 
 fn stem(p: &Path) -> String {
     p.file_stem().unwrap().to_string_lossy().into_owned()
@@ -1257,31 +1239,19 @@ fn random_solutions_agree_with_the_scorer_when_python_is_present() {
             &["--seed", "13", "--no-students"][..],
         ] {
             let file = tmp.join("sol.xml");
-            let out = std::process::Command::new("python3")
+            std::process::Command::new("python3")
                 .arg(tools.join("itc2019_random.py"))
                 .arg(&path)
                 .arg("-o")
                 .arg(&file)
                 .args(args)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+                .run_ok();
             let out = std::process::Command::new("python3")
                 .arg(tools.join("itc2019_score.py"))
                 .arg(&path)
                 .arg(&file)
                 .arg("--json")
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+                .run_ok();
             let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
             let want: serde_json::Value = RANDOM_KEYS
                 .iter()
@@ -1471,13 +1441,7 @@ fn atoll_check_and_info_read_xml() {
         .args(["check", "--json"])
         .arg(&inst)
         .arg(fixtures().join("selftest_solution.xml"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run_ok();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for (k, want) in [
         ("feasible", serde_json::json!(false)),
@@ -1504,28 +1468,7 @@ fn atoll_check_and_info_read_xml() {
     // `solve` on an .xml instance: construction and 3 epochs of search, its solution
     // written and checked.
     let out_file = std::env::temp_dir().join(format!("atoll-itc-solve-{}.xml", std::process::id()));
-    let out = std::process::Command::new(exe)
-        .arg("solve")
-        .arg(itc_dir().join("test/wbg-fal10.xml"))
-        .args([
-            "--generations",
-            "3",
-            "--seed",
-            "3",
-            "--threads",
-            "2",
-            "--json",
-            "-o",
-        ])
-        .arg(&out_file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::solve_json(&itc_dir().join("test/wbg-fal10.xml"), 3, 3, &out_file);
     assert_eq!(v["feasible"], true);
     assert_eq!(v["search"]["construction_unplaced"], 0);
     assert_eq!(v["stop_reason"], "generations");

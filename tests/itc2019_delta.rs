@@ -9,36 +9,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use atoll::itc2019::construct::{ConstructOptions, construct};
 use atoll::itc2019::delta::{Move, Parts, State};
 use atoll::itc2019::eval::Violation;
 use atoll::itc2019::model::{ClassId, ConfigId, CourseId};
-use atoll::itc2019::{Assignment, Problem, evaluate, parse_problem};
+use atoll::itc2019::{Assignment, Problem, evaluate};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-fn shared_instances() -> Vec<PathBuf> {
-    let root = common::shared_dir().join("instances/itc2019");
-    let mut v = Vec::new();
-    for sub in ["test", "early"] {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(sub))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-            .collect();
-        files.sort();
-        v.extend(files);
-    }
-    assert_eq!(v.len(), 9, "expected the 4 test and 5 early instances");
-    v
-}
-
-fn load(path: &Path) -> Problem {
-    let bytes = std::fs::read(path).unwrap();
-    parse_problem(&bytes, &path.display().to_string()).unwrap()
-}
+use common::{itc2019_instances as shared_instances, load_itc2019 as load};
 
 /// The parts of a full evaluation, in the incremental evaluator's terms.
 fn full_parts(p: &Problem, a: &Assignment) -> (Parts, Vec<u64>) {

@@ -7,10 +7,12 @@
 
 mod common;
 
+use common::RunOk;
+
 use std::path::{Path, PathBuf};
 
 use atoll::budget::CancelToken;
-use atoll::itc2019::search::{Phase, SearchOptions, SearchProgress, solve};
+use atoll::itc2019::search::{Phase, SearchOptions, SearchProgress, SearchRun, solve};
 use atoll::itc2019::{CheckReport, Problem, evaluate, parse_problem, parse_solution};
 use atoll::solver::StopReason;
 
@@ -133,34 +135,24 @@ fn cancellation_returns_the_best_so_far() {
     assert_eq!(r.parts.total(&p.weights), ev.total(&p.weights) as i64);
 }
 
+/// The keys of a check report that the solve's JSON, our re-read and the Python scorer
+/// must agree on.
+const REPORT_KEYS: [&str; 7] = [
+    "feasible",
+    "hard_violations",
+    "time",
+    "room",
+    "distribution",
+    "student",
+    "total",
+];
+
 #[test]
 fn solve_output_rereads_and_rescores_identically() {
-    let exe = env!("CARGO_BIN_EXE_atoll");
     let inst = instance("test", "bet-sum18");
     let out_file =
         std::env::temp_dir().join(format!("atoll-itc-search-{}.xml", std::process::id()));
-    let out = std::process::Command::new(exe)
-        .arg("solve")
-        .arg(&inst)
-        .args([
-            "--generations",
-            "10",
-            "--seed",
-            "2",
-            "--threads",
-            "2",
-            "--json",
-            "-o",
-        ])
-        .arg(&out_file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::solve_json(&inst, 10, 2, &out_file);
     assert_eq!(v["feasible"], true);
     assert_eq!(v["stop_reason"], "generations");
     assert_eq!(v["search"]["epochs"], 10);
@@ -170,15 +162,7 @@ fn solve_output_rereads_and_rescores_identically() {
     assert!(sol.issues.is_empty());
     let r = CheckReport::new(&p, &sol, false);
     let ours = serde_json::to_value(&r).unwrap();
-    for k in [
-        "feasible",
-        "hard_violations",
-        "time",
-        "room",
-        "distribution",
-        "student",
-        "total",
-    ] {
+    for k in REPORT_KEYS {
         assert_eq!(ours[k], v[k], "{k}: re-read against what solve printed");
     }
     if std::process::Command::new("python3")
@@ -191,27 +175,137 @@ fn solve_output_rereads_and_rescores_identically() {
             .arg(&inst)
             .arg(&out_file)
             .arg("--json")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .run_ok();
         let py: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        for k in [
-            "feasible",
-            "hard_violations",
-            "time",
-            "room",
-            "distribution",
-            "student",
-            "total",
-        ] {
+        for k in REPORT_KEYS {
             assert_eq!(ours[k], py[k], "{k}: the independent scorer disagrees");
         }
     } else {
         println!("python3 not found: the independent scorer's check is skipped");
     }
     std::fs::remove_file(&out_file).ok();
+}
+
+/// The page's way of running the solver: `SearchRun` stepped in slices (here of one epoch
+/// each: a zero slice still runs one), the problem passed to every step. Each step moves
+/// the run on by exactly one epoch (the one reaching the bound says the run is over; a
+/// step after that runs nothing), the best never gets worse and its parts are a full
+/// evaluation's; the run ends by its epoch bound, and a cancel between steps ends the next
+/// step at once with the best so far.
+#[test]
+fn a_stepped_run_moves_one_epoch_per_zero_slice_and_cancels_between_steps() {
+    use web_time::Duration;
+    let p = load(&instance("test", "bet-sum18"));
+    let mut run = SearchRun::start(&p, &bounded(4), CancelToken::new());
+    let first = run.progress(&p);
+    assert_eq!((first.phase, first.epoch), (Phase::Construct, 0));
+    let mut best = first.best_total;
+    for epoch in 1..=4 {
+        let mut events = Vec::new();
+        let why = run.step(&p, Some(Duration::ZERO), &mut |pr: &SearchProgress| {
+            events.push((pr.phase, pr.epoch, pr.best_total));
+        });
+        assert_eq!(
+            events,
+            [(Phase::Search, epoch, events[0].2)],
+            "one epoch a step"
+        );
+        assert!(events[0].2 <= best, "the best never gets worse");
+        best = events[0].2;
+        // The step that reaches the bound says so.
+        assert_eq!(why, (epoch == 4).then_some(StopReason::Generations));
+        let (a, parts) = run.best();
+        let ev = evaluate(&p, a);
+        assert_eq!(parts.total(&p.weights), ev.total(&p.weights) as i64);
+    }
+    assert_eq!(
+        run.step(&p, Some(Duration::ZERO), &mut |_| panic!(
+            "no epoch after the bound"
+        )),
+        Some(StopReason::Generations)
+    );
+    let r = run.finish();
+    assert_eq!(
+        (r.stop_reason, r.stats.epochs),
+        (StopReason::Generations, 4)
+    );
+    assert_eq!(r.parts.total(&p.weights), best);
+
+    let mut run = SearchRun::start(&p, &bounded(100), CancelToken::new());
+    run.step(&p, Some(Duration::ZERO), &mut |_| {});
+    let (_, before) = run.best();
+    run.cancel();
+    assert_eq!(
+        run.step(&p, None, &mut |_| panic!("no epoch after a cancel")),
+        Some(StopReason::Cancelled)
+    );
+    let r = run.finish();
+    assert_eq!(
+        (r.stop_reason, r.stats.epochs, r.parts),
+        (StopReason::Cancelled, 1, before)
+    );
+}
+
+/// Two classes tied by a required `SameDays`, both cheaper on Monday, where five students
+/// of the first also attend a fixed Monday class at the same time: the way out (both move
+/// to Tuesday) needs a chain move, since either class alone breaks the tie.
+const TIED: &str = r#"<problem name="tied" nrDays="7" slotsPerDay="288" nrWeeks="1">
+<optimization time="1" room="1" distribution="1" student="100"/>
+<rooms><room id="1" capacity="50"/><room id="2" capacity="50"/><room id="3" capacity="50"/></rooms>
+<courses>
+ <course id="F"><config id="1"><subpart id="1"><class id="1" limit="10">
+  <room id="1" penalty="0"/><time days="1000000" start="100" length="12" weeks="1" penalty="0"/>
+ </class></subpart></config></course>
+ <course id="A"><config id="2"><subpart id="2"><class id="2" limit="10">
+  <room id="2" penalty="0"/>
+  <time days="1000000" start="100" length="12" weeks="1" penalty="0"/>
+  <time days="0100000" start="100" length="12" weeks="1" penalty="1"/>
+ </class></subpart></config></course>
+ <course id="B"><config id="3"><subpart id="3"><class id="3" limit="10">
+  <room id="3" penalty="0"/>
+  <time days="1000000" start="200" length="12" weeks="1" penalty="0"/>
+  <time days="0100000" start="200" length="12" weeks="1" penalty="1"/>
+ </class></subpart></config></course>
+</courses>
+<distributions><distribution type="SameDays" required="true"><class id="2"/><class id="3"/></distribution></distributions>
+<students>
+ <student id="1"><course id="F"/><course id="A"/></student>
+ <student id="2"><course id="F"/><course id="A"/></student>
+ <student id="3"><course id="F"/><course id="A"/></student>
+ <student id="4"><course id="F"/><course id="A"/></student>
+ <student id="5"><course id="F"/><course id="A"/></student>
+</students>
+</problem>"#;
+
+#[test]
+fn classes_tied_by_a_required_constraint_move_together_in_a_chain_move() {
+    let p = parse_problem(TIED.as_bytes(), "tied.xml").unwrap();
+    let run = |chain_moves: bool| {
+        let opts = SearchOptions {
+            islands: 1,
+            epoch_moves: 2_000,
+            chain_moves,
+            // Every move that breaks the tie is tried as a chain (the default tries a share).
+            chain_rate: 1.0,
+            ..bounded(5)
+        };
+        solve(&p, &opts, CancelToken::new(), &mut |_: &SearchProgress| {})
+    };
+    // Without chain moves the search stays where the construction put the pair (Monday,
+    // cheaper by its time penalties), with five student conflicts: this is what the test
+    // is about.
+    let single = run(false);
+    assert_eq!(single.parts.hard, 0);
+    assert_eq!(single.parts.student, 5, "{:?}", single.parts);
+    // With them, both classes go to Tuesday together: no conflict, two time penalties.
+    let chained = run(true);
+    assert_eq!(chained.parts.hard, 0);
+    assert_eq!(
+        (chained.parts.student, chained.parts.time),
+        (0, 2),
+        "{:?}",
+        chained.parts
+    );
+    let ev = evaluate(&p, &chained.assignment);
+    assert!(ev.violations.is_empty() && ev.student == 0 && ev.time == 2);
 }

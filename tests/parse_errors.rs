@@ -213,22 +213,6 @@ fn a_huge_token_is_shortened_in_the_message() {
     assert!(msg.len() < 300, "message of {} bytes", msg.len());
 }
 
-/// The parts of an instance UD2 depends on, plus the extension.
-fn same_instance(a: &Instance, b: &Instance, what: &str) {
-    assert_eq!(a.name, b.name, "{what}");
-    assert_eq!(
-        (a.days, a.periods_per_day),
-        (b.days, b.periods_per_day),
-        "{what}"
-    );
-    assert_eq!(a.teachers, b.teachers, "{what}");
-    assert_eq!(a.courses, b.courses, "{what}");
-    assert_eq!(a.rooms, b.rooms, "{what}");
-    assert_eq!(a.curricula, b.curricula, "{what}");
-    assert_eq!(a.unavailable_list, b.unavailable_list, "{what}");
-    assert_eq!(a.extension, b.extension, "{what}");
-}
-
 #[test]
 fn awkward_but_valid_files_read_like_the_originals() {
     let extra = common::shared_dir().join("instances/extra");
@@ -241,7 +225,7 @@ fn awkward_but_valid_files_read_like_the_originals() {
         let bytes = std::fs::read(&path).unwrap();
         let inst = parse_no_panic(&bytes, &name).unwrap_or_else(|e| panic!("{e}"));
         let reference = if name.ends_with(".ectt") { &etoy } else { &toy };
-        same_instance(&inst, reference, &name);
+        common::assert_same_instance(&inst, reference, &name);
     }
     // Spot checks that the CRLF/tab file really is what it claims to be.
     let crlf = std::fs::read(corpus_dir().join("valid/toy_crlf_tabs.ctt")).unwrap();

@@ -384,16 +384,7 @@ fn a_solve_runs_stage3_after_evolution_and_reports_it() {
         stage3: false,
         ..opts
     };
-    let r = pool(2)
-        .install(|| {
-            solve(
-                SolveRequest::new(&off),
-                Arc::new(inst.clone()),
-                &mut CpuBatchEvaluator,
-                &mut |_| {},
-            )
-        })
-        .unwrap();
+    let r = common::solve_cpu(&inst, &off, 2).unwrap();
     assert!(r.stats.repair.is_none());
     assert_eq!(r.stop_reason, StopReason::Generations);
 }

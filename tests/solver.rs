@@ -37,14 +37,7 @@ fn feasible_on_every_shared_instance() {
         let inst = common::load(&path);
         let t = Instant::now();
         let r = pool
-            .install(|| {
-                solve(
-                    SolveRequest::new(&bounded(4)),
-                    Arc::new(inst.clone()),
-                    &mut CpuBatchEvaluator,
-                    &mut |_| {},
-                )
-            })
+            .install(|| common::solve_here(&inst, &bounded(4)))
             .unwrap();
         let full = score(&inst, &r.timetable);
         assert_eq!(
@@ -69,16 +62,7 @@ fn same_seed_same_timetable_whatever_the_thread_count() {
     let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
     let run = |threads: usize, seed: u64| {
         let opts = SolverOptions { seed, ..bounded(6) };
-        pool(threads)
-            .install(|| {
-                solve(
-                    SolveRequest::new(&opts),
-                    Arc::new(inst.clone()),
-                    &mut CpuBatchEvaluator,
-                    &mut |_| {},
-                )
-            })
-            .unwrap()
+        common::solve_cpu(&inst, &opts, threads).unwrap()
     };
     let a = run(1, 7);
     let b = run(2, 7);
@@ -139,16 +123,7 @@ fn time_limit_is_respected() {
         islands: 2,
         ..Default::default()
     };
-    let r = pool(2)
-        .install(|| {
-            solve(
-                SolveRequest::new(&opts),
-                Arc::new(inst.clone()),
-                &mut CpuBatchEvaluator,
-                &mut |_| {},
-            )
-        })
-        .unwrap();
+    let r = common::solve_cpu(&inst, &opts, 2).unwrap();
     assert_eq!(r.stop_reason, StopReason::TimeLimit);
     // Generous: a loaded CI machine may overrun a little, never by the whole budget again.
     assert!(r.stats.elapsed_s < 10.0, "elapsed {}", r.stats.elapsed_s);
@@ -186,12 +161,6 @@ fn invalid_options_are_rejected_with_their_name() {
         refine: 99,
         ..Default::default()
     };
-    let err = solve(
-        SolveRequest::new(&opts),
-        Arc::new(inst.clone()),
-        &mut CpuBatchEvaluator,
-        &mut |_| {},
-    )
-    .unwrap_err();
+    let err = common::solve_here(&inst, &opts).unwrap_err();
     assert_eq!(err.name(), "refine");
 }

@@ -14,6 +14,7 @@ import './app/perf.js';
 import './app/resolve.js';
 import './app/repair.js';
 import './app/export.js';
+import './app/itc2019.js';
 
 // The page's language: `?lang=de`, else English (i18n.js holds every string). The static
 // text of index.html is translated here, before anything else is shown.

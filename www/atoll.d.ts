@@ -1,6 +1,6 @@
 // Types of Atoll's embedding API (atoll.js): the module functions solve() and repair(), and
 // the custom element <atoll-solver>. Hand-written from the objects the wasm module returns
-// (src/web.rs, src/solver.rs, src/report.rs, src/repair/, src/model/moves.rs); checked with
+// (src/web.rs and src/web/, src/solver.rs, src/report.rs, src/repair/, src/model/moves.rs); checked with
 // `tsc --noEmit --strict` on tests/types/example.ts by `npm test` (`npm run typecheck`).
 //
 // Numbers: every count, cost and index is a whole number; `*_s` fields are seconds.

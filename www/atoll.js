@@ -182,7 +182,8 @@ async function runIn(client, instanceText, {
       feasible: c.feasible,
       breakdown: { hard: c.hard, soft: c.soft },
       violations: c.violations,
-      ...(r.moves === undefined ? {} : { moves: r.moves }),
+      // A repair's result has `moves`; a solve from scratch has `moves: null` (left out).
+      ...(r.moves ? { moves: r.moves } : {}),
       ...(r.interrupted ? { interrupted: r.interrupted } : {}),
       stats: { ...r.stats, stop_reason: r.stop_reason, threaded: env.threaded, pool_threads: env.threads },
     };

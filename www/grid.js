@@ -311,3 +311,86 @@ function moveFocus(e, table, cells, tt) {
   const next = cells[p][d];
   if (next !== td) next.focus(); // focusin moves the tab stop
 }
+
+/** Pixels per slot of an ITC-2019 week grid (5-minute slots: 48 px an hour). */
+const ITC_SLOT_PX = 4;
+
+/**
+ * An ITC-2019 week grid (the library's WeekGrid: src/itc2019/view.rs): a column per day,
+ * time running down from `first_slot` to `end_slot` with a label every hour, each class a
+ * box at its clock times, overlapping classes side by side in their lanes (from the
+ * library). The look of the `.ctt` grid: `.lec` boxes, ⚠/✖ markers and the words "soft
+ * violation"/"hard violation" for screen readers (colour is never the only signal). Each
+ * day is a labelled group holding a list of its classes in time order, so a screen reader
+ * reads a day as a list; the hour labels are decoration (every box says its times).
+ */
+export function renderWeekGrid(g, { dayNames = [], caption = '', lang } = {}) {
+  const wrap = el('div', 'itc-grid');
+  wrap.dataset.kind = g.kind;
+  wrap.dataset.name = g.name;
+  wrap.dataset.week = String(g.week);
+  wrap.dataset.cells = String(g.cells.length);
+  if (caption) wrap.append(el('p', 'itc-grid-caption', caption));
+  const height = (g.end_slot - g.first_slot) * ITC_SLOT_PX;
+  const cols = el('div', 'itc-cols');
+  const hours = el('div', 'itc-hours');
+  hours.setAttribute('aria-hidden', 'true');
+  hours.append(el('div', 'itc-day-name', ''));
+  const scale = el('div', 'itc-day-body');
+  scale.style.height = `${height}px`;
+  const perHour = Math.max(1, Math.round(60 / g.minutes_per_slot));
+  for (let s = g.first_slot; s <= g.end_slot; s += perHour) {
+    const m = s * g.minutes_per_slot;
+    const label = el('span', 'itc-hour', `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+    label.style.top = `${(s - g.first_slot) * ITC_SLOT_PX}px`;
+    scale.append(label);
+  }
+  hours.append(scale);
+  cols.append(hours);
+  // Days with a class, and every working day (Monday to Friday) of a 7-day week.
+  const shown = new Set(g.cells.map((c) => c.day));
+  for (let d = 0; d < Math.min(g.nr_days, 5); d++) shown.add(d);
+  for (const d of [...shown].sort((a, b) => a - b)) {
+    const name = dayNames[d] || t('grid.day', { n: d }, lang);
+    const day = el('div', 'itc-day');
+    day.setAttribute('role', 'group');
+    day.setAttribute('aria-label', name);
+    day.dataset.day = String(d);
+    const head = el('div', 'itc-day-name', name);
+    head.setAttribute('aria-hidden', 'true');
+    const body = el('ul', 'itc-day-body');
+    body.style.height = `${height}px`;
+    for (let s = g.first_slot + perHour; s < g.end_slot; s += perHour) {
+      const line = el('li', 'itc-hour-line');
+      line.setAttribute('aria-hidden', 'true');
+      line.style.top = `${(s - g.first_slot) * ITC_SLOT_PX}px`;
+      body.append(line);
+    }
+    for (const c of g.cells.filter((x) => x.day === d)) {
+      const box = el('li', `lec itc-lec${c.mark ? ` ${c.mark}` : ''}`);
+      Object.assign(box.dataset, { class: c.class, course: c.course, day: String(c.day), start: c.start_clock,
+        end: c.end_clock, room: c.room || '', lane: String(c.lane), lanes: String(c.lanes) });
+      box.style.top = `${(c.start - g.first_slot) * ITC_SLOT_PX}px`;
+      box.style.height = `${Math.max(1, c.end - c.start) * ITC_SLOT_PX - 2}px`;
+      box.style.left = `${(100 * c.lane) / c.lanes}%`;
+      box.style.width = `calc(${100 / c.lanes}% - 2px)`;
+      if (c.mark) {
+        const mark = el('span', 'viol-mark', c.mark === 'hard' ? '✖' : '⚠');
+        mark.setAttribute('aria-hidden', 'true');
+        box.append(mark);
+      }
+      box.append(el('strong', '', `${c.course} · ${c.class}`));
+      box.append(el('span', 'room', `${c.start_clock}–${c.end_clock}${c.room ? ` · ${c.room}` : ''}`));
+      const violation = c.mark ? t(c.mark === 'hard' ? 'grid.hardViolation' : 'grid.softViolation', {}, lang) : '';
+      if (violation) box.append(el('span', 'visually-hidden', ` (${violation})`));
+      box.title = t('itc.cellTitle', { course: c.course, class: c.class, subpart: c.subpart, start: c.start_clock,
+        end: c.end_clock, room: c.room || '—', students: c.students, limit: c.limit }, lang)
+        + (violation ? ` · ${violation}` : '');
+      body.append(box);
+    }
+    day.append(head, body);
+    cols.append(day);
+  }
+  wrap.append(cols);
+  return wrap;
+}

@@ -38,6 +38,7 @@
 
 let wasm = null; // the module namespace of pkg/atoll.js or pkg-st/atoll.js
 let session = null; // the loaded instance (a wasm Session)
+let itc = null; // or the loaded ITC-2019 instance (a wasm ItcSession): one of the two at a time
 let shownFile = null; // the file the summary names when the session read another (an .xlsx as .json)
 let queue = Promise.resolve();
 // Solves are numbered as they arrive (before they wait in the queue); a stop covers every
@@ -63,7 +64,7 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 // timetable `solution` (the reference: moving a lecture away from it costs) on the instance
 // edited as `edits` says ({ pins, teacher_unavailable, room_closed, ... }: the library's
 // InstanceEdits, Session.resolveStart); it streams the same progress events and its result
-// also has `moved: { moved, room_only, period, of, lectures }` and, in `check.warnings`,
+// also has `moves: { moved, room_only, period, of, lectures }` (null after a plain solve) and, in `check.warnings`,
 // the lines of `solution` that were skipped.
 // Afterwards the session's instance is the edited one.
 function solve(args) {
@@ -101,12 +102,7 @@ async function repair({ options, stepMs, seq, solution, file, maxMoves, moveWeig
       }
       self.postMessage({ event: 'repairProgress', progress: p });
     }
-    const result = s.repairFinish();
-    if (interrupted !== null) {
-      result.interrupted = `${interrupted}; the result is the best timetable found before that`;
-    }
-    result.qtable = { ...qtable, ...(await qtableKeep(s, qtable)) };
-    return result;
+    return await finished(s, s.repairFinish(), interrupted, qtable);
   } finally {
     finishedSeq = Math.max(finishedSeq, seq);
   }
@@ -151,12 +147,7 @@ async function runSolve({ options, stepMs, seq, gpuSearch }, start) {
         if (isTrap(e)) throw e;
       }
     }
-    const result = s.solveFinish();
-    if (interrupted !== null) {
-      result.interrupted = `${interrupted}; the result is the best timetable found before that`;
-    }
-    result.qtable = { ...qtable, ...(await qtableKeep(s, qtable)) };
-    return result;
+    return await finished(s, s.solveFinish(), interrupted, qtable);
   } finally {
     finishedSeq = Math.max(finishedSeq, seq);
   }
@@ -272,6 +263,7 @@ function need() {
 const ops = {
   init,
   async loadInstance({ bytes, file }) {
+    if (/\.xml$/i.test(file)) return itcLoad(bytes, file);
     let next;
     if (/\.xlsx$/i.test(file)) {
       // The workbook as campus JSON (errors name sheet, row and column), read as a .json of
@@ -282,6 +274,7 @@ const ops = {
       next = wasm.Session.fromBytes(new Uint8Array(bytes), file); // throws on a bad file
     }
     if (session) session.free();
+    dropItc();
     session = next;
     shownFile = file;
     session.setDeviceMemory(self.navigator.deviceMemory); // the memory budget of solves
@@ -292,6 +285,7 @@ const ops = {
   loadFiles({ files }) {
     const next = wasm.Session.fromFiles(files); // throws naming file, row and column
     if (session) session.free();
+    dropItc();
     session = next;
     shownFile = null;
     session.setDeviceMemory(self.navigator.deviceMemory);
@@ -419,6 +413,96 @@ Object.assign(ops, {
   },
 });
 
+// ---- ITC-2019 (src/web/itc2019.rs) ------------------------------------------------------
+// A dropped .xml is an ITC-2019 instance (UniTime's format): 'loadInstance' reads it into
+// an ItcSession and answers its summary with `format: 'itc2019'`. Then:
+//   'itcSolve' { options, stepMs } — solves in steps like 'solve', posting
+//     { event: 'itcProgress', progress } after each; a 'stop' ends it with the best so far;
+//     answers ItcSession.solveFinish() (check, items, solution XML, stats).
+//   'itcCheck' { bytes, file } — scores a solution .xml (ItcSession.check).
+//   'itcNames' { kind }, 'itcGrid' { kind, index, week }, 'itcWeeks' { termStart } — the
+//     grids of the shown timetable (the last solved or checked one).
+//   'itcSolutionXml', 'itcExportCsv'/'itcExportIcs' { kind, index, termStart } — exports.
+//   'itcDefaultTermStart' { year } — the first Monday of September of `year`.
+function dropItc() {
+  if (itc) itc.free();
+  itc = null;
+}
+
+function itcLoad(bytes, file) {
+  const next = wasm.ItcSession.fromBytes(new Uint8Array(bytes), file); // throws file:line: what
+  if (session) session.free();
+  session = null;
+  dropItc();
+  itc = next;
+  shownFile = null;
+  return { ...itc.summary(), format: 'itc2019' };
+}
+
+function needItc() {
+  if (!itc) throw new Error('load an ITC-2019 instance (.xml) first');
+  return itc;
+}
+
+async function itcSolve({ options, stepMs, seq }) {
+  const s = needItc();
+  const ms = Number.isFinite(stepMs) && stepMs > 0 ? stepMs : 200;
+  const stopped = () => seq <= stopUpTo;
+  try {
+    let p = s.solveStart(options || {}); // construction; throws naming a bad option
+    self.postMessage({ event: 'itcProgress', progress: p });
+    let interrupted = null;
+    while (!p.finished) {
+      await yieldToEvents();
+      if (stopped()) s.solveCancel(); // the next step returns at once, "cancelled"
+      try {
+        p = s.solveStep(ms);
+      } catch (e) {
+        if (isTrap(e)) throw e;
+        interrupted = `a solver step failed: ${message(e)}`;
+        break;
+      }
+      self.postMessage({ event: 'itcProgress', progress: p });
+    }
+    const result = s.solveFinish();
+    if (interrupted !== null) {
+      result.interrupted = `${interrupted}; the result is the best timetable found before that`;
+    }
+    return result;
+  } finally {
+    finishedSeq = Math.max(finishedSeq, seq);
+  }
+}
+
+Object.assign(ops, {
+  itcSolve,
+  itcCheck({ bytes, file }) {
+    return needItc().check(new Uint8Array(bytes), file);
+  },
+  itcNames({ kind }) {
+    return needItc().names(kind);
+  },
+  itcGrid({ kind, index, week }) {
+    return needItc().grid(kind, index >>> 0, week >>> 0);
+  },
+  itcWeeks({ termStart }) {
+    return needItc().weeks(String(termStart));
+  },
+  itcSolutionXml() {
+    return needItc().solutionXml();
+  },
+  itcExportCsv({ kind, index, termStart }) {
+    return needItc().exportCsv(kind || '', index >>> 0, String(termStart));
+  },
+  itcExportIcs({ kind, index, termStart }) {
+    return needItc().exportIcs(kind || '', index >>> 0, String(termStart));
+  },
+  itcDefaultTermStart({ year }) {
+    return wasm.itcDefaultTermStart(year | 0);
+  },
+});
+// ---- end of ITC-2019 ----------------------------------------------------------------------
+
 // ---- Q-table persistence (Stage 3) -------------------------------------------------------
 // What Stage 3's Q-learning agent learns is kept in IndexedDB (database 'atoll', store
 // 'qtables'), keyed by the instance name, so that solving the same campus again starts from
@@ -488,6 +572,16 @@ async function qtableRestore(s) {
  * when the restore before the solve found the stored table unreadable (`restore.unreadable`):
  * that table stays as it is for the user to keep or forget (op 'qtableClear').
  */
+// The end of a solve or a repair: the result of solveFinish/repairFinish, with why a step
+// ended the run early (if one did) and what became of the Q-table.
+async function finished(s, result, interrupted, qtable) {
+  if (interrupted !== null) {
+    result.interrupted = `${interrupted}; the result is the best timetable found before that`;
+  }
+  result.qtable = { ...qtable, ...(await qtableKeep(s, qtable)) };
+  return result;
+}
+
 async function qtableKeep(s, restore) {
   const out = { saved: false, updates: s.qtableUpdates };
   if (restore && restore.unreadable) return out;
@@ -510,7 +604,7 @@ self.onmessage = ({ data }) => {
     self.postMessage({ id, ok: true, result: { stopping: solveSeq > finishedSeq } });
     return;
   }
-  if (op === 'solve' || op === 'resolve' || op === 'repair') data.seq = ++solveSeq;
+  if (op === 'solve' || op === 'resolve' || op === 'repair' || op === 'itcSolve') data.seq = ++solveSeq;
   // One operation at a time, in arrival order.
   queue = queue.then(async () => {
     try {

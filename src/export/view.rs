@@ -80,12 +80,8 @@ pub fn timetable_view(inst: &Instance, tt: &Timetable) -> TimetableView {
         name: inst.name.clone(),
         days: inst.days,
         periods_per_day: inst.periods_per_day,
-        day_names: (0..usize::from(inst.days))
-            .map(|d| inst.day_name(d))
-            .collect(),
-        period_names: (0..usize::from(inst.periods_per_day))
-            .map(|p| inst.period_name(p))
-            .collect(),
+        day_names: inst.day_names(),
+        period_names: inst.period_names(),
         period_times: match inst.calendar() {
             Some(cal) if has_times => cal
                 .periods

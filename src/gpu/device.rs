@@ -113,6 +113,18 @@ pub(super) async fn default_adapter() -> Result<wgpu::Adapter, wgpu::RequestAdap
         .await
 }
 
+/// The default adapter, or why there is none: in a browser without `navigator.gpu`
+/// wgpu's WebGPU backend has nothing to ask, so that is said before asking.
+pub(super) async fn usable_adapter() -> Result<wgpu::Adapter, GpuError> {
+    #[cfg(target_arch = "wasm32")]
+    if !wgpu::util::is_browser_webgpu_supported().await {
+        return Err(GpuError::NoAdapter("this browser offers no WebGPU".into()));
+    }
+    default_adapter()
+        .await
+        .map_err(|e| GpuError::NoAdapter(e.to_string()))
+}
+
 /// The adapter wgpu would choose, described, when it is a software rasterizer
 /// (`DeviceType::Cpu`); `None` for a real GPU or no adapter. Native only.
 #[cfg(not(target_arch = "wasm32"))]
@@ -127,14 +139,7 @@ impl GpuEvaluator {
     /// batches are then scored in several dispatches).
     pub async fn new(inst: &Instance, max_batch: usize) -> Result<GpuEvaluator, GpuError> {
         let packed = pack(inst)?;
-        // Without `navigator.gpu` wgpu's WebGPU backend has nothing to ask.
-        #[cfg(target_arch = "wasm32")]
-        if !wgpu::util::is_browser_webgpu_supported().await {
-            return Err(GpuError::NoAdapter("this browser offers no WebGPU".into()));
-        }
-        let adapter = default_adapter()
-            .await
-            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        let adapter = usable_adapter().await?;
         let adapter_name = describe(&adapter.get_info());
         let al = adapter.limits();
         // The WebGPU defaults, with the adapter's own buffer sizes (larger batches per
@@ -213,28 +218,12 @@ impl GpuEvaluator {
             usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
-        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("fitness"),
-            layout: &pipeline.get_bind_group_layout(0),
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: inst_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: batch_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: out_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 3,
-                    resource: params.as_entire_binding(),
-                },
-            ],
-        });
+        let bind_group = bind_buffers(
+            &device,
+            Some("fitness"),
+            &pipeline,
+            &[&inst_buf, &batch_buf, &out_buf, &params],
+        );
         if let Some(e) = scope.pop().await {
             return Err(GpuError::Device(e.to_string()));
         }
@@ -410,42 +399,20 @@ impl GpuEvaluator {
         self.queue
             .write_buffer(&self.params, 0, &to_bytes(&[n as u32, gx, 0, 0]));
         let out_bytes = n as u64 * OUT_STRIDE as u64 * WORD;
-        let mut enc = self
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
-        {
-            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("fitness"),
-                timestamp_writes: None,
-            });
-            pass.set_pipeline(&self.pipeline);
-            pass.set_bind_group(0, &self.bind_group, &[]);
-            pass.dispatch_workgroups(gx, gy, 1);
-        }
-        enc.copy_buffer_to_buffer(&self.out_buf, 0, &self.readback, 0, out_bytes);
-        let submitted = self.queue.submit([enc.finish()]);
-
-        let slice = self.readback.slice(..out_bytes);
-        let mapped = MapFuture::default();
-        let done = mapped.state.clone();
-        slice.map_async(wgpu::MapMode::Read, move |r| MapFuture::complete(&done, r));
-        #[cfg(not(target_arch = "wasm32"))]
-        self.device
-            .poll(wgpu::PollType::Wait {
-                submission_index: Some(submitted),
-                timeout: Some(WAIT_LIMIT),
-            })
-            .map_err(|e| e.to_string())?;
-        #[cfg(target_arch = "wasm32")]
-        let _ = submitted;
-        mapped.await.map_err(|e| e.to_string())?;
-        let words = {
-            let view = slice.get_mapped_range().map_err(|e| e.to_string())?;
-            view.chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect()
-        };
-        self.readback.unmap();
+        let words = dispatch_and_read(
+            &self.device,
+            &self.queue,
+            Pass {
+                label: "fitness",
+                pipeline: &self.pipeline,
+                bind: &self.bind_group,
+                grid: (gx, gy),
+            },
+            &self.out_buf,
+            &self.readback,
+            out_bytes,
+        )
+        .await?;
         if let Some(e) = self.failure() {
             return Err(e);
         }
@@ -489,6 +456,85 @@ impl crate::evolve::BatchEvaluator for GpuEvaluator {
     ) -> Option<(Timetable, crate::eval::Cost)> {
         pollster::block_on(self.intensify_async(inst, tt, steps, seed, stop))
     }
+}
+
+/// The bind group of `pipeline`'s group 0 with `buffers` whole, at bindings 0, 1, 2, …
+/// in order (how both kernels declare theirs).
+pub(super) fn bind_buffers(
+    device: &wgpu::Device,
+    label: Option<&str>,
+    pipeline: &wgpu::ComputePipeline,
+    buffers: &[&wgpu::Buffer],
+) -> wgpu::BindGroup {
+    let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
+        .iter()
+        .enumerate()
+        .map(|(i, b)| wgpu::BindGroupEntry {
+            binding: i as u32,
+            resource: b.as_entire_binding(),
+        })
+        .collect();
+    device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label,
+        layout: &pipeline.get_bind_group_layout(0),
+        entries: &entries,
+    })
+}
+
+/// One compute pass: its label, pipeline, bind group and grid of workgroups.
+pub(super) struct Pass<'a> {
+    pub label: &'a str,
+    pub pipeline: &'a wgpu::ComputePipeline,
+    pub bind: &'a wgpu::BindGroup,
+    pub grid: (u32, u32),
+}
+
+/// Records `pass`, copies the first `bytes` of `out` into `readback`, submits, and reads
+/// them back as little-endian words: the one dispatch-and-read-back of both kernels (the
+/// fitness batch and the neighbourhood). Natively it waits at most [`WAIT_LIMIT`] for the
+/// device; in the browser the event loop drives the map. Errors are the device's text.
+pub(super) async fn dispatch_and_read(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    pass: Pass<'_>,
+    out: &wgpu::Buffer,
+    readback: &wgpu::Buffer,
+    bytes: u64,
+) -> Result<Vec<u32>, String> {
+    let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
+    {
+        let mut cp = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some(pass.label),
+            timestamp_writes: None,
+        });
+        cp.set_pipeline(pass.pipeline);
+        cp.set_bind_group(0, pass.bind, &[]);
+        cp.dispatch_workgroups(pass.grid.0, pass.grid.1, 1);
+    }
+    enc.copy_buffer_to_buffer(out, 0, readback, 0, bytes);
+    let submitted = queue.submit([enc.finish()]);
+    let slice = readback.slice(..bytes);
+    let mapped = MapFuture::default();
+    let done = mapped.state.clone();
+    slice.map_async(wgpu::MapMode::Read, move |r| MapFuture::complete(&done, r));
+    #[cfg(not(target_arch = "wasm32"))]
+    device
+        .poll(wgpu::PollType::Wait {
+            submission_index: Some(submitted),
+            timeout: Some(WAIT_LIMIT),
+        })
+        .map_err(|e| e.to_string())?;
+    #[cfg(target_arch = "wasm32")]
+    let _ = submitted;
+    mapped.await.map_err(|e| e.to_string())?;
+    let words = {
+        let view = slice.get_mapped_range().map_err(|e| e.to_string())?;
+        view.chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    };
+    readback.unmap();
+    Ok(words)
 }
 
 pub(super) fn to_bytes(words: &[u32]) -> Vec<u8> {

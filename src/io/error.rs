@@ -203,3 +203,16 @@ impl ParseError {
         }
     }
 }
+
+/// Why the files a user gave together are not one instance ([`super::parse_files`]).
+#[derive(Debug, Error)]
+pub enum FilesError {
+    #[error("no file was given")]
+    Empty,
+    #[error(
+        "give either one instance file (.ctt, .ectt, .json or .xlsx) or the CSV sheets of one campus together; got {0}"
+    )]
+    Mixed(String),
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}

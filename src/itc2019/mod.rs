@@ -10,17 +10,23 @@
 //! - [`delta`]: the incremental evaluator (moves' deltas, kept parts) for the search;
 //! - [`construct`]: a first construction (placement to feasibility, greedy sectioning);
 //! - [`search`]: the solver (islands of simulated annealing with student moves);
-//! - [`report`]: the check report (the independent scorer's JSON keys) and the summary.
+//! - [`report`]: the check report (the independent scorer's JSON keys) and the summary;
+//! - [`view`]: what the page shows: a chosen week's grid of a room, course or student
+//!   group, and the violations and soft costs in words;
+//! - [`export`]: CSV and iCalendar with real dates (from the term's first Monday) and clock
+//!   times.
 
 pub mod construct;
 pub mod delta;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod model;
 pub mod reader;
 pub mod report;
 pub mod search;
 pub mod solution;
+pub mod view;
 mod xml;
 
 pub use error::{XmlError, XmlErrorKind};

@@ -4,7 +4,9 @@
 //! moves; islands on the rayon pool with ring-free migration (the worst island restarts
 //! from the best), a time limit, cooperative cancellation that returns the best so far,
 //! and progress after every epoch — as the `.ctt` solver ([`crate::solver`]) does, with its
-//! [`Stop`] and [`StopReason`].
+//! [`Stop`] and [`StopReason`]. [`SearchRun`] is the same run in steps (construction, then
+//! slices of epochs, then the best state), for a caller that must return between slices:
+//! the page's worker, which sees a Stop only between calls.
 //!
 //! Objective inside the search: the weighted total plus `hard_weight` per hard unit
 //! ([`Parts::penalized`]; by default 10⁶, so a move that breaks a hard constraint is in
@@ -43,6 +45,29 @@ use super::delta::{Parts, State};
 use super::eval::Assignment;
 use super::model::*;
 
+/// Most classes a chain move moves besides the first.
+const CHAIN_CLASSES: usize = 4;
+/// Most time options of a class a chain move looks at.
+const CHAIN_OPTIONS: u32 = 16;
+
+/// A required distribution whose classes' times are tied to each other (same start,
+/// time, days or weeks, overlapping, in order), small enough to move together: a class of
+/// it can only move when the others follow. Constraints that keep classes apart
+/// (`NotOverlap`, `SameAttendees`, ...) are left to single moves: moving the class
+/// elsewhere repairs them as well as moving the others, for far fewer deltas.
+fn ties(d: &Distribution) -> bool {
+    use Constraint::*;
+    d.required
+        && d.classes.len() <= CHAIN_CLASSES + 1
+        && matches!(
+            d.kind,
+            SameStart | SameTime | SameDays | SameWeeks | Overlap | Precedence
+        )
+}
+
+/// One class moved by a chain move: the class, its old time and room, its new ones.
+type ChainStep = (ClassId, Option<u32>, Option<u32>, Option<u32>, Option<u32>);
+
 /// Options of [`solve`].
 #[derive(Clone, Debug)]
 pub struct SearchOptions {
@@ -63,6 +88,13 @@ pub struct SearchOptions {
     pub migration_interval: u64,
     /// Share of moves that are student moves (when the instance has students).
     pub student_rate: f64,
+    /// A place move that breaks a required distribution repairs it by moving the
+    /// constraint's other classes in the same move ([`Island::chain_move`]).
+    pub chain_moves: bool,
+    /// Share of the place moves that break a required distribution which are tried as a
+    /// chain move (the others are refused by their hard cost, as before); a chain costs
+    /// tens of deltas.
+    pub chain_rate: f64,
 }
 
 impl Default for SearchOptions {
@@ -76,6 +108,8 @@ impl Default for SearchOptions {
             hard_weight: 1_000_000,
             migration_interval: 20,
             student_rate: 0.3,
+            chain_moves: true,
+            chain_rate: 0.2,
         }
     }
 }
@@ -169,6 +203,8 @@ struct Island<'p> {
     feasible_at: Option<f64>,
     path: Vec<ClassId>,
     cur: Vec<ClassId>,
+    /// The moves of a [`Self::chain_move`]: class, old time and room, new time and room.
+    chain: Vec<ChainStep>,
 }
 
 /// What the islands share, read-only.
@@ -180,6 +216,11 @@ struct Shared<'a> {
     requesting: Vec<StudentId>,
     hard_weight: i64,
     student_rate: f64,
+    /// Share of place moves breaking a required distribution tried as a chain move.
+    chain_rate: f64,
+    /// Per class: in a required distribution, so a move that breaks one is repaired by a
+    /// [`Island::chain_move`] (when chain moves are on).
+    chained: Vec<bool>,
     started: Instant,
 }
 
@@ -212,6 +253,7 @@ impl<'p> Island<'p> {
             accepted: 0,
             path: Vec::new(),
             cur: Vec::new(),
+            chain: Vec::new(),
         }
     }
 
@@ -287,16 +329,94 @@ impl<'p> Island<'p> {
         if t == self.st.time_option(c) && r == self.st.room_option(c) {
             return;
         }
-        let d = self
-            .st
-            .delta_place(c, t, r)
-            .penalized(&p.weights, sh.hard_weight);
+        let delta = self.st.delta_place(c, t, r);
+        if delta.hard_units > 0 && sh.chained[c as usize] && self.rng.random_bool(sh.chain_rate) {
+            self.chain_move(sh, c, t, r, temp);
+            return;
+        }
+        let d = delta.penalized(&p.weights, sh.hard_weight);
         if self.accept(d, temp) {
             if d > 0 && self.at_best {
                 self.snapshot();
             }
             self.st.apply_place_move(c, t, r);
             self.applied(d, sh);
+        }
+    }
+
+    /// A place move of `c` that breaks a required distribution, followed by a repair of
+    /// each broken one: its other classes, one at a time, take their best time option
+    /// (room kept) until it holds again. The whole chain is accepted or undone as one move.
+    /// Without it, classes tied by required `SameTime`/`SameDays`/`Precedence`/... can
+    /// never move: each one alone always breaks the tie (muni-fsps-spr17's 40 student
+    /// conflicts of one lecture stayed for ten minutes).
+    fn chain_move(&mut self, sh: &Shared, c: ClassId, t: Option<u32>, r: Option<u32>, temp: f64) {
+        let p = sh.p;
+        let w = &p.weights;
+        self.chain.clear();
+        self.chain
+            .push((c, self.st.time_option(c), self.st.room_option(c), t, r));
+        let mut d = self
+            .st
+            .apply_place_move(c, t, r)
+            .penalized(w, sh.hard_weight);
+        for &di in &p.class_distributions[c as usize] {
+            let dist = &p.distributions[di as usize];
+            if !ties(dist) {
+                continue;
+            }
+            for &o in &dist.classes {
+                if self.st.units(di) == 0 || self.chain.len() > CHAIN_CLASSES {
+                    break;
+                }
+                if self.chain.iter().any(|m| m.0 == o) || p.times(o).len() < 2 {
+                    continue;
+                }
+                let (ot, or) = (self.st.time_option(o), self.st.room_option(o));
+                let mut best: Option<(i64, u32)> = None;
+                let n = p.times(o).len() as u32;
+                // All options when few, else a random window of them (wrapping).
+                let (first, span) = if n <= CHAIN_OPTIONS {
+                    (0, n)
+                } else {
+                    (self.rng.random_range(0..n), CHAIN_OPTIONS)
+                };
+                for k in 0..span {
+                    let nt = (first + k) % n;
+                    if Some(nt) == ot {
+                        continue;
+                    }
+                    let dd = self
+                        .st
+                        .delta_place(o, Some(nt), or)
+                        .penalized(w, sh.hard_weight);
+                    if best.is_none_or(|(b, _)| dd < b) {
+                        best = Some((dd, nt));
+                    }
+                }
+                if let Some((dd, nt)) = best.filter(|&(dd, _)| dd < 0) {
+                    self.st.apply_place_move(o, Some(nt), or);
+                    self.chain.push((o, ot, or, Some(nt), or));
+                    d += dd;
+                }
+            }
+        }
+        if self.accept(d, temp) {
+            if d > 0 && self.at_best {
+                // The state before the chain is the best: undo, copy it, redo.
+                for &(k, ot, or, _, _) in self.chain.iter().rev() {
+                    self.st.apply_place_move(k, ot, or);
+                }
+                self.snapshot();
+                for &(k, _, _, nt, nr) in self.chain.iter() {
+                    self.st.apply_place_move(k, nt, nr);
+                }
+            }
+            self.applied(d, sh);
+        } else {
+            for &(k, ot, or, _, _) in self.chain.iter().rev() {
+                self.st.apply_place_move(k, ot, or);
+            }
         }
     }
 
@@ -407,6 +527,373 @@ impl<'p> Island<'p> {
     }
 }
 
+/// What an island keeps between the steps of a [`SearchRun`]: everything but the
+/// incremental state, which borrows the problem and is rebuilt from `current` when the next
+/// step starts (a full evaluation per island per step: negligible against a step of
+/// epochs, and it lets the run own no borrow, so the page's worker can hold it between
+/// calls).
+struct Parked {
+    current: Assignment,
+    current_parts: Parts,
+    rng: SmallRng,
+    cost: i64,
+    best_cost: i64,
+    best_parts: Parts,
+    best: Assignment,
+    moves: u64,
+    accepted: u64,
+    feasible_at: Option<f64>,
+}
+
+impl<'p> Island<'p> {
+    fn park(mut self) -> Parked {
+        if self.at_best {
+            self.snapshot();
+        }
+        Parked {
+            current: self.st.assignment(),
+            current_parts: self.st.parts(),
+            rng: self.rng,
+            cost: self.cost,
+            best_cost: self.best_cost,
+            best_parts: self.best_parts,
+            best: self.best,
+            moves: self.moves,
+            accepted: self.accepted,
+            feasible_at: self.feasible_at,
+        }
+    }
+
+    fn unpark(p: &'p Problem, k: Parked) -> Island<'p> {
+        Island {
+            st: State::new(p, &k.current),
+            rng: k.rng,
+            cost: k.cost,
+            best_cost: k.best_cost,
+            best_parts: k.best_parts,
+            best: k.best,
+            at_best: false,
+            moves: k.moves,
+            accepted: k.accepted,
+            feasible_at: k.feasible_at,
+            path: Vec::new(),
+            cur: Vec::new(),
+            chain: Vec::new(),
+        }
+    }
+}
+
+/// A run of the solver that owns its state between steps: [`SearchRun::start`] constructs
+/// (every island), [`SearchRun::step`] anneals for a slice of wall-clock time (whole
+/// epochs), [`SearchRun::finish`] returns the best state. [`solve`] is one start, one step
+/// without a slice limit, and the finish; the page's worker, which cannot see a Stop
+/// message while inside a call, steps in slices of a few hundred milliseconds instead.
+/// The problem is passed to every call (the run holds no borrow of it); it must be the
+/// same problem each time.
+pub struct SearchRun {
+    opts: SearchOptions,
+    stop: Stop,
+    cancel: CancelToken,
+    started: Instant,
+    threads: usize,
+    movable: Vec<ClassId>,
+    orders: Vec<Vec<SubpartId>>,
+    requesting: Vec<StudentId>,
+    chained: Vec<bool>,
+    islands: Vec<Parked>,
+    best: Assignment,
+    best_parts: Parts,
+    best_cost: i64,
+    t0: f64,
+    t_end: f64,
+    temp: f64,
+    epoch: u64,
+    construct_s: f64,
+    construction_unplaced: usize,
+    finished: Option<StopReason>,
+}
+
+impl SearchRun {
+    /// Constructs a start on every island (in parallel) and measures the starting
+    /// temperature; the run is then at epoch 0. A cancelled token or a time limit cuts the
+    /// construction short (classes it left unplaced start at random options).
+    pub fn start(p: &Problem, opts: &SearchOptions, cancel: CancelToken) -> SearchRun {
+        let stop = Stop::new(
+            cancel.clone(),
+            opts.time_limit
+                .map(|s| Duration::from_secs_f64(s.clamp(0.0, crate::options::MAX_DURATION_S))),
+        );
+        let started = Instant::now();
+        let threads = rayon::current_num_threads();
+        let n = if opts.islands == 0 {
+            threads
+        } else {
+            opts.islands
+        }
+        .max(1);
+        let sh = Shared {
+            p,
+            movable: (0..p.classes.len() as ClassId)
+                .filter(|&c| p.times(c).len() * p.rooms_of(c).len().max(1) > 1)
+                .collect(),
+            orders: subpart_orders(p),
+            requesting: (0..p.students.len() as StudentId)
+                .filter(|&s| !p.students[s as usize].courses.is_empty())
+                .collect(),
+            hard_weight: opts.hard_weight,
+            student_rate: opts.student_rate,
+            chain_rate: opts.chain_rate,
+            chained: (0..p.classes.len())
+                .map(|c| {
+                    opts.chain_moves
+                        && p.class_distributions[c]
+                            .iter()
+                            .any(|&d| ties(&p.distributions[d as usize]))
+                })
+                .collect(),
+            started,
+        };
+        let built: Vec<_> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let seed = island_seed(opts.seed, i);
+                construct_with_stop(
+                    p,
+                    &ConstructOptions {
+                        seed,
+                        time_limit: f64::INFINITY,
+                        max_iterations: None,
+                    },
+                    &stop,
+                )
+            })
+            .collect();
+        let construct_s = started.elapsed().as_secs_f64();
+        let mut islands: Vec<Island> = built
+            .iter()
+            .enumerate()
+            .map(|(i, b)| Island::new(p, &b.assignment, island_seed(opts.seed ^ 0x5EA2C4, i), &sh))
+            .collect();
+        let first = (0..n)
+            .min_by_key(|&i| (islands[i].best_cost, i))
+            .expect("at least one island");
+        let construction_unplaced = built[first].unplaced;
+        drop(built);
+        let best = islands[first].best.clone();
+        let best_parts = islands[first].best_parts;
+        let best_cost = islands[first].best_cost;
+        let t0 = if sh.movable.is_empty() {
+            1.0
+        } else {
+            0.5 * islands[0].sample_worsening(&sh, 2000)
+        };
+        let islands = islands.into_iter().map(Island::park).collect();
+        let Shared {
+            movable,
+            orders,
+            requesting,
+            chained,
+            ..
+        } = sh;
+        SearchRun {
+            opts: opts.clone(),
+            stop,
+            cancel,
+            started,
+            threads,
+            movable,
+            orders,
+            requesting,
+            chained,
+            islands,
+            best,
+            best_parts,
+            best_cost,
+            t0,
+            t_end: t0 / 1000.0,
+            temp: t0,
+            epoch: 0,
+            construct_s,
+            construction_unplaced,
+            finished: None,
+        }
+    }
+
+    /// The progress event of the run as it stands (after construction: phase `Construct`).
+    pub fn progress(&self, p: &Problem) -> SearchProgress {
+        SearchProgress {
+            phase: if self.epoch == 0 {
+                Phase::Construct
+            } else {
+                Phase::Search
+            },
+            epoch: self.epoch,
+            elapsed_s: self.started.elapsed().as_secs_f64(),
+            best: self.best_parts,
+            best_total: self.best_parts.total(&p.weights),
+            islands: self
+                .islands
+                .iter()
+                .map(|i| (i.current_parts.hard, i.current_parts.total(&p.weights)))
+                .collect(),
+            moves: self.islands.iter().map(|i| i.moves).sum(),
+            temperature: self.temp,
+        }
+    }
+
+    /// Why the run ended, once it has.
+    pub fn finished(&self) -> Option<StopReason> {
+        self.finished
+    }
+
+    /// Asks the run to end: the next step returns at once with `Cancelled`.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    /// The best state so far and its parts.
+    pub fn best(&self) -> (&Assignment, Parts) {
+        (&self.best, self.best_parts)
+    }
+
+    /// Why the run would stop now, if it would.
+    fn stop_reason(&self, p: &Problem) -> Option<StopReason> {
+        if self.stop.is_cancelled() {
+            Some(StopReason::Cancelled)
+        } else if self.stop.should_stop() {
+            Some(StopReason::TimeLimit)
+        } else if self.opts.max_epochs.is_some_and(|m| self.epoch >= m) {
+            Some(StopReason::Generations)
+        } else if self.best_parts.hard == 0 && self.best_parts.total(&p.weights) == 0 {
+            Some(StopReason::Solved)
+        } else {
+            None
+        }
+    }
+
+    /// Runs whole epochs until the run ends or `slice` has passed (at least one epoch
+    /// unless the run is over), calling `on_progress` after each. Returns why the run
+    /// ended, or `None` when it can go on.
+    pub fn step(
+        &mut self,
+        p: &Problem,
+        slice: Option<Duration>,
+        on_progress: &mut dyn FnMut(&SearchProgress),
+    ) -> Option<StopReason> {
+        if self.finished.is_some() {
+            return self.finished;
+        }
+        if let Some(why) = self.stop_reason(p) {
+            self.finished = Some(why);
+            return self.finished;
+        }
+        let slice_start = Instant::now();
+        let mut ran = false;
+        let sh = Shared {
+            p,
+            movable: std::mem::take(&mut self.movable),
+            orders: std::mem::take(&mut self.orders),
+            requesting: std::mem::take(&mut self.requesting),
+            hard_weight: self.opts.hard_weight,
+            student_rate: self.opts.student_rate,
+            chain_rate: self.opts.chain_rate,
+            chained: std::mem::take(&mut self.chained),
+            started: self.started,
+        };
+        let mut islands: Vec<Island> = std::mem::take(&mut self.islands)
+            .into_iter()
+            .map(|k| Island::unpark(p, k))
+            .collect();
+        let progress = |run: &SearchRun, islands: &[Island]| SearchProgress {
+            phase: Phase::Search,
+            epoch: run.epoch,
+            elapsed_s: run.started.elapsed().as_secs_f64(),
+            best: run.best_parts,
+            best_total: run.best_parts.total(&p.weights),
+            islands: islands
+                .iter()
+                .map(|i| (i.st.parts().hard, i.st.parts().total(&p.weights)))
+                .collect(),
+            moves: islands.iter().map(|i| i.moves).sum(),
+            temperature: run.temp,
+        };
+        loop {
+            if let Some(why) = self.stop_reason(p) {
+                self.finished = Some(why);
+                break;
+            }
+            if ran && slice.is_some_and(|s| slice_start.elapsed() >= s) {
+                break;
+            }
+            ran = true;
+            let f = self
+                .opts
+                .max_epochs
+                .map_or(0.0, |m| self.epoch as f64 / m as f64)
+                .max(self.stop.time_fraction());
+            let (t0, t_end) = (self.t0, self.t_end);
+            self.temp = t0 * (t_end / t0).powf(f.clamp(0.0, 1.0));
+            let (temp, moves, stop) = (self.temp, self.opts.epoch_moves, &self.stop);
+            islands
+                .par_iter_mut()
+                .for_each(|isl| isl.epoch(&sh, moves, temp, stop));
+            self.epoch += 1;
+            for isl in &islands {
+                if isl.best_cost < self.best_cost {
+                    self.best_cost = isl.best_cost;
+                    self.best_parts = isl.best_parts;
+                    self.best = isl.best.clone();
+                }
+            }
+            if islands.len() > 1
+                && self
+                    .epoch
+                    .is_multiple_of(self.opts.migration_interval.max(1))
+            {
+                let worst = (0..islands.len())
+                    .max_by_key(|&i| (islands[i].cost, i))
+                    .expect("islands");
+                if islands[worst].cost > self.best_cost {
+                    islands[worst].reset_to(&self.best, &sh);
+                }
+            }
+            on_progress(&progress(self, &islands));
+        }
+        self.islands = islands.into_iter().map(Island::park).collect();
+        self.movable = sh.movable;
+        self.chained = sh.chained;
+        self.orders = sh.orders;
+        self.requesting = sh.requesting;
+        self.finished
+    }
+
+    /// Ends the run (as cancelled when it had not ended) and returns the best state.
+    pub fn finish(self) -> SearchResult {
+        let feasible = self
+            .islands
+            .iter()
+            .filter_map(|i| i.feasible_at)
+            .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.min(x))));
+        let stats = SearchStats {
+            islands: self.islands.len(),
+            threads: self.threads,
+            epochs: self.epoch,
+            moves: self.islands.iter().map(|i| i.moves).sum(),
+            accepted: self.islands.iter().map(|i| i.accepted).sum(),
+            elapsed_s: self.started.elapsed().as_secs_f64(),
+            construct_s: self.construct_s,
+            time_to_feasible_s: feasible,
+            construction_unplaced: self.construction_unplaced,
+        };
+        SearchResult {
+            assignment: self.best,
+            parts: self.best_parts,
+            stop_reason: self.finished.unwrap_or(StopReason::Cancelled),
+            stats,
+        }
+    }
+}
+
 /// Solves `p`: construction on every island, then annealing until the time limit, the
 /// epoch bound or cancellation; returns the best state seen. `on_progress` is called on
 /// this thread after construction and after every epoch.
@@ -416,140 +903,8 @@ pub fn solve(
     cancel: CancelToken,
     on_progress: &mut dyn FnMut(&SearchProgress),
 ) -> SearchResult {
-    let stop = Stop::new(
-        cancel,
-        opts.time_limit
-            .map(|s| Duration::from_secs_f64(s.clamp(0.0, crate::options::MAX_DURATION_S))),
-    );
-    let started = Instant::now();
-    let threads = rayon::current_num_threads();
-    let n = if opts.islands == 0 {
-        threads
-    } else {
-        opts.islands
-    }
-    .max(1);
-    let sh = Shared {
-        p,
-        movable: (0..p.classes.len() as ClassId)
-            .filter(|&c| p.times(c).len() * p.rooms_of(c).len().max(1) > 1)
-            .collect(),
-        orders: subpart_orders(p),
-        requesting: (0..p.students.len() as StudentId)
-            .filter(|&s| !p.students[s as usize].courses.is_empty())
-            .collect(),
-        hard_weight: opts.hard_weight,
-        student_rate: opts.student_rate,
-        started,
-    };
-    let built: Vec<_> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let seed = island_seed(opts.seed, i);
-            construct_with_stop(
-                p,
-                &ConstructOptions {
-                    seed,
-                    time_limit: f64::INFINITY,
-                    max_iterations: None,
-                },
-                &stop,
-            )
-        })
-        .collect();
-    let construct_s = started.elapsed().as_secs_f64();
-    let mut islands: Vec<Island> = built
-        .iter()
-        .enumerate()
-        .map(|(i, b)| Island::new(p, &b.assignment, island_seed(opts.seed ^ 0x5EA2C4, i), &sh))
-        .collect();
-    let first = (0..n)
-        .min_by_key(|&i| (islands[i].best_cost, i))
-        .expect("at least one island");
-    let construction_unplaced = built[first].unplaced;
-    drop(built);
-    let mut best = islands[first].best.clone();
-    let mut best_parts = islands[first].best_parts;
-    let mut best_cost = islands[first].best_cost;
-    let t0 = if sh.movable.is_empty() {
-        1.0
-    } else {
-        0.5 * islands[0].sample_worsening(&sh, 2000)
-    };
-    let t_end = t0 / 1000.0;
-    let progress = |islands: &[Island], phase, epoch, best_parts: Parts, temp| SearchProgress {
-        phase,
-        epoch,
-        elapsed_s: started.elapsed().as_secs_f64(),
-        best: best_parts,
-        best_total: best_parts.total(&p.weights),
-        islands: islands
-            .iter()
-            .map(|i| (i.st.parts().hard, i.st.parts().total(&p.weights)))
-            .collect(),
-        moves: islands.iter().map(|i| i.moves).sum(),
-        temperature: temp,
-    };
-    on_progress(&progress(&islands, Phase::Construct, 0, best_parts, t0));
-    let mut epoch = 0u64;
-    let stop_reason = loop {
-        if stop.is_cancelled() {
-            break StopReason::Cancelled;
-        }
-        if stop.should_stop() {
-            break StopReason::TimeLimit;
-        }
-        if opts.max_epochs.is_some_and(|m| epoch >= m) {
-            break StopReason::Generations;
-        }
-        if best_parts.hard == 0 && best_parts.total(&p.weights) == 0 {
-            break StopReason::Solved;
-        }
-        let f = opts
-            .max_epochs
-            .map_or(0.0, |m| epoch as f64 / m as f64)
-            .max(stop.time_fraction());
-        let temp = t0 * (t_end / t0).powf(f.clamp(0.0, 1.0));
-        islands
-            .par_iter_mut()
-            .for_each(|isl| isl.epoch(&sh, opts.epoch_moves, temp, &stop));
-        epoch += 1;
-        for isl in &islands {
-            if isl.best_cost < best_cost {
-                best_cost = isl.best_cost;
-                best_parts = isl.best_parts;
-                best = isl.best.clone();
-            }
-        }
-        if islands.len() > 1 && epoch.is_multiple_of(opts.migration_interval.max(1)) {
-            let worst = (0..islands.len())
-                .max_by_key(|&i| (islands[i].cost, i))
-                .expect("islands");
-            if islands[worst].cost > best_cost {
-                islands[worst].reset_to(&best, &sh);
-            }
-        }
-        on_progress(&progress(&islands, Phase::Search, epoch, best_parts, temp));
-    };
-    let feasible = islands
-        .iter()
-        .filter_map(|i| i.feasible_at)
-        .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.min(x))));
-    let stats = SearchStats {
-        islands: n,
-        threads,
-        epochs: epoch,
-        moves: islands.iter().map(|i| i.moves).sum(),
-        accepted: islands.iter().map(|i| i.accepted).sum(),
-        elapsed_s: started.elapsed().as_secs_f64(),
-        construct_s,
-        time_to_feasible_s: feasible,
-        construction_unplaced,
-    };
-    SearchResult {
-        assignment: best,
-        parts: best_parts,
-        stop_reason,
-        stats,
-    }
+    let mut run = SearchRun::start(p, opts, cancel);
+    on_progress(&run.progress(p));
+    run.step(p, None, on_progress);
+    run.finish()
 }

@@ -36,6 +36,7 @@ pub mod context;
 pub mod qtable;
 pub mod run;
 pub mod state;
+pub mod stepped;
 pub mod sync;
 pub mod watchdog;
 
@@ -62,6 +63,7 @@ pub use run::{
     RepairError, RepairProgress, RepairRequest, RepairResult, RepairStop, Stability,
     repair_timetable,
 };
+pub use stepped::{StepProgress, SteppedRepair, SteppedResult, SteppedStats};
 pub use watchdog::{StallEvent, StallKind, Watchdog};
 
 fn weighted_cost(c: Cost, w: i64) -> i64 {

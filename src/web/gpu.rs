@@ -21,12 +21,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::{ProgressJson, Session, parse_options, to_js};
+use super::{Session, parse_options, to_js};
 use crate::eval::Breakdown;
 use crate::evolve::{BatchEvaluator, CpuBatchEvaluator};
 use crate::gpu::{EvaluatorInfo, GpuEvaluator, batch_size, calibrate};
 use crate::model::{Instance, Slot, Timetable};
 use crate::options::EvaluatorChoice;
+use crate::report::ProgressReport;
 
 /// Words per timetable in a `score` result: the twelve components in `Breakdown` order
 /// (`Breakdown::components`: the five hard, then the seven soft of `docs/RULES.md`).
@@ -429,7 +430,7 @@ impl Session {
             })
             .collect();
         let finished = running.solver.select(scores);
-        to_js(&ProgressJson {
+        to_js(&ProgressReport {
             progress: &running.solver.progress(),
             finished,
         })

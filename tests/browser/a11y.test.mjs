@@ -3,11 +3,11 @@
 // announced politely and rarely (one aria-live region, not every 150 ms step); a violation
 // in the grid is never shown by colour alone; `prefers-reduced-motion: reduce` stops the
 // chart's animation and the page's CSS motion.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, screenshot, ROOT } from './helpers.mjs';
+import { open, ROOT, SHARED, withPage } from './helpers.mjs';
 
 const AXE = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 // WCAG 2.1 AA, and axe's best practices on top (landmarks, headings, table headers).
@@ -33,13 +33,7 @@ async function clean(page, state) {
 }
 
 let ctx;
-before(async () => { ctx = await open({ query: 'threads=2' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'a11y-final');
-    await ctx.close();
-  }
-});
+withPage({ query: 'threads=2' }, 'a11y-final', (c) => { ctx = c; });
 
 test('the axe harness finds planted faults (an unlabelled field, grey on grey text)', async () => {
   const { page } = ctx;
@@ -199,6 +193,45 @@ test('prefers-reduced-motion: reduce stops the chart animation and CSS motion', 
   } finally {
     await page.emulateMedia({ reducedMotion: 'no-preference' });
   }
+  assert.deepEqual(ctx.problems, []);
+});
+
+test('axe: an ITC-2019 instance loaded, solving, solved, a broken solution checked, each grid kind', async () => {
+  const { page } = ctx;
+  const xml = path.join(SHARED, 'instances', 'itc2019', 'test', 'wbg-fal10.xml');
+  await page.setInputFiles('#instance-file', xml);
+  await page.waitForSelector('#itc-card[data-name="wbg-fal10"]:not([hidden])');
+  await clean(page, 'ITC-2019 loaded');
+  await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+  await clean(page, 'ITC-2019 loaded, panels open');
+  await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = false; });
+  await page.evaluate(() => { window.__atollItcOptions = { epoch_moves: 2000 }; });
+  await page.fill('#itc-time', '60');
+  await page.click('#itc-solve');
+  await page.waitForFunction(() => Number(document.querySelector('#itc-card').dataset.points) >= 2, null,
+    { timeout: 60_000 });
+  await clean(page, 'ITC-2019 solving');
+  await page.click('#itc-stop');
+  await page.waitForSelector('#itc-card[data-state="solved"]', { timeout: 60_000 });
+  await clean(page, 'ITC-2019 solved');
+  // A solution with a class left out: hard violations listed, one chosen.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#itc-export-xml')]);
+  const text = fs.readFileSync(await download.path(), 'utf8').replace(/<class id="[^"]*"[^>]*?(\/>|>[\s\S]*?<\/class>)/, '');
+  await page.setInputFiles('#itc-solution-file', { name: 'broken.xml', mimeType: 'application/xml', buffer: Buffer.from(text) });
+  await page.waitForSelector('#itc-result[data-feasible="false"]');
+  await page.locator('#itc-list button.viol.hard').first().click();
+  await clean(page, 'ITC-2019 checked, hard violations, one chosen');
+  for (const kind of ['course', 'group']) {
+    await page.selectOption('#itc-kind', kind);
+    await page.waitForSelector(`#itc-grid .itc-grid[data-kind="${kind}"]`);
+    await clean(page, `ITC-2019 ${kind} grid`);
+  }
+  // A bad term start (not a Monday) shows its error.
+  await page.fill('#itc-term', '2026-09-08');
+  await page.click('#itc-export-csv');
+  await page.waitForSelector('#itc-export-error:not([hidden])');
+  await clean(page, 'ITC-2019 export error');
+  await page.fill('#itc-term', '2026-09-07');
   assert.deepEqual(ctx.problems, []);
 });
 

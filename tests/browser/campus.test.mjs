@@ -3,11 +3,11 @@
 // click and kept by a re-solve that reports how many lectures moved, an iCalendar per
 // teacher holding exactly that teacher's lectures, and the CSV sheets of
 // examples/campus-csv dropped at once, summarised as `atoll info --json` summarises them.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, atoll, screenshot, num, ROOT, ARTIFACTS } from './helpers.mjs';
+import { atoll, screenshot, num, ROOT, withPage, noProblemsIn, download } from './helpers.mjs';
 
 const SAMPLE = path.join(ROOT, 'www', 'samples', 'campus.json');
 const SHEETS = path.join(ROOT, 'examples', 'campus-csv');
@@ -16,23 +16,14 @@ const SHEETS = path.join(ROOT, 'examples', 'campus-csv');
 const SOLVE_S = Number(process.env.ATOLL_CAMPUS_SOLVE_S || 25);
 
 let ctx;
-before(async () => { ctx = await open({ query: 'threads=2' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'campus-final');
-    await ctx.close();
-  }
-});
+withPage({ query: 'threads=2' }, 'campus-final', (c) => { ctx = c; });
 
-const noProblems = () => assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
+const noProblems = () => noProblemsIn(ctx);
 
 /** Clicks an export button and returns the saved file's name and text. */
 async function exportFile(page, button, name) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const file = path.join(ARTIFACTS, name);
-  await download.saveAs(file);
-  return { file, suggested: download.suggestedFilename(), body: fs.readFileSync(file, 'utf8') };
+  const d = await download(page, button, name);
+  return { ...d, body: d.bytes.toString('utf8') };
 }
 
 /** A CSV line split into fields (RFC 4180 quotes). */

@@ -2,25 +2,18 @@
 // properties and ::part, its state reported as attributes (state, hard, soft, stop-reason,
 // feasible), and its instance given as a string or an object instead of a `src` URL.
 // Runs on the example host page of www/ (scripts/serve.mjs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, atoll, instance, screenshot, ARTIFACTS, ROOT } from './helpers.mjs';
+import { atoll, instance, ARTIFACTS, ROOT, withPage, noProblemsIn } from './helpers.mjs';
 
 let ctx;
-before(async () => {
-  ctx = await open({ page: 'embed-example.html', ready: 'atoll-solver' });
-  await ctx.page.waitForFunction(() => !!customElements.get('atoll-solver'));
-});
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'element-final');
-    await ctx.close();
-  }
+withPage({ page: 'embed-example.html', ready: 'atoll-solver' }, 'element-final', (c) => { ctx = c; }, async (c) => {
+  await c.page.waitForFunction(() => !!customElements.get('atoll-solver'));
 });
 
-const noProblems = () => assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
+const noProblems = () => noProblemsIn(ctx);
 
 // A deterministic run when the element has time-limit="none": a bound on generations
 // (no clock in the schedule), Stage 3 and the GPU off.

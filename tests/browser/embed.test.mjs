@@ -1,25 +1,18 @@
 // Embedding: the ES module API of www/atoll.js (solve with progress, abort, errors) and the
 // <atoll-solver> custom element, on the example host page www/embed-example.html. Each
 // result's .sol text is re-checked with the native `atoll check --json`.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, atoll, instance, screenshot, ARTIFACTS } from './helpers.mjs';
+import { atoll, instance, screenshot, ARTIFACTS, withPage, noProblemsIn } from './helpers.mjs';
 
 let ctx;
-before(async () => {
-  ctx = await open({ page: 'embed-example.html', ready: 'atoll-solver' });
-  await ctx.page.waitForFunction(() => !!customElements.get('atoll-solver'));
-});
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'embed-final');
-    await ctx.close();
-  }
+withPage({ page: 'embed-example.html', ready: 'atoll-solver' }, 'embed-final', (c) => { ctx = c; }, async (c) => {
+  await c.page.waitForFunction(() => !!customElements.get('atoll-solver'));
 });
 
-const noProblems = () => assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
+const noProblems = () => noProblemsIn(ctx);
 
 function recheck(name, solution, inst) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });

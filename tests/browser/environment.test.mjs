@@ -2,20 +2,13 @@
 // (headless Chromium's SwiftShader, --enable-unsafe-webgpu) the panel names it; the
 // evaluator and Stage 3 settings are usable exactly when the loaded build knows those
 // options (its defaultOptions()), else off and said so.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, screenshot, text } from './helpers.mjs';
+import { screenshot, text, withPage } from './helpers.mjs';
 
 let ctx;
-before(async () => {
-  ctx = await open({ query: 'threads=2', args: ['--enable-unsafe-webgpu'] });
-  await ctx.page.waitForSelector('body[data-env="shown"]');
-});
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'environment-final');
-    await ctx.close();
-  }
+withPage({ query: 'threads=2', args: ['--enable-unsafe-webgpu'] }, 'environment-final', (c) => { ctx = c; }, async (c) => {
+  await c.page.waitForSelector('body[data-env="shown"]');
 });
 
 test('the panel shows isolation, build, threads, the WebGPU adapter, device memory and the budget', async () => {

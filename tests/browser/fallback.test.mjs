@@ -1,21 +1,15 @@
 // Served WITHOUT the cross-origin isolation headers and with ?nosw (no service worker to
 // add them; sw.test.mjs tests that): the page must fall back to the single-threaded
 // build, say so, and still work.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, atoll, instance, screenshot, text, num, downloadSolution } from './helpers.mjs';
+import { atoll, instance, screenshot, text, num, downloadSolution, withPage, noProblemsIn } from './helpers.mjs';
 
 let ctx;
 // ?nosw: the plain fallback, without the service worker that would add the headers.
-before(async () => { ctx = await open({ isolation: false, query: 'threads=4&nosw' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'fallback-final');
-    await ctx.close();
-  }
-});
+withPage({ isolation: false, query: 'threads=4&nosw' }, 'fallback-final', (c) => { ctx = c; });
 
-const noProblems = () => assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
+const noProblems = () => noProblemsIn(ctx);
 
 test('not isolated: the single-threaded build, and the page says so', async () => {
   const { page } = ctx;

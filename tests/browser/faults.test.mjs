@@ -7,20 +7,14 @@
 // uses, so a test can make a Session method throw as a trap would ("RuntimeError:
 // unreachable", then "recursive use of an object" for every later call, as a real trap
 // leaves a wasm-bindgen module), close the worker, or break IndexedDB.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { open, instance, screenshot, text, downloadSolution } from './helpers.mjs';
+import { open, instance, text, downloadSolution, withPage } from './helpers.mjs';
 
 let ctx;
 // A pool of 2; the watchdog declares a silent worker dead after 6 s (default 60 s).
-before(async () => { ctx = await open({ query: 'threads=2&stall=6' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'faults-final');
-    await ctx.close();
-  }
-});
+withPage({ query: 'threads=2&stall=6' }, 'faults-final', (c) => { ctx = c; });
 
 /** The page's solver worker (not the pool's helpers). */
 async function solverWorker(page) {

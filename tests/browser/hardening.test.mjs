@@ -2,19 +2,13 @@
 // refused with a clear message by the page's field, the module API and <atoll-solver
 // time-limit>; an instance named like an Object.prototype member ("constructor") has no
 // best-known value (no NaN).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { open, instance, screenshot, text } from './helpers.mjs';
+import { instance, text, withPage } from './helpers.mjs';
 
 let ctx;
-before(async () => { ctx = await open({ query: 'threads=2' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'hardening-final');
-    await ctx.close();
-  }
-});
+withPage({ query: 'threads=2' }, 'hardening-final', (c) => { ctx = c; });
 
 const TOY = fs.readFileSync(instance('toy'), 'utf8');
 

@@ -1,5 +1,7 @@
 // Shared helpers for the browser tests: the server, a fresh headless Chromium, console
 // watching, the native CLI for expected values.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -100,9 +102,42 @@ export async function num(page, sel) {
 
 /** Clicks "Download .sol", saves the file under test-results/browser/ as `name`. */
 export async function downloadSolution(page, name) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#solve-download')]);
+  return download(page, '#solve-download', name);
+}
+
+/**
+ * Clicks `button`, saves the download under test-results/browser/ as `name` and returns
+ * `{ file, suggested, bytes }` (the saved path, the name the page suggested, the contents).
+ */
+export async function download(page, button, name) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, name);
-  await download.saveAs(file);
-  return { file, suggested: download.suggestedFilename() };
+  await d.saveAs(file);
+  return { file, suggested: d.suggestedFilename(), bytes: fs.readFileSync(file) };
+}
+
+/**
+ * The page of a test file: opened with `open(options)` before the file's first test (then
+ * `ready(ctx)` runs, for what the file needs set up on it), and after its last test
+ * screenshotted as `shot` (none when null) and closed. `use(ctx)` receives the opened page,
+ * so the file keeps it in its own `ctx`.
+ */
+export function withPage(options, shot, use, ready = async () => {}) {
+  let ctx;
+  before(async () => {
+    ctx = await open(options);
+    use(ctx);
+    await ready(ctx);
+  });
+  after(async () => {
+    if (!ctx) return;
+    if (shot) await screenshot(ctx.page, shot);
+    await ctx.close();
+  });
+}
+
+/** Asserts that the page had no console errors, page errors or failed requests. */
+export function noProblemsIn(ctx) {
+  assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
 }

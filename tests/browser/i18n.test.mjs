@@ -1,7 +1,7 @@
 // Languages (issue 18, item 5): every string of the page and of <atoll-solver> lives in
 // www/i18n.js; German is complete (every English key, the same placeholders); the page with
 // ?lang=de and the element with lang="de" show German, and English stays the default.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import de from '../../www/i18n/de.js';
 
 // The English table: the scripts' words (i18n.js) and index.html's (en-page.js).
 const en = { ...enScripts, ...enPage };
-import { open, screenshot, text, ROOT } from './helpers.mjs';
+import { open, text, ROOT, withPage } from './helpers.mjs';
 
 const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -58,13 +58,7 @@ test('the JavaScript of the page and the element has no English sentence outside
 });
 
 let ctx;
-before(async () => { ctx = await open({ query: 'threads=2&lang=de' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'i18n-de');
-    await ctx.close();
-  }
-});
+withPage({ query: 'threads=2&lang=de' }, 'i18n-de', (c) => { ctx = c; });
 
 test('?lang=de: the page is in German, solves and reports in German', async () => {
   const { page } = ctx;

@@ -2,26 +2,19 @@
 // mouse or pointer event (the test counts them) — load a sample, start and stop a solve,
 // move through the timetable grid's cells with the arrow keys (one tab stop, roving
 // tabindex), select a violation (Enter outlines its cells) and export a CSV.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, screenshot } from './helpers.mjs';
+import { withPage } from './helpers.mjs';
 
 let ctx;
-before(async () => {
-  ctx = await open({ query: 'threads=2' });
+withPage({ query: 'threads=2' }, 'keyboard-final', (c) => { ctx = c; }, async (c) => {
   // Every mouse or pointer event the page sees from now on (there must be none).
-  await ctx.page.evaluate(() => {
+  await c.page.evaluate(() => {
     window.__pointer = [];
     for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'mousemove', 'pointermove']) {
       window.addEventListener(type, (e) => window.__pointer.push(`${type} on ${e.target.id || e.target.tagName}`), true);
     }
   });
-});
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'keyboard-final');
-    await ctx.close();
-  }
 });
 
 /** What has the focus: `#id`, or tag.class, and the cell's day/period in the grid. */

@@ -1,21 +1,15 @@
 // The demo page, cross-origin isolated: threaded build, instance summary, the checker
 // against the native CLI, the parallel batch, the evaluator speed, errors with lines.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, atoll, instance, screenshot, text, num, FIXTURES } from './helpers.mjs';
+import { atoll, instance, screenshot, text, num, FIXTURES, withPage, noProblemsIn } from './helpers.mjs';
 
 let ctx;
-before(async () => { ctx = await open({ query: 'threads=4' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'page-final');
-    await ctx.close();
-  }
-});
+withPage({ query: 'threads=4' }, 'page-final', (c) => { ctx = c; });
 
-const noProblems = () => assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
+const noProblems = () => noProblemsIn(ctx);
 
 test('threaded engine: cross-origin isolated, a pool of 4 threads', async () => {
   const { page } = ctx;

@@ -1,24 +1,16 @@
 // Privacy: from the first request to the end of a whole solve, the page asks only its own
 // server for its own assets, and during the solve it asks nothing at all. Every request of
 // the browser context (page, solver worker, pool workers) is recorded.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, screenshot } from './helpers.mjs';
+import { withPage } from './helpers.mjs';
 
 let ctx;
 const requests = [];
-before(async () => {
-  ctx = await open({
-    query: 'threads=2',
-    onContext: (context) => context.on('request', (r) => requests.push({ url: r.url(), at: Date.now() })),
-  });
-});
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'privacy-final');
-    await ctx.close();
-  }
-});
+withPage({
+  query: 'threads=2',
+  onContext: (context) => context.on('request', (r) => requests.push({ url: r.url(), at: Date.now() })),
+}, 'privacy-final', (c) => { ctx = c; });
 
 test('a whole solve makes no request but the page\'s own assets, none while solving', async () => {
   const { page, url } = ctx;

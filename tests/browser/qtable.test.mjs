@@ -5,16 +5,15 @@
 //
 // Talks to a worker of its own (www/worker.js, the page's protocol) rather than through
 // the page's controls, so it tests the persistence itself.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { open, instance } from './helpers.mjs';
+import { instance, withPage, noProblemsIn } from './helpers.mjs';
 
 let ctx;
-before(async () => { ctx = await open({ query: 'threads=2' }); });
-after(async () => { if (ctx) await ctx.close(); });
+withPage({ query: 'threads=2' }, null, (c) => { ctx = c; });
 
-const noProblems = () => assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
+const noProblems = () => noProblemsIn(ctx);
 
 // In the page: a helper that starts a worker and calls its ops.
 async function installHarness(page) {

@@ -6,11 +6,11 @@
 //
 // ATOLL_SHOTS=DIR also writes the before/after screenshots there (repair-before.png,
 // repair-after.png); they are always written under test-results/browser/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, atoll, instance, screenshot, FIXTURES, ARTIFACTS } from './helpers.mjs';
+import { open, atoll, instance, screenshot, FIXTURES, ARTIFACTS, withPage, noProblemsIn } from './helpers.mjs';
 
 // comp01 solved (cost 5), then three lines moved onto the place of another lecture (3 room
 // clashes, 3 curriculum/teacher conflicts) and one line removed (a lecture unscheduled).
@@ -20,17 +20,9 @@ const BROKEN = path.join(FIXTURES, 'comp01-broken.sol');
 const MOVE_BOUND = 20;
 
 let ctx;
-before(async () => {
-  ctx = await open();
-});
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'repair-final');
-    await ctx.close();
-  }
-});
+withPage({}, 'repair-final', (c) => { ctx = c; });
 
-const noProblems = () => assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
+const noProblems = () => noProblemsIn(ctx);
 
 // The whole page under test-results/browser/, the timetable card (grid, repair, export) in
 // ATOLL_SHOTS when set.

@@ -2,30 +2,21 @@
 // violations highlighted, a violation list that selects cells, the best known value, and
 // every export (.sol, CSV, JSON, iCalendar) checked against the native CLI; then a checked
 // (infeasible) file, the threads setting, and the print stylesheet.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, atoll, instance, screenshot, text, num, ARTIFACTS, FIXTURES } from './helpers.mjs';
+import { atoll, instance, screenshot, text, num, ARTIFACTS, FIXTURES, withPage, noProblemsIn, download } from './helpers.mjs';
 
 let ctx;
-before(async () => { ctx = await open({ query: 'threads=2' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'results-final');
-    await ctx.close();
-  }
-});
+withPage({ query: 'threads=2' }, 'results-final', (c) => { ctx = c; });
 
-const noProblems = () => assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
+const noProblems = () => noProblemsIn(ctx);
 
 /** Clicks an export button and returns the saved file's path, name and text. */
 async function exportFile(page, button, name) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const file = path.join(ARTIFACTS, name);
-  await download.saveAs(file);
-  return { file, suggested: download.suggestedFilename(), body: fs.readFileSync(file, 'utf8') };
+  const d = await download(page, button, name);
+  return { ...d, body: d.bytes.toString('utf8') };
 }
 
 const solLines = (text) => text.split('\n').map((l) => l.trim()).filter(Boolean).sort();

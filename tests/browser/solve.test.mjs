@@ -1,20 +1,14 @@
 // Solving in the page (threaded build, a pool of 2): progress reaches the page while the
 // worker solves, the result is the best timetable, Stop returns the best so far, and the
 // downloaded .sol re-evaluates with the native `atoll check` to what the page shows.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, atoll, instance, screenshot, text, num, downloadSolution } from './helpers.mjs';
+import { atoll, instance, screenshot, text, num, downloadSolution, withPage, noProblemsIn } from './helpers.mjs';
 
 let ctx;
-before(async () => { ctx = await open({ query: 'threads=2' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'solve-final');
-    await ctx.close();
-  }
-});
+withPage({ query: 'threads=2' }, 'solve-final', (c) => { ctx = c; });
 
-const noProblems = () => assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
+const noProblems = () => noProblemsIn(ctx);
 
 /** The check of the result shown in the page, field by field, as `atoll check --json` has it. */
 async function shownReport(page) {

@@ -1,17 +1,11 @@
 // A static host that cannot send COOP/COEP (served with --no-isolation): the service
 // worker coi-sw.js adds the headers, the page reloads once under it, and runs threaded.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, screenshot, text } from './helpers.mjs';
+import { screenshot, text, withPage } from './helpers.mjs';
 
 let ctx;
-before(async () => { ctx = await open({ isolation: false, query: 'threads=2' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'sw-final');
-    await ctx.close();
-  }
-});
+withPage({ isolation: false, query: 'threads=2' }, 'sw-final', (c) => { ctx = c; });
 
 test('without server headers the service worker makes the page isolated and threaded', async () => {
   const { page } = ctx;

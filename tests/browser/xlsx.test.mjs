@@ -3,30 +3,18 @@
 // event with the .xlsx file, read as the same campus as the sample, solved briefly, and the
 // timetable exported as an .xlsx with one sheet of lectures and one grid per group,
 // teacher and room.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { open, screenshot, ARTIFACTS } from './helpers.mjs';
+import { ARTIFACTS, withPage, noProblemsIn, download } from './helpers.mjs';
 
 let ctx;
-before(async () => { ctx = await open({ query: 'threads=2' }); });
-after(async () => {
-  if (ctx) {
-    await screenshot(ctx.page, 'xlsx-final');
-    await ctx.close();
-  }
-});
+withPage({ query: 'threads=2' }, 'xlsx-final', (c) => { ctx = c; });
 
-const noProblems = () => assert.deepEqual(ctx.problems, [], 'console errors, page errors or failed requests');
+const noProblems = () => noProblemsIn(ctx);
 
-async function save(page, button, name) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const file = path.join(ARTIFACTS, name);
-  await download.saveAs(file);
-  return { file, suggested: download.suggestedFilename(), bytes: fs.readFileSync(file) };
-}
+const save = download;
 
 /** The distinct part names of a zip file (an .xlsx), read from its central directory. */
 function zipParts(bytes) {

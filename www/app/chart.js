@@ -1,11 +1,21 @@
 // The live chart of a solve: best soft cost over time (and each island's, and the hard
 // violations on a right axis while infeasible), drawn on a canvas from state.run.points.
+// The ITC-2019 card (itc2019.js) draws the same chart on its own canvas from its own run:
+// a `view` names the canvas, the legend keys, the run and whether it is solving.
 import { $, state } from './state.js';
 import { fmt } from './ui.js';
 import { t } from '../i18n.js';
 
-// A redraw waiting for its frame (or, with reduced motion, for its slot), and the last draw.
-const frame = { pending: false, last: -Infinity };
+/** The `.ctt` solve card's chart. */
+export const MAIN = { canvas: '#solve-chart', legendHard: '#legend-hard', legendIslands: '#legend-islands',
+  run: () => state.run, solving: () => state.solving };
+
+// Per view: a redraw waiting for its frame (or, with reduced motion, for its slot), and the last draw.
+const frames = new Map();
+const frameOf = (view) => {
+  if (!frames.has(view)) frames.set(view, { pending: false, last: -Infinity });
+  return frames.get(view);
+};
 
 /** With `prefers-reduced-motion: reduce`, the chart is a still picture redrawn this rarely (ms). */
 const STILL_MS = 3000;
@@ -16,13 +26,14 @@ const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
  * every progress step. A user who asked for reduced motion gets a still picture instead,
  * redrawn at most every STILL_MS, and at the end of the run (drawChart directly).
  */
-export function scheduleDraw() {
+export function scheduleDraw(view = MAIN) {
+  const frame = frameOf(view);
   if (frame.pending) return;
   frame.pending = true;
   const wait = reducedMotion.matches ? frame.last + STILL_MS - performance.now() : 0;
   const draw = () => requestAnimationFrame(() => {
     frame.pending = false;
-    drawChart();
+    drawChart(view);
   });
   if (wait > 0) setTimeout(draw, wait);
   else draw();
@@ -45,10 +56,10 @@ const COLORS = { best: '#1f5fbf', island: 'rgba(31, 95, 191, 0.28)', hard: '#c24
   islandHard: 'rgba(194, 65, 12, 0.3)', grid: '#e8ebf0',
   axis: '#5d6778' };
 
-export function drawChart() {
-  const c = $('#solve-chart');
+export function drawChart(view = MAIN) {
+  const c = $(view.canvas);
   if (!c.clientWidth) return;
-  frame.last = performance.now();
+  frameOf(view).last = performance.now();
   c.dataset.draws = String(Number(c.dataset.draws || 0) + 1);
   c.dataset.motion = reducedMotion.matches ? 'reduced' : 'full';
   const dpr = window.devicePixelRatio || 1;
@@ -63,7 +74,7 @@ export function drawChart() {
   g.clearRect(0, 0, w, h);
   g.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
-  const run = state.run;
+  const run = view.run();
   const pts = run.points;
   const last = pts[pts.length - 1];
   let softMax = 0;
@@ -180,11 +191,11 @@ export function drawChart() {
     g.fillStyle = COLORS.axis;
     g.textAlign = 'center';
     g.textBaseline = 'middle';
-    const msg = t(!pts.length ? 'chart.building' : state.solving ? 'chart.noFeasibleYet' : 'chart.noFeasible');
+    const msg = t(!pts.length ? 'chart.building' : view.solving() ? 'chart.noFeasibleYet' : 'chart.noFeasible');
     g.fillText(msg, M.l + W / 2, M.t + H / 2);
   }
-  $('#legend-hard').hidden = !showHard;
-  $('#legend-islands').hidden = !(run.islands > 1 && run.islands <= 32);
+  $(view.legendHard).hidden = !showHard;
+  $(view.legendIslands).hidden = !(run.islands > 1 && run.islands <= 32);
 }
 
 window.addEventListener('resize', () => { if (!$('#solve-live').hidden) scheduleDraw(); });

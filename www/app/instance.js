@@ -6,15 +6,25 @@ import { busy, download, fmt, fmt1, fmt3, setError, updateButtons, XLSX_TYPE } f
 import { t } from '../i18n.js';
 import { renderWeights } from './check.js';
 import { showTimetable } from './results.js';
+import { hideItc, showItc } from './itc2019.js';
 
 async function loadInstance(bytes, file) {
   setError($('#instance-error'), '');
   const copy = bytes.slice(0);
   try {
     const s = await call('loadInstance', { bytes, file }, [bytes]);
-    state.haveInstance = true;
     state.loaded = { bytes: copy, file, name: s.name };
-    renderSummary(s);
+    if (s.format === 'itc2019') {
+      // The worker freed the .ctt session: what was shown of it goes too.
+      state.haveInstance = false;
+      resetShown();
+      $('#summary').hidden = true;
+      await showItc(s);
+    } else {
+      hideItc();
+      state.haveInstance = true;
+      renderSummary(s);
+    }
   } catch (e) {
     // Keep the previous instance (the worker does too) but say what is wrong with this file.
     setError($('#instance-error'), e.message);
@@ -28,6 +38,7 @@ async function loadFiles(files) {
   setError($('#instance-error'), '');
   try {
     const s = await call('loadFiles', { files });
+    hideItc();
     state.haveInstance = true;
     state.loaded = { files, file: s.file, name: s.name };
     renderSummary(s);
@@ -87,7 +98,11 @@ export function renderSummary(s, { reset = true } = {}) {
   $('#summary').dataset.name = s.name;
   renderWeights(s.weights);
   if (!reset) return;
-  // A new instance invalidates what was shown for the previous one.
+  resetShown();
+}
+
+/** A new instance invalidates what was shown for the previous one. */
+function resetShown() {
   state.edits = [];
   $('#check').hidden = true;
   setError($('#check-error'), '');

@@ -54,7 +54,7 @@ export async function setCurrent(c) {
   if (state.current !== c) return;
   c.marks = markLectures(c.tt, c.check.violations);
   // Lectures a repair (or a re-solve) moved away from the timetable it started from.
-  const moves = c.moves || c.moved;
+  const moves = c.moves;
   c.movedMarks = moves && moves.lectures ? movedLectures(c.tt, moves) : null;
   $('#legend-moved').hidden = !(c.movedMarks && c.movedMarks.some((x) => x !== undefined));
   for (const root of [$('#solve-report'), $('#check')]) if (root.report === c.check) root.current = c;

@@ -13,7 +13,7 @@ import { setPill, showFatal, updateButtons } from './ui.js';
 import { t } from '../i18n.js';
 
 /** Where the worker's progress events go: set by solve.js and repair.js. */
-export const events = { progress: null, repairProgress: null };
+export const events = { progress: null, repairProgress: null, itcProgress: null };
 
 const stallMs = (() => {
   const s = Number(params.get('stall'));
@@ -45,6 +45,10 @@ function onMessage(client, data) {
   if (data.event === 'evaluator' && data.info) $('#env-gpu-search').textContent = data.info.search || data.info.reason;
   if (data.event === 'progress') {
     if (events.progress) events.progress(data.progress);
+    return true;
+  }
+  if (data.event === 'itcProgress') {
+    if (events.itcProgress) events.itcProgress(data.progress);
     return true;
   }
   if (data.event === 'repairProgress') {

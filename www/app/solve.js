@@ -134,13 +134,13 @@ function showResult(r) {
   $('#solve-summary').textContent = t('solve.summary', { reason: reasonText(r.stop_reason), t: fmtSeconds(s.elapsed_s),
     generations: fmt(s.generations), moves: fmtBig(s.ls_iterations), islands: s.islands, islandsN: s.islands,
     threads: s.threads, threadsN: s.threads, feasible })
-    + (r.moved ? t('solve.movedOf', { moved: fmt(r.moved.moved), of: fmt(r.moved.of) }) : '');
+    + (r.moves ? t('solve.movedOf', { moved: fmt(r.moves.moved), of: fmt(r.moves.of) }) : '');
   const moved = $('#solve-moved');
-  moved.hidden = !r.moved;
-  if (r.moved) {
-    moved.textContent = t('solve.resolveMoved', { moved: fmt(r.moved.moved), of: fmt(r.moved.of) });
-    moved.dataset.moved = String(r.moved.moved);
-    moved.dataset.of = String(r.moved.of);
+  moved.hidden = !r.moves;
+  if (r.moves) {
+    moved.textContent = t('solve.resolveMoved', { moved: fmt(r.moves.moved), of: fmt(r.moves.of) });
+    moved.dataset.moved = String(r.moves.moved);
+    moved.dataset.of = String(r.moves.of);
   }
   if (downloadUrl) URL.revokeObjectURL(downloadUrl);
   downloadUrl = URL.createObjectURL(new Blob([r.solution], { type: 'text/plain' }));
@@ -149,8 +149,8 @@ function showResult(r) {
   a.download = r.file;
   a.title = t('solve.downloadTitle', { file: r.file });
   renderReport($('#solve-report'), r.check);
-  setCurrent({ solution: r.solution, file: r.file, check: r.check, source: r.moved ? 'resolve' : 'solve',
-    stats: r.stats, stopReason: r.stop_reason, moved: r.moved || null });
+  setCurrent({ solution: r.solution, file: r.file, check: r.check, source: r.moves ? 'resolve' : 'solve',
+    stats: r.stats, stopReason: r.stop_reason, moves: r.moves || null });
   const result = $('#solve-result');
   result.dataset.stopReason = r.stop_reason;
   result.dataset.softCost = String(r.check.soft_cost);

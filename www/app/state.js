@@ -39,6 +39,10 @@ export const state = {
   loaded: null,
   /** The last instance summary (day and period names, weights) for labels. */
   summaryInfo: null,
+  /** An ITC-2019 instance (.xml) is loaded (itc2019.js's card replaces cards 2–4). */
+  itc: false,
+  /** ... and a timetable of it is shown (solved or checked). */
+  itcResult: false,
 
   // ---- the live run (solve.js, chart.js) ----
   run: { points: [], limit: 0, islands: 0, stopped: false },

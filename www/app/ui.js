@@ -105,4 +105,12 @@ export function updateButtons() {
   $('#repair-run').disabled = !on || !c || !c.tt;
   $('#repair-stop').disabled = !s.repairing || s.stopping;
   for (const id of ['#repair-max-moves', '#repair-time']) $(id).disabled = s.solving;
+  // The ITC-2019 card (itc2019.js).
+  const itcOn = s.ready && s.itc && !s.solving && !s.recovering;
+  $('#itc-solve').disabled = !itcOn;
+  $('#itc-stop').disabled = !s.itc || !s.solving || s.stopping;
+  for (const id of ['#itc-time', '#itc-seed']) $(id).disabled = s.solving;
+  $('#itc-solution-file').disabled = !itcOn;
+  $('#itc-solution-label').setAttribute('aria-disabled', String(!itcOn));
+  for (const id of ['#itc-export-xml', '#itc-export-csv', '#itc-export-ics']) $(id).disabled = !itcOn || !s.itcResult;
 }

@@ -80,7 +80,7 @@ struct RepairJson {
     #[serde(flatten)]
     check: CheckReport,
     /// Lectures moved away from the reference (the library's one shape, `atoll::model::Moves`).
-    moved: atoll::model::Moves,
+    moves: atoll::model::Moves,
     stop_reason: RepairStop,
     stats: atoll::repair::RepairStats,
     budget: Budget,
@@ -193,7 +193,7 @@ pub fn run(a: RepairCliArgs) -> Result<(), CliError> {
     if a.json {
         let out = RepairJson {
             check: CheckReport::new(&inst, &eval),
-            moved: moves,
+            moves,
             stop_reason: result.stop,
             stats,
             budget,

@@ -23,9 +23,10 @@ struct SolveJson {
     stats: atoll::solver::SolveStats,
     evaluator: atoll::gpu::EvaluatorInfo,
     /// `solve --from` only: lectures moved away from the old timetable (`moved` of `of`,
-    /// room-only and period moves, and which: the library's one shape, `atoll::Moves`).
+    /// room-only and period moves, and which: the library's one shape, `atoll::Moves`,
+    /// under the one key every front end uses).
     #[serde(skip_serializing_if = "Option::is_none")]
-    moved: Option<atoll::model::Moves>,
+    moves: Option<atoll::model::Moves>,
 }
 
 /// `atoll solve`.
@@ -102,18 +103,18 @@ pub(crate) fn run(a: SolveArgs) -> Result<(), CliError> {
         print_stats(&result);
     }
     let eval = evaluate(&inst, &result.timetable);
-    let moved = result.stats.moves.clone();
+    let moves = result.stats.moves.clone();
     if a.json {
         print_json(&SolveJson {
             check: CheckReport::new(&inst, &eval),
             stop_reason: result.stop_reason,
             stats: result.stats,
             evaluator: evaluator_info,
-            moved,
+            moves,
         });
     } else {
         print!("{}", atoll::report::report_text(&inst, &eval));
-        if let Some(m) = moved {
+        if let Some(m) = moves {
             println!("moved {} of {} lectures", m.moved, m.of);
             println!(
                 "  {} room only, {} to another period",

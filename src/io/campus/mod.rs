@@ -130,7 +130,7 @@ fn read_doc<'t>(text: &'t str, file: &str) -> Result<(CampusDoc, &'t str), Parse
 fn grid_of(inst: &Instance) -> Grid2 {
     let ppd = inst.periods_per_day as usize;
     Grid2 {
-        day_names: (0..inst.days as usize).map(|d| inst.day_name(d)).collect(),
+        day_names: inst.day_names(),
         period_names: (0..ppd).map(|s| inst.period_name(s)).collect(),
         starts: match inst.calendar() {
             Some(c) => c.periods.iter().map(|p| Some(p.start_min)).collect(),

@@ -302,6 +302,20 @@ impl Instance {
             .unwrap_or_else(|| format!("Period {}", s + 1))
     }
 
+    /// Every day's name, in order ([`Instance::day_name`]).
+    pub fn day_names(&self) -> Vec<String> {
+        (0..usize::from(self.days))
+            .map(|d| self.day_name(d))
+            .collect()
+    }
+
+    /// Every period-of-the-day's name, in order ([`Instance::period_name`]).
+    pub fn period_names(&self) -> Vec<String> {
+        (0..usize::from(self.periods_per_day))
+            .map(|s| self.period_name(s))
+            .collect()
+    }
+
     /// Consecutive periods each lecture of `c` occupies.
     #[inline]
     pub fn duration(&self, c: CourseId) -> u16 {

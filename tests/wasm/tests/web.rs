@@ -41,14 +41,16 @@ fn parse_error_is_an_error_with_file_and_line() {
     assert!(message(e).starts_with("empty.ctt:"), "line named");
 }
 
+/// The message of the error `Session::from_bytes` gives for `bytes` named `file`.
+fn load_error(bytes: &[u8], file: &str) -> String {
+    message(Session::from_bytes(bytes, file).err().expect("an error"))
+}
+
 #[wasm_bindgen_test]
 fn bytes_that_are_not_utf8_are_reported() {
     let mut bytes = COMP01.as_bytes().to_vec();
     bytes[3] = 0xff;
-    let e = Session::from_bytes(&bytes, "latin1.ctt")
-        .err()
-        .expect("an error");
-    let m = message(e);
+    let m = load_error(&bytes, "latin1.ctt");
     assert!(m.starts_with("latin1.ctt:1: "), "{m}");
     assert!(m.contains("UTF-8"), "{m}");
 }
@@ -57,10 +59,7 @@ fn bytes_that_are_not_utf8_are_reported() {
 /// with www/pkg-excel): a workbook given to it is a clear error naming the file.
 #[wasm_bindgen_test]
 fn a_workbook_is_an_error_naming_the_file_without_the_excel_feature() {
-    let e = Session::from_bytes(b"PK\x03\x04", "campus.xlsx")
-        .err()
-        .expect("an error");
-    let m = message(e);
+    let m = load_error(b"PK\x03\x04", "campus.xlsx");
     assert!(m.starts_with("campus.xlsx:1: "), "{m}");
     assert!(m.contains("cannot read Excel workbooks"), "{m}");
 }
@@ -388,18 +387,7 @@ fn csv_and_ics_exports_of_the_toy_optimum() {
         "course,teacher,room,day,period,curricula,teachers,day_name,period_name,start,end,duration,pinned\r\nTecCos,Rosa,rC,0,0,Cur1;Cur2,Rosa,Day 1,Period 1,,,1,no\r\n"
     ));
     assert_eq!(csv.lines().count(), 17);
-    let ics = s
-        .export_ics(
-            sol,
-            "toy.sol",
-            "2026-09-07",
-            "08:00, 10:00, 14:00, 16:00",
-            90,
-            1,
-            None,
-            None,
-        )
-        .unwrap();
+    let ics = toy_week(&s, sol, None, None);
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 16);
     assert!(ics.contains("DTSTART:20260907T080000\r\nDTEND:20260907T093000\r\n"));
     let e = s
@@ -410,6 +398,22 @@ fn csv_and_ics_exports_of_the_toy_optimum() {
         message(e),
         "1 period start time(s) given, but the instance has 4 periods a day"
     );
+}
+
+/// The toy timetable `sol` as one week from 2026-09-07, four 90-minute periods a day, of
+/// everything or of one `kind` named `name`.
+fn toy_week(s: &Session, sol: &str, kind: Option<&str>, name: Option<&str>) -> String {
+    s.export_ics(
+        sol,
+        "toy.sol",
+        "2026-09-07",
+        "08:00, 10:00, 14:00, 16:00",
+        90,
+        1,
+        kind.map(String::from),
+        name.map(String::from),
+    )
+    .unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -423,18 +427,7 @@ fn exports_of_one_teacher_and_unknown_names() {
     let expected = all.lines().skip(1).filter(|l| l.contains(",Rosa,")).count();
     assert!(expected > 0);
     assert_eq!(rosa.lines().count(), expected + 1);
-    let ics = s
-        .export_ics(
-            sol,
-            "toy.sol",
-            "2026-09-07",
-            "08:00, 10:00, 14:00, 16:00",
-            90,
-            1,
-            Some("teacher".into()),
-            Some("Rosa".into()),
-        )
-        .unwrap();
+    let ics = toy_week(&s, sol, Some("teacher"), Some("Rosa"));
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), expected);
     let e = s
         .export_csv(sol, "toy.sol", Some("room".into()), Some("Nowhere".into()))
@@ -522,8 +515,10 @@ async fn resolve_keeps_a_new_pin_and_reports_moved_lectures() {
     ));
     step_to_end(&mut s);
     let r = json(s.solve_finish());
-    let moved = r["moved"]["moved"].as_u64().unwrap();
-    assert_eq!(r["moved"]["of"], json!(16));
+    let moved = r["moves"]["moved"].as_u64().unwrap();
+    assert_eq!(r["moves"]["of"], json!(16));
+    assert_eq!(r["moves"], r["stats"]["moves"]);
+    assert!(r.get("moved").is_none(), "the key is `moves`");
     assert!(moved <= 16);
     assert_eq!(r["check"]["hard_violations"], json!(0));
     assert!(
