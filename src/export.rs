@@ -493,6 +493,19 @@ pub fn to_ics(inst: &Instance, rows: &[LectureRow], opts: &IcsOptions) -> String
     to_ics_of(inst, rows, opts, &Entity::All)
 }
 
+/// The opening lines of every iCalendar file Atoll writes (a `.ctt`/campus or an ITC-2019
+/// timetable).
+pub(crate) fn ics_header(out: &mut String) {
+    for l in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Atoll//course timetable//EN",
+        "CALSCALE:GREGORIAN",
+    ] {
+        ics_line(out, l);
+    }
+}
+
 /// [`to_ics`] for one entity's timetable: only its lectures, and its name in the calendar's
 /// name (`X-WR-CALNAME`).
 pub fn to_ics_of(
@@ -502,14 +515,7 @@ pub fn to_ics_of(
     entity: &Entity,
 ) -> String {
     let mut out = String::new();
-    for l in [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Atoll//course timetable//EN",
-        "CALSCALE:GREGORIAN",
-    ] {
-        ics_line(&mut out, l);
-    }
+    ics_header(&mut out);
     let label = entity.label();
     let cal_name = if label.is_empty() {
         inst.name.clone()

@@ -11,7 +11,7 @@
 use thiserror::Error;
 
 use crate::export::{
-    Date, ExportError, csv_field, ics_datetime, ics_line, ics_text, to_days, uid_hash,
+    Date, ExportError, csv_field, ics_datetime, ics_header, ics_line, ics_text, to_days, uid_hash,
 };
 
 use super::eval::Assignment;
@@ -170,14 +170,7 @@ pub fn to_ics(
     label: &str,
 ) -> String {
     let mut out = String::new();
-    for l in [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Atoll//course timetable//EN",
-        "CALSCALE:GREGORIAN",
-    ] {
-        ics_line(&mut out, l);
-    }
+    ics_header(&mut out);
     let cal_name = if label.is_empty() {
         p.name.clone()
     } else {

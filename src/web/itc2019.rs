@@ -31,16 +31,7 @@ use crate::itc2019::{
 };
 use crate::solver::StopReason;
 
-/// Plain objects and arrays on the JS side (no `Map`s, no `BigInt`s).
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("cannot convert the result for JavaScript: {e}")))
-}
-
-fn js_err(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
-}
+use super::{js_err, to_js};
 
 /// The first Monday of September of `year`, `YYYY-MM-DD`: the page's default term start.
 #[wasm_bindgen(js_name = itcDefaultTermStart)]
