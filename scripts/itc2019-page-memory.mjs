@@ -5,7 +5,8 @@
 //    and the wasm memory; the page is cross-origin isolated, which the API needs);
 //  - the proportional set size (Pss, /proc/PID/smaps_rollup) of every Chromium process of
 //    this run, summed: what the tab costs the machine, shared pages counted once.
-// Prints the peaks (and the idle and loaded Pss) and the solve's result as JSON.
+// Prints the peaks (and the idle and loaded Pss), the time to first feasible (the page's
+// elapsed time when its best first had no hard violation) and the solve's result as JSON.
 //
 //   node scripts/itc2019-page-memory.mjs ../shared/instances/itc2019/early/bet-fal17.xml 120
 import fs from 'node:fs';
@@ -61,6 +62,19 @@ try {
   const timer = setInterval(() => samples.push({ t: (Date.now() - t0) / 1000, pss_kb: pssKb(userDataDir) }), 1000);
   const api = [];
   let done = false;
+  // The page's elapsed time (its progress events) when its best first had no hard
+  // violation: the time to first feasible as the user sees it.
+  let firstFeasible = null;
+  const feasibleLoop = (async () => {
+    while (!done && firstFeasible === null) {
+      const seen = await page.evaluate(() => ({
+        hard: document.querySelector('#itc-hard').textContent,
+        elapsed: document.querySelector('#itc-card').dataset.elapsed,
+      })).catch(() => null);
+      if (seen && seen.hard === '0' && seen.elapsed !== undefined) firstFeasible = Number(seen.elapsed);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
   const apiLoop = (async () => {
     while (!done) {
       const bytes = await page.evaluate(async () => (typeof performance.measureUserAgentSpecificMemory === 'function'
@@ -74,11 +88,13 @@ try {
   done = true;
   clearInterval(timer);
   await apiLoop;
+  await feasibleLoop;
   const result = await page.locator('#itc-result').evaluate((e) => ({ ...e.dataset }));
   const status = await page.locator('#itc-status').innerText();
   const error = await page.locator('#itc-error').innerText();
   console.log(JSON.stringify({
     instance: path.basename(file), seconds, threads: Number(threadsArg), load_ms: loadMs,
+    first_feasible_s: firstFeasible,
     pss_idle_kb: idle, pss_loaded_kb: loaded,
     pss_peak_kb: Math.max(...samples.map((s) => s.pss_kb)), pss_samples: samples.length,
     api_peak_bytes: Math.max(0, ...api.map((s) => s.bytes)), api_samples: api.length, result, status, error,
