@@ -302,7 +302,16 @@ async fn a_cancelled_solve_returns_the_best_so_far() {
     assert_eq!(message(e), "no solve is running: call solveStart first");
     json(s.solve_start(options(r#"{"time_limit": 0.05}"#)));
     let (last, _) = step_to_end(&mut s);
-    assert_eq!(last["finished"], json!("time_limit"));
+    // The toy instance can reach cost 0 inside 0.05 s on a fast machine (CI
+    // did): then the run stops as solved, otherwise at its time limit.
+    if last["best"]["soft"] == json!(0) && last["best"]["hard"] == json!(0) {
+        assert!(
+            last["finished"] == json!("solved") || last["finished"] == json!("time_limit"),
+            "{last}"
+        );
+    } else {
+        assert_eq!(last["finished"], json!("time_limit"), "{last}");
+    }
     json(s.solve_finish());
 }
 
