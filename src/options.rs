@@ -483,6 +483,18 @@ options! {
     /// a lecture in a hard violation (the rest from any lecture): the search works on the
     /// clashes without freezing the rest of the timetable.
     hot_lecture_rate: f64 = 0.5, range Range::incl(0.0, 1.0);
+    /// Share of period moves and Kempe chains aimed at curriculum compactness: the
+    /// target period is one next to (same day) a lecture of one of the lecture's
+    /// curricula that the curriculum leaves free, instead of any period. Isolated
+    /// lectures are most of what remains at the end on the instances furthest from their
+    /// best known (comp07, comp10). `.ctt` instances of at most 64 periods; elsewhere
+    /// the target is any period. 0 = always any period. Measured in docs/TUNING.md.
+    compact_rate: f64 = 0.0, range Range::incl(0.0, 1.0);
+    /// Share of period moves and Kempe chains aimed at minimum working days: for a lecture
+    /// of a course taught on fewer days than its minimum that shares its day with another
+    /// of its lectures, the target is a period of a day the course does not use yet
+    /// (otherwise any period). 0 = always any period. Measured in docs/TUNING.md.
+    spread_rate: f64 = 0.0, range Range::incl(0.0, 1.0);
     /// Which evaluator scores each generation's batch: `"auto"` (the GPU when an adapter
     /// exists and a short calibration on this instance and batch size finds it faster than
     /// the CPU), `"gpu"` (the GPU whenever there is one) or `"cpu"`. Without a usable GPU

@@ -141,6 +141,10 @@ export interface SolverOptions {
   room_change_rate?: number;
   sibling_room_rate?: number;
   hot_lecture_rate?: number;
+  /** Share of period moves and Kempe chains aimed next to a curriculum-mate (compactness). */
+  compact_rate?: number;
+  /** Share of period moves and Kempe chains aimed at a day the course lacks (min working days). */
+  spread_rate?: number;
   evaluator?: EvaluatorChoice;
   /** Stage 3 (learned conflict repair) in the last `stage3_share` of the time; default true. */
   stage3?: boolean;

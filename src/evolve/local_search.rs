@@ -38,6 +38,10 @@ pub struct AnnealParams {
     pub room_change_rate: f64,
     pub sibling_room_rate: f64,
     pub hot_lecture_rate: f64,
+    /// The options' `compact_rate`.
+    pub compact_rate: f64,
+    /// The options' `spread_rate`.
+    pub spread_rate: f64,
 }
 
 impl AnnealParams {
@@ -60,6 +64,8 @@ impl AnnealParams {
             room_change_rate: opts.room_change_rate,
             sibling_room_rate: opts.sibling_room_rate,
             hot_lecture_rate: opts.hot_lecture_rate,
+            compact_rate: opts.compact_rate,
+            spread_rate: opts.spread_rate,
         }
     }
 }
@@ -157,7 +163,7 @@ pub fn anneal(
         let from = state.timetable().slot(l);
         let pick: f64 = rng.random();
         let applied = if pick < params.kempe_rate && from.is_scheduled() {
-            let p2 = PeriodId(rng.random_range(0..np) as u16);
+            let p2 = period(state, l, params, rng);
             chain.apply(state, l, p2)
         } else if pick < params.kempe_rate + params.room_change_rate && from.is_scheduled() {
             let (p, own) = from.get().expect("scheduled");
@@ -178,7 +184,7 @@ pub fn anneal(
             };
             simple(state, l, p, r)
         } else {
-            let p = PeriodId(rng.random_range(0..np) as u16);
+            let p = period(state, l, params, rng);
             let r = match from.get() {
                 Some((_, r)) if rng.random_bool(params.keep_room_rate) => r,
                 _ => RoomId(rng.random_range(0..nr) as u16),
@@ -239,6 +245,47 @@ pub fn anneal(
         }
     }
     (best, best_cost, stats)
+}
+
+/// The target period of a move of `l`: with probability `spread_rate` a period of a day
+/// `l`'s course lacks for its minimum working days, then with probability `compact_rate`
+/// one next to a lecture of one of `l`'s curricula that the curriculum leaves free (where
+/// `l` would not be isolated), else — or when there is none — any period. At rates of 0 it
+/// draws exactly what a uniform choice draws, so the default search is unchanged.
+#[inline]
+fn period(
+    state: &IncrementalState<'_>,
+    l: LectureId,
+    params: &AnnealParams,
+    rng: &mut SmallRng,
+) -> PeriodId {
+    let inst = state.instance();
+    if params.spread_rate > 0.0 && rng.random_bool(params.spread_rate) {
+        let days = state.spread_days(l);
+        if days != 0 {
+            let d = nth_bit(days, rng.random_range(0..days.count_ones()));
+            return inst.period_at(d, rng.random_range(0..inst.periods_per_day as usize));
+        }
+    }
+    if params.compact_rate > 0.0 && rng.random_bool(params.compact_rate) {
+        let curricula = inst.curricula_of(state.timetable().course(l));
+        if !curricula.is_empty() {
+            let g = curricula[rng.random_range(0..curricula.len())];
+            if let Some(m) = state.compact_targets(g).filter(|&m| m != 0) {
+                return PeriodId(nth_bit(m, rng.random_range(0..m.count_ones())) as u16);
+            }
+        }
+    }
+    PeriodId(rng.random_range(0..inst.n_periods()) as u16)
+}
+
+/// The index of the `k`-th set bit of `m` (from the lowest; `k` < `m.count_ones()`).
+#[inline]
+fn nth_bit(mut m: u64, k: u32) -> usize {
+    for _ in 0..k {
+        m &= m - 1;
+    }
+    m.trailing_zeros() as usize
 }
 
 /// A proposed move: already applied (undo it if rejected), or only scored with its

@@ -23,7 +23,7 @@ mod ctt;
 use super::full::occupied;
 use super::score::{Breakdown, Cost, weights};
 use crate::model::{
-    BitSet, CourseId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable, Weights,
+    BitSet, CourseId, CurriculumId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable, Weights,
 };
 
 /// A running total (or weighted component) as the `u32` of a score, without truncation.
@@ -371,6 +371,43 @@ impl<'a> IncrementalState<'a> {
                     })
             }
         }
+    }
+
+    /// The periods next to (same day) a period holding a lecture of curriculum `g` that
+    /// hold none of its lectures themselves, as a bit mask: where another lecture of `g`
+    /// would not be isolated. `None` where the state keeps no period masks (campus
+    /// instances, more than 64 periods).
+    pub fn compact_targets(&self, g: CurriculumId) -> Option<u64> {
+        let &m = self.cur_mask.get(g.idx())?;
+        let np = self.inst.n_periods();
+        let valid = if np >= 64 { u64::MAX } else { (1u64 << np) - 1 };
+        let after = (m << 1) & !self.first_mask;
+        let before = (m >> 1) & !self.last_mask;
+        Some((after | before) & !m & valid)
+    }
+
+    /// Where a move of `l` would add a working day to its course: the days (bit `d` for
+    /// day `d`, at most 64) with no lecture of the course, when the course is taught on
+    /// fewer days than its minimum and `l` shares its day with another of its lectures;
+    /// otherwise 0 (moving `l` could not raise the day count).
+    pub fn spread_days(&self, l: LectureId) -> u64 {
+        let inst = self.inst;
+        let nd = inst.days as usize;
+        let Some((p, _)) = self.tt.slot(l).get() else {
+            return 0;
+        };
+        let ci = self.tt.course(l).idx();
+        if nd > 64
+            || self.course_days[ci] >= inst.courses[ci].min_working_days
+            || self.day_count[ci * nd + inst.day_of(p)] < 2
+        {
+            return 0;
+        }
+        let row = &self.day_count[ci * nd..(ci + 1) * nd];
+        row.iter()
+            .enumerate()
+            .filter(|&(_, &n)| n == 0)
+            .fold(0, |m, (d, _)| m | 1 << d)
     }
 
     /// The one lecture occupying room `r` at `p`, if exactly one is there (campus: a

@@ -1,0 +1,146 @@
+//! The targeted neighbourhoods of docs/TUNING.md: `compact_rate` (a period move or Kempe
+//! chain aimed next to a lecture of one of the lecture's curricula) and `spread_rate` (a
+//! period move aimed at a day the course lacks for its minimum working days). The targets
+//! are checked by hand on the toy instance; a search using them stays exact and
+//! deterministic, and changes the search (rates of 0 are the old search).
+
+mod common;
+
+use std::sync::Arc;
+
+use atoll::evolve::CpuBatchEvaluator;
+use atoll::model::{CurriculumId, LectureId, RoomId};
+use atoll::solver::SolveResult;
+use atoll::{
+    IncrementalState, Instance, Slot, SolveRequest, SolverOptions, Timetable, score, solve,
+};
+
+const TOY: &[u8] = include_bytes!("../www/samples/toy.ctt");
+
+fn toy() -> Instance {
+    atoll::parse_instance(TOY, "toy.ctt").unwrap()
+}
+
+/// The toy instance (5 days of 4 periods) with lectures placed at `(lecture, day, index)`,
+/// each in its own room column so nothing clashes on rooms; the rest unscheduled.
+fn placed(inst: &Instance, at: &[(u32, usize, usize)]) -> Timetable {
+    let mut tt = Timetable::empty(inst);
+    for (i, &(l, d, k)) in at.iter().enumerate() {
+        tt.set(
+            LectureId(l),
+            Slot::at(inst.period_at(d, k), RoomId((i % 3) as u16)),
+        );
+    }
+    tt
+}
+
+fn bits(ps: &[(usize, usize)], inst: &Instance) -> u64 {
+    ps.iter()
+        .fold(0, |m, &(d, k)| m | 1 << inst.period_at(d, k).idx())
+}
+
+#[test]
+fn compact_targets_are_the_free_neighbours_of_a_curriculums_periods_on_the_same_day() {
+    let inst = toy();
+    // Cur1 = SceCosC (lectures 0-2), ArcTec (3-5), TecCos (6-10). Lecture 0 at day 0
+    // index 3 (the day's last period), lecture 3 at day 1 index 0 (the next day's first),
+    // lecture 6 at day 2 indices 1: neighbours never cross a day boundary.
+    let tt = placed(&inst, &[(0, 0, 3), (3, 1, 0), (6, 2, 1)]);
+    let state = IncrementalState::new(&inst, tt);
+    let expected = bits(&[(0, 2), (1, 1), (2, 0), (2, 2)], &inst);
+    assert_eq!(state.compact_targets(CurriculumId(0)), Some(expected));
+    // Cur2 = TecCos, Geotec: only lecture 6 at (2, 1).
+    assert_eq!(
+        state.compact_targets(CurriculumId(1)),
+        Some(bits(&[(2, 0), (2, 2)], &inst))
+    );
+    // Two adjacent periods of the curriculum: only the outer neighbours are free.
+    let tt = placed(&inst, &[(0, 3, 1), (3, 3, 2)]);
+    let state = IncrementalState::new(&inst, tt);
+    assert_eq!(
+        state.compact_targets(CurriculumId(0)),
+        Some(bits(&[(3, 0), (3, 3)], &inst))
+    );
+    // The last period of the last day has no neighbour past the end of the week.
+    let tt = placed(&inst, &[(0, 4, 3)]);
+    let state = IncrementalState::new(&inst, tt);
+    assert_eq!(
+        state.compact_targets(CurriculumId(0)),
+        Some(bits(&[(4, 2)], &inst))
+    );
+}
+
+#[test]
+fn spread_days_are_the_missing_days_of_a_course_below_its_minimum() {
+    let inst = toy();
+    // SceCosC: 3 lectures, at least 3 days. Two on day 0, one on day 2: 2 days.
+    let tt = placed(&inst, &[(0, 0, 0), (1, 0, 2), (2, 2, 1)]);
+    let state = IncrementalState::new(&inst, tt);
+    let missing = 1 << 1 | 1 << 3 | 1 << 4;
+    assert_eq!(state.spread_days(LectureId(0)), missing);
+    assert_eq!(state.spread_days(LectureId(1)), missing);
+    // Lecture 2 is alone on its day: moving it cannot add a day.
+    assert_eq!(state.spread_days(LectureId(2)), 0);
+    // At the minimum: nothing to spread.
+    let tt = placed(&inst, &[(0, 0, 0), (1, 1, 2), (2, 2, 1)]);
+    let state = IncrementalState::new(&inst, tt);
+    assert_eq!(state.spread_days(LectureId(0)), 0);
+    // Unscheduled lectures have no day.
+    let state = IncrementalState::new(&inst, Timetable::empty(&inst));
+    assert_eq!(state.spread_days(LectureId(0)), 0);
+    assert_eq!(
+        state.compact_targets(CurriculumId(0)),
+        Some(0),
+        "no lecture, no neighbour"
+    );
+}
+
+fn run(name: &str, threads: usize, compact: f64, spread: f64) -> SolveResult {
+    let inst = common::load(&common::shared_dir().join(format!("instances/itc2007/{name}.ctt")));
+    let opts = SolverOptions {
+        time_limit: None,
+        max_generations: Some(10),
+        islands: 2,
+        ls_iterations: 20_000,
+        compact_rate: compact,
+        spread_rate: spread,
+        stage3: false,
+        ..Default::default()
+    };
+    common::pool(threads).install(|| {
+        solve(
+            SolveRequest::new(&opts),
+            Arc::new(inst),
+            &mut CpuBatchEvaluator,
+            &mut |_| {},
+        )
+        .unwrap()
+    })
+}
+
+#[test]
+fn targeted_searches_are_exact_deterministic_and_differ_from_the_uniform_one() {
+    for name in ["comp07", "comp05"] {
+        let inst =
+            common::load(&common::shared_dir().join(format!("instances/itc2007/{name}.ctt")));
+        let uniform = run(name, 2, 0.0, 0.0);
+        for (compact, spread) in [(0.5, 0.0), (0.0, 0.5), (0.3, 0.3)] {
+            let a = run(name, 1, compact, spread);
+            let b = run(name, 2, compact, spread);
+            assert_eq!(
+                a.timetable, b.timetable,
+                "{name} {compact} {spread}: deterministic"
+            );
+            assert_eq!(
+                score(&inst, &a.timetable),
+                a.breakdown,
+                "{name}: reported cost is exact"
+            );
+            assert_eq!(a.breakdown.hard(), 0, "{name}: feasible {:?}", a.breakdown);
+            assert_ne!(
+                a.timetable, uniform.timetable,
+                "{name} {compact} {spread}: targeted moves must change the search"
+            );
+        }
+    }
+}
