@@ -474,6 +474,12 @@ options! {
     /// how the moves share one draw.
     room_change_rate: f64 = 0.1,
         range Range::new(Bound::Incl(0.0), Bound::OneMinus("kempe_rate"));
+    /// Kempe chains find rooms: a member whose room is taken at its new period by a
+    /// lecture outside the chain goes to the free room there with the least capacity
+    /// excess (then the smallest) instead of clashing, so chains stay feasible where the
+    /// rooms are nearly full. `.ctt` instances; a campus's chains keep their rooms.
+    /// Measured in docs/TUNING.md.
+    kempe_reroom: bool = false, range Range::ANY;
     /// Of the room-only changes, the share aimed at a room another lecture of the course
     /// already uses (room stability); the rest try any room.
     sibling_room_rate: f64 = 0.5, range Range::incl(0.0, 1.0);

@@ -95,18 +95,19 @@ fn spread_days_are_the_missing_days_of_a_course_below_its_minimum() {
     );
 }
 
-fn run(name: &str, threads: usize, compact: f64, spread: f64) -> SolveResult {
+fn run(name: &str, threads: usize, set: &[(&str, serde_json::Value)]) -> SolveResult {
     let inst = common::load(&common::shared_dir().join(format!("instances/itc2007/{name}.ctt")));
-    let opts = SolverOptions {
+    let mut opts = SolverOptions {
         time_limit: None,
         max_generations: Some(10),
         islands: 2,
         ls_iterations: 20_000,
-        compact_rate: compact,
-        spread_rate: spread,
         stage3: false,
         ..Default::default()
     };
+    for (k, v) in set {
+        opts.set(k, v).unwrap();
+    }
     common::pool(threads).install(|| {
         solve(
             SolveRequest::new(&opts),
@@ -120,26 +121,37 @@ fn run(name: &str, threads: usize, compact: f64, spread: f64) -> SolveResult {
 
 #[test]
 fn targeted_searches_are_exact_deterministic_and_differ_from_the_uniform_one() {
+    use serde_json::json;
+    let variants: [&[(&str, serde_json::Value)]; 4] = [
+        &[("compact_rate", json!(0.5))],
+        &[("spread_rate", json!(0.5))],
+        &[("compact_rate", json!(0.3)), ("spread_rate", json!(0.3))],
+        // Many chains, so that re-roomed ones are many too.
+        &[("kempe_reroom", json!(true)), ("kempe_rate", json!(0.5))],
+    ];
     for name in ["comp07", "comp05"] {
         let inst =
             common::load(&common::shared_dir().join(format!("instances/itc2007/{name}.ctt")));
-        let uniform = run(name, 2, 0.0, 0.0);
-        for (compact, spread) in [(0.5, 0.0), (0.0, 0.5), (0.3, 0.3)] {
-            let a = run(name, 1, compact, spread);
-            let b = run(name, 2, compact, spread);
-            assert_eq!(
-                a.timetable, b.timetable,
-                "{name} {compact} {spread}: deterministic"
-            );
+        for set in variants {
+            let a = run(name, 1, set);
+            let b = run(name, 2, set);
+            assert_eq!(a.timetable, b.timetable, "{name} {set:?}: deterministic");
             assert_eq!(
                 score(&inst, &a.timetable),
                 a.breakdown,
                 "{name}: reported cost is exact"
             );
             assert_eq!(a.breakdown.hard(), 0, "{name}: feasible {:?}", a.breakdown);
+            // The same search without the targeting (the other settings kept).
+            let plain: Vec<(&str, serde_json::Value)> = set
+                .iter()
+                .filter(|(k, _)| *k == "kempe_rate")
+                .cloned()
+                .collect();
             assert_ne!(
-                a.timetable, uniform.timetable,
-                "{name} {compact} {spread}: targeted moves must change the search"
+                a.timetable,
+                run(name, 2, &plain).timetable,
+                "{name} {set:?}: targeted moves must change the search"
             );
         }
     }

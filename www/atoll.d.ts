@@ -139,6 +139,8 @@ export interface SolverOptions {
   kempe_rate?: number;
   keep_room_rate?: number;
   room_change_rate?: number;
+  /** Kempe chains move a member to a free room instead of clashing (.ctt). */
+  kempe_reroom?: boolean;
   sibling_room_rate?: number;
   hot_lecture_rate?: number;
   /** Share of period moves and Kempe chains aimed next to a curriculum-mate (compactness). */

@@ -42,6 +42,8 @@ pub struct AnnealParams {
     pub compact_rate: f64,
     /// The options' `spread_rate`.
     pub spread_rate: f64,
+    /// The options' `kempe_reroom`.
+    pub kempe_reroom: bool,
 }
 
 impl AnnealParams {
@@ -66,6 +68,7 @@ impl AnnealParams {
             hot_lecture_rate: opts.hot_lecture_rate,
             compact_rate: opts.compact_rate,
             spread_rate: opts.spread_rate,
+            kempe_reroom: opts.kempe_reroom,
         }
     }
 }
@@ -132,7 +135,10 @@ pub fn anneal(
     let mut temp = t0;
     let mut cur = state.cost();
     let mut hot: Vec<LectureId> = Vec::new();
-    let mut chain = Chain::default();
+    let mut chain = Chain {
+        reroom: params.kempe_reroom && !inst.uses_campus_features(),
+        ..Chain::default()
+    };
 
     for it in 0..params.iterations {
         if it % POLL_EVERY == 0 {
@@ -340,10 +346,28 @@ fn simple(
     }
 }
 
+/// The free room at `p` that suits course `c` best: the least capacity excess, then the
+/// smallest (leaving big rooms for big courses). `None` when every room is taken.
+fn free_room(
+    state: &IncrementalState<'_>,
+    c: crate::model::CourseId,
+    p: PeriodId,
+) -> Option<RoomId> {
+    let inst = state.instance();
+    (0..inst.rooms.len() as u16)
+        .map(RoomId)
+        .filter(|&r| state.room_load(p, r) == 0)
+        .min_by_key(|&r| (inst.excess(c, r), inst.rooms[r.idx()].capacity))
+}
+
 /// A Kempe chain between two periods, with the buffers reused across moves (also one of
 /// Stage 3's repair actions).
 #[derive(Default)]
 pub(crate) struct Chain {
+    /// Option `kempe_reroom` (`.ctt` only): a member whose room is taken at its new
+    /// period by a lecture outside the chain goes to a free room there instead of
+    /// clashing.
+    pub(crate) reroom: bool,
     at_a: Vec<LectureId>,
     at_b: Vec<LectureId>,
     in_chain_a: Vec<bool>,
@@ -438,6 +462,12 @@ impl Chain {
         for &(x, s) in &self.members {
             let (p, r) = s.get().expect("chain members are scheduled");
             let target = if p == p1 { p2 } else { p1 };
+            let r = if self.reroom && state.room_load(target, r) > 0 {
+                let c = state.timetable().course(x);
+                free_room(state, c, target).unwrap_or(r)
+            } else {
+                r
+            };
             state.move_lecture(x, Slot::at(target, r));
         }
         Some(Proposal::Applied(Undo::Chain))
