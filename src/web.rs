@@ -82,6 +82,17 @@ fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// The duration of one solve step the page asked for, in milliseconds: clamped to
+/// 0..=60,000, and 100 when it is not a number (a step never hangs the worker for long).
+fn step_duration(ms: f64) -> web_time::Duration {
+    let ms = if ms.is_finite() {
+        ms.clamp(0.0, 60_000.0)
+    } else {
+        100.0
+    };
+    web_time::Duration::from_secs_f64(ms / 1000.0)
+}
+
 /// Installs the panic hook so a Rust panic shows its message in the console. Runs once per
 /// module instance (the worker and every pool thread).
 #[wasm_bindgen(start)]

@@ -254,11 +254,6 @@ impl ItcSession {
     /// returns the latest progress event with `finished`.
     #[wasm_bindgen(js_name = solveStep)]
     pub fn solve_step(&mut self, ms: f64) -> Result<JsValue, JsError> {
-        let ms = if ms.is_finite() {
-            ms.clamp(0.0, 60_000.0)
-        } else {
-            100.0
-        };
         let run = self
             .run
             .as_mut()
@@ -266,7 +261,7 @@ impl ItcSession {
         let mut last = None;
         let finished = run.step(
             &self.p,
-            Some(web_time::Duration::from_secs_f64(ms / 1000.0)),
+            Some(super::step_duration(ms)),
             &mut |pr: &SearchProgress| last = Some(pr.clone()),
         );
         let progress = last.unwrap_or_else(|| run.progress(&self.p));

@@ -108,16 +108,11 @@ impl Session {
     /// the run goes on and then `"time_limit"`, `"generations"` or `"cancelled"`.
     #[wasm_bindgen(js_name = solveStep)]
     pub fn solve_step(&mut self, ms: f64) -> Result<JsValue, JsError> {
-        let ms = if ms.is_finite() {
-            ms.clamp(0.0, 60_000.0)
-        } else {
-            100.0
-        };
         let running = self.running()?;
         let mut last = None;
         let finished = running.solver.step(
             &mut running.evaluator,
-            web_time::Duration::from_secs_f64(ms / 1000.0),
+            super::step_duration(ms),
             &mut |p: &Progress| last = Some(p.clone()),
         );
         let progress = last.unwrap_or_else(|| running.solver.progress());
