@@ -142,11 +142,14 @@ fn targeted_searches_are_exact_deterministic_and_differ_from_the_uniform_one() {
                 "{name}: reported cost is exact"
             );
             assert_eq!(a.breakdown.hard(), 0, "{name}: feasible {:?}", a.breakdown);
-            // The same search without the targeting (the other settings kept).
+            // The same search with the targeting off (the other settings kept).
             let plain: Vec<(&str, serde_json::Value)> = set
                 .iter()
-                .filter(|(k, _)| *k == "kempe_rate")
-                .cloned()
+                .map(|(k, v)| match *k {
+                    "kempe_rate" => (*k, v.clone()),
+                    "kempe_reroom" => (*k, json!(false)),
+                    _ => (*k, json!(0.0)),
+                })
                 .collect();
             assert_ne!(
                 a.timetable,
@@ -155,4 +158,44 @@ fn targeted_searches_are_exact_deterministic_and_differ_from_the_uniform_one() {
             );
         }
     }
+}
+
+#[test]
+fn rerooming_chains_on_a_campus_are_exact_and_feasible() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/samples/campus.json");
+    let inst = common::load(&path);
+    let opts = |reroom: bool| SolverOptions {
+        time_limit: None,
+        max_generations: Some(6),
+        islands: 2,
+        ls_iterations: 20_000,
+        kempe_rate: 0.5,
+        kempe_reroom: reroom,
+        stage3: false,
+        ..Default::default()
+    };
+    let run = |o: &SolverOptions| {
+        common::pool(2).install(|| {
+            solve(
+                SolveRequest::new(o),
+                Arc::new(inst.clone()),
+                &mut CpuBatchEvaluator,
+                &mut |_| {},
+            )
+            .unwrap()
+        })
+    };
+    let a = run(&opts(true));
+    assert_eq!(
+        score(&inst, &a.timetable),
+        a.breakdown,
+        "reported cost is exact"
+    );
+    assert_eq!(a.breakdown.hard(), 0, "feasible: {:?}", a.breakdown);
+    assert_eq!(run(&opts(true)).timetable, a.timetable, "deterministic");
+    assert_ne!(
+        run(&opts(false)).timetable,
+        a.timetable,
+        "rerooming changes the search"
+    );
 }

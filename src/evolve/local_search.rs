@@ -136,7 +136,7 @@ pub fn anneal(
     let mut cur = state.cost();
     let mut hot: Vec<LectureId> = Vec::new();
     let mut chain = Chain {
-        reroom: params.kempe_reroom && !inst.uses_campus_features(),
+        reroom: params.kempe_reroom,
         ..Chain::default()
     };
 
@@ -346,17 +346,17 @@ fn simple(
     }
 }
 
-/// The free room at `p` that suits course `c` best: the least capacity excess, then the
-/// smallest (leaving big rooms for big courses). `None` when every room is taken.
-fn free_room(
-    state: &IncrementalState<'_>,
-    c: crate::model::CourseId,
-    p: PeriodId,
-) -> Option<RoomId> {
+/// The free room at `p` that suits lecture `l` (unscheduled while its chain moves) best:
+/// the least capacity excess, then the smallest (leaving big rooms for big courses). On a
+/// campus only rooms `l` may use there (`can_move`: type, features, open). `None` when
+/// every such room is taken.
+fn free_room(state: &IncrementalState<'_>, l: LectureId, p: PeriodId) -> Option<RoomId> {
     let inst = state.instance();
+    let c = state.timetable().course(l);
+    let campus = inst.uses_campus_features();
     (0..inst.rooms.len() as u16)
         .map(RoomId)
-        .filter(|&r| state.room_load(p, r) == 0)
+        .filter(|&r| state.room_load(p, r) == 0 && (!campus || state.can_move(l, Slot::at(p, r))))
         .min_by_key(|&r| (inst.excess(c, r), inst.rooms[r.idx()].capacity))
 }
 
@@ -364,9 +364,8 @@ fn free_room(
 /// Stage 3's repair actions).
 #[derive(Default)]
 pub(crate) struct Chain {
-    /// Option `kempe_reroom` (`.ctt` only): a member whose room is taken at its new
-    /// period by a lecture outside the chain goes to a free room there instead of
-    /// clashing.
+    /// Option `kempe_reroom`: a member whose room is taken at its new period by a lecture
+    /// outside the chain goes to a free room there instead of clashing.
     pub(crate) reroom: bool,
     at_a: Vec<LectureId>,
     at_b: Vec<LectureId>,
@@ -463,8 +462,7 @@ impl Chain {
             let (p, r) = s.get().expect("chain members are scheduled");
             let target = if p == p1 { p2 } else { p1 };
             let r = if self.reroom && state.room_load(target, r) > 0 {
-                let c = state.timetable().course(x);
-                free_room(state, c, target).unwrap_or(r)
+                free_room(state, x, target).unwrap_or(r)
             } else {
                 r
             };
