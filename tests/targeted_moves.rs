@@ -6,14 +6,9 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use atoll::evolve::CpuBatchEvaluator;
 use atoll::model::{CurriculumId, LectureId, RoomId};
 use atoll::solver::SolveResult;
-use atoll::{
-    IncrementalState, Instance, Slot, SolveRequest, SolverOptions, Timetable, score, solve,
-};
+use atoll::{IncrementalState, Instance, Slot, SolverOptions, Timetable, score};
 
 const TOY: &[u8] = include_bytes!("../www/samples/toy.ctt");
 
@@ -108,15 +103,7 @@ fn run(name: &str, threads: usize, set: &[(&str, serde_json::Value)]) -> SolveRe
     for (k, v) in set {
         opts.set(k, v).unwrap();
     }
-    common::pool(threads).install(|| {
-        solve(
-            SolveRequest::new(&opts),
-            Arc::new(inst),
-            &mut CpuBatchEvaluator,
-            &mut |_| {},
-        )
-        .unwrap()
-    })
+    common::solve_cpu(&inst, &opts, threads).unwrap()
 }
 
 #[test]
@@ -174,17 +161,7 @@ fn rerooming_chains_on_a_campus_are_exact_and_feasible() {
         stage3: false,
         ..Default::default()
     };
-    let run = |o: &SolverOptions| {
-        common::pool(2).install(|| {
-            solve(
-                SolveRequest::new(o),
-                Arc::new(inst.clone()),
-                &mut CpuBatchEvaluator,
-                &mut |_| {},
-            )
-            .unwrap()
-        })
-    };
+    let run = |o: &SolverOptions| common::solve_cpu(&inst, o, 2).unwrap();
     let a = run(&opts(true));
     assert_eq!(
         score(&inst, &a.timetable),
