@@ -176,3 +176,49 @@ fn rerooming_chains_on_a_campus_are_exact_and_feasible() {
         "rerooming changes the search"
     );
 }
+
+/// A campus chain reads the lectures starting at a period from the room counters (a scan
+/// of the rooms, not of every lecture): whenever `lectures_at` answers, it names exactly
+/// the lectures that start there, on solved and on perturbed (clashing, partly
+/// unscheduled) campus timetables.
+#[test]
+fn lectures_at_on_a_campus_names_exactly_the_lectures_starting_there() {
+    use rand::SeedableRng;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/samples/campus.json");
+    let inst = common::load(&path);
+    assert!(inst.uses_campus_features());
+    let opts = SolverOptions {
+        time_limit: None,
+        max_generations: Some(2),
+        islands: 1,
+        ls_iterations: 5_000,
+        stage3: false,
+        ..Default::default()
+    };
+    let solved = common::solve_cpu(&inst, &opts, 1).unwrap().timetable;
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(9);
+    let mut answered = 0;
+    for share in [0.0, 0.05, 0.3] {
+        let tt = common::perturb(&inst, &solved, &mut rng, share, 0.2);
+        let state = IncrementalState::new(&inst, tt.clone());
+        for p in 0..inst.n_periods() {
+            let p = atoll::model::PeriodId(p as u16);
+            let mut listed = Vec::new();
+            if state.lectures_at(p, &mut listed) {
+                answered += 1;
+                listed.sort();
+                let starting: Vec<LectureId> = (0..tt.len() as u32)
+                    .map(LectureId)
+                    .filter(|&l| tt.slot(l).get().is_some_and(|(q, _)| q == p))
+                    .collect();
+                assert_eq!(listed, starting, "share {share}, period {p:?}");
+            } else {
+                assert!(listed.is_empty(), "no answer leaves the list alone");
+            }
+        }
+    }
+    assert!(
+        answered > inst.n_periods(),
+        "the counters answer most periods: {answered}"
+    );
+}

@@ -319,23 +319,25 @@ impl<'a> IncrementalState<'a> {
     }
 
     /// The lectures starting at period `p`, appended to `out` in room order, read from
-    /// the room counters (a scan of the rooms, not of all lectures). `false`, with `out`
-    /// unchanged, where the counters cannot say: on a campus (they count occupied
-    /// periods, not starts) or when a room at `p` holds more than one lecture.
+    /// the room counters (a scan of the rooms, not of all lectures: a Kempe chain on a
+    /// campus of 14,000 lectures scanned them all). `false`, with `out` unchanged, where
+    /// the counters cannot say: when a room at `p` holds more than one lecture. On a
+    /// campus the counters count every period a lecture occupies, so an occupant that
+    /// started earlier is left out.
     pub fn lectures_at(&self, p: PeriodId, out: &mut Vec<LectureId>) -> bool {
-        if self.campus {
-            return false;
-        }
         let nr = self.inst.rooms.len();
         let cells = p.idx() * nr..(p.idx() + 1) * nr;
         if self.room_count[cells.clone()].iter().any(|&n| n > 1) {
             return false;
         }
-        out.extend(
-            cells
-                .filter(|&i| self.room_count[i] == 1)
-                .map(|i| LectureId(self.room_xor[i])),
-        );
+        let occupants = cells
+            .filter(|&i| self.room_count[i] == 1)
+            .map(|i| LectureId(self.room_xor[i]));
+        if self.campus {
+            out.extend(occupants.filter(|&l| self.tt.slot(l).get().is_some_and(|(q, _)| q == p)));
+        } else {
+            out.extend(occupants);
+        }
         true
     }
 
