@@ -357,7 +357,7 @@ fn free_room(state: &IncrementalState<'_>, l: LectureId, p: PeriodId) -> Option<
     (0..inst.rooms.len() as u16)
         .map(RoomId)
         .filter(|&r| state.room_load(p, r) == 0 && (!campus || state.can_move(l, Slot::at(p, r))))
-        .min_by_key(|&r| (inst.excess(c, r), inst.rooms[r.idx()].capacity))
+        .min_by_key(|&r| inst.room_fit(c, r))
 }
 
 /// A Kempe chain between two periods, with the buffers reused across moves (also one of

@@ -31,7 +31,7 @@ impl CourseContext {
             .filter(|&p| !inst.is_unavailable(c, p))
             .collect();
         let mut rooms: Vec<RoomId> = (0..inst.rooms.len()).map(|r| RoomId(r as u16)).collect();
-        rooms.sort_by_key(|&r| (inst.excess(c, r), inst.rooms[r.idx()].capacity, r));
+        rooms.sort_by_key(|&r| (inst.room_fit(c, r), r));
         CourseContext {
             availability: if np == 0 {
                 0.0

@@ -231,6 +231,13 @@ impl Instance {
         self.excess[c.idx() * self.rooms.len() + r.idx()]
     }
 
+    /// How well room `r` fits course `c`, smaller first: the capacity excess, then the
+    /// room's capacity (a small room that fits leaves the big ones for big courses).
+    #[inline]
+    pub fn room_fit(&self, c: CourseId, r: RoomId) -> (u32, u32) {
+        (self.excess(c, r), self.rooms[r.idx()].capacity)
+    }
+
     /// The course of every required lecture; lectures of a course are contiguous.
     pub fn lecture_courses(&self) -> &Arc<[CourseId]> {
         &self.lecture_course
