@@ -14,6 +14,8 @@
 #                                  adapter check (`bench-gpu`, exact vs the CPU), the GPU
 #                                  ablation at 10 s on 16 threads (comp01–14), and moves/s
 #                                  of 1 vs 2/4/8/16 threads on comp07 and comp12 (3 s each).
+#   scripts/device-bench.sh gpu10  the 10 s ablation alone (comp01–14, 16 threads), then
+#                                  comp07 at 60 s; about 7 minutes.
 #   ATOLL_SHARED  the shared data folder (default ../shared)
 #   On the H200 machine Vulkan's loader is missing: carry `.gl` (see the device tool's
 #   README) and this script unpacks it.
@@ -44,6 +46,16 @@ if [ "$MODE" = first ]; then
     echo "== --scaling --threads $t (3 s per run)" | tee -a "$OUT/first.txt"
     "$BIN" bench "$I"/comp{07,12}.ctt --scaling --threads "$t" --time 3 --seeds 1 \
       --evaluator cpu 2>&1 | tee -a "$OUT/first.txt" || true
+  done
+  exit 0
+fi
+if [ "$MODE" = gpu10 ]; then
+  for t in 10 60; do
+    set -- "$I"/comp{01..14}.ctt
+    [ "$t" = 60 ] && set -- "$I/comp07.ctt"
+    echo "== --gpu-ablation, $t s, 16 threads, seed 1" | tee -a "$OUT/gpu10.txt"
+    "$BIN" bench "$@" --gpu-ablation --seeds 1 --time "$t" --threads 16 \
+      --best-known "$I/best_known.csv" 2>&1 | tee -a "$OUT/gpu10.txt" || true
   done
   exit 0
 fi

@@ -77,6 +77,9 @@ pub struct SolveStats {
     pub ls_iterations: u64,
     pub ls_accepted: u64,
     pub batch_evaluations: u64,
+    /// Times a search phase outside the islands (the GPU's tabu walk) improved the run's
+    /// best: what the GPU search contributed.
+    pub outside_improvements: u64,
     pub elapsed_s: f64,
     pub construct_s: f64,
     /// Seconds until the best timetable was first feasible, if it ever was.
@@ -130,6 +133,7 @@ pub struct Solver {
     generation: u64,
     last_step: f64,
     batch_evaluations: u64,
+    outside_improvements: u64,
     construct_s: f64,
     time_to_feasible: Option<f64>,
     unplaced: Vec<Unplaced>,
@@ -262,6 +266,7 @@ impl Solver {
         Ok(Solver {
             inst,
             batch_evaluations: tts.len() as u64,
+            outside_improvements: 0,
             opts,
             stop,
             islands,
@@ -643,20 +648,24 @@ impl Solver {
         }
     }
 
-    /// A timetable found outside the islands (a GPU tabu phase), with its exact cost: it
-    /// joins the best island when better than that island's worst, and becomes the run's
-    /// best when better than it.
-    pub fn offer(&mut self, timetable: Timetable, cost: Cost) {
+    /// A timetable found outside the islands (a GPU tabu phase), with its exact cost: when
+    /// better than the run's best it becomes the best and joins the best island; anything
+    /// else is turned away (returns false), since a copy of a timetable the islands already
+    /// hold would only crowd out a chain of the best island.
+    pub fn offer(&mut self, timetable: Timetable, cost: Cost) -> bool {
+        if cost >= self.best.cost {
+            return false;
+        }
         let home = (0..self.islands.len())
             .min_by_key(|&i| self.islands[i].best.cost)
             .expect("at least one island");
-        if cost < self.best.cost {
-            self.best = Individual {
-                timetable: timetable.clone(),
-                cost,
-            };
-        }
+        self.best = Individual {
+            timetable: timetable.clone(),
+            cost,
+        };
         self.islands[home].receive(Individual { timetable, cost });
+        self.outside_improvements += 1;
+        true
     }
 
     /// The best timetable so far (for a caller that runs a search phase of its own, the
@@ -707,6 +716,7 @@ impl Solver {
             ls_iterations: self.islands.iter().map(|i| i.stats.iterations).sum(),
             ls_accepted: self.islands.iter().map(|i| i.stats.accepted).sum(),
             batch_evaluations: self.batch_evaluations,
+            outside_improvements: self.outside_improvements,
             elapsed_s: self.stop.elapsed().as_secs_f64(),
             construct_s: self.construct_s,
             time_to_feasible_s: self.time_to_feasible,

@@ -14,7 +14,9 @@ mod common;
 use atoll::construct::construct;
 use atoll::eval::IncrementalState;
 use atoll::gpu::GpuError;
-use atoll::gpu::neighbourhood::{FORBIDDEN, Neighbourhood, TabuParams, TabuStats, tabu_search};
+use atoll::gpu::neighbourhood::{
+    FORBIDDEN, Neighbourhood, TabuParams, TabuStats, TabuWalk, tabu_search,
+};
 use atoll::model::{Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
 use atoll::parallel::random_timetable;
 use atoll::score;
@@ -194,6 +196,55 @@ fn tabu_search_is_deterministic_and_exact() {
         "tabu: {start_cost:?} -> {ca:?} in {} iterations",
         sa.iterations
     );
+}
+
+/// A tabu walk continued over several phases is one trajectory: two phases of 75 steps
+/// end where one search of 150 steps from the same start and seed ends, and report a new
+/// best only when they found one.
+#[test]
+fn a_walk_continued_across_phases_is_one_long_walk() {
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let Some(mut k) = kernel(&inst, false) else {
+        return;
+    };
+    let start = perturbed(
+        &inst,
+        &construct(&inst, &mut SmallRng::seed_from_u64(4)).timetable,
+        4,
+    );
+    let moves = k.plan().moves;
+    let mut stats = TabuStats::default();
+    let (whole, whole_cost) = pollster::block_on(tabu_search(
+        &mut k,
+        &inst,
+        &start,
+        TabuParams {
+            iterations: 150,
+            seed: 3,
+            moves_per_step: moves,
+        },
+        &|| false,
+        &mut stats,
+    ))
+    .expect("tabu search");
+    let mut walk = TabuWalk::new(&inst, &start, 3);
+    let mut phases = TabuStats::default();
+    let first = pollster::block_on(walk.run(&mut k, &inst, 75, moves, &|| false, &mut phases))
+        .expect("first phase");
+    let second = pollster::block_on(walk.run(&mut k, &inst, 75, moves, &|| false, &mut phases))
+        .expect("second phase");
+    assert_eq!(phases.iterations, 150);
+    assert_eq!(phases.improvements, stats.improvements);
+    assert_eq!(walk.best().0, whole, "two phases end where one long walk ends");
+    assert_eq!(walk.best().1, whole_cost);
+    let first_cost = first.expect("the first phase improves a perturbed start").1;
+    match second {
+        Some((t, c)) => {
+            assert!(c < first_cost, "{c:?} reported but not better than {first_cost:?}");
+            assert_eq!(score(&inst, &t).cost(), c);
+        }
+        None => assert_eq!(first_cost, whole_cost, "the second phase found nothing"),
+    }
 }
 
 /// A solve with the GPU search (evaluator `gpu`: batch scoring plus a tabu phase per

@@ -164,3 +164,36 @@ fn invalid_options_are_rejected_with_their_name() {
     let err = common::solve_here(&inst, &opts).unwrap_err();
     assert_eq!(err.name(), "refine");
 }
+
+/// A timetable found outside the islands (the GPU's tabu walk) is taken only when it beats
+/// the run's best: a copy of the best, or anything worse, is turned away and changes
+/// nothing (it would only crowd out a chain of the best island).
+#[test]
+fn offer_takes_only_a_timetable_better_than_the_best() {
+    let inst = Arc::new(common::load(
+        &common::shared_dir().join("instances/itc2007/comp01.ctt"),
+    ));
+    let mut solver = pool(2)
+        .install(|| {
+            atoll::solver::Solver::new(
+                inst.clone(),
+                &bounded(2),
+                &mut CpuBatchEvaluator,
+                CancelToken::new(),
+            )
+        })
+        .expect("solver");
+    let best = solver.best_timetable().clone();
+    let cost = score(&inst, &best).cost();
+    assert!(!solver.offer(best.clone(), cost), "a copy of the best");
+    let mut worse = best.clone();
+    let l = atoll::model::LectureId(0);
+    worse.set(l, atoll::model::Slot::UNSCHEDULED);
+    let worse_cost = score(&inst, &worse).cost();
+    assert!(worse_cost > cost);
+    assert!(!solver.offer(worse, worse_cost), "a worse timetable");
+    assert_eq!(solver.best_timetable(), &best);
+    let r = solver.finish("cpu".into());
+    assert_eq!(r.stats.outside_improvements, 0);
+    assert_eq!(r.breakdown.cost(), cost);
+}

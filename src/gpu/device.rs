@@ -11,7 +11,7 @@ use std::task::{Context, Poll, Waker};
 use wgpu::util::DeviceExt;
 
 use super::GpuError;
-use super::neighbourhood::{Neighbourhood, Plan, TabuParams, TabuStats, tabu_search};
+use super::neighbourhood::{Neighbourhood, Plan, TabuStats, TabuWalk};
 use super::pack::{OUT_STRIDE, pack};
 use crate::eval::{Breakdown, score};
 use crate::model::{CourseId, Instance, Timetable};
@@ -91,6 +91,8 @@ pub struct GpuEvaluator {
     search: Option<Neighbourhood>,
     search_note: String,
     tabu: TabuStats,
+    /// The tabu walk the phases continue (see [`TabuWalk`]).
+    walk: Option<TabuWalk>,
 }
 
 /// The adapter, as reports name it: "name (backend, device type)". Browsers may keep the
@@ -245,6 +247,7 @@ impl GpuEvaluator {
             search: None,
             search_note: "GPU search: not enabled".into(),
             tabu: TabuStats::default(),
+            walk: None,
         })
     }
 
@@ -273,6 +276,7 @@ impl GpuEvaluator {
         match built {
             Ok(n) => {
                 self.search_note = n.plan().lines().join("; ");
+                self.walk = None;
                 Ok(self.search.insert(n).plan())
             }
             Err(e) => {
@@ -297,9 +301,12 @@ impl GpuEvaluator {
         &self.tabu
     }
 
-    /// One tabu phase ([`tabu_search`], at most `steps` steps) from `tt`: the best timetable it saw with its cost, or `None` when the search is off. A
-    /// device error turns the search off for the rest of the run (the reason in
-    /// [`Self::search_note`]).
+    /// One tabu phase of at most `steps` steps. The walk goes on from where the last phase
+    /// left it, unless there is none, it has stalled, or `tt` (the run's best) is better
+    /// than anything it found: then a new walk starts from `tt` on the stream `seed`.
+    /// Returns the walk's new best when this phase improved it (`None` otherwise, or when
+    /// the search is off). A device error turns the search off for the rest of the run
+    /// (the reason in [`Self::search_note`]).
     pub async fn intensify_async(
         &mut self,
         inst: &Instance,
@@ -312,15 +319,18 @@ impl GpuEvaluator {
         if !self.shape.fits(tt) || !self.shape.matches(inst) {
             return None;
         }
-        let params = TabuParams {
-            iterations: steps,
-            seed,
-            moves_per_step: n.plan().moves,
+        let start_cost = crate::eval::score(inst, tt).cost();
+        let walk = match self.walk.take() {
+            Some(w) if !w.stalled() && w.best().1 <= start_cost => w,
+            _ => TabuWalk::new(inst, tt, seed),
         };
-        match tabu_search(n, inst, tt, params, stop, &mut self.tabu).await {
-            Ok(r) => Some(r),
+        let walk = self.walk.insert(walk);
+        let moves = n.plan().moves;
+        match walk.run(n, inst, steps, moves, stop, &mut self.tabu).await {
+            Ok(found) => found,
             Err(e) => {
                 self.search = None;
+                self.walk = None;
                 self.search_note = format!("GPU search failed, off for this run: {e}");
                 None
             }

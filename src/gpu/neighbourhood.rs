@@ -407,7 +407,10 @@ mod counters;
 mod tabu;
 
 pub use counters::{Counters, DeltaCheck, check_deltas};
-pub use tabu::{Candidate, MoveSource, StepParams, TabuParams, TabuStats, tabu_search};
+pub use tabu::{
+    Candidate, MoveSource, StepParams, TABU_STALL_STEPS, TabuParams, TabuStats, TabuWalk,
+    tabu_search,
+};
 
 #[cfg(feature = "gpu")]
 pub use device::Neighbourhood;

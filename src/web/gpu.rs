@@ -105,9 +105,11 @@ impl GpuScorer {
             .is_some_and(|g| g.search_plan().is_some())
     }
 
-    /// One GPU tabu phase of [`PAGE_TABU_STEPS`] steps from `slots` (one timetable, as
-    /// `Session.solveBest` gives it). Resolves to the best timetable it found as flat
-    /// slots, or `undefined` when the search is off (or the GPU busy).
+    /// One GPU tabu phase of [`PAGE_TABU_STEPS`] steps, continuing the walk or starting
+    /// one from `slots` (the run's best, as `Session.solveBest` gives it; see
+    /// `GpuEvaluator::intensify_async`). Resolves to the walk's new best as flat slots
+    /// when the phase improved it, or `undefined` (nothing better, the search off, or the
+    /// GPU busy).
     pub fn intensify(&self, slots: Vec<u32>, seed: u32) -> js_sys::Promise {
         let inst = self.inst.clone();
         let cell = self.gpu.clone();
@@ -450,8 +452,8 @@ impl Session {
     }
 
     /// Offers a timetable (flat slots, as `GpuScorer.intensify` resolves it) to the running
-    /// solve; it is scored here, so only an exact cost enters. False when it is not a
-    /// timetable of this instance.
+    /// solve; it is scored here, so only an exact cost enters. True when it became the
+    /// run's best; false when it is no better, or not a timetable of this instance.
     #[wasm_bindgen(js_name = solveOffer)]
     pub fn solve_offer(&mut self, slots: Vec<u32>) -> Result<bool, JsError> {
         let running = self.running()?;
@@ -463,8 +465,7 @@ impl Session {
             return Ok(false);
         };
         let cost = crate::eval::score(&inst, &tt).cost();
-        running.solver.offer(tt, cost);
-        Ok(true)
+        Ok(running.solver.offer(tt, cost))
     }
 
     /// Names the evaluator that scores this solve's batches (`GpuScorer.name`), for the

@@ -32,7 +32,8 @@ fn show(c: Cost) -> String {
     }
 }
 
-/// One solve; the cost, and the evaluator's name (what really ran).
+/// One solve; the cost, the evaluator's name (what really ran) and how often the GPU's
+/// search improved the run's best.
 fn solve(
     inst: &Arc<Instance>,
     base: &SolverOptions,
@@ -40,7 +41,7 @@ fn solve(
     seed: u64,
     time: f64,
     threads: usize,
-) -> Result<(Cost, String), CliError> {
+) -> Result<(Cost, String, u64), CliError> {
     let base = SolverOptions {
         evaluator: choice,
         ..base.clone()
@@ -52,7 +53,7 @@ fn solve(
         }
         _ => r.stats.evaluator,
     };
-    Ok((r.breakdown.cost(), name))
+    Ok((r.breakdown.cost(), name, r.stats.outside_improvements))
 }
 
 /// Moves per second: the GPU kernel (whole neighbourhood per dispatch, best move read
@@ -131,8 +132,8 @@ pub fn run(
     base: &SolverOptions,
 ) -> Result<(), CliError> {
     println!(
-        "{:<10} {:>5} {:>6} {:>7} {:>10} {:>10} {:>6}",
-        "instance", "seed", "time", "threads", "cost cpu", "cost gpu", "best"
+        "{:<10} {:>5} {:>6} {:>7} {:>10} {:>10} {:>6} {:>9}",
+        "instance", "seed", "time", "threads", "cost cpu", "cost gpu", "best", "gpu found"
     );
     let mut medians = Vec::new();
     let mut gpu_name = String::new();
@@ -141,18 +142,19 @@ pub fn run(
         let name = crate::bench::stem(path);
         let (mut cpus, mut gpus) = (Vec::new(), Vec::new());
         for &seed in seeds {
-            let (cpu, _) = solve(&inst, base, EvaluatorChoice::Cpu, seed, time, threads)?;
-            let (gpu, ran) = solve(&inst, base, EvaluatorChoice::Gpu, seed, time, threads)?;
+            let (cpu, _, _) = solve(&inst, base, EvaluatorChoice::Cpu, seed, time, threads)?;
+            let (gpu, ran, found) = solve(&inst, base, EvaluatorChoice::Gpu, seed, time, threads)?;
             gpu_name = ran;
             println!(
-                "{:<10} {:>5} {:>6.0} {:>7} {:>10} {:>10} {:>6}",
+                "{:<10} {:>5} {:>6.0} {:>7} {:>10} {:>10} {:>6} {:>9}",
                 name,
                 seed,
                 time,
                 threads,
                 show(cpu),
                 show(gpu),
-                best.get(&name).map_or("-".to_string(), |b| b.to_string())
+                best.get(&name).map_or("-".to_string(), |b| b.to_string()),
+                found
             );
             cpus.push(cpu);
             gpus.push(gpu);
@@ -162,6 +164,7 @@ pub fn run(
         medians.push((inst, name, cpus[cpus.len() / 2], gpus[gpus.len() / 2]));
     }
     println!("GPU-assisted runs used: {gpu_name}");
+    println!("gpu found: times the GPU's tabu walk improved the run's best");
     println!();
     println!(
         "{:<10} {:>10} {:>10} {:>6} {:>9} {:>14} {:>14} {:>8}",
