@@ -31,6 +31,10 @@ if ls .gl/*.deb >/dev/null 2>&1 && ! ldconfig -p | grep -q libvulkan; then
   for f in .gl/*.deb; do dpkg -x "$f" /; done
   ldconfig
 fi
+if [ "$MODE" != cpu ] && ! ldconfig -p | grep -q libvulkan; then
+  echo "no Vulkan loader here: carry .gl (see the device tool's README); the GPU would not run" >&2
+  exit 2
+fi
 if [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]; then
   export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 fi

@@ -98,3 +98,39 @@ fn bench_gpu_reports_identical_scores() {
         }
     }
 }
+
+/// `bench --gpu-ablation` where no GPU runs (the Vulkan and EGL loaders pointed at no
+/// driver) stops
+/// at the first instance with the reason, instead of timing the CPU against itself.
+#[test]
+fn gpu_ablation_without_a_gpu_stops_with_the_reason() {
+    let inst = comp01();
+    let o = Command::new(env!("CARGO_BIN_EXE_atoll"))
+        .args([
+            "bench",
+            &inst,
+            "--gpu-ablation",
+            "--seeds",
+            "1",
+            "--time",
+            "0.3",
+            "--threads",
+            "1",
+        ])
+        .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
+        .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
+        .env("__EGL_VENDOR_LIBRARY_FILENAMES", "/nonexistent/egl.json")
+        .env("__EGL_VENDOR_LIBRARY_DIRS", "/nonexistent")
+        .output()
+        .expect("cannot run atoll");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success(),
+        "stdout: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(
+        err.contains("ran on the CPU") && err.contains("comp01"),
+        "{err}"
+    );
+}

@@ -235,12 +235,19 @@ fn a_walk_continued_across_phases_is_one_long_walk() {
         .expect("second phase");
     assert_eq!(phases.iterations, 150);
     assert_eq!(phases.improvements, stats.improvements);
-    assert_eq!(walk.best().0, whole, "two phases end where one long walk ends");
+    assert_eq!(
+        walk.best().0,
+        whole,
+        "two phases end where one long walk ends"
+    );
     assert_eq!(walk.best().1, whole_cost);
     let first_cost = first.expect("the first phase improves a perturbed start").1;
     match second {
         Some((t, c)) => {
-            assert!(c < first_cost, "{c:?} reported but not better than {first_cost:?}");
+            assert!(
+                c < first_cost,
+                "{c:?} reported but not better than {first_cost:?}"
+            );
             assert_eq!(score(&inst, &t).cost(), c);
         }
         None => assert_eq!(first_cost, whole_cost, "the second phase found nothing"),

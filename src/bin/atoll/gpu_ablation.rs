@@ -4,8 +4,9 @@
 //! time, threads and seed; a table, the per-instance median costs and the geometric mean
 //! of the GPU/CPU ratio. Then the raw speed: moves evaluated per second by the GPU's
 //! neighbourhood kernel against the same moves delta-evaluated on one CPU core
-//! (`IncrementalState::move_delta`). Reports; never fails because a machine is slow or has
-//! no GPU (the GPU column then says why).
+//! (`IncrementalState::move_delta`). Reports; never fails because a machine is slow, but
+//! stops at once, with the reason, where no GPU runs (the GPU-assisted solves would fall
+//! back to the CPU and the table would compare the CPU with itself).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -41,7 +42,7 @@ fn solve(
     seed: u64,
     time: f64,
     threads: usize,
-) -> Result<(Cost, String, u64), CliError> {
+) -> Result<(Cost, String, u64, Option<String>), CliError> {
     let base = SolverOptions {
         evaluator: choice,
         ..base.clone()
@@ -53,7 +54,13 @@ fn solve(
         }
         _ => r.stats.evaluator,
     };
-    Ok((r.breakdown.cost(), name, r.stats.outside_improvements))
+    let fallback = (choice == EvaluatorChoice::Gpu && !info.gpu).then(|| info.reason.clone());
+    Ok((
+        r.breakdown.cost(),
+        name,
+        r.stats.outside_improvements,
+        fallback,
+    ))
 }
 
 /// Moves per second: the GPU kernel (whole neighbourhood per dispatch, best move read
@@ -142,8 +149,15 @@ pub fn run(
         let name = crate::bench::stem(path);
         let (mut cpus, mut gpus) = (Vec::new(), Vec::new());
         for &seed in seeds {
-            let (cpu, _, _) = solve(&inst, base, EvaluatorChoice::Cpu, seed, time, threads)?;
-            let (gpu, ran, found) = solve(&inst, base, EvaluatorChoice::Gpu, seed, time, threads)?;
+            let (gpu, ran, found, fallback) =
+                solve(&inst, base, EvaluatorChoice::Gpu, seed, time, threads)?;
+            if let Some(why) = fallback {
+                return Err(CliError::Settings(format!(
+                    "--gpu-ablation: the GPU-assisted solve of {name} ran on the CPU ({why}); \
+                     without a GPU the table would compare the CPU with itself"
+                )));
+            }
+            let (cpu, _, _, _) = solve(&inst, base, EvaluatorChoice::Cpu, seed, time, threads)?;
             gpu_name = ran;
             println!(
                 "{:<10} {:>5} {:>6.0} {:>7} {:>10} {:>10} {:>6} {:>9}",
