@@ -100,8 +100,8 @@ fn bench_gpu_reports_identical_scores() {
 }
 
 /// `bench --gpu-ablation` where no GPU runs (the Vulkan and EGL loaders pointed at no
-/// driver) stops
-/// at the first instance with the reason, instead of timing the CPU against itself.
+/// driver) stops at the first instance with the reason, instead of timing the CPU
+/// against itself.
 #[test]
 fn gpu_ablation_without_a_gpu_stops_with_the_reason() {
     let inst = comp01();
