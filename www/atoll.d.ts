@@ -433,6 +433,8 @@ export interface SolveStats extends PoolStats {
   ls_iterations: number;
   ls_accepted: number;
   batch_evaluations: number;
+  /** Times a search phase outside the islands (the GPU's tabu walk) improved the run's best. */
+  outside_improvements: number;
   elapsed_s: number;
   construct_s: number;
   /** Seconds until the best timetable was first feasible; null if it never was. */
