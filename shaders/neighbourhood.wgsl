@@ -12,17 +12,18 @@
 //
 // The host (`src/gpu/neighbourhood.rs`) prepends the constants (sizes, buffer offsets,
 // weights, WG) for its instance. `inst` is the instance (read once), `st` the timetable's
-// counters (uploaded once, then only the words a move changed).
+// counters (uploaded once, then only the words a move changed), one block of S_LEN words
+// per walk.
 
 override PERTURB: u32 = 0u;
 
 @group(0) @binding(0) var<storage, read> inst: array<u32>;
 @group(0) @binding(1) var<storage, read> st: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(2) var<storage, read> steps: array<Params>;
 @group(0) @binding(3) var<storage, read_write> out: array<u32>;
 
 struct Params {
-    // The tabu iteration: (l, p) is tabu while st[S_TABU + l * NP + p] > iter.
+    // The tabu iteration: (l, p) is tabu while st[sb + S_TABU + l * NP + p] > iter.
     iter: u32,
     cur_hard: i32,
     cur_soft: i32,
@@ -31,8 +32,17 @@ struct Params {
     seed: u32,
     // Workgroups along x (the dispatch is 2-D when one dimension is not enough).
     gx: u32,
-    pad: u32,
+    // Workgroups per walk, and in all (walks × gpw): the grid's rest does nothing.
+    gpw: u32,
+    total: u32,
+    pad0: u32,
+    pad1: u32,
+    pad2: u32,
 }
+
+// The walk this invocation works for: its step parameters and where its counters start.
+var<private> pw: u32 = 0u;
+var<private> sb: u32 = 0u;
 
 const NONE: i32 = 2147483647;
 
@@ -44,13 +54,13 @@ fn bit(base: u32, i: u32) -> bool {
 fn clashes(c: u32, p: u32) -> i32 {
     var n = 0u;
     for (var w = 0u; w < CW; w++) {
-        n += countOneBits(inst[I_CONF + c * CW + w] & st[S_PRES + p * CW + w]);
+        n += countOneBits(inst[I_CONF + c * CW + w] & st[sb + S_PRES + p * CW + w]);
     }
     return i32(n);
 }
 
 fn has_lecture(c: u32, p: u32) -> bool {
-    return ((st[S_PRES + p * CW + c / 32u] >> (c % 32u)) & 1u) != 0u;
+    return ((st[sb + S_PRES + p * CW + c / 32u] >> (c % 32u)) & 1u) != 0u;
 }
 
 fn unav(c: u32, p: u32) -> i32 {
@@ -65,7 +75,7 @@ fn cpl(g: u32, q: i32, oq: i32, ov: u32) -> u32 {
     if q == oq {
         return ov;
     }
-    return st[S_CPL + g * NP + u32(q)];
+    return st[sb + S_CPL + g * NP + u32(q)];
 }
 
 // 1: the period opens its day, 2: it closes it.
@@ -123,17 +133,17 @@ fn period_part(c: u32, p1: u32, p2: u32) -> vec2<i32> {
     var hard = 0;
     var soft = 0;
     let mwd = i32(inst[I_MWD + c]);
-    let days = i32(st[S_CDAYS + c]);
+    let days = i32(st[sb + S_CDAYS + c]);
     let d2 = p2 / PPD;
     let gs = inst[I_CURS + c];
     let ge = inst[I_CURS + c + 1u];
     if p1 == NP {
         // Placing an unscheduled lecture (`add`).
-        let n = i32(st[S_CCOUNT + c]);
+        let n = i32(st[sb + S_CCOUNT + c]);
         let need = i32(inst[I_NEED + c]);
         hard += abs(n + 1 - need) - abs(n - need);
         hard += clashes(c, p2) + unav(c, p2);
-        if st[S_DC + c * ND + d2] == 0u {
+        if st[sb + S_DC + c * ND + d2] == 0u {
             soft += (max(mwd - days - 1, 0) - max(mwd - days, 0)) * W_MWD;
         }
         var isol = 0;
@@ -147,15 +157,15 @@ fn period_part(c: u32, p1: u32, p2: u32) -> vec2<i32> {
         hard += clashes(c, p2) - clashes(c, p1) + unav(c, p2) - unav(c, p1);
         let d1 = p1 / PPD;
         if d1 != d2 {
-            let new_days = days - select(0, 1, st[S_DC + c * ND + d1] == 1u)
-                + select(0, 1, st[S_DC + c * ND + d2] == 0u);
+            let new_days = days - select(0, 1, st[sb + S_DC + c * ND + d1] == 1u)
+                + select(0, 1, st[sb + S_DC + c * ND + d2] == 0u);
             soft += (max(mwd - new_days, 0) - max(mwd - days, 0)) * W_MWD;
         }
         var isol = 0;
         for (var k = gs; k < ge; k++) {
             let g = inst[I_CURL + k];
             isol += isolated_change(g, i32(p1), false, -1, 0u);
-            let reduced = st[S_CPL + g * NP + p1] - 1u;
+            let reduced = st[sb + S_CPL + g * NP + p1] - 1u;
             isol += isolated_change(g, i32(p2), true, i32(p1), reduced);
         }
         soft += isol * W_CC;
@@ -165,20 +175,20 @@ fn period_part(c: u32, p1: u32, p2: u32) -> vec2<i32> {
 
 // The room-dependent rest: room occupancy, capacity, stability.
 fn room_part(c: u32, p1: u32, r1: u32, p2: u32, r2: u32) -> vec2<i32> {
-    let occupied = select(0, 1, st[S_RC + p2 * NR + r2] >= 1u);
+    let occupied = select(0, 1, st[sb + S_RC + p2 * NR + r2] >= 1u);
     var soft = i32(inst[I_EXCESS + c * NR + r2]) * W_CAP;
-    let rooms = i32(st[S_CROOMS + c]);
+    let rooms = i32(st[sb + S_CROOMS + c]);
     if p1 == NP {
-        if st[S_RU + c * NR + r2] == 0u && rooms > 0 {
+        if st[sb + S_RU + c * NR + r2] == 0u && rooms > 0 {
             soft += W_RS * i32(1u - PERTURB);
         }
         return vec2<i32>(occupied, soft);
     }
-    let hard = occupied - select(0, 1, st[S_RC + p1 * NR + r1] >= 2u);
+    let hard = occupied - select(0, 1, st[sb + S_RC + p1 * NR + r1] >= 2u);
     soft -= i32(inst[I_EXCESS + c * NR + r1]) * W_CAP;
     if r1 != r2 {
-        let new_rooms = rooms - select(0, 1, st[S_RU + c * NR + r1] == 1u)
-            + select(0, 1, st[S_RU + c * NR + r2] == 0u);
+        let new_rooms = rooms - select(0, 1, st[sb + S_RU + c * NR + r1] == 1u)
+            + select(0, 1, st[sb + S_RU + c * NR + r2] == 0u);
         soft += (max(new_rooms - 1, 0) - max(rooms - 1, 0)) * W_RS * i32(1u - PERTURB);
     }
     return vec2<i32>(hard, soft);
@@ -186,7 +196,7 @@ fn room_part(c: u32, p1: u32, r1: u32, p2: u32, r2: u32) -> vec2<i32> {
 
 // Lecture l's period and room (p1 = NP when unscheduled).
 fn placement(l: u32) -> vec2<u32> {
-    let s = st[S_SLOT + l];
+    let s = st[sb + S_SLOT + l];
     if s == 0xffffffffu {
         return vec2<u32>(NP, 0u);
     }
@@ -194,7 +204,7 @@ fn placement(l: u32) -> vec2<u32> {
 }
 
 fn item_of(wid: vec3<u32>, lid: u32) -> u32 {
-    return (wid.y * params.gx + wid.x) * WG + lid;
+    return (wid.y * steps[0].gx + wid.x) * WG + lid;
 }
 
 // Every move's delta: out[2 * ((l * NP + p2) * NR + r2)] = hard, then soft; NONE in hard
@@ -232,7 +242,7 @@ var<workgroup> kt: array<u32, WG>;
 var<workgroup> km: array<u32, WG>;
 
 fn hash(x: u32) -> u32 {
-    var h = x ^ params.seed;
+    var h = x ^ steps[pw].seed;
     h ^= h >> 16u;
     h *= 0x7feb352du;
     h ^= h >> 15u;
@@ -255,11 +265,20 @@ fn better(h: i32, s: i32, t: u32, m: u32, h2: i32, s2: i32, t2: u32, m2: u32) ->
     return m < m2;
 }
 
-// The best admissible move of each workgroup: out[4 * w ..] = hard delta, soft delta, tie
-// hash, move index ((l * NP + p2) * NR + r2); hard NONE when the workgroup has none.
+// The best admissible move of each workgroup: out[4 * g ..] = hard delta, soft delta, tie
+// hash, move index ((l * NP + p2) * NR + r2); hard NONE when the workgroup has none. Many
+// walks share one dispatch: walk w's counters are st[w * S_LEN ..], its step parameters
+// steps[w], its workgroups g in [w * gpw, (w + 1) * gpw), so one round trip to the GPU
+// moves every walk one step (a step's time is the round trip's, not the arithmetic's).
 @compute @workgroup_size(WG)
 fn best(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-    let i = item_of(wid, li);
+    let gi = wid.y * steps[0].gx + wid.x;
+    if gi >= steps[0].total {
+        return;
+    }
+    pw = gi / steps[0].gpw;
+    sb = pw * S_LEN;
+    let i = (gi % steps[0].gpw) * WG + li;
     var bh = NONE;
     var bs = 0;
     var bt = 0xffffffffu;
@@ -270,17 +289,17 @@ fn best(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         let c = inst[I_LC + l];
         let pr = placement(l);
         let part = period_part(c, pr.x, p2);
-        let tabu = st[S_TABU + l * NP + p2] > params.iter;
+        let tabu = st[sb + S_TABU + l * NP + p2] > steps[pw].iter;
         if part.x != NONE {
             for (var r2 = 0u; r2 < NR; r2++) {
                 if pr.x == p2 && pr.y == r2 {
                     continue;
                 }
                 let d = part + room_part(c, pr.x, pr.y, p2, r2);
-                let nh = params.cur_hard + d.x;
-                let ns = params.cur_soft + d.y;
-                let aspires = nh < params.best_hard
-                    || (nh == params.best_hard && ns < params.best_soft);
+                let nh = steps[pw].cur_hard + d.x;
+                let ns = steps[pw].cur_soft + d.y;
+                let aspires = nh < steps[pw].best_hard
+                    || (nh == steps[pw].best_hard && ns < steps[pw].best_soft);
                 if tabu && !aspires {
                     continue;
                 }
@@ -313,10 +332,9 @@ fn best(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         workgroupBarrier();
     }
     if li == 0u {
-        let w = wid.y * params.gx + wid.x;
-        out[4u * w] = bitcast<u32>(kh[0]);
-        out[4u * w + 1u] = bitcast<u32>(ks[0]);
-        out[4u * w + 2u] = kt[0];
-        out[4u * w + 3u] = km[0];
+        out[4u * gi] = bitcast<u32>(kh[0]);
+        out[4u * gi + 1u] = bitcast<u32>(ks[0]);
+        out[4u * gi + 2u] = kt[0];
+        out[4u * gi + 3u] = km[0];
     }
 }

@@ -121,6 +121,33 @@ fn ladder_factor(ladder: f64, i: usize, n: usize) -> f64 {
     }
 }
 
+/// Cores from which an evaluator's own search keeps one for the thread that drives it: at
+/// fewer, the search shares the cores with the islands.
+pub const RESERVE_DRIVER_FROM_THREADS: usize = 4;
+
+/// Worker threads (and islands) for a solve on `threads` cores with `evaluator`: one fewer
+/// when the evaluator runs a search of its own ([`BatchEvaluator::search_walks`]) and
+/// there are at least [`RESERVE_DRIVER_FROM_THREADS`] cores, since the calling thread
+/// drives that search (the GPU's tabu walks: a round trip to the GPU and every walk's move
+/// applied on the CPU, each step) while the pool anneals; an extra busy thread on a full
+/// machine would slow every generation to its slowest island.
+pub fn island_workers(threads: usize, evaluator: &dyn BatchEvaluator) -> usize {
+    if evaluator.search_walks() > 0 {
+        workers_beside_search(threads)
+    } else {
+        threads
+    }
+}
+
+/// [`island_workers`] for an evaluator that searches.
+pub fn workers_beside_search(threads: usize) -> usize {
+    if threads >= RESERVE_DRIVER_FROM_THREADS {
+        threads - 1
+    } else {
+        threads
+    }
+}
+
 /// A solve in progress. [`Solver::step`] runs generations for a bounded time and returns,
 /// so a caller that must stay responsive (the page's worker, which cannot be interrupted
 /// while inside Rust) can interleave messages; [`solve`] simply steps until done.
@@ -495,10 +522,11 @@ impl Solver {
     }
 
     /// [`Solver::select`], with `evaluator`'s own search phase ([`BatchEvaluator::intensify`],
-    /// the GPU's tabu search) run on this thread on the best timetable while the rayon
-    /// pool refines the islands; its result joins the best island when better. The phase's
-    /// seed comes from the run's seed and the generation, and its result is taken only
-    /// after both are done, so a run with a fixed generation count stays deterministic.
+    /// the GPU's tabu walks, one per island from the island's best) run on this thread
+    /// while the rayon pool refines the islands; a walk's better timetable joins its
+    /// island. The phase's seed comes from the run's seed and the generation, and its
+    /// results are taken only after both are done, so a run with a fixed generation count
+    /// stays deterministic.
     fn select_with(
         &mut self,
         scores: Vec<Breakdown>,
@@ -523,6 +551,17 @@ impl Solver {
                     .collect()
             })
             .collect();
+        // The islands' bests, before they refine: where the evaluator's own search (the
+        // GPU's tabu walks, one per island) starts or goes on from.
+        let starts: Vec<(Timetable, Cost)> = match &evaluator {
+            Some(ev) if ev.search_walks() > 0 => self
+                .islands
+                .iter()
+                .take(ev.search_walks())
+                .map(|i| (i.best.timetable.clone(), i.best.cost))
+                .collect(),
+            _ => Vec::new(),
+        };
         let stop = &self.stop;
         let n_islands = self.islands.len();
         let islands = &mut self.islands;
@@ -538,11 +577,11 @@ impl Solver {
                     isl.restart_if_stalled(inst, opts, improved);
                 })
         };
-        let mut found = None;
+        let mut found = Vec::new();
         match evaluator {
             None => refine(),
             Some(ev) => {
-                let start = &self.best.timetable;
+                let starts = &starts;
                 let seed = island_seed(opts.seed ^ 0x7AB0_5EA2, self.generation as usize);
                 // A run with a time limit lets the phase go on until the islands are done
                 // (the GPU works while the cores anneal); without one it takes a fixed
@@ -567,12 +606,14 @@ impl Solver {
                         refine();
                         refined.store(true, std::sync::atomic::Ordering::Relaxed);
                     });
-                    found = ev.intensify(inst, start, steps, seed, &over);
+                    found = ev.intensify(inst, starts, steps, seed, &over);
                 });
             }
         }
-        if let Some((timetable, cost)) = found {
-            self.offer(timetable, cost);
+        for (k, f) in found.into_iter().enumerate() {
+            if let Some((timetable, cost)) = f {
+                self.offer_to_island(k, timetable, cost);
+            }
         }
         self.generation += 1;
 
@@ -666,6 +707,26 @@ impl Solver {
         self.islands[home].receive(Individual { timetable, cost });
         self.outside_improvements += 1;
         true
+    }
+
+    /// A timetable the evaluator's search found from island `k`'s best, with its exact
+    /// cost: it joins island `k` when better than that island's best (the island may have
+    /// improved meanwhile), and becomes the run's best when better than that.
+    fn offer_to_island(&mut self, k: usize, timetable: Timetable, cost: Cost) {
+        let Some(isl) = self.islands.get_mut(k) else {
+            return;
+        };
+        if cost >= isl.best.cost {
+            return;
+        }
+        if cost < self.best.cost {
+            self.best = Individual {
+                timetable: timetable.clone(),
+                cost,
+            };
+            self.outside_improvements += 1;
+        }
+        isl.receive(Individual { timetable, cost });
     }
 
     /// The best timetable so far (for a caller that runs a search phase of its own, the

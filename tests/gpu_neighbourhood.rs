@@ -15,7 +15,7 @@ use atoll::construct::construct;
 use atoll::eval::IncrementalState;
 use atoll::gpu::GpuError;
 use atoll::gpu::neighbourhood::{
-    FORBIDDEN, Neighbourhood, TabuParams, TabuStats, TabuWalk, tabu_search,
+    FORBIDDEN, Neighbourhood, TabuParams, TabuStats, TabuWalk, run_walks, tabu_search,
 };
 use atoll::model::{Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
 use atoll::parallel::random_timetable;
@@ -254,6 +254,58 @@ fn a_walk_continued_across_phases_is_one_long_walk() {
     }
 }
 
+/// Walks sharing a dispatch (one counter block and step parameters per slot) are
+/// independent: three walks from different starts and seeds, moved together in slots 0-2,
+/// end exactly where each ends when it walks alone in slot 0. A kernel that read another
+/// slot's counters or parameters would disagree with the CPU's deltas (an error) or end
+/// elsewhere.
+#[test]
+fn walks_sharing_a_dispatch_are_independent() {
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let Some(mut k) = kernel(&inst, false) else {
+        return;
+    };
+    assert!(k.plan().walks >= 3, "{:?}", k.plan());
+    let starts: Vec<Timetable> = (0..3)
+        .map(|i| {
+            perturbed(
+                &inst,
+                &construct(&inst, &mut SmallRng::seed_from_u64(20 + i)).timetable,
+                20 + i,
+            )
+        })
+        .collect();
+    let moves = k.plan().moves;
+    let mut together: Vec<TabuWalk> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| TabuWalk::new(&inst, t, 7 + i as u64))
+        .collect();
+    let mut stats = TabuStats::default();
+    let found = pollster::block_on(run_walks(
+        &mut k,
+        &inst,
+        &mut together,
+        60,
+        moves,
+        &|| false,
+        &mut stats,
+    ))
+    .expect("three walks");
+    assert_eq!(found.len(), 3);
+    assert_eq!(stats.iterations, 180, "every walk took every step");
+    for (i, t) in starts.iter().enumerate() {
+        let mut alone = TabuWalk::new(&inst, t, 7 + i as u64);
+        let mut s = TabuStats::default();
+        let f = pollster::block_on(alone.run(&mut k, &inst, 60, moves, &|| false, &mut s))
+            .expect("one walk");
+        assert_eq!(alone.best(), together[i].best(), "walk {i}");
+        assert_eq!(f, found[i], "walk {i}");
+        let (tt, cost) = together[i].best();
+        assert_eq!(score(&inst, tt).cost(), *cost);
+    }
+}
+
 /// A solve with the GPU search (evaluator `gpu`: batch scoring plus a tabu phase per
 /// generation beside the islands) is the same twice for one seed and generation count.
 #[test]
@@ -281,7 +333,7 @@ fn a_gpu_assisted_solve_is_deterministic() {
                 return None;
             }
             let search = info.search.clone().unwrap_or_default();
-            assert!(search.contains("moves per dispatch"), "{search}");
+            assert!(search.contains("walks per dispatch"), "{search}");
             let r = atoll::solve(
                 atoll::SolveRequest::new(&opts),
                 std::sync::Arc::new(inst.clone()),

@@ -13,20 +13,27 @@ pub trait BatchEvaluator {
     fn name(&self) -> String;
     /// One breakdown per timetable, in order, exactly as [`crate::eval::score`] computes it.
     fn evaluate(&mut self, inst: &Instance, batch: &[Timetable]) -> Vec<Breakdown>;
-    /// A search phase of the evaluator's own, run by the solver on the best timetable
-    /// while the islands anneal (the GPU's tabu search over whole neighbourhoods): the
-    /// best timetable it found, with its cost, or `None` when it has none. At most `steps`
-    /// steps; deterministic for a given `seed`; `stop` (asked before each step) ends it
-    /// early.
+    /// A search phase of the evaluator's own, run by the solver while the islands anneal
+    /// (the GPU's tabu walks over whole neighbourhoods): `starts` are the islands' best
+    /// timetables with their costs; the result holds, per start, a better timetable the
+    /// phase found from it, with its cost (empty or `None`s when it found none). At most
+    /// `steps` steps; deterministic for a given `seed`; `stop` (asked before each step)
+    /// ends it early.
     fn intensify(
         &mut self,
         _inst: &Instance,
-        _tt: &Timetable,
+        _starts: &[(Timetable, Cost)],
         _steps: u32,
         _seed: u64,
         _stop: &dyn Fn() -> bool,
-    ) -> Option<(Timetable, Cost)> {
-        None
+    ) -> Vec<Option<(Timetable, Cost)>> {
+        Vec::new()
+    }
+
+    /// How many starts [`Self::intensify`] searches from at once (0: it has no search
+    /// phase). The thread that calls it drives the search; see [`crate::solver::island_workers`].
+    fn search_walks(&self) -> usize {
+        0
     }
 }
 

@@ -11,7 +11,7 @@ use std::task::{Context, Poll, Waker};
 use wgpu::util::DeviceExt;
 
 use super::GpuError;
-use super::neighbourhood::{Neighbourhood, Plan, TabuStats, TabuWalk};
+use super::neighbourhood::{Neighbourhood, Plan, TabuStats, TabuWalk, run_walks};
 use super::pack::{OUT_STRIDE, pack};
 use crate::eval::{Breakdown, score};
 use crate::model::{CourseId, Instance, Timetable};
@@ -91,8 +91,9 @@ pub struct GpuEvaluator {
     search: Option<Neighbourhood>,
     search_note: String,
     tabu: TabuStats,
-    /// The tabu walk the phases continue (see [`TabuWalk`]).
-    walk: Option<TabuWalk>,
+    /// The tabu walks the phases continue, walk k in slot k of the kernel's buffers (see
+    /// [`TabuWalk`], [`run_walks`]).
+    walks: Vec<TabuWalk>,
 }
 
 /// The adapter, as reports name it: "name (backend, device type)". Browsers may keep the
@@ -247,7 +248,7 @@ impl GpuEvaluator {
             search: None,
             search_note: "GPU search: not enabled".into(),
             tabu: TabuStats::default(),
-            walk: None,
+            walks: Vec::new(),
         })
     }
 
@@ -276,7 +277,7 @@ impl GpuEvaluator {
         match built {
             Ok(n) => {
                 self.search_note = n.plan().lines().join("; ");
-                self.walk = None;
+                self.walks.clear();
                 Ok(self.search.insert(n).plan())
             }
             Err(e) => {
@@ -301,12 +302,8 @@ impl GpuEvaluator {
         &self.tabu
     }
 
-    /// One tabu phase of at most `steps` steps. The walk goes on from where the last phase
-    /// left it, unless there is none, it has stalled, or `tt` (the run's best) is better
-    /// than anything it found: then a new walk starts from `tt` on the stream `seed`.
-    /// Returns the walk's new best when this phase improved it (`None` otherwise, or when
-    /// the search is off). A device error turns the search off for the rest of the run
-    /// (the reason in [`Self::search_note`]).
+    /// One tabu phase of at most `steps` steps of one walk from the run's best `tt` (the
+    /// page's form of [`Self::intensify_walks_async`], slot 0).
     pub async fn intensify_async(
         &mut self,
         inst: &Instance,
@@ -315,24 +312,59 @@ impl GpuEvaluator {
         seed: u64,
         stop: &dyn Fn() -> bool,
     ) -> Option<(Timetable, crate::eval::Cost)> {
-        let n = self.search.as_mut()?;
-        if !self.shape.fits(tt) || !self.shape.matches(inst) {
-            return None;
-        }
-        let start_cost = crate::eval::score(inst, tt).cost();
-        let walk = match self.walk.take() {
-            Some(w) if !w.stalled() && w.best().1 <= start_cost => w,
-            _ => TabuWalk::new(inst, tt, seed),
+        let start = (tt.clone(), crate::eval::score(inst, tt).cost());
+        self.intensify_walks_async(inst, std::slice::from_ref(&start), steps, seed, stop)
+            .await
+            .into_iter()
+            .next()
+            .flatten()
+    }
+
+    /// One tabu phase of at most `steps` steps for the walks of `starts` (walk k belongs to
+    /// start k, an island's best with its cost; starts beyond [`Plan::walks`] get no walk),
+    /// all moved a step per dispatch. Walk k goes on from where the last phase left it,
+    /// unless there is none, it has stalled, or start k is better than anything it found:
+    /// then a new walk starts from start k on a stream of `seed` and k. Returns, per start,
+    /// the walk's new best when this phase improved it. A device error turns the search
+    /// off for the rest of the run (the reason in [`Self::search_note`]).
+    pub async fn intensify_walks_async(
+        &mut self,
+        inst: &Instance,
+        starts: &[(Timetable, crate::eval::Cost)],
+        steps: u32,
+        seed: u64,
+        stop: &dyn Fn() -> bool,
+    ) -> Vec<Option<(Timetable, crate::eval::Cost)>> {
+        let mut found = vec![None; starts.len()];
+        let Some(n) = self.search.as_mut() else {
+            return found;
         };
-        let walk = self.walk.insert(walk);
+        if !self.shape.matches(inst) || starts.iter().any(|(tt, _)| !self.shape.fits(tt)) {
+            return found;
+        }
+        let k = starts.len().min(n.plan().walks as usize);
+        self.walks.truncate(k);
+        let mut old = std::mem::take(&mut self.walks).into_iter();
+        for (i, (tt, cost)) in starts[..k].iter().enumerate() {
+            let walk = match old.next() {
+                Some(w) if !w.stalled() && w.best().1 <= *cost => w,
+                _ => TabuWalk::new(inst, tt, crate::evolve::island::island_seed(seed, i)),
+            };
+            self.walks.push(walk);
+        }
         let moves = n.plan().moves;
-        match walk.run(n, inst, steps, moves, stop, &mut self.tabu).await {
-            Ok(found) => found,
+        match run_walks(n, inst, &mut self.walks, steps, moves, stop, &mut self.tabu).await {
+            Ok(walks) => {
+                for (f, w) in found.iter_mut().zip(walks) {
+                    *f = w;
+                }
+                found
+            }
             Err(e) => {
                 self.search = None;
-                self.walk = None;
+                self.walks.clear();
                 self.search_note = format!("GPU search failed, off for this run: {e}");
-                None
+                found
             }
         }
     }
@@ -456,15 +488,19 @@ impl crate::evolve::BatchEvaluator for GpuEvaluator {
         pollster::block_on(self.evaluate_async(inst, batch))
     }
 
+    fn search_walks(&self) -> usize {
+        self.search.as_ref().map_or(0, |n| n.plan().walks as usize)
+    }
+
     fn intensify(
         &mut self,
         inst: &Instance,
-        tt: &Timetable,
+        starts: &[(Timetable, crate::eval::Cost)],
         steps: u32,
         seed: u64,
         stop: &dyn Fn() -> bool,
-    ) -> Option<(Timetable, crate::eval::Cost)> {
-        pollster::block_on(self.intensify_async(inst, tt, steps, seed, stop))
+    ) -> Vec<Option<(Timetable, crate::eval::Cost)>> {
+        pollster::block_on(self.intensify_walks_async(inst, starts, steps, seed, stop))
     }
 }
 

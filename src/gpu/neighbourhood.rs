@@ -38,6 +38,11 @@ pub const TABU_MIN_STEPS: u32 = 50;
 pub const TABU_MAX_STEPS: u32 = 20_000;
 /// Share of the memory budget the neighbourhood's GPU buffers may take.
 pub const GPU_MEMORY_SHARE: f64 = 0.125;
+/// Tabu walks one dispatch advances at most (one per island: the solver pairs walk k with
+/// island k). A step's time is the GPU round trip's, nearly the same for one walk or many,
+/// so walks sharing a dispatch multiply the steps a second; the cap bounds the driving
+/// thread's share of the work (it applies every walk's move on the CPU).
+pub const MAX_WALKS: u32 = 32;
 
 /// The adapter limits the sizing reads (`wgpu::Limits` in part, so it can be tested without
 /// a device).
@@ -103,10 +108,15 @@ pub struct Plan {
     /// Invocations (one per lecture and period, looping over the rooms).
     pub invocations: u64,
     pub workgroup: u32,
+    /// Workgroups per walk.
     pub groups: u32,
+    /// Walks the buffers hold (at most [`MAX_WALKS`], fewer when the memory budget's share
+    /// or a binding limit says so): one dispatch moves all of them a step.
+    pub walks: u32,
     pub instance_bytes: u64,
+    /// Counter bytes of one walk.
     pub state_bytes: u64,
-    /// Bytes read back per search step (one candidate per workgroup).
+    /// Bytes read back per search step and walk (one candidate per workgroup).
     pub candidate_bytes: u64,
     /// Bytes of every move's delta (the exactness check's buffer); `None` when that buffer
     /// would pass a limit (the search does not need it).
@@ -121,12 +131,12 @@ impl Plan {
     pub fn lines(&self) -> Vec<String> {
         vec![
             format!(
-                "GPU neighbourhood: {} moves per dispatch ({} invocations, {} workgroups of {})",
-                self.moves, self.invocations, self.groups, self.workgroup
+                "GPU neighbourhood: {} moves per walk and step ({} invocations, {} workgroups of {}); up to {} walks per dispatch",
+                self.moves, self.invocations, self.groups, self.workgroup, self.walks
             ),
             format!(
-                "GPU buffers: instance {} B, counters {} B, read back {} B per step (cap {} B of the memory budget)",
-                self.instance_bytes, self.state_bytes, self.candidate_bytes, self.memory_cap_bytes
+                "GPU buffers per walk: counters {} B, read back {} B per step; instance {} B (cap {} B of the memory budget)",
+                self.state_bytes, self.candidate_bytes, self.instance_bytes, self.memory_cap_bytes
             ),
             format!(
                 "adapter limits: storage binding {} B, workgroup memory {} B, {} invocations per workgroup",
@@ -297,6 +307,7 @@ impl Layout {
         k("S_CCOUNT", self.s_ccount);
         k("S_CPL", self.s_cpl);
         k("S_TABU", self.s_tabu);
+        k("S_LEN", self.state_words);
         let mut i = |name: &str, v: u32| s.push_str(&format!("const {name}: i32 = {v};\n"));
         i("W_CAP", weights::ROOM_CAPACITY);
         i("W_MWD", weights::MIN_WORKING_DAYS);
@@ -372,20 +383,33 @@ pub fn plan(inst: &Instance, limits: AdapterLimits, memory_bytes: u64) -> Result
         }
     }
     let memory_cap_bytes = (memory_bytes as f64 * GPU_MEMORY_SHARE) as u64;
-    let held = instance_bytes + state_bytes + 2 * candidate_bytes;
-    if held > memory_cap_bytes {
+    let held_by = |walks: u64| {
+        instance_bytes + walks * (state_bytes + 2 * candidate_bytes + STEP_WORDS as u64 * 4)
+    };
+    if held_by(1) > memory_cap_bytes {
         return Err(GpuError::TooLarge {
             what: "GPU buffers within the memory budget's share (bytes)",
-            need: held,
+            need: held_by(1),
             limit: memory_cap_bytes,
         });
     }
+    let walks = (1..=MAX_WALKS as u64)
+        .take_while(|&k| {
+            held_by(k) <= memory_cap_bytes
+                && k * state_bytes <= binding
+                && k * candidate_bytes <= binding
+                && k * groups <= MAX_GROUPS_X as u64 * MAX_GROUPS_X as u64
+        })
+        .last()
+        .unwrap_or(1);
+    let held = held_by(walks);
     let all = 8 * invocations * layout.nr as u64;
     Ok(Plan {
         moves: invocations * layout.nr as u64,
         invocations,
         workgroup,
         groups: groups as u32,
+        walks: walks as u32,
         instance_bytes,
         state_bytes,
         candidate_bytes,
@@ -408,8 +432,8 @@ mod tabu;
 
 pub use counters::{Counters, DeltaCheck, check_deltas};
 pub use tabu::{
-    Candidate, MoveSource, StepParams, TABU_STALL_STEPS, TabuParams, TabuStats, TabuWalk,
-    tabu_search,
+    Candidate, MoveSource, STEP_WORDS, StepParams, TABU_STALL_STEPS, TabuParams, TabuStats,
+    TabuWalk, run_walks, tabu_search,
 };
 
 #[cfg(feature = "gpu")]

@@ -87,7 +87,7 @@ pub(crate) fn bounded_solve(
         RunBound::Time(t) => (Some(t), None),
         RunBound::Generations(g) => (None, Some(g)),
     };
-    let opts = SolverOptions {
+    let mut opts = SolverOptions {
         time_limit,
         max_generations,
         seed,
@@ -98,7 +98,7 @@ pub(crate) fn bounded_solve(
         },
         ..base.clone()
     };
-    let pool = crate::pool(threads)?;
+    let mut pool = crate::pool(threads)?;
     let (mut evaluator, info) = pool.install(|| {
         atoll::gpu::choose_evaluator(
             &inst,
@@ -106,6 +106,13 @@ pub(crate) fn bounded_solve(
             atoll::gpu::batch_size(&opts, threads),
         )
     });
+    let workers = atoll::solver::island_workers(threads, &*evaluator);
+    if workers != threads {
+        pool = crate::pool(workers)?;
+        if base.islands == 0 {
+            opts.islands = workers;
+        }
+    }
     let result = pool.install(|| {
         atoll::solve(
             atoll::SolveRequest::new(&opts),

@@ -66,7 +66,11 @@ fn solve(
 /// Moves per second: the GPU kernel (whole neighbourhood per dispatch, best move read
 /// back, applied, counters re-uploaded: a tabu step) and one CPU core delta-evaluating
 /// every move of the same neighbourhood. `None` for the GPU when it cannot run here.
-fn speed(inst: &Instance, seconds: f64) -> (Option<f64>, Result<f64, String>, String) {
+fn speed(
+    inst: &Instance,
+    seconds: f64,
+    walks: usize,
+) -> (Option<f64>, Result<f64, String>, String) {
     let mut rng = <rand::rngs::SmallRng as rand::SeedableRng>::seed_from_u64(1);
     let tt = atoll::construct::construct(inst, &mut rng).timetable;
     let state = IncrementalState::new(inst, tt.clone());
@@ -91,7 +95,7 @@ fn speed(inst: &Instance, seconds: f64) -> (Option<f64>, Result<f64, String>, St
     }
     std::hint::black_box(sum);
     let cpu = evaluated as f64 / start.elapsed().as_secs_f64().max(1e-9);
-    let gpu = gpu_speed(inst, &tt, seconds);
+    let gpu = gpu_speed(inst, &tt, seconds, walks);
     let note = match &gpu {
         Ok(_) => String::new(),
         Err(e) => e.clone(),
@@ -99,34 +103,58 @@ fn speed(inst: &Instance, seconds: f64) -> (Option<f64>, Result<f64, String>, St
     (Some(cpu), gpu, note)
 }
 
+/// The GPU's moves/s with `walks` tabu walks from `tt` sharing each dispatch (as many as
+/// the solve runs: one per island), all walks' moves counted.
 #[cfg(feature = "gpu")]
-fn gpu_speed(inst: &Instance, tt: &atoll::Timetable, seconds: f64) -> Result<f64, String> {
-    use atoll::gpu::neighbourhood::{Neighbourhood, TabuParams, TabuStats, tabu_search};
+fn gpu_speed(
+    inst: &Instance,
+    tt: &atoll::Timetable,
+    seconds: f64,
+    walks: usize,
+) -> Result<f64, String> {
+    use atoll::gpu::neighbourhood::{Neighbourhood, TabuStats, TabuWalk, run_walks};
     let mut k =
         pollster::block_on(Neighbourhood::new(inst, 2 << 30, false)).map_err(|e| e.to_string())?;
+    let n = walks.clamp(1, k.plan().walks as usize);
+    let moves = k.plan().moves;
+    let mut all: Vec<TabuWalk> = (0..n)
+        .map(|i| TabuWalk::new(inst, tt, 1 + i as u64))
+        .collect();
     let mut stats = TabuStats::default();
-    let params = TabuParams {
-        iterations: 5,
-        seed: 1,
-        moves_per_step: k.plan().moves,
-    };
     // Warm-up (pipeline compilation, first upload), then timed.
-    pollster::block_on(tabu_search(&mut k, inst, tt, params, &|| false, &mut stats))
-        .map_err(|e| e.to_string())?;
+    pollster::block_on(run_walks(
+        &mut k,
+        inst,
+        &mut all,
+        5,
+        moves,
+        &|| false,
+        &mut stats,
+    ))
+    .map_err(|e| e.to_string())?;
     let mut stats = TabuStats::default();
     let start = Instant::now();
-    let params = TabuParams {
-        iterations: u32::MAX,
-        ..params
-    };
     let over = || start.elapsed().as_secs_f64() >= seconds;
-    pollster::block_on(tabu_search(&mut k, inst, tt, params, &over, &mut stats))
-        .map_err(|e| e.to_string())?;
+    pollster::block_on(run_walks(
+        &mut k,
+        inst,
+        &mut all,
+        u32::MAX,
+        moves,
+        &over,
+        &mut stats,
+    ))
+    .map_err(|e| e.to_string())?;
     Ok(stats.moves_evaluated as f64 / start.elapsed().as_secs_f64().max(1e-9))
 }
 
 #[cfg(not(feature = "gpu"))]
-fn gpu_speed(_inst: &Instance, _tt: &atoll::Timetable, _seconds: f64) -> Result<f64, String> {
+fn gpu_speed(
+    _inst: &Instance,
+    _tt: &atoll::Timetable,
+    _seconds: f64,
+    _walks: usize,
+) -> Result<f64, String> {
     Err("built without the `gpu` feature".into())
 }
 
@@ -178,7 +206,12 @@ pub fn run(
         medians.push((inst, name, cpus[cpus.len() / 2], gpus[gpus.len() / 2]));
     }
     println!("GPU-assisted runs used: {gpu_name}");
-    println!("gpu found: times the GPU's tabu walk improved the run's best");
+    let walks = atoll::solver::workers_beside_search(threads);
+    println!(
+        "gpu found: times the GPU's tabu walks improved the run's best; the GPU-assisted \
+         solve anneals on {walks} worker threads (one core drives the GPU) with one walk per island"
+    );
+    println!("gpu moves/s: {walks} walks per dispatch, every walk's moves counted");
     println!();
     println!(
         "{:<10} {:>10} {:>10} {:>6} {:>9} {:>14} {:>14} {:>8}",
@@ -197,7 +230,7 @@ pub fn run(
         log_sum += r.ln();
         better += (gpu < cpu) as usize;
         worse += (gpu > cpu) as usize;
-        let (core, g, note) = speed(inst, 0.5);
+        let (core, g, note) = speed(inst, 0.5, walks);
         let fmt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
         let g = g.ok();
         println!(

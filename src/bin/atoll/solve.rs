@@ -71,7 +71,7 @@ pub(crate) fn run(a: SolveArgs) -> Result<(), CliError> {
         eprintln!("atoll: {}", describe_budget(&budget));
     }
     let threads = threads_or_all(a.threads);
-    let pool = pool(threads)?;
+    let mut pool = pool(threads)?;
     let cancel = cancel_on_ctrl_c();
     let tty = std::io::stderr().is_terminal();
     let mut on_progress = progress_printer(quiet, tty);
@@ -79,6 +79,10 @@ pub(crate) fn run(a: SolveArgs) -> Result<(), CliError> {
         let batch = atoll::gpu::batch_size(&opts, threads);
         atoll::gpu::choose_evaluator(&inst, opts.evaluator, batch)
     });
+    let workers = atoll::solver::island_workers(threads, &*evaluator);
+    if workers != threads {
+        pool = crate::pool(workers)?;
+    }
     if !quiet {
         eprintln!(
             "atoll: evaluator {} ({})",

@@ -11,7 +11,7 @@ use super::*;
 use crate::eval::Cost;
 
 /// The neighbourhood kernel on one device, for one instance: the instance buffer, the
-/// counter buffer (one timetable at a time), the two pipelines.
+/// counter buffer (one block per walk, [`Plan::walks`] of them), the two pipelines.
 pub struct Neighbourhood {
     device: wgpu::Device,
     queue: wgpu::Queue,
@@ -20,6 +20,7 @@ pub struct Neighbourhood {
     all_pipe: Option<(wgpu::ComputePipeline, wgpu::BindGroup, wgpu::Buffer)>,
     state_buf: wgpu::Buffer,
     cand_buf: wgpu::Buffer,
+    /// One [`StepParams`] per walk.
     params: wgpu::Buffer,
     readback: wgpu::Buffer,
     plan: Plan,
@@ -120,10 +121,26 @@ impl Neighbourhood {
             contents: &to_bytes(&layout.instance_words(inst)),
             usage: U::STORAGE,
         });
-        let state_buf = storage("counters", plan.state_bytes, U::STORAGE | U::COPY_DST);
-        let cand_buf = storage("candidates", plan.candidate_bytes, U::STORAGE | U::COPY_SRC);
-        let params = storage("step", 32, U::UNIFORM | U::COPY_DST);
-        let read_size = plan.all_deltas_bytes.unwrap_or(0).max(plan.candidate_bytes);
+        let walks = plan.walks as u64;
+        let state_buf = storage(
+            "counters",
+            walks * plan.state_bytes,
+            U::STORAGE | U::COPY_DST,
+        );
+        let cand_buf = storage(
+            "candidates",
+            walks * plan.candidate_bytes,
+            U::STORAGE | U::COPY_SRC,
+        );
+        let params = storage(
+            "steps",
+            walks * 4 * STEP_WORDS as u64,
+            U::STORAGE | U::COPY_DST,
+        );
+        let read_size = plan
+            .all_deltas_bytes
+            .unwrap_or(0)
+            .max(walks * plan.candidate_bytes);
         let readback = storage(
             "neighbourhood readback",
             read_size,
@@ -169,19 +186,22 @@ impl Neighbourhood {
         &self.adapter
     }
 
-    /// Runs `pipe` over the neighbourhood and reads `bytes` of `out` back as words.
+    /// Runs `pipe` over the neighbourhood of `steps.len()` walks and reads `bytes` of
+    /// `out` back as words.
     async fn run(
         &self,
         pipe: &wgpu::ComputePipeline,
         bind: &wgpu::BindGroup,
         out: &wgpu::Buffer,
         bytes: u64,
-        step: &StepParams,
+        steps: &[StepParams],
     ) -> Result<Vec<u32>, GpuError> {
-        let (gx, gy) = grid(self.plan.groups);
+        let gpw = self.plan.groups;
+        let total = gpw * steps.len() as u32;
+        let (gx, gy) = grid(total);
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        self.queue
-            .write_buffer(&self.params, 0, &to_bytes(&step.words(gx)));
+        let words: Vec<u32> = steps.iter().flat_map(|s| s.words(gx, gpw, total)).collect();
+        self.queue.write_buffer(&self.params, 0, &to_bytes(&words));
         let words = dispatch_and_read(
             &self.device,
             &self.queue,
@@ -203,7 +223,8 @@ impl Neighbourhood {
         Ok(words)
     }
 
-    /// Uploads all of `counters` (a new timetable).
+    /// Uploads all of `counters` (a new timetable) into slot 0, the one
+    /// [`Self::all_deltas`] reads.
     pub fn load(&mut self, counters: &mut Counters) {
         counters.take_dirty();
         self.queue
@@ -227,7 +248,7 @@ impl Neighbourhood {
             seed: 0,
         };
         let words = self
-            .run(pipe, bind, out, 8 * self.plan.moves, &step)
+            .run(pipe, bind, out, 8 * self.plan.moves, &[step])
             .await?;
         Ok(words
             .chunks_exact(2)
@@ -242,31 +263,50 @@ impl Neighbourhood {
 }
 
 impl MoveSource for Neighbourhood {
-    async fn sync(&mut self, counters: &mut Counters) -> Result<(), GpuError> {
+    async fn sync(&mut self, walk: usize, counters: &mut Counters) -> Result<(), GpuError> {
+        if walk >= self.plan.walks as usize {
+            return Err(GpuError::Device(format!(
+                "walk slot {walk} of {} the buffers hold",
+                self.plan.walks
+            )));
+        }
+        let base = walk as u64 * self.plan.state_bytes;
         for (start, words) in counters.take_dirty() {
             self.queue
-                .write_buffer(&self.state_buf, 4 * start as u64, &to_bytes(&words));
+                .write_buffer(&self.state_buf, base + 4 * start as u64, &to_bytes(&words));
         }
         Ok(())
     }
 
-    async fn best(&mut self, step: &StepParams) -> Result<Vec<Candidate>, GpuError> {
+    async fn best(&mut self, steps: &[StepParams]) -> Result<Vec<Vec<Candidate>>, GpuError> {
+        if steps.is_empty() || steps.len() > self.plan.walks as usize {
+            return Err(GpuError::Device(format!(
+                "{} walks in one step, the buffers hold 1 to {}",
+                steps.len(),
+                self.plan.walks
+            )));
+        }
         let words = self
             .run(
                 &self.best_pipe,
                 &self.best_bind,
                 &self.cand_buf,
-                self.plan.candidate_bytes,
-                step,
+                steps.len() as u64 * self.plan.candidate_bytes,
+                steps,
             )
             .await?;
+        let per_walk = 4 * self.plan.groups as usize;
         Ok(words
-            .chunks_exact(4)
-            .map(|w| Candidate {
-                hard: w[0] as i32,
-                soft: w[1] as i32,
-                tie: w[2],
-                index: w[3],
+            .chunks_exact(per_walk)
+            .map(|walk| {
+                walk.chunks_exact(4)
+                    .map(|w| Candidate {
+                        hard: w[0] as i32,
+                        soft: w[1] as i32,
+                        tie: w[2],
+                        index: w[3],
+                    })
+                    .collect()
             })
             .collect())
     }

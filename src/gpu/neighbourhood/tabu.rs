@@ -19,16 +19,21 @@ pub struct Candidate {
     pub index: u32,
 }
 
-/// What the tabu loop asks of the device (the GPU, or a test's double).
+/// What the tabu loop asks of the device (the GPU, or a test's double). The device holds
+/// the counters of several walks, one per slot.
 #[allow(async_fn_in_trait)]
 pub trait MoveSource {
-    /// Uploads the counters' changed words.
-    async fn sync(&mut self, counters: &mut Counters) -> Result<(), GpuError>;
-    /// The best admissible move of each workgroup (see the shader's `best`).
-    async fn best(&mut self, step: &StepParams) -> Result<Vec<Candidate>, GpuError>;
+    /// Uploads the changed words of the counters of the walk in slot `walk`.
+    async fn sync(&mut self, walk: usize, counters: &mut Counters) -> Result<(), GpuError>;
+    /// One step of the walks in slots `0..steps.len()` in one dispatch (`steps[k]` is slot
+    /// k's): per walk, the best admissible move of each workgroup (see the shader's `best`).
+    async fn best(&mut self, steps: &[StepParams]) -> Result<Vec<Vec<Candidate>>, GpuError>;
 }
 
-/// The uniform parameters of one search step.
+/// Words of one walk's step parameters (the shader's `Params`).
+pub const STEP_WORDS: usize = 12;
+
+/// The parameters of one search step of one walk.
 #[derive(Clone, Copy, Debug)]
 pub struct StepParams {
     pub iter: u32,
@@ -38,8 +43,9 @@ pub struct StepParams {
 }
 
 impl StepParams {
-    /// The uniform buffer's eight words (`gx` is the dispatch's width).
-    pub fn words(&self, gx: u32) -> [u32; 8] {
+    /// The shader's `Params` words: `gx` is the dispatch's width, `gpw` the workgroups of
+    /// one walk, `total` the workgroups of all walks of the dispatch.
+    pub fn words(&self, gx: u32, gpw: u32, total: u32) -> [u32; STEP_WORDS] {
         [
             self.iter,
             self.current.hard,
@@ -48,6 +54,10 @@ impl StepParams {
             self.best.soft,
             self.seed,
             gx,
+            gpw,
+            total,
+            0,
+            0,
             0,
         ]
     }
@@ -124,10 +134,9 @@ impl TabuWalk {
     /// step takes the best admissible move of the whole neighbourhood, applies it (the
     /// CPU's [`IncrementalState`] checks the GPU's delta: a disagreement is an error), and
     /// forbids the lecture's old period for a tenure drawn from the walk's stream. Returns
-    /// the walk's new best when this call improved it. The GPU's buffers must hold this
-    /// walk's counters (one walk per [`MoveSource`]; a new walk uploads them whole).
-    /// `moves_per_step` ([`super::Plan::moves`]) is for the statistics. Deterministic for
-    /// a given seed and sequence of calls.
+    /// the walk's new best when this call improved it. The walk uses slot 0 of `src` (see
+    /// [`run_walks`]). `moves_per_step` ([`super::Plan::moves`]) is for the statistics.
+    /// Deterministic for a given seed and sequence of calls.
     pub async fn run<S: MoveSource>(
         &mut self,
         src: &mut S,
@@ -137,84 +146,144 @@ impl TabuWalk {
         stop: &dyn Fn() -> bool,
         stats: &mut TabuStats,
     ) -> Result<Option<(Timetable, Cost)>, GpuError> {
-        let mut state = IncrementalState::new(inst, self.current.clone());
-        let layout = self.counters.layout.clone();
-        let tenure_base = 10 + (layout.nl as u32 / 40).min(20);
-        let mut improved = false;
-        let mut outcome = Ok(());
+        let found = run_walks(
+            src,
+            inst,
+            std::slice::from_mut(self),
+            iterations,
+            moves_per_step,
+            stop,
+            stats,
+        )
+        .await?;
+        Ok(found.into_iter().next().flatten())
+    }
+
+    /// Applies the best of `cands` (this walk's workgroups' best moves) to `state`, checking
+    /// the GPU's delta against the CPU's. `Ok(None)` when no move is admissible, otherwise
+    /// whether the walk's best improved.
+    fn take(
+        &mut self,
+        state: &mut IncrementalState,
+        cands: Vec<Candidate>,
+        tenure_base: u32,
+    ) -> Result<Option<bool>, GpuError> {
+        let Some(c) = cands.into_iter().filter(|c| c.hard != FORBIDDEN).min() else {
+            return Ok(None);
+        };
+        let (l, p, r) = self.counters.layout.decode(c.index);
+        let from = state.timetable().slot(l);
+        let to = Slot::at(p, r);
+        if !state.can_move(l, to) {
+            return Err(GpuError::Device(format!(
+                "the GPU proposed a forbidden move: lecture {} to period {} room {}",
+                l.0, p.0, r.0
+            )));
+        }
+        let d = match state.move_delta(l, to) {
+            Some(d) => {
+                state.move_lecture(l, to);
+                d
+            }
+            None => state.move_lecture(l, to),
+        };
+        if d != (c.hard as i64, c.soft as i64) {
+            return Err(GpuError::Device(format!(
+                "the GPU's delta {:?} for lecture {} to ({}, {}) differs from the CPU's {:?}",
+                (c.hard, c.soft),
+                l.0,
+                p.0,
+                r.0,
+                d
+            )));
+        }
+        self.counters.apply(l, from, to);
+        if let Some((p0, _)) = from.get() {
+            let tenure = tenure_base + self.rng.random_range(0..tenure_base);
+            self.counters.set_tabu(l, p0, self.iter + tenure);
+        }
+        self.iter += 1;
+        if state.cost() < self.best.1 {
+            self.best = (state.timetable().clone(), state.cost());
+            self.since_best = 0;
+            Ok(Some(true))
+        } else {
+            self.since_best += 1;
+            Ok(Some(false))
+        }
+    }
+}
+
+/// Moves every walk of `walks` (walk k in slot k of `src`) up to `iterations` steps in
+/// lockstep, one dispatch per step for all of them: a step's time is the GPU round trip's,
+/// so k walks take about the time of one. A walk without an admissible move rests for
+/// the rest of the call. Returns, per walk, its new best when this call improved it. On a
+/// device error every walk keeps a timetable consistent with its counters (the step in
+/// progress is not applied) and the error is returned. Deterministic for given walks.
+pub async fn run_walks<S: MoveSource>(
+    src: &mut S,
+    inst: &Instance,
+    walks: &mut [TabuWalk],
+    iterations: u32,
+    moves_per_step: u64,
+    stop: &dyn Fn() -> bool,
+    stats: &mut TabuStats,
+) -> Result<Vec<Option<(Timetable, Cost)>>, GpuError> {
+    let mut states: Vec<IncrementalState> = walks
+        .iter()
+        .map(|w| IncrementalState::new(inst, w.current.clone()))
+        .collect();
+    let tenure_base = 10 + (inst.n_lectures() as u32 / 40).min(20);
+    let mut improved = vec![false; walks.len()];
+    let mut active = vec![true; walks.len()];
+    let outcome = async {
         for _ in 0..iterations {
-            if stop() {
+            if stop() || !active.contains(&true) {
                 break;
             }
-            if let Err(e) = src.sync(&mut self.counters).await {
-                outcome = Err(e);
-                break;
+            for (k, w) in walks.iter_mut().enumerate() {
+                src.sync(k, &mut w.counters).await?;
             }
-            let step = StepParams {
-                iter: self.iter,
-                current: state.cost(),
-                best: self.best.1,
-                seed: self.rng.random(),
-            };
-            let cands = match src.best(&step).await {
-                Ok(c) => c,
-                Err(e) => {
-                    outcome = Err(e);
-                    break;
+            let steps: Vec<StepParams> = walks
+                .iter_mut()
+                .zip(&states)
+                .map(|(w, state)| StepParams {
+                    iter: w.iter,
+                    current: state.cost(),
+                    best: w.best.1,
+                    seed: w.rng.random(),
+                })
+                .collect();
+            let cands = src.best(&steps).await?;
+            for (k, cands) in cands.into_iter().enumerate().take(walks.len()) {
+                if !active[k] {
+                    continue;
                 }
-            };
-            stats.iterations += 1;
-            stats.moves_evaluated += moves_per_step;
-            let Some(c) = cands.into_iter().filter(|c| c.hard != FORBIDDEN).min() else {
-                break;
-            };
-            let (l, p, r) = layout.decode(c.index);
-            let from = state.timetable().slot(l);
-            let to = Slot::at(p, r);
-            if !state.can_move(l, to) {
-                outcome = Err(GpuError::Device(format!(
-                    "the GPU proposed a forbidden move: lecture {} to period {} room {}",
-                    l.0, p.0, r.0
-                )));
-                break;
-            }
-            let d = match state.move_delta(l, to) {
-                Some(d) => {
-                    state.move_lecture(l, to);
-                    d
+                match walks[k].take(&mut states[k], cands, tenure_base)? {
+                    None => active[k] = false,
+                    Some(better) => {
+                        stats.iterations += 1;
+                        stats.moves_evaluated += moves_per_step;
+                        if better {
+                            improved[k] = true;
+                            stats.improvements += 1;
+                        }
+                    }
                 }
-                None => state.move_lecture(l, to),
-            };
-            if d != (c.hard as i64, c.soft as i64) {
-                outcome = Err(GpuError::Device(format!(
-                    "the GPU's delta {:?} for lecture {} to ({}, {}) differs from the CPU's {:?}",
-                    (c.hard, c.soft),
-                    l.0,
-                    p.0,
-                    r.0,
-                    d
-                )));
-                break;
-            }
-            self.counters.apply(l, from, to);
-            if let Some((p0, _)) = from.get() {
-                let tenure = tenure_base + self.rng.random_range(0..tenure_base);
-                self.counters.set_tabu(l, p0, self.iter + tenure);
-            }
-            self.iter += 1;
-            if state.cost() < self.best.1 {
-                self.best = (state.timetable().clone(), state.cost());
-                self.since_best = 0;
-                improved = true;
-                stats.improvements += 1;
-            } else {
-                self.since_best += 1;
             }
         }
-        self.current = state.into_timetable();
-        outcome?;
-        Ok(improved.then(|| self.best.clone()))
+        Ok::<(), GpuError>(())
     }
+    .await;
+    for (w, state) in walks.iter_mut().zip(states) {
+        w.current = state.into_timetable();
+    }
+    outcome?;
+    Ok(walks
+        .iter()
+        .zip(improved)
+        .map(|(w, i)| i.then(|| w.best.clone()))
+        .collect())
 }
 
 /// Tabu search from `tt` for at most `params.iterations` steps: one [`TabuWalk`] from
