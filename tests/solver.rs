@@ -197,3 +197,109 @@ fn offer_takes_only_a_timetable_better_than_the_best() {
     assert_eq!(r.stats.outside_improvements, 0);
     assert_eq!(r.breakdown.cost(), cost);
 }
+
+/// An evaluator whose own search (the GPU's tabu walks in a real solve) gets one start per
+/// island, each with its exact cost, and whose better timetables join their islands: here
+/// the search is a CPU descent to a local optimum from each start.
+#[derive(Default)]
+struct DescentSearch {
+    starts_seen: Vec<usize>,
+}
+
+impl atoll::evolve::BatchEvaluator for DescentSearch {
+    fn name(&self) -> String {
+        "descent".into()
+    }
+
+    fn evaluate(
+        &mut self,
+        inst: &atoll::model::Instance,
+        batch: &[atoll::model::Timetable],
+    ) -> Vec<atoll::eval::Breakdown> {
+        CpuBatchEvaluator.evaluate(inst, batch)
+    }
+
+    fn search_walks(&self) -> usize {
+        8
+    }
+
+    fn intensify(
+        &mut self,
+        inst: &atoll::model::Instance,
+        starts: &[(atoll::model::Timetable, atoll::eval::Cost)],
+        _steps: u32,
+        _seed: u64,
+        _stop: &dyn Fn() -> bool,
+    ) -> Vec<Option<(atoll::model::Timetable, atoll::eval::Cost)>> {
+        use atoll::eval::IncrementalState;
+        use atoll::model::{LectureId, PeriodId, RoomId, Slot};
+        self.starts_seen.push(starts.len());
+        starts
+            .iter()
+            .map(|(tt, cost)| {
+                assert_eq!(score(inst, tt).cost(), *cost, "a start comes with its cost");
+                let mut s = IncrementalState::new(inst, tt.clone());
+                let mut improved = true;
+                while improved {
+                    improved = false;
+                    for l in 0..tt.len() {
+                        for p in 0..inst.n_periods() {
+                            for r in 0..inst.rooms.len() {
+                                let (l, to) = (
+                                    LectureId(l as u32),
+                                    Slot::at(PeriodId(p as u16), RoomId(r as u16)),
+                                );
+                                if s.can_move(l, to)
+                                    && s.move_delta(l, to).is_some_and(|d| d < (0, 0))
+                                {
+                                    s.move_lecture(l, to);
+                                    improved = true;
+                                }
+                            }
+                        }
+                    }
+                }
+                (s.cost() < *cost).then(|| (s.timetable().clone(), s.cost()))
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn an_evaluator_search_starts_from_every_island_and_feeds_it() {
+    let inst = Arc::new(common::load(
+        &common::shared_dir().join("instances/itc2007/comp01.ctt"),
+    ));
+    let opts = SolverOptions {
+        ls_iterations: 200,
+        ..bounded(3)
+    };
+    let mut search = DescentSearch::default();
+    let r = pool(2)
+        .install(|| {
+            solve(
+                SolveRequest::new(&opts),
+                inst.clone(),
+                &mut search,
+                &mut |_| {},
+            )
+        })
+        .expect("solve");
+    assert_eq!(
+        search.starts_seen,
+        vec![2, 2, 2],
+        "one start per island, every generation"
+    );
+    assert!(
+        r.stats.outside_improvements > 0,
+        "a descent from weakly annealed islands improves the run's best"
+    );
+    assert_eq!(score(&inst, &r.timetable), r.breakdown);
+    assert_eq!(
+        atoll::solver::island_workers(16, &search),
+        16 - 1,
+        "a searching evaluator keeps a core for its driver"
+    );
+    assert_eq!(atoll::solver::island_workers(2, &search), 2);
+    assert_eq!(atoll::solver::island_workers(16, &CpuBatchEvaluator), 16);
+}

@@ -47,6 +47,7 @@ impl GpuEvaluator {
         &mut self,
         _inst: &Instance,
         _memory_bytes: u64,
+        _max_walks: u32,
     ) -> Result<&super::neighbourhood::Plan, super::GpuError> {
         match *self {}
     }

@@ -258,12 +258,14 @@ impl GpuEvaluator {
     }
 
     /// Builds the neighbourhood kernel on this device for `inst` within `memory_bytes` of
-    /// budget, so [`Self::intensify_async`] can search. On failure the batch scoring goes
+    /// budget and for up to `max_walks` walks a dispatch (natively one per island, in the
+    /// page one), so [`Self::intensify_walks_async`] can search. On failure the batch scoring goes
     /// on and [`Self::search_note`] says why the search is off.
     pub async fn enable_search(
         &mut self,
         inst: &Instance,
         memory_bytes: u64,
+        max_walks: u32,
     ) -> Result<&Plan, GpuError> {
         let built = Neighbourhood::with_device(
             self.device.clone(),
@@ -271,6 +273,7 @@ impl GpuEvaluator {
             self.adapter.clone(),
             inst,
             memory_bytes,
+            max_walks,
             false,
         )
         .await;

@@ -212,7 +212,7 @@ mod native {
     /// batches and `search_note` says why.
     #[cfg(feature = "gpu")]
     fn enable_search_blocking(gpu: &mut GpuEvaluator, inst: &Instance, memory_bytes: u64) {
-        let _ = pollster::block_on(gpu.enable_search(inst, memory_bytes));
+        let _ = pollster::block_on(gpu.enable_search(inst, memory_bytes, neighbourhood::MAX_WALKS));
     }
 
     #[cfg(not(feature = "gpu"))]

@@ -336,8 +336,14 @@ impl Layout {
 }
 
 /// Sizes the neighbourhood for `inst` on an adapter with `limits` and `memory_bytes` of
-/// memory budget (its [`GPU_MEMORY_SHARE`] is the cap), or says why it does not fit.
-pub fn plan(inst: &Instance, limits: AdapterLimits, memory_bytes: u64) -> Result<Plan, GpuError> {
+/// memory budget (its [`GPU_MEMORY_SHARE`] is the cap), for up to `max_walks` walks per
+/// dispatch (at least one fits, or it says why not).
+pub fn plan(
+    inst: &Instance,
+    limits: AdapterLimits,
+    memory_bytes: u64,
+    max_walks: u32,
+) -> Result<Plan, GpuError> {
     if let Some(why) = unsupported(inst) {
         return Err(GpuError::Unsupported(why));
     }
@@ -393,7 +399,7 @@ pub fn plan(inst: &Instance, limits: AdapterLimits, memory_bytes: u64) -> Result
             limit: memory_cap_bytes,
         });
     }
-    let walks = (1..=MAX_WALKS as u64)
+    let walks = (1..=max_walks.clamp(1, MAX_WALKS) as u64)
         .take_while(|&k| {
             held_by(k) <= memory_cap_bytes
                 && k * state_bytes <= binding
@@ -456,7 +462,7 @@ mod tests {
     #[test]
     fn small_adapters_are_refused_with_the_limit_named() {
         let inst = tiny();
-        let ok = plan(&inst, AdapterLimits::WEBGPU_DEFAULT, 1 << 30).unwrap();
+        let ok = plan(&inst, AdapterLimits::WEBGPU_DEFAULT, 1 << 30, MAX_WALKS).unwrap();
         assert_eq!(ok.workgroup, 64);
         assert_eq!(
             ok.moves,
@@ -467,21 +473,39 @@ mod tests {
             max_compute_invocations_per_workgroup: 48,
             ..AdapterLimits::WEBGPU_DEFAULT
         };
-        assert_eq!(plan(&inst, narrow, 1 << 30).unwrap().workgroup, 32);
+        assert_eq!(plan(&inst, narrow, 1 << 30, 1).unwrap().workgroup, 32);
         let no_shared = AdapterLimits {
             max_compute_workgroup_storage_size: 8,
             ..AdapterLimits::WEBGPU_DEFAULT
         };
-        let e = plan(&inst, no_shared, 1 << 30).unwrap_err();
+        let e = plan(&inst, no_shared, 1 << 30, 1).unwrap_err();
         assert!(e.to_string().contains("workgroup memory"), "{e}");
         let small = AdapterLimits {
             max_storage_buffer_binding_size: 64,
             ..AdapterLimits::WEBGPU_DEFAULT
         };
-        let e = plan(&inst, small, 1 << 30).unwrap_err();
+        let e = plan(&inst, small, 1 << 30, 1).unwrap_err();
         assert!(e.to_string().contains("buffer (bytes)"), "{e}");
-        let e = plan(&inst, AdapterLimits::WEBGPU_DEFAULT, 1000).unwrap_err();
+        let e = plan(&inst, AdapterLimits::WEBGPU_DEFAULT, 1000, 1).unwrap_err();
         assert!(e.to_string().contains("memory budget"), "{e}");
+    }
+
+    /// Walks per dispatch: as many as asked (up to [`MAX_WALKS`]) when they fit, fewer
+    /// when the memory budget's share holds fewer, one when only one fits.
+    #[test]
+    fn walks_are_sized_from_the_memory_budget() {
+        let inst = tiny();
+        let l = AdapterLimits::WEBGPU_DEFAULT;
+        assert_eq!(plan(&inst, l, 1 << 30, 15).unwrap().walks, 15);
+        assert_eq!(plan(&inst, l, 1 << 30, 1000).unwrap().walks, MAX_WALKS);
+        let one = plan(&inst, l, 1 << 30, 1).unwrap();
+        let per_walk = one.state_bytes + 2 * one.candidate_bytes + 4 * STEP_WORDS as u64;
+        // A budget whose share holds the instance and exactly five walks.
+        let share = one.instance_bytes + 5 * per_walk;
+        let memory = (share as f64 / GPU_MEMORY_SHARE).ceil() as u64;
+        let five = plan(&inst, l, memory, MAX_WALKS).unwrap();
+        assert_eq!(five.walks, 5, "{five:?}");
+        assert!(five.lines()[0].contains("up to 5 walks per dispatch"));
     }
 
     #[test]

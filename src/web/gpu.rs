@@ -141,6 +141,11 @@ impl GpuScorer {
 /// natively, where it overlaps the islands' annealing.
 const PAGE_TABU_STEPS: u32 = 100;
 
+/// Walks the page's GPU search holds: one, from the run's best. The worker runs the phase
+/// after each generation rather than beside it, and it only sees the run's best
+/// (`Session.solveBest`), so there is one start to walk from.
+const PAGE_TABU_WALKS: u32 = 1;
+
 /// The adapter as the browser describes it (`GPUAdapterInfo` vendor, architecture,
 /// description), for when wgpu's name is empty (browsers leave `description` empty, e.g.
 /// SwiftShader: "google swiftshader"). `None` if the browser says nothing.
@@ -326,7 +331,9 @@ impl Session {
                         } else {
                             let memory = crate::budget::Budget::for_options(&opts).memory_gib
                                 * (1u64 << 30) as f64;
-                            let _ = gpu.enable_search(&inst, memory as u64).await;
+                            let _ = gpu
+                                .enable_search(&inst, memory as u64, PAGE_TABU_WALKS)
+                                .await;
                             let search = Some(gpu.search_note().to_string());
                             let name = if gpu.search_plan().is_some() {
                                 format!("gpu {adapter} + tabu search")

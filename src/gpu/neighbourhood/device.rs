@@ -40,7 +40,7 @@ pub fn limits_of(l: &wgpu::Limits) -> AdapterLimits {
 
 impl Neighbourhood {
     /// Opens wgpu's default adapter and builds the kernel for `inst` within
-    /// `memory_bytes` of budget. `perturb` builds a deliberately wrong kernel (room
+    /// `memory_bytes` of budget, for up to [`MAX_WALKS`] walks. `perturb` builds a deliberately wrong kernel (room
     /// stability left out): only the tests that prove the exactness check can fail
     /// ask for it.
     pub async fn new(
@@ -72,21 +72,24 @@ impl Neighbourhood {
             describe(&adapter.get_info()),
             inst,
             memory_bytes,
+            MAX_WALKS,
             perturb,
         )
         .await
     }
 
-    /// Builds the kernel for `inst` on an existing device (the batch evaluator's).
+    /// Builds the kernel for `inst` on an existing device (the batch evaluator's), for up
+    /// to `max_walks` walks per dispatch.
     pub async fn with_device(
         device: wgpu::Device,
         queue: wgpu::Queue,
         adapter: String,
         inst: &Instance,
         memory_bytes: u64,
+        max_walks: u32,
         perturb: bool,
     ) -> Result<Neighbourhood, GpuError> {
-        let plan = plan(inst, limits_of(&device.limits()), memory_bytes)?;
+        let plan = plan(inst, limits_of(&device.limits()), memory_bytes, max_walks)?;
         let layout = Layout::of(inst);
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
