@@ -131,7 +131,7 @@ impl Plan {
     pub fn lines(&self) -> Vec<String> {
         vec![
             format!(
-                "GPU neighbourhood: {} moves per walk and step ({} invocations, {} workgroups of {}); up to {} walks per dispatch",
+                "GPU neighbourhood: {} moves per walk and step ({} invocations, {} workgroups of {}); walks per dispatch: up to {}",
                 self.moves, self.invocations, self.groups, self.workgroup, self.walks
             ),
             format!(
@@ -505,7 +505,7 @@ mod tests {
         let memory = (share as f64 / GPU_MEMORY_SHARE).ceil() as u64;
         let five = plan(&inst, l, memory, MAX_WALKS).unwrap();
         assert_eq!(five.walks, 5, "{five:?}");
-        assert!(five.lines()[0].contains("up to 5 walks per dispatch"));
+        assert!(five.lines()[0].contains("walks per dispatch: up to 5"));
     }
 
     #[test]
