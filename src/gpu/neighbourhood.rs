@@ -436,7 +436,7 @@ mod counters;
 // The tabu driver over any move source.
 mod tabu;
 
-pub use counters::{Counters, DeltaCheck, check_deltas};
+pub use counters::{Counters, DeltaCheck, MERGE_GAP, check_deltas};
 pub use tabu::{
     Candidate, MoveSource, STEP_WORDS, StepParams, TABU_STALL_STEPS, TabuParams, TabuStats,
     TabuWalk, run_walks, tabu_search,
@@ -518,10 +518,26 @@ mod tests {
         assert!(c.take_dirty().is_empty());
         let from = tt.slot(LectureId(0));
         let to = Slot::at(PeriodId(3), RoomId(1));
+        let before = c.words.clone();
         c.apply(LectureId(0), from, to);
+        c.set_tabu(LectureId(0), PeriodId(0), 9);
         tt.set(LectureId(0), to);
-        let dirty: usize = c.take_dirty().iter().map(|(_, w)| w.len()).sum();
+        let runs = c.take_dirty();
+        let dirty: usize = runs.iter().map(|(_, w)| w.len()).sum();
         assert!(dirty > 0 && dirty < c.words.len());
-        assert_eq!(c.words, Counters::new(&inst, &tt).words);
+        // The runs, written over the old words, give the new ones (merged runs carry
+        // unchanged words with their current values).
+        let mut uploaded = before;
+        for (start, ws) in &runs {
+            uploaded[*start..start + ws.len()].copy_from_slice(ws);
+        }
+        assert_eq!(uploaded, c.words);
+        let mut fresh = Counters::new(&inst, &tt);
+        fresh.set_tabu(LectureId(0), PeriodId(0), 9);
+        assert_eq!(c.words, fresh.words);
+        assert!(
+            runs.windows(2)
+                .all(|w| w[0].0 + w[0].1.len() + MERGE_GAP < w[1].0)
+        );
     }
 }

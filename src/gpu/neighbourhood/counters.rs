@@ -8,6 +8,10 @@ use super::{FORBIDDEN, Layout};
 use crate::eval::IncrementalState;
 use crate::model::{CourseId, Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
 
+/// Unchanged words an upload run may carry to join the next changed word (see
+/// [`Counters::take_dirty`]).
+pub const MERGE_GAP: usize = 16;
+
 /// The counters of one timetable as the kernel reads them (the state buffer), kept current
 /// move by move, remembering which words changed so only those are uploaded again.
 #[derive(Clone, Debug)]
@@ -109,6 +113,10 @@ impl Counters {
     }
 
     /// The changed words since the last call, as (first word, words) runs, and forgets them.
+    /// Runs closer than [`MERGE_GAP`] words are joined (the unchanged words between them
+    /// ride along): a move changes about twenty scattered words, and each run is one
+    /// upload call, which costs more than the few bytes it saves, times every walk of a
+    /// dispatch.
     pub fn take_dirty(&mut self) -> Vec<(usize, Vec<u32>)> {
         let mut d = std::mem::take(&mut self.dirty);
         d.sort_unstable();
@@ -116,7 +124,10 @@ impl Counters {
         let mut runs: Vec<(usize, Vec<u32>)> = Vec::new();
         for i in d {
             match runs.last_mut() {
-                Some((start, ws)) if *start + ws.len() == i => ws.push(self.words[i]),
+                Some((start, ws)) if *start + ws.len() + MERGE_GAP >= i => {
+                    let end = *start + ws.len();
+                    ws.extend_from_slice(&self.words[end..=i]);
+                }
                 _ => runs.push((i, vec![self.words[i]])),
             }
         }
