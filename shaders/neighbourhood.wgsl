@@ -11,9 +11,11 @@
 //   index, so the result is the same on every GPU and every run.
 //
 // The host (`src/gpu/neighbourhood.rs`) prepends the constants (sizes, buffer offsets,
-// weights, WG) for its instance. `inst` is the instance (read once), `st` the timetable's
-// counters (uploaded once, then only the words a move changed), one block of S_LEN words
-// per walk.
+// weights, WG) for its instance and `neighbourhood_common.wgsl`; `apply.wgsl`, dispatched
+// after `best`, applies each walk's chosen move on the GPU, so a walk takes many steps
+// per submission. `inst` is the instance (read once), `st` the timetables' counters
+// (uploaded when a walk starts; from then on `apply` keeps them), one block of S_LEN
+// words per walk.
 
 override PERTURB: u32 = 0u;
 
@@ -22,29 +24,9 @@ override PERTURB: u32 = 0u;
 @group(0) @binding(2) var<storage, read> steps: array<Params>;
 @group(0) @binding(3) var<storage, read_write> out: array<u32>;
 
-struct Params {
-    // The tabu iteration: (l, p) is tabu while st[sb + S_TABU + l * NP + p] > iter.
-    iter: u32,
-    cur_hard: i32,
-    cur_soft: i32,
-    best_hard: i32,
-    best_soft: i32,
-    seed: u32,
-    // Workgroups along x (the dispatch is 2-D when one dimension is not enough).
-    gx: u32,
-    // Workgroups per walk, and in all (walks × gpw): the grid's rest does nothing.
-    gpw: u32,
-    total: u32,
-    pad0: u32,
-    pad1: u32,
-    pad2: u32,
-}
-
 // The walk this invocation works for: its step parameters and where its counters start.
 var<private> pw: u32 = 0u;
 var<private> sb: u32 = 0u;
-
-const NONE: i32 = 2147483647;
 
 fn bit(base: u32, i: u32) -> bool {
     return ((inst[base + i / 32u] >> (i % 32u)) & 1u) != 0u;
@@ -194,15 +176,6 @@ fn room_part(c: u32, p1: u32, r1: u32, p2: u32, r2: u32) -> vec2<i32> {
     return vec2<i32>(hard, soft);
 }
 
-// Lecture l's period and room (p1 = NP when unscheduled).
-fn placement(l: u32) -> vec2<u32> {
-    let s = st[sb + S_SLOT + l];
-    if s == 0xffffffffu {
-        return vec2<u32>(NP, 0u);
-    }
-    return vec2<u32>(s >> 16u, s & 0xffffu);
-}
-
 fn item_of(wid: vec3<u32>, lid: u32) -> u32 {
     return (wid.y * steps[0].gx + wid.x) * WG + lid;
 }
@@ -241,35 +214,11 @@ var<workgroup> ks: array<i32, WG>;
 var<workgroup> kt: array<u32, WG>;
 var<workgroup> km: array<u32, WG>;
 
-fn hash(x: u32) -> u32 {
-    var h = x ^ steps[pw].seed;
-    h ^= h >> 16u;
-    h *= 0x7feb352du;
-    h ^= h >> 15u;
-    h *= 0x846ca68bu;
-    h ^= h >> 16u;
-    return h;
-}
-
-// (h, s, t, m) strictly before (h2, s2, t2, m2).
-fn better(h: i32, s: i32, t: u32, m: u32, h2: i32, s2: i32, t2: u32, m2: u32) -> bool {
-    if h != h2 {
-        return h < h2;
-    }
-    if s != s2 {
-        return s < s2;
-    }
-    if t != t2 {
-        return t < t2;
-    }
-    return m < m2;
-}
-
 // The best admissible move of each workgroup: out[4 * g ..] = hard delta, soft delta, tie
 // hash, move index ((l * NP + p2) * NR + r2); hard NONE when the workgroup has none. Many
 // walks share one dispatch: walk w's counters are st[w * S_LEN ..], its step parameters
-// steps[w], its workgroups g in [w * gpw, (w + 1) * gpw), so one round trip to the GPU
-// moves every walk one step (a step's time is the round trip's, not the arithmetic's).
+// steps[w], its workgroups g in [w * gpw, (w + 1) * gpw): one dispatch scores a step of
+// every walk, and `apply` (apply.wgsl) then makes it.
 @compute @workgroup_size(WG)
 fn best(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
     let gi = wid.y * steps[0].gx + wid.x;
@@ -279,11 +228,13 @@ fn best(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     pw = gi / steps[0].gpw;
     sb = pw * S_LEN;
     let i = (gi % steps[0].gpw) * WG + li;
+    // Ties broken by a hash of the move under this step's seed.
+    let ss = step_seed(steps[pw].seed, steps[pw].iter);
     var bh = NONE;
     var bs = 0;
     var bt = 0xffffffffu;
     var bm = 0xffffffffu;
-    if i < NL * NP {
+    if i < NL * NP && steps[pw].live != 0u {
         let l = i / NP;
         let p2 = i % NP;
         let c = inst[I_LC + l];
@@ -304,7 +255,7 @@ fn best(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
                     continue;
                 }
                 let m = i * NR + r2;
-                let t = hash(m);
+                let t = mix32(m ^ ss);
                 if better(d.x, d.y, t, m, bh, bs, bt, bm) {
                     bh = d.x;
                     bs = d.y;

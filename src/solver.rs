@@ -593,12 +593,10 @@ impl Solver {
                     crate::gpu::neighbourhood::TABU_STEPS
                 };
                 let refined = std::sync::atomic::AtomicBool::new(false);
-                let taken = std::cell::Cell::new(0u32);
-                let over = || {
-                    taken.set(taken.get() + 1);
+                let over = |taken: u32| {
                     stop.should_stop()
                         || (timed
-                            && taken.get() > crate::gpu::neighbourhood::TABU_MIN_STEPS
+                            && taken >= crate::gpu::neighbourhood::TABU_MIN_STEPS
                             && refined.load(std::sync::atomic::Ordering::Relaxed))
                 };
                 rayon::in_place_scope(|s| {

@@ -15,7 +15,7 @@ use atoll::construct::construct;
 use atoll::eval::IncrementalState;
 use atoll::gpu::GpuError;
 use atoll::gpu::neighbourhood::{
-    FORBIDDEN, Neighbourhood, TabuParams, TabuStats, TabuWalk, run_walks, tabu_search,
+    FORBIDDEN, Fault, Neighbourhood, TabuParams, TabuStats, TabuWalk, run_walks, tabu_search,
 };
 use atoll::model::{Instance, LectureId, PeriodId, RoomId, Slot, Timetable};
 use atoll::parallel::random_timetable;
@@ -26,8 +26,8 @@ use rand::rngs::SmallRng;
 const MEMORY: u64 = 2 << 30;
 
 /// The kernel for `inst`, or `None` (with the reason printed) when no adapter exists.
-fn kernel(inst: &Instance, perturb: bool) -> Option<Neighbourhood> {
-    match pollster::block_on(Neighbourhood::new(inst, MEMORY, perturb)) {
+fn kernel(inst: &Instance, fault: Fault) -> Option<Neighbourhood> {
+    match pollster::block_on(Neighbourhood::new(inst, MEMORY, fault)) {
         Ok(k) => Some(k),
         Err(GpuError::NoAdapter(e)) => {
             common::gpu_missing(&e);
@@ -111,7 +111,7 @@ fn gpu_move_deltas_equal_incremental_state_on_every_instance() {
     paths.push(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/samples/toy.ctt"));
     for path in paths {
         let inst = common::load(&path);
-        let Some(mut k) = kernel(&inst, false) else {
+        let Some(mut k) = kernel(&inst, Fault::None) else {
             return;
         };
         for (what, tt) in states(&inst, 11) {
@@ -125,7 +125,7 @@ fn gpu_move_deltas_equal_incremental_state_on_every_instance() {
 #[test]
 fn a_broken_kernel_fails_the_exactness_check() {
     let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
-    let Some(mut k) = kernel(&inst, true) else {
+    let Some(mut k) = kernel(&inst, Fault::Delta) else {
         return;
     };
     let tt = construct(&inst, &mut SmallRng::seed_from_u64(3)).timetable;
@@ -146,7 +146,7 @@ fn campus_instances_are_refused_with_the_reason() {
     let campus = atoll::parse_instance(&bytes, "campus.json").unwrap();
     let random = common::campus::random_campus(5, Default::default());
     for inst in [campus, random] {
-        match pollster::block_on(Neighbourhood::new(&inst, MEMORY, false)) {
+        match pollster::block_on(Neighbourhood::new(&inst, MEMORY, Fault::None)) {
             Err(GpuError::Unsupported(why)) => assert!(why.contains("campus"), "{why}"),
             other => panic!("{}: expected a refusal, got {other:?}", inst.name),
         }
@@ -158,7 +158,7 @@ fn campus_instances_are_refused_with_the_reason() {
 #[test]
 fn tabu_search_is_deterministic_and_exact() {
     let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
-    let Some(mut k) = kernel(&inst, false) else {
+    let Some(mut k) = kernel(&inst, Fault::None) else {
         return;
     };
     let start = perturbed(
@@ -179,7 +179,7 @@ fn tabu_search_is_deterministic_and_exact() {
                 seed,
                 moves_per_step: moves,
             },
-            &|| false,
+            &|_| false,
             &mut stats,
         ))
         .expect("tabu search");
@@ -204,7 +204,7 @@ fn tabu_search_is_deterministic_and_exact() {
 #[test]
 fn a_walk_continued_across_phases_is_one_long_walk() {
     let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
-    let Some(mut k) = kernel(&inst, false) else {
+    let Some(mut k) = kernel(&inst, Fault::None) else {
         return;
     };
     let start = perturbed(
@@ -223,15 +223,15 @@ fn a_walk_continued_across_phases_is_one_long_walk() {
             seed: 3,
             moves_per_step: moves,
         },
-        &|| false,
+        &|_| false,
         &mut stats,
     ))
     .expect("tabu search");
     let mut walk = TabuWalk::new(&inst, &start, 3);
     let mut phases = TabuStats::default();
-    let first = pollster::block_on(walk.run(&mut k, &inst, 75, moves, &|| false, &mut phases))
+    let first = pollster::block_on(walk.run(&mut k, &inst, 75, moves, &|_| false, &mut phases))
         .expect("first phase");
-    let second = pollster::block_on(walk.run(&mut k, &inst, 75, moves, &|| false, &mut phases))
+    let second = pollster::block_on(walk.run(&mut k, &inst, 75, moves, &|_| false, &mut phases))
         .expect("second phase");
     assert_eq!(phases.iterations, 150);
     assert_eq!(phases.improvements, stats.improvements);
@@ -262,7 +262,7 @@ fn a_walk_continued_across_phases_is_one_long_walk() {
 #[test]
 fn walks_sharing_a_dispatch_are_independent() {
     let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
-    let Some(mut k) = kernel(&inst, false) else {
+    let Some(mut k) = kernel(&inst, Fault::None) else {
         return;
     };
     assert!(k.plan().walks >= 3, "{:?}", k.plan());
@@ -288,7 +288,7 @@ fn walks_sharing_a_dispatch_are_independent() {
         &mut together,
         60,
         moves,
-        &|| false,
+        &|_| false,
         &mut stats,
     ))
     .expect("three walks");
@@ -297,7 +297,7 @@ fn walks_sharing_a_dispatch_are_independent() {
     for (i, t) in starts.iter().enumerate() {
         let mut alone = TabuWalk::new(&inst, t, 7 + i as u64);
         let mut s = TabuStats::default();
-        let f = pollster::block_on(alone.run(&mut k, &inst, 60, moves, &|| false, &mut s))
+        let f = pollster::block_on(alone.run(&mut k, &inst, 60, moves, &|_| false, &mut s))
             .expect("one walk");
         assert_eq!(alone.best(), together[i].best(), "walk {i}");
         assert_eq!(f, found[i], "walk {i}");
@@ -370,4 +370,97 @@ fn the_search_says_why_it_is_off_on_a_campus() {
         note.contains("GPU search off") && note.contains("campus"),
         "{note}"
     );
+}
+
+/// The GPU applies each step's move to its own counters (apply.wgsl): after walks of
+/// many steps over several submissions, the counters it holds equal, word for word, the
+/// host's mirror built by replaying the logged moves (`Counters::apply`, the tabu words
+/// from `tenure`), slot by slot.
+#[test]
+fn the_gpu_keeps_its_counters_as_the_host_replays_them() {
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let Some(mut k) = kernel(&inst, Fault::None) else {
+        return;
+    };
+    let moves = k.plan().moves;
+    let mut walks: Vec<TabuWalk> = (0..2)
+        .map(|i| {
+            let built = construct(&inst, &mut SmallRng::seed_from_u64(40 + i)).timetable;
+            TabuWalk::new(&inst, &perturbed(&inst, &built, 40 + i), 5 + i)
+        })
+        .collect();
+    let mut stats = TabuStats::default();
+    pollster::block_on(run_walks(
+        &mut k,
+        &inst,
+        &mut walks,
+        200,
+        moves,
+        &|_| false,
+        &mut stats,
+    ))
+    .expect("two walks");
+    assert_eq!(stats.iterations, 400);
+    assert!(stats.submissions > 1, "{stats:?}");
+    for (i, w) in walks.iter().enumerate() {
+        let held = pollster::block_on(k.counters(i)).expect("read back");
+        let mirror = &w.counters().words;
+        let differ = held.iter().zip(mirror).filter(|(a, b)| a != b).count();
+        assert_eq!(held.len(), mirror.len());
+        assert_eq!(differ, 0, "walk {i}: {differ} counter words differ");
+    }
+}
+
+/// How a walk's steps are grouped into submissions does not change it: one step per
+/// submission and up to the plan's maximum end on the same timetable.
+#[test]
+fn how_steps_are_grouped_does_not_change_the_walk() {
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let Some(mut k) = kernel(&inst, Fault::None) else {
+        return;
+    };
+    let start = perturbed(
+        &inst,
+        &construct(&inst, &mut SmallRng::seed_from_u64(6)).timetable,
+        6,
+    );
+    let moves = k.plan().moves;
+    let run = |k: &mut Neighbourhood| {
+        let mut stats = TabuStats::default();
+        let mut w = TabuWalk::new(&inst, &start, 12);
+        pollster::block_on(w.run(k, &inst, 120, moves, &|_| false, &mut stats)).expect("walk");
+        (w.best().clone(), stats)
+    };
+    let (grouped, gs) = run(&mut k);
+    k.limit_steps_per_submission(1);
+    let (single, ss) = run(&mut k);
+    assert_eq!(ss.submissions, 120, "one step per submission");
+    assert!(gs.submissions < 120, "{gs:?}");
+    assert_eq!(grouped, single);
+    assert_eq!(score(&inst, &grouped.0).cost(), grouped.1);
+}
+
+/// The replay is not vacuous: an apply pass that forgets the rooms a course uses leaves
+/// the GPU's counters wrong, and the next deltas it logs disagree with the CPU's.
+#[test]
+fn a_broken_apply_pass_is_caught_by_the_replay() {
+    let inst = common::load(&common::shared_dir().join("instances/itc2007/comp01.ctt"));
+    let Some(mut k) = kernel(&inst, Fault::Apply) else {
+        return;
+    };
+    let start = construct(&inst, &mut SmallRng::seed_from_u64(8)).timetable;
+    let moves = k.plan().moves;
+    let mut w = TabuWalk::new(&inst, &start, 2);
+    let mut stats = TabuStats::default();
+    let r = pollster::block_on(w.run(&mut k, &inst, 300, moves, &|_| false, &mut stats));
+    match r {
+        Err(GpuError::Device(e)) => {
+            assert!(e.contains("differs from the CPU"), "{e}");
+            eprintln!(
+                "broken apply pass caught after {} steps: {e}",
+                stats.iterations
+            );
+        }
+        other => panic!("the broken apply pass went unnoticed: {other:?}"),
+    }
 }

@@ -229,7 +229,7 @@ impl atoll::evolve::BatchEvaluator for DescentSearch {
         starts: &[(atoll::model::Timetable, atoll::eval::Cost)],
         _steps: u32,
         _seed: u64,
-        _stop: &dyn Fn() -> bool,
+        _stop: &dyn Fn(u32) -> bool,
     ) -> Vec<Option<(atoll::model::Timetable, atoll::eval::Cost)>> {
         use atoll::eval::IncrementalState;
         use atoll::model::{LectureId, PeriodId, RoomId, Slot};

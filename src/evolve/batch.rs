@@ -17,15 +17,15 @@ pub trait BatchEvaluator {
     /// (the GPU's tabu walks over whole neighbourhoods): `starts` are the islands' best
     /// timetables with their costs; the result holds, per start, a better timetable the
     /// phase found from it, with its cost (empty or `None`s when it found none). At most
-    /// `steps` steps; deterministic for a given `seed`; `stop` (asked before each step)
-    /// ends it early.
+    /// `steps` steps; deterministic for a given `seed`; `stop` (asked, with the steps
+    /// taken so far, before each submission to the device) ends it early.
     fn intensify(
         &mut self,
         _inst: &Instance,
         _starts: &[(Timetable, Cost)],
         _steps: u32,
         _seed: u64,
-        _stop: &dyn Fn() -> bool,
+        _stop: &dyn Fn(u32) -> bool,
     ) -> Vec<Option<(Timetable, Cost)>> {
         Vec::new()
     }

@@ -58,7 +58,7 @@ impl GpuEvaluator {
         _tt: &Timetable,
         _steps: u32,
         _seed: u64,
-        _stop: &dyn Fn() -> bool,
+        _stop: &dyn Fn(u32) -> bool,
     ) -> Option<(Timetable, crate::eval::Cost)> {
         match *self {}
     }

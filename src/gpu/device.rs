@@ -274,7 +274,7 @@ impl GpuEvaluator {
             inst,
             memory_bytes,
             max_walks,
-            false,
+            super::neighbourhood::Fault::None,
         )
         .await;
         match built {
@@ -313,7 +313,7 @@ impl GpuEvaluator {
         tt: &Timetable,
         steps: u32,
         seed: u64,
-        stop: &dyn Fn() -> bool,
+        stop: &dyn Fn(u32) -> bool,
     ) -> Option<(Timetable, crate::eval::Cost)> {
         let start = (tt.clone(), crate::eval::score(inst, tt).cost());
         self.intensify_walks_async(inst, std::slice::from_ref(&start), steps, seed, stop)
@@ -336,7 +336,7 @@ impl GpuEvaluator {
         starts: &[(Timetable, crate::eval::Cost)],
         steps: u32,
         seed: u64,
-        stop: &dyn Fn() -> bool,
+        stop: &dyn Fn(u32) -> bool,
     ) -> Vec<Option<(Timetable, crate::eval::Cost)>> {
         let mut found = vec![None; starts.len()];
         let Some(n) = self.search.as_mut() else {
@@ -447,13 +447,13 @@ impl GpuEvaluator {
         let words = dispatch_and_read(
             &self.device,
             &self.queue,
-            Pass {
+            &[Pass {
                 label: "fitness",
                 pipeline: &self.pipeline,
                 bind: &self.bind_group,
                 grid: (gx, gy),
-            },
-            &self.out_buf,
+            }],
+            (&self.out_buf, 0),
             &self.readback,
             out_bytes,
         )
@@ -501,7 +501,7 @@ impl crate::evolve::BatchEvaluator for GpuEvaluator {
         starts: &[(Timetable, crate::eval::Cost)],
         steps: u32,
         seed: u64,
-        stop: &dyn Fn() -> bool,
+        stop: &dyn Fn(u32) -> bool,
     ) -> Vec<Option<(Timetable, crate::eval::Cost)>> {
         pollster::block_on(self.intensify_walks_async(inst, starts, steps, seed, stop))
     }
@@ -538,29 +538,33 @@ pub(super) struct Pass<'a> {
     pub grid: (u32, u32),
 }
 
-/// Records `pass`, copies the first `bytes` of `out` into `readback`, submits, and reads
-/// them back as little-endian words: the one dispatch-and-read-back of both kernels (the
-/// fitness batch and the neighbourhood). Natively it waits at most [`WAIT_LIMIT`] for the
-/// device; in the browser the event loop drives the map. Errors are the device's text.
+/// Records `passes` in order in one compute pass (each dispatch sees the previous one's
+/// writes), copies `bytes` of `out` (a buffer and a byte offset) into `readback`, submits, and reads them back
+/// as little-endian words: the one dispatch-and-read-back of both kernels (the fitness
+/// batch; the neighbourhood's steps, two passes each). Natively it waits at most
+/// [`WAIT_LIMIT`] for the device; in the browser the event loop drives the map. Errors are
+/// the device's text.
 pub(super) async fn dispatch_and_read(
     device: &wgpu::Device,
     queue: &wgpu::Queue,
-    pass: Pass<'_>,
-    out: &wgpu::Buffer,
+    passes: &[Pass<'_>],
+    out: (&wgpu::Buffer, u64),
     readback: &wgpu::Buffer,
     bytes: u64,
 ) -> Result<Vec<u32>, String> {
     let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
-    {
+    if !passes.is_empty() {
         let mut cp = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-            label: Some(pass.label),
+            label: passes.first().map(|p| p.label),
             timestamp_writes: None,
         });
-        cp.set_pipeline(pass.pipeline);
-        cp.set_bind_group(0, pass.bind, &[]);
-        cp.dispatch_workgroups(pass.grid.0, pass.grid.1, 1);
+        for pass in passes {
+            cp.set_pipeline(pass.pipeline);
+            cp.set_bind_group(0, pass.bind, &[]);
+            cp.dispatch_workgroups(pass.grid.0, pass.grid.1, 1);
+        }
     }
-    enc.copy_buffer_to_buffer(out, 0, readback, 0, bytes);
+    enc.copy_buffer_to_buffer(out.0, out.1, readback, 0, bytes);
     let submitted = queue.submit([enc.finish()]);
     let slice = readback.slice(..bytes);
     let mapped = MapFuture::default();

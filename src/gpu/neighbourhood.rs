@@ -21,8 +21,12 @@ use super::GpuError;
 use crate::eval::score::weights;
 use crate::model::{CourseId, Instance, LectureId, PeriodId, RoomId};
 
-/// The kernel, without the constants the host prepends.
+/// The scoring kernel (`best`, `all_deltas`), without what the host prepends.
 pub const SHADER: &str = include_str!("../../shaders/neighbourhood.wgsl");
+/// The apply pass (the second pass of a step), without what the host prepends.
+pub const APPLY_SHADER: &str = include_str!("../../shaders/apply.wgsl");
+/// What both modules share, put after the constants.
+pub const COMMON_SHADER: &str = include_str!("../../shaders/neighbourhood_common.wgsl");
 /// `NONE` of the shader: a move the one-lecture-per-course-per-period invariant forbids.
 pub const FORBIDDEN: i32 = i32::MAX;
 /// Lanes per workgroup at most (the reduction's width; fewer on a smaller adapter).
@@ -38,11 +42,26 @@ pub const TABU_MIN_STEPS: u32 = 50;
 pub const TABU_MAX_STEPS: u32 = 20_000;
 /// Share of the memory budget the neighbourhood's GPU buffers may take.
 pub const GPU_MEMORY_SHARE: f64 = 0.125;
+/// Steps one submission to the device holds at most (the apply pass logs each walk's
+/// steps of a submission in a buffer of this many entries). [`run_walks`] sizes each
+/// submission up to it from the time the last one took ([`SUBMISSION_TARGET`]).
+pub const MAX_STEPS_PER_SUBMISSION: u32 = 256;
 /// Tabu walks one dispatch advances at most (one per island: the solver pairs walk k with
 /// island k). A step's time is the GPU round trip's, nearly the same for one walk or many,
 /// so walks sharing a dispatch multiply the steps a second; the cap bounds the driving
 /// thread's share of the work (it applies every walk's move on the CPU).
 pub const MAX_WALKS: u32 = 32;
+
+/// A deliberately wrong kernel, for the tests that prove the checks can fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The kernel as it is.
+    None,
+    /// The scoring kernel leaves room stability out of its deltas.
+    Delta,
+    /// The apply pass forgets the rooms a course uses: the deltas of later steps go wrong.
+    Apply,
+}
 
 /// The adapter limits the sizing reads (`wgpu::Limits` in part, so it can be tested without
 /// a device).
@@ -116,8 +135,12 @@ pub struct Plan {
     pub instance_bytes: u64,
     /// Counter bytes of one walk.
     pub state_bytes: u64,
-    /// Bytes read back per search step and walk (one candidate per workgroup).
+    /// Candidate bytes per step and walk (one per workgroup; they stay on the device).
     pub candidate_bytes: u64,
+    /// Steps one submission holds at most ([`MAX_STEPS_PER_SUBMISSION`]).
+    pub steps_per_submission: u32,
+    /// Bytes of one walk's step log, read back after each submission.
+    pub trail_bytes: u64,
     /// Bytes of every move's delta (the exactness check's buffer); `None` when that buffer
     /// would pass a limit (the search does not need it).
     pub all_deltas_bytes: Option<u64>,
@@ -135,8 +158,16 @@ impl Plan {
                 self.moves, self.invocations, self.groups, self.workgroup, self.walks
             ),
             format!(
-                "GPU buffers per walk: counters {} B, read back {} B per step; instance {} B (cap {} B of the memory budget)",
-                self.state_bytes, self.candidate_bytes, self.instance_bytes, self.memory_cap_bytes
+                "GPU steps per submission: up to {} (the GPU applies each walk's move itself; the host replays and checks them after each submission)",
+                self.steps_per_submission
+            ),
+            format!(
+                "GPU buffers per walk: counters {} B, candidates {} B, step log {} B read back per submission; instance {} B (cap {} B of the memory budget)",
+                self.state_bytes,
+                self.candidate_bytes,
+                self.trail_bytes,
+                self.instance_bytes,
+                self.memory_cap_bytes
             ),
             format!(
                 "adapter limits: storage binding {} B, workgroup memory {} B, {} invocations per workgroup",
@@ -277,8 +308,23 @@ impl Layout {
         w
     }
 
-    /// The WGSL module for this layout: its constants, then the kernel.
+    /// Steps a lecture's old period stays tabu at least, for an instance of `nl`
+    /// lectures (at most twice this; see [`tenure`]).
+    pub fn tenure_base(nl: usize) -> u32 {
+        10 + (nl as u32 / 40).min(20)
+    }
+
+    /// The scoring module for this layout: its constants, the shared part, the kernel.
     pub fn shader(&self, workgroup: u32) -> String {
+        self.module(workgroup, SHADER)
+    }
+
+    /// The apply module for this layout: its constants, the shared part, the pass.
+    pub fn apply_shader(&self, workgroup: u32) -> String {
+        self.module(workgroup, APPLY_SHADER)
+    }
+
+    fn module(&self, workgroup: u32, body: &str) -> String {
         let mut s = String::new();
         let mut k = |name: &str, v: usize| s.push_str(&format!("const {name}: u32 = {v}u;\n"));
         k("NL", self.nl);
@@ -289,6 +335,12 @@ impl Layout {
         k("PPD", self.ppd);
         k("CW", self.cw);
         k("WG", workgroup as usize);
+        k(
+            "GPW",
+            (self.nl * self.np).div_ceil(workgroup as usize).max(1),
+        );
+        k("CHUNK", MAX_STEPS_PER_SUBMISSION as usize);
+        k("TENURE", Self::tenure_base(self.nl) as usize);
         k("I_LC", self.i_lc);
         k("I_UNAV", self.i_unav);
         k("I_EXCESS", self.i_excess);
@@ -313,7 +365,8 @@ impl Layout {
         i("W_MWD", weights::MIN_WORKING_DAYS);
         i("W_CC", weights::CURRICULUM_COMPACTNESS);
         i("W_RS", weights::ROOM_STABILITY);
-        s.push_str(SHADER);
+        s.push_str(COMMON_SHADER);
+        s.push_str(body);
         s
     }
 
@@ -374,11 +427,15 @@ pub fn plan(
     let instance_bytes = 4 * layout.instance_words(inst).len() as u64;
     let state_bytes = 4 * layout.state_words as u64;
     let candidate_bytes = 16 * groups;
+    let trail_bytes = 12 * MAX_STEPS_PER_SUBMISSION as u64;
     let binding = limits.max_storage_buffer_binding_size;
     for (what, need) in [
         ("instance buffer (bytes)", instance_bytes),
         ("counter buffer (bytes)", state_bytes),
-        ("candidate buffer (bytes)", candidate_bytes),
+        (
+            "candidate and step log buffer (bytes)",
+            candidate_bytes + trail_bytes,
+        ),
     ] {
         if need > binding {
             return Err(GpuError::TooLarge {
@@ -390,7 +447,8 @@ pub fn plan(
     }
     let memory_cap_bytes = (memory_bytes as f64 * GPU_MEMORY_SHARE) as u64;
     let held_by = |walks: u64| {
-        instance_bytes + walks * (state_bytes + 2 * candidate_bytes + STEP_WORDS as u64 * 4)
+        instance_bytes
+            + walks * (state_bytes + candidate_bytes + 2 * trail_bytes + STEP_WORDS as u64 * 4)
     };
     if held_by(1) > memory_cap_bytes {
         return Err(GpuError::TooLarge {
@@ -403,7 +461,7 @@ pub fn plan(
         .take_while(|&k| {
             held_by(k) <= memory_cap_bytes
                 && k * state_bytes <= binding
-                && k * candidate_bytes <= binding
+                && k * (candidate_bytes + trail_bytes) <= binding
                 && k * groups <= MAX_GROUPS_X as u64 * MAX_GROUPS_X as u64
         })
         .last()
@@ -419,6 +477,8 @@ pub fn plan(
         instance_bytes,
         state_bytes,
         candidate_bytes,
+        steps_per_submission: MAX_STEPS_PER_SUBMISSION,
+        trail_bytes,
         all_deltas_bytes: (all <= binding && held + 2 * all <= memory_cap_bytes).then_some(all),
         limits,
         memory_cap_bytes,
@@ -438,8 +498,8 @@ mod tabu;
 
 pub use counters::{Counters, DeltaCheck, MERGE_GAP, check_deltas};
 pub use tabu::{
-    Candidate, MoveSource, STEP_WORDS, StepParams, TABU_STALL_STEPS, TabuParams, TabuStats,
-    TabuWalk, run_walks, tabu_search,
+    FIRST_SUBMISSION_STEPS, Logged, MoveSource, STEP_WORDS, SUBMISSION_TARGET, StepParams,
+    TABU_STALL_STEPS, TabuParams, TabuStats, TabuWalk, mix32, run_walks, tabu_search, tenure,
 };
 
 #[cfg(feature = "gpu")]
@@ -499,7 +559,8 @@ mod tests {
         assert_eq!(plan(&inst, l, 1 << 30, 15).unwrap().walks, 15);
         assert_eq!(plan(&inst, l, 1 << 30, 1000).unwrap().walks, MAX_WALKS);
         let one = plan(&inst, l, 1 << 30, 1).unwrap();
-        let per_walk = one.state_bytes + 2 * one.candidate_bytes + 4 * STEP_WORDS as u64;
+        let per_walk =
+            one.state_bytes + one.candidate_bytes + 2 * one.trail_bytes + 4 * STEP_WORDS as u64;
         // A budget whose share holds the instance and exactly five walks.
         let share = one.instance_bytes + 5 * per_walk;
         let memory = (share as f64 / GPU_MEMORY_SHARE).ceil() as u64;

@@ -122,7 +122,7 @@ impl GpuScorer {
                 return Ok(JsValue::UNDEFINED);
             };
             let found = gpu
-                .intensify_async(&inst, &tt, PAGE_TABU_STEPS, seed as u64, &|| false)
+                .intensify_async(&inst, &tt, PAGE_TABU_STEPS, seed as u64, &|_| false)
                 .await;
             *cell.borrow_mut() = Some(gpu);
             Ok(match found {
@@ -371,11 +371,11 @@ impl Session {
     /// rejects saying why the kernel cannot run here (no WebGPU, a campus instance).
     #[wasm_bindgen(js_name = gpuNeighbourhoodCheck)]
     pub fn gpu_neighbourhood_check(&self, seed: u32) -> js_sys::Promise {
-        use crate::gpu::neighbourhood::{Counters, DeltaCheck, Neighbourhood, check_deltas};
+        use crate::gpu::neighbourhood::{Counters, DeltaCheck, Fault, Neighbourhood, check_deltas};
         use rand::SeedableRng;
         let inst = self.inst.clone();
         future_to_promise(async move {
-            let mut k = Neighbourhood::new(&inst, 1 << 30, false)
+            let mut k = Neighbourhood::new(&inst, 1 << 30, Fault::None)
                 .await
                 .map_err(|e| error(&e.to_string()))?;
             let mut rng = rand::rngs::SmallRng::seed_from_u64(seed as u64);

@@ -112,9 +112,9 @@ fn gpu_speed(
     seconds: f64,
     walks: usize,
 ) -> Result<f64, String> {
-    use atoll::gpu::neighbourhood::{Neighbourhood, TabuStats, TabuWalk, run_walks};
-    let mut k =
-        pollster::block_on(Neighbourhood::new(inst, 2 << 30, false)).map_err(|e| e.to_string())?;
+    use atoll::gpu::neighbourhood::{Fault, Neighbourhood, TabuStats, TabuWalk, run_walks};
+    let mut k = pollster::block_on(Neighbourhood::new(inst, 2 << 30, Fault::None))
+        .map_err(|e| e.to_string())?;
     let n = walks.clamp(1, k.plan().walks as usize);
     let moves = k.plan().moves;
     let mut all: Vec<TabuWalk> = (0..n)
@@ -128,13 +128,13 @@ fn gpu_speed(
         &mut all,
         5,
         moves,
-        &|| false,
+        &|_| false,
         &mut stats,
     ))
     .map_err(|e| e.to_string())?;
     let mut stats = TabuStats::default();
     let start = Instant::now();
-    let over = || start.elapsed().as_secs_f64() >= seconds;
+    let over = |_| start.elapsed().as_secs_f64() >= seconds;
     pollster::block_on(run_walks(
         &mut k,
         inst,

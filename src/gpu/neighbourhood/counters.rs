@@ -105,6 +105,12 @@ impl Counters {
         self.dirty = (0..self.words.len()).collect();
     }
 
+    /// Forgets the changed words: the device holds them already (its apply pass made the
+    /// same moves the host replayed).
+    pub fn uploaded(&mut self) {
+        self.dirty.clear();
+    }
+
     /// Forbids moving `l` to `p` while the search's iteration is below `until`.
     pub fn set_tabu(&mut self, l: LectureId, p: PeriodId, until: u32) {
         let i = self.layout.s_tabu + l.idx() * self.layout.np + p.idx();

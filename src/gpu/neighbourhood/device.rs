@@ -1,6 +1,7 @@
-//! The wgpu side of the neighbourhood search: the instance and counter buffers, the two
-//! pipelines (best move per workgroup, every delta for the exactness check), dispatch and
-//! read-back. The tabu driver ([`super::tabu_search`]) talks to it through [`super::MoveSource`].
+//! The wgpu side of the neighbourhood search: the instance, counter, candidate and step-log
+//! buffers, the three pipelines (best move per workgroup; the apply pass; every delta for
+//! the exactness check), submissions of many steps and their read-back. The tabu driver
+//! ([`super::run_walks`]) talks to it through [`super::MoveSource`].
 
 use wgpu::util::DeviceExt;
 
@@ -11,15 +12,23 @@ use super::*;
 use crate::eval::Cost;
 
 /// The neighbourhood kernel on one device, for one instance: the instance buffer, the
-/// counter buffer (one block per walk, [`Plan::walks`] of them), the two pipelines.
+/// counter buffer (one block per walk, [`Plan::walks`] of them), the pipelines.
 pub struct Neighbourhood {
     device: wgpu::Device,
     queue: wgpu::Queue,
     best_pipe: wgpu::ComputePipeline,
     best_bind: wgpu::BindGroup,
+    apply_pipe: wgpu::ComputePipeline,
+    apply_bind: wgpu::BindGroup,
+    /// Every walk's candidates, then from [`Self::trail_at`] each walk's logged steps of
+    /// the last submission.
+    cand_buf: wgpu::Buffer,
+    /// Where the step log starts in `cand_buf`, in words.
+    trail_at: u32,
+    /// Steps a submission holds at most (the plan's, or fewer when a test asks).
+    steps_limit: u32,
     all_pipe: Option<(wgpu::ComputePipeline, wgpu::BindGroup, wgpu::Buffer)>,
     state_buf: wgpu::Buffer,
-    cand_buf: wgpu::Buffer,
     /// One [`StepParams`] per walk.
     params: wgpu::Buffer,
     readback: wgpu::Buffer,
@@ -40,13 +49,12 @@ pub fn limits_of(l: &wgpu::Limits) -> AdapterLimits {
 
 impl Neighbourhood {
     /// Opens wgpu's default adapter and builds the kernel for `inst` within
-    /// `memory_bytes` of budget, for up to [`MAX_WALKS`] walks. `perturb` builds a deliberately wrong kernel (room
-    /// stability left out): only the tests that prove the exactness check can fail
-    /// ask for it.
+    /// `memory_bytes` of budget, for up to [`MAX_WALKS`] walks. `fault` builds a
+    /// deliberately wrong kernel: only the tests that prove the checks can fail ask for one.
     pub async fn new(
         inst: &Instance,
         memory_bytes: u64,
-        perturb: bool,
+        fault: Fault,
     ) -> Result<Neighbourhood, GpuError> {
         if let Some(why) = unsupported(inst) {
             return Err(GpuError::Unsupported(why));
@@ -73,7 +81,7 @@ impl Neighbourhood {
             inst,
             memory_bytes,
             MAX_WALKS,
-            perturb,
+            fault,
         )
         .await
     }
@@ -87,24 +95,28 @@ impl Neighbourhood {
         inst: &Instance,
         memory_bytes: u64,
         max_walks: u32,
-        perturb: bool,
+        fault: Fault,
     ) -> Result<Neighbourhood, GpuError> {
         let plan = plan(inst, limits_of(&device.limits()), memory_bytes, max_walks)?;
         let layout = Layout::of(inst);
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("neighbourhood.wgsl"),
-            source: wgpu::ShaderSource::Wgsl(layout.shader(plan.workgroup).into()),
-        });
-        let constants = [("PERTURB", if perturb { 1.0 } else { 0.0 })];
-        let pipe = |entry: &str| {
+        let module = |label: &str, source: String| {
+            device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(label),
+                source: wgpu::ShaderSource::Wgsl(source.into()),
+            })
+        };
+        let scoring = module("neighbourhood.wgsl", layout.shader(plan.workgroup));
+        let applying = module("apply.wgsl", layout.apply_shader(plan.workgroup));
+        let flag = |on: bool| [("PERTURB", if on { 1.0 } else { 0.0 })];
+        let pipe = |module: &wgpu::ShaderModule, entry: &str, perturb: bool| {
             device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
                 label: Some(entry),
                 layout: None,
-                module: &module,
+                module,
                 entry_point: Some(entry),
                 compilation_options: wgpu::PipelineCompilationOptions {
-                    constants: &constants,
+                    constants: &flag(perturb),
                     ..Default::default()
                 },
                 cache: None,
@@ -128,11 +140,12 @@ impl Neighbourhood {
         let state_buf = storage(
             "counters",
             walks * plan.state_bytes,
-            U::STORAGE | U::COPY_DST,
+            U::STORAGE | U::COPY_DST | U::COPY_SRC,
         );
+        let trail_at = walks * plan.candidate_bytes;
         let cand_buf = storage(
-            "candidates",
-            walks * plan.candidate_bytes,
+            "candidates and step log",
+            trail_at + walks * plan.trail_bytes,
             U::STORAGE | U::COPY_SRC,
         );
         let params = storage(
@@ -143,7 +156,8 @@ impl Neighbourhood {
         let read_size = plan
             .all_deltas_bytes
             .unwrap_or(0)
-            .max(walks * plan.candidate_bytes);
+            .max(walks * plan.trail_bytes)
+            .max(plan.state_bytes);
         let readback = storage(
             "neighbourhood readback",
             read_size,
@@ -152,10 +166,17 @@ impl Neighbourhood {
         let bind = |pipe: &wgpu::ComputePipeline, out: &wgpu::Buffer| {
             bind_buffers(&device, None, pipe, &[&inst_buf, &state_buf, &params, out])
         };
-        let best_pipe = pipe("best");
+        let best_pipe = pipe(&scoring, "best", fault == Fault::Delta);
         let best_bind = bind(&best_pipe, &cand_buf);
+        let apply_pipe = pipe(&applying, "apply", fault == Fault::Apply);
+        let apply_bind = bind_buffers(
+            &device,
+            None,
+            &apply_pipe,
+            &[&inst_buf, &state_buf, &params, &cand_buf],
+        );
         let all_pipe = plan.all_deltas_bytes.map(|bytes| {
-            let p = pipe("all_deltas");
+            let p = pipe(&scoring, "all_deltas", fault == Fault::Delta);
             let out = storage("all deltas", bytes, U::STORAGE | U::COPY_SRC);
             let b = bind(&p, &out);
             (p, b, out)
@@ -168,9 +189,13 @@ impl Neighbourhood {
             queue,
             best_pipe,
             best_bind,
+            apply_pipe,
+            apply_bind,
+            cand_buf,
+            trail_at: (trail_at / 4) as u32,
+            steps_limit: plan.steps_per_submission,
             all_pipe,
             state_buf,
-            cand_buf,
             params,
             readback,
             plan,
@@ -189,31 +214,29 @@ impl Neighbourhood {
         &self.adapter
     }
 
-    /// Runs `pipe` over the neighbourhood of `steps.len()` walks and reads `bytes` of
-    /// `out` back as words.
-    async fn run(
-        &self,
-        pipe: &wgpu::ComputePipeline,
-        bind: &wgpu::BindGroup,
-        out: &wgpu::Buffer,
-        bytes: u64,
+    /// Writes the step parameters of `steps.len()` walks, records `passes(gx, gy)` (the
+    /// grid of the scoring dispatch for that many walks) in one submission and reads
+    /// `bytes` of `out` (a buffer and a byte offset) back as words.
+    async fn submit<'a>(
+        &'a self,
         steps: &[StepParams],
+        passes: impl FnOnce((u32, u32)) -> Vec<Pass<'a>>,
+        out: (&wgpu::Buffer, u64),
+        bytes: u64,
     ) -> Result<Vec<u32>, GpuError> {
         let gpw = self.plan.groups;
         let total = gpw * steps.len() as u32;
         let (gx, gy) = grid(total);
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let words: Vec<u32> = steps.iter().flat_map(|s| s.words(gx, gpw, total)).collect();
+        let words: Vec<u32> = steps
+            .iter()
+            .flat_map(|s| s.words(gx, gpw, total, self.trail_at))
+            .collect();
         self.queue.write_buffer(&self.params, 0, &to_bytes(&words));
         let words = dispatch_and_read(
             &self.device,
             &self.queue,
-            Pass {
-                label: "neighbourhood",
-                pipeline: pipe,
-                bind,
-                grid: (gx, gy),
-            },
+            &passes((gx, gy)),
             out,
             &self.readback,
             bytes,
@@ -224,6 +247,34 @@ impl Neighbourhood {
             return Err(GpuError::Device(e.to_string()));
         }
         Ok(words)
+    }
+
+    /// Lets a submission hold at most `n` steps (at least one; at most the plan's): the
+    /// test that a walk does not depend on how its steps are grouped asks for fewer.
+    pub fn limit_steps_per_submission(&mut self, n: u32) {
+        self.steps_limit = n.clamp(1, self.plan.steps_per_submission);
+    }
+
+    /// The words of the counters the device holds for the walk in slot `walk` (the test
+    /// that the apply pass keeps them as the host's mirror does reads them).
+    pub async fn counters(&self, walk: usize) -> Result<Vec<u32>, GpuError> {
+        let bytes = self.plan.state_bytes;
+        if walk >= self.plan.walks as usize || bytes > self.readback.size() {
+            return Err(GpuError::Device(format!(
+                "walk slot {walk} of {} cannot be read back",
+                self.plan.walks
+            )));
+        }
+        dispatch_and_read(
+            &self.device,
+            &self.queue,
+            &[],
+            (&self.state_buf, walk as u64 * bytes),
+            &self.readback,
+            bytes,
+        )
+        .await
+        .map_err(GpuError::Device)
     }
 
     /// Uploads all of `counters` (a new timetable) into slot 0, the one
@@ -249,9 +300,18 @@ impl Neighbourhood {
             current: Cost::default(),
             best: Cost::default(),
             seed: 0,
+            active: true,
+        };
+        let pass = |grid| {
+            vec![Pass {
+                label: "all deltas",
+                pipeline: pipe,
+                bind,
+                grid,
+            }]
         };
         let words = self
-            .run(pipe, bind, out, 8 * self.plan.moves, &[step])
+            .submit(&[step], pass, (out, 0), 8 * self.plan.moves)
             .await?;
         Ok(words
             .chunks_exact(2)
@@ -281,33 +341,63 @@ impl MoveSource for Neighbourhood {
         Ok(())
     }
 
-    async fn best(&mut self, steps: &[StepParams]) -> Result<Vec<Vec<Candidate>>, GpuError> {
+    fn steps_per_submission(&self) -> u32 {
+        self.steps_limit
+    }
+
+    async fn walk(&mut self, steps: &[StepParams], n: u32) -> Result<Vec<Vec<Logged>>, GpuError> {
         if steps.is_empty() || steps.len() > self.plan.walks as usize {
             return Err(GpuError::Device(format!(
-                "{} walks in one step, the buffers hold 1 to {}",
+                "{} walks in one submission, the buffers hold 1 to {}",
                 steps.len(),
                 self.plan.walks
             )));
         }
+        if n == 0 || n > self.plan.steps_per_submission {
+            return Err(GpuError::Device(format!(
+                "{n} steps in one submission, the step log holds 1 to {}",
+                self.plan.steps_per_submission
+            )));
+        }
+        let walks = steps.len() as u32;
+        let passes = |grid| {
+            (0..n)
+                .flat_map(|_| {
+                    [
+                        Pass {
+                            label: "best",
+                            pipeline: &self.best_pipe,
+                            bind: &self.best_bind,
+                            grid,
+                        },
+                        Pass {
+                            label: "apply",
+                            pipeline: &self.apply_pipe,
+                            bind: &self.apply_bind,
+                            grid: (walks, 1),
+                        },
+                    ]
+                })
+                .collect()
+        };
         let words = self
-            .run(
-                &self.best_pipe,
-                &self.best_bind,
-                &self.cand_buf,
-                steps.len() as u64 * self.plan.candidate_bytes,
+            .submit(
                 steps,
+                passes,
+                (&self.cand_buf, 4 * self.trail_at as u64),
+                steps.len() as u64 * self.plan.trail_bytes,
             )
             .await?;
-        let per_walk = 4 * self.plan.groups as usize;
+        let per_walk = self.plan.trail_bytes as usize / 4;
         Ok(words
             .chunks_exact(per_walk)
             .map(|walk| {
-                walk.chunks_exact(4)
-                    .map(|w| Candidate {
-                        hard: w[0] as i32,
-                        soft: w[1] as i32,
-                        tie: w[2],
-                        index: w[3],
+                walk.chunks_exact(3)
+                    .take(n as usize)
+                    .map(|w| Logged {
+                        index: w[0],
+                        hard: w[1] as i32,
+                        soft: w[2] as i32,
                     })
                     .collect()
             })
