@@ -140,6 +140,8 @@ async function runSolve({ options, stepMs, seq, gpuSearch }, start) {
       }
       self.postMessage({ event: 'progress', progress: p });
     }
+    // What the GPU search did (its plan, steps, improvements, or why it stopped).
+    if (gpu) self.postMessage({ event: 'gpuSearch', report: gpu.searchReport });
     if (interrupted !== null && !p.finished) {
       try {
         s.solveCancel();
@@ -158,7 +160,9 @@ async function runSolve({ options, stepMs, seq, gpuSearch }, start) {
 // rayon workers only see plain data). After construction, Session.gpuInit(options) picks
 // the evaluator from options.evaluator ('auto' | 'gpu' | 'cpu'; 'auto' = the GPU only if a
 // short calibration finds it faster here) and the worker posts
-// { event: 'evaluator', info: { requested, gpu, name, adapter, reason, calibration } };
+// { event: 'evaluator', info: { requested, gpu, name, adapter, reason, calibration } },
+// and at the end of the solve { event: 'gpuSearch', report: { note, iterations,
+// moves_evaluated, improvements, submissions } } (GpuScorer.searchReport);
 // every progress event also carries progress.evaluator. With a GPU scorer a step runs
 // whole generations as breed (rayon) -> await scorer.score (GPU, asynchronous readback)
 // -> select (rayon) until about stepMs have passed; otherwise solveStep(ms) as before.

@@ -105,6 +105,26 @@ impl GpuScorer {
             .is_some_and(|g| g.search_plan().is_some())
     }
 
+    /// What the GPU search did in this solve: `{ note, iterations, moves_evaluated,
+    /// improvements, submissions }` (`note`: its plan, or why it is off or stopped), or
+    /// `undefined` while a phase holds the GPU.
+    #[wasm_bindgen(getter, js_name = searchReport)]
+    pub fn search_report(&self) -> Result<JsValue, JsError> {
+        #[derive(serde::Serialize)]
+        struct Report<'a> {
+            note: &'a str,
+            #[serde(flatten)]
+            stats: &'a crate::gpu::neighbourhood::TabuStats,
+        }
+        match self.gpu.borrow().as_ref() {
+            Some(g) => to_js(&Report {
+                note: g.search_note(),
+                stats: g.tabu_stats(),
+            }),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
     /// One GPU tabu phase of [`PAGE_TABU_STEPS`] steps, continuing the walk or starting
     /// one from `slots` (the run's best, as `Session.solveBest` gives it; see
     /// `GpuEvaluator::intensify_async`). Resolves to the walk's new best as flat slots
@@ -136,9 +156,9 @@ impl GpuScorer {
     }
 }
 
-/// Steps of one tabu phase in the page: every step waits for a readback through the
-/// browser's event loop (about a millisecond on a real GPU), so a phase is shorter than
-/// natively, where it overlaps the islands' annealing.
+/// Steps of one tabu phase in the page: the worker runs it after each generation rather
+/// than beside the islands' annealing (natively it overlaps them), so a phase is short:
+/// a few submissions, each waiting for one readback through the browser's event loop.
 const PAGE_TABU_STEPS: u32 = 100;
 
 /// Walks the page's GPU search holds: one, from the run's best. The worker runs the phase

@@ -207,10 +207,12 @@ test('the GPU neighbourhood kernel gives the CPU\'s exact move deltas on WebGPU,
     const r = await page.evaluate(async (text) => {
       const w = new Worker('./worker.js', { type: 'module' });
       let info = null;
+      let search = null;
       const waiting = new Map();
       let next = 0;
       w.onmessage = ({ data }) => {
         if (data.event === 'evaluator') info = data.info;
+        if (data.event === 'gpuSearch') search = data.report;
         if (data.event) return;
         const p = waiting.get(data.id);
         waiting.delete(data.id);
@@ -232,7 +234,7 @@ test('the GPU neighbourhood kernel gives the CPU\'s exact move deltas on WebGPU,
           error = e.message;
         }
         const solved = await call('solve', { options: { time_limit: null, max_generations: 2, islands: 2, seed: 4, evaluator: 'gpu' }, stepMs: 50 });
-        return { check, error, info, evaluator: solved.stats.evaluator, lectures: solved.solution.split('\n').filter(Boolean).length };
+        return { check, error, info, search, evaluator: solved.stats.evaluator, lectures: solved.solution.split('\n').filter(Boolean).length };
       } finally {
         w.terminate();
       }
@@ -247,9 +249,18 @@ test('the GPU neighbourhood kernel gives the CPU\'s exact move deltas on WebGPU,
     assert.equal(r.check.checked, 2 * 160 * 30 * 6);
     assert.equal(r.check.mismatches, 0, r.check.first.join('\n'));
     assert.match(r.check.plan[0], /walks per dispatch/);
+    assert.match(r.check.plan[1], /steps per submission/);
     assert.ok(r.info && r.info.gpu, `the solve ran on the GPU: ${JSON.stringify(r.info)}`);
     assert.match(r.info.search, /walks per dispatch/);
     assert.match(r.evaluator, /tabu search/, 'the solve ran the GPU tabu phases');
+    // The phases ran on the GPU (best + apply passes, many steps per submission) and
+    // every logged move passed the CPU's replay: a failure would turn the search off and
+    // say so in the note.
+    t.diagnostic(`GPU search: ${JSON.stringify(r.search)}`);
+    assert.ok(r.search, 'the worker reported the GPU search');
+    assert.doesNotMatch(r.search.note, /failed/, r.search.note);
+    assert.ok(r.search.iterations > 0 && r.search.submissions > 0, JSON.stringify(r.search));
+    assert.ok(r.search.submissions < r.search.iterations, 'several steps per submission');
     assert.equal(r.lectures, 160, 'a whole timetable');
   });
 });

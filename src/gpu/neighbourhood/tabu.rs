@@ -58,10 +58,10 @@ impl StepParams {
     pub fn words(&self, gx: u32, gpw: u32, total: u32, trail_at: u32) -> [u32; STEP_WORDS] {
         [
             self.iter,
-            self.current.hard as u32,
-            self.current.soft as u32,
-            self.best.hard as u32,
-            self.best.soft as u32,
+            self.current.hard,
+            self.current.soft,
+            self.best.hard,
+            self.best.soft,
             self.seed,
             gx,
             gpw,
