@@ -63,14 +63,24 @@ fn solve(
     ))
 }
 
-/// Moves per second: the GPU kernel (whole neighbourhood per dispatch, best move read
-/// back, applied, counters re-uploaded: a tabu step) and one CPU core delta-evaluating
-/// every move of the same neighbourhood. `None` for the GPU when it cannot run here.
+/// The GPU search's speed: moves evaluated per second (all walks), tabu steps per second
+/// of one walk, and steps per submission (the round trips' share).
+#[derive(Clone, Copy, Debug)]
+struct GpuSpeed {
+    moves_per_s: f64,
+    steps_per_s: f64,
+    steps_per_submission: f64,
+}
+
+/// Moves per second: the GPU kernel (tabu steps: whole neighbourhood scored, best move
+/// chosen and applied on the GPU, many steps per submission, replayed on the host) and one
+/// CPU core delta-evaluating every move of the same neighbourhood. `None` for the GPU
+/// when it cannot run here.
 fn speed(
     inst: &Instance,
     seconds: f64,
     walks: usize,
-) -> (Option<f64>, Result<f64, String>, String) {
+) -> (Option<f64>, Result<GpuSpeed, String>, String) {
     let mut rng = <rand::rngs::SmallRng as rand::SeedableRng>::seed_from_u64(1);
     let tt = atoll::construct::construct(inst, &mut rng).timetable;
     let state = IncrementalState::new(inst, tt.clone());
@@ -111,7 +121,7 @@ fn gpu_speed(
     tt: &atoll::Timetable,
     seconds: f64,
     walks: usize,
-) -> Result<f64, String> {
+) -> Result<GpuSpeed, String> {
     use atoll::gpu::neighbourhood::{Fault, Neighbourhood, TabuStats, TabuWalk, run_walks};
     let mut k = pollster::block_on(Neighbourhood::new(inst, 2 << 30, Fault::None))
         .map_err(|e| e.to_string())?;
@@ -145,7 +155,12 @@ fn gpu_speed(
         &mut stats,
     ))
     .map_err(|e| e.to_string())?;
-    Ok(stats.moves_evaluated as f64 / start.elapsed().as_secs_f64().max(1e-9))
+    let secs = start.elapsed().as_secs_f64().max(1e-9);
+    Ok(GpuSpeed {
+        moves_per_s: stats.moves_evaluated as f64 / secs,
+        steps_per_s: stats.iterations as f64 / n as f64 / secs,
+        steps_per_submission: stats.iterations as f64 / n as f64 / stats.submissions.max(1) as f64,
+    })
 }
 
 #[cfg(not(feature = "gpu"))]
@@ -154,7 +169,7 @@ fn gpu_speed(
     _tt: &atoll::Timetable,
     _seconds: f64,
     _walks: usize,
-) -> Result<f64, String> {
+) -> Result<GpuSpeed, String> {
     Err("built without the `gpu` feature".into())
 }
 
@@ -211,10 +226,13 @@ pub fn run(
         "gpu found: times the GPU's tabu walks improved the run's best; the GPU-assisted \
          solve anneals on {walks} worker threads (one core drives the GPU) with one walk per island"
     );
-    println!("gpu moves/s: {walks} walks per dispatch, every walk's moves counted");
+    println!(
+        "gpu moves/s: {walks} walks per dispatch, every walk's moves counted; steps/s: one \
+         walk's tabu steps a second; steps/subm: steps per submission to the GPU"
+    );
     println!();
     println!(
-        "{:<10} {:>10} {:>10} {:>6} {:>9} {:>14} {:>14} {:>8}",
+        "{:<10} {:>10} {:>10} {:>6} {:>9} {:>14} {:>14} {:>8} {:>9} {:>10}",
         "instance",
         "median cpu",
         "median gpu",
@@ -222,7 +240,9 @@ pub fn run(
         "gpu/cpu",
         "gpu moves/s",
         "1 core moves/s",
-        "gpu/core"
+        "gpu/core",
+        "steps/s",
+        "steps/subm"
     );
     let (mut log_sum, mut better, mut worse) = (0.0, 0, 0);
     for (inst, name, cpu, gpu) in &medians {
@@ -233,19 +253,25 @@ pub fn run(
         let (core, g, note) = speed(inst, 0.5, walks);
         let fmt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
         let g = g.ok();
+        let moves = g.map(|g| g.moves_per_s);
         println!(
-            "{:<10} {:>10} {:>10} {:>6} {:>9.3} {:>14} {:>14} {:>8}{}",
+            "{:<10} {:>10} {:>10} {:>6} {:>9.3} {:>14} {:>14} {:>8} {:>9} {:>10}{}",
             name,
             show(*cpu),
             show(*gpu),
             best.get(name).map_or("-".to_string(), |b| b.to_string()),
             r,
-            fmt(g),
+            fmt(moves),
             fmt(core),
-            match (g, core) {
+            match (moves, core) {
                 (Some(g), Some(c)) => format!("{:.1}x", g / c),
                 _ => "-".into(),
             },
+            fmt(g.map(|g| g.steps_per_s)),
+            g.map_or("-".to_string(), |g| format!(
+                "{:.1}",
+                g.steps_per_submission
+            )),
             if note.is_empty() {
                 String::new()
             } else {
