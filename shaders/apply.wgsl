@@ -22,11 +22,6 @@ override PERTURB: u32 = 0u;
 
 var<private> sb: u32 = 0u;
 
-var<workgroup> kh: array<i32, WG>;
-var<workgroup> ks: array<i32, WG>;
-var<workgroup> kt: array<u32, WG>;
-var<workgroup> km: array<u32, WG>;
-
 // Adds one to (or takes one from) counter word i; returns its new value.
 fn bump(i: u32, up: bool) -> u32 {
     let v = select(st[i] - 1u, st[i] + 1u, up);
@@ -81,23 +76,7 @@ fn apply(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index)
             bm = cand[o + 3u];
         }
     }
-    kh[li] = bh;
-    ks[li] = bs;
-    kt[li] = bt;
-    km[li] = bm;
-    workgroupBarrier();
-    for (var half = WG / 2u; half > 0u; half /= 2u) {
-        if li < half {
-            let o = li + half;
-            if better(kh[o], ks[o], kt[o], km[o], kh[li], ks[li], kt[li], km[li]) {
-                kh[li] = kh[o];
-                ks[li] = ks[o];
-                kt[li] = kt[o];
-                km[li] = km[o];
-            }
-        }
-        workgroupBarrier();
-    }
+    reduce_best(li, bh, bs, bt, bm);
     if li != 0u {
         return;
     }

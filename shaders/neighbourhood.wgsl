@@ -209,11 +209,6 @@ fn all_deltas(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     }
 }
 
-var<workgroup> kh: array<i32, WG>;
-var<workgroup> ks: array<i32, WG>;
-var<workgroup> kt: array<u32, WG>;
-var<workgroup> km: array<u32, WG>;
-
 // The best admissible move of each workgroup: out[4 * g ..] = hard delta, soft delta, tie
 // hash, move index ((l * NP + p2) * NR + r2); hard NONE when the workgroup has none. Many
 // walks share one dispatch: walk w's counters are st[w * S_LEN ..], its step parameters
@@ -265,23 +260,7 @@ fn best(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
             }
         }
     }
-    kh[li] = bh;
-    ks[li] = bs;
-    kt[li] = bt;
-    km[li] = bm;
-    workgroupBarrier();
-    for (var half = WG / 2u; half > 0u; half /= 2u) {
-        if li < half {
-            let o = li + half;
-            if better(kh[o], ks[o], kt[o], km[o], kh[li], ks[li], kt[li], km[li]) {
-                kh[li] = kh[o];
-                ks[li] = ks[o];
-                kt[li] = kt[o];
-                km[li] = km[o];
-            }
-        }
-        workgroupBarrier();
-    }
+    reduce_best(li, bh, bs, bt, bm);
     if li == 0u {
         out[4u * gi] = bitcast<u32>(kh[0]);
         out[4u * gi + 1u] = bitcast<u32>(ks[0]);

@@ -67,3 +67,32 @@ fn placement(l: u32) -> vec2<u32> {
     }
     return vec2<u32>(s >> 16u, s & 0xffffu);
 }
+
+// The workgroup's best (hard, soft, tie, move) after `reduce_best`: in kh[0], ks[0], kt[0],
+// km[0].
+var<workgroup> kh: array<i32, WG>;
+var<workgroup> ks: array<i32, WG>;
+var<workgroup> kt: array<u32, WG>;
+var<workgroup> km: array<u32, WG>;
+
+// Every lane offers its best (h, s, t, m); a tree reduction leaves the workgroup's best in
+// kh[0] .. km[0] (`better` order). Every lane must call it (it holds barriers).
+fn reduce_best(li: u32, h: i32, s: i32, t: u32, m: u32) {
+    kh[li] = h;
+    ks[li] = s;
+    kt[li] = t;
+    km[li] = m;
+    workgroupBarrier();
+    for (var half = WG / 2u; half > 0u; half /= 2u) {
+        if li < half {
+            let o = li + half;
+            if better(kh[o], ks[o], kt[o], km[o], kh[li], ks[li], kt[li], km[li]) {
+                kh[li] = kh[o];
+                ks[li] = ks[o];
+                kt[li] = kt[o];
+                km[li] = km[o];
+            }
+        }
+        workgroupBarrier();
+    }
+}
