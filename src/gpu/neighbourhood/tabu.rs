@@ -92,10 +92,12 @@ pub fn tenure(base: u32, seed: u32, iter: u32) -> u32 {
 }
 
 /// A submission should take about this long on the device: long enough that the round
-/// trip to the host (about 130 µs on a discrete GPU) is a small part of it, short enough
-/// that a stop is heard soon. [`run_walks`] doubles the steps per submission while one
-/// takes under half of it and halves them above twice it.
-pub const SUBMISSION_TARGET: Duration = Duration::from_millis(4);
+/// trip to the host (about 130 µs per step on the H200 when every step was one) is a
+/// small part of it, short enough that the solver's phase, which ends when the islands
+/// have refined (a generation is about 60 ms at 60 s on comp01–14), does not keep them
+/// waiting long. [`run_walks`] doubles the steps per submission while one takes under
+/// half of it and halves them above twice it, so submissions take 1–4 ms.
+pub const SUBMISSION_TARGET: Duration = Duration::from_millis(2);
 
 /// Steps of the first submission of a [`run_walks`] call (then sized by
 /// [`SUBMISSION_TARGET`]).
