@@ -489,6 +489,21 @@ options! {
     sibling_room_rate: f64 = 0.5, range Range::incl(0.0, 1.0);
     /// Probability that a period move keeps the lecture's room (room stability).
     keep_room_rate: f64 = 0.9, range Range::incl(0.0, 1.0);
+    /// Share of period moves that go to the free room at the target period with the
+    /// least capacity excess (then the smallest; on a campus only rooms the lecture may
+    /// use), as Kempe chains do with `kempe_reroom`; when no room is free there, the
+    /// move chooses its room as the others do (`keep_room_rate`). Where rooms are nearly
+    /// full the lecture's own room is mostly taken at the target period, so a period move
+    /// that keeps it is a swap with the occupant, and a random room is rarely free: a
+    /// plain move into a free room is otherwise rare. 0 = never. Measured in
+    /// docs/TUNING.md.
+    free_room_rate: f64 = 0.0, range Range::incl(0.0, 1.0);
+    /// Share of local-search moves that ruin and recreate a curriculum's day: the
+    /// lectures of one of the lecture's curricula on its day are taken out and put back
+    /// one by one at the cheapest period and room (`.ctt` only). A compound move for the
+    /// deep optima single moves and chains do not reach; each costs a scan of every
+    /// period per lecture, so the share is small. 0 = never. Measured in docs/TUNING.md.
+    ruin_rate: f64 = 0.0, range Range::incl(0.0, 0.1);
     /// While the timetable is infeasible, the share of local-search moves that start from
     /// a lecture in a hard violation (the rest from any lecture): the search works on the
     /// clashes without freezing the rest of the timetable.

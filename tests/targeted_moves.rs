@@ -1,7 +1,9 @@
 //! The targeted neighbourhoods of docs/TUNING.md: `compact_rate` (a period move or Kempe
 //! chain aimed next to a lecture of one of the lecture's curricula) and `spread_rate` (a
-//! period move aimed at a day the course lacks for its minimum working days). The targets
-//! are checked by hand on the toy instance; a search using them stays exact and
+//! period move aimed at a day the course lacks for its minimum working days), and
+//! `free_room_rate` (a period move into the best free room at its target period) and
+//! `ruin_rate` (a curriculum's day taken out and put back greedily). The
+//! targets are checked by hand on the toy instance; a search using them stays exact and
 //! deterministic, and changes the search (rates of 0 are the old search).
 
 mod common;
@@ -109,12 +111,14 @@ fn run(name: &str, threads: usize, set: &[(&str, serde_json::Value)]) -> SolveRe
 #[test]
 fn targeted_searches_are_exact_deterministic_and_differ_from_the_uniform_one() {
     use serde_json::json;
-    let variants: [&[(&str, serde_json::Value)]; 4] = [
+    let variants: [&[(&str, serde_json::Value)]; 6] = [
         &[("compact_rate", json!(0.5))],
         &[("spread_rate", json!(0.5))],
         &[("compact_rate", json!(0.3)), ("spread_rate", json!(0.3))],
         // Many chains, so that re-roomed ones are many too.
         &[("kempe_reroom", json!(true)), ("kempe_rate", json!(0.5))],
+        &[("free_room_rate", json!(0.5))],
+        &[("ruin_rate", json!(0.01))],
     ];
     for name in ["comp07", "comp05"] {
         let inst =
@@ -174,6 +178,37 @@ fn rerooming_chains_on_a_campus_are_exact_and_feasible() {
         run(&opts(false)).timetable,
         a.timetable,
         "rerooming changes the search"
+    );
+}
+
+/// Period moves into free rooms on a campus only use rooms the lecture may use there
+/// (`free_room` asks `can_move`), so the search stays exact and feasible.
+#[test]
+fn free_room_moves_on_a_campus_are_exact_and_feasible() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/samples/campus.json");
+    let inst = common::load(&path);
+    let opts = |rate: f64| SolverOptions {
+        time_limit: None,
+        max_generations: Some(6),
+        islands: 2,
+        ls_iterations: 20_000,
+        free_room_rate: rate,
+        stage3: false,
+        ..Default::default()
+    };
+    let run = |o: &SolverOptions| common::solve_cpu(&inst, o, 2).unwrap();
+    let a = run(&opts(0.8));
+    assert_eq!(
+        score(&inst, &a.timetable),
+        a.breakdown,
+        "reported cost is exact"
+    );
+    assert_eq!(a.breakdown.hard(), 0, "feasible: {:?}", a.breakdown);
+    assert_eq!(run(&opts(0.8)).timetable, a.timetable, "deterministic");
+    assert_ne!(
+        run(&opts(0.0)).timetable,
+        a.timetable,
+        "free rooms change the search"
     );
 }
 

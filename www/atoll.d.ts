@@ -138,6 +138,10 @@ export interface SolverOptions {
   restart_moves?: number;
   kempe_rate?: number;
   keep_room_rate?: number;
+  /** Share of period moves that go to the best free room at the target period. */
+  free_room_rate?: number;
+  /** Share of moves that ruin and recreate a curriculum's day (.ctt). */
+  ruin_rate?: number;
   room_change_rate?: number;
   /** Kempe chains move a member to a free room instead of clashing (.ctt). */
   kempe_reroom?: boolean;

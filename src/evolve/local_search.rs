@@ -44,6 +44,10 @@ pub struct AnnealParams {
     pub spread_rate: f64,
     /// The options' `kempe_reroom`.
     pub kempe_reroom: bool,
+    /// The options' `free_room_rate`.
+    pub free_room_rate: f64,
+    /// The options' `ruin_rate`.
+    pub ruin_rate: f64,
 }
 
 impl AnnealParams {
@@ -69,6 +73,8 @@ impl AnnealParams {
             compact_rate: opts.compact_rate,
             spread_rate: opts.spread_rate,
             kempe_reroom: opts.kempe_reroom,
+            free_room_rate: opts.free_room_rate,
+            ruin_rate: opts.ruin_rate,
         }
     }
 }
@@ -104,6 +110,9 @@ impl std::ops::AddAssign for AnnealStats {
 /// How often, while infeasible, the list of lectures in hard violations is rebuilt (a
 /// cost trade-off, not a search setting: the list only steers `hot_lecture_rate`).
 const HOT_REFRESH: u64 = 64;
+/// Most lectures one ruin-and-recreate move takes out (option `ruin_rate`): a
+/// curriculum's day rarely holds more, and each costs a scan of every period.
+const RUIN_MAX: usize = 6;
 /// How often the stop condition is polled, in iterations.
 const POLL_EVERY: u64 = 1024;
 
@@ -167,6 +176,25 @@ pub fn anneal(
             continue;
         }
         let from = state.timetable().slot(l);
+        // `ruin_rate` of the moves ruin and recreate the lectures of one of `l`'s curricula
+        // on `l`'s day; at a rate of 0 nothing is drawn.
+        if params.ruin_rate > 0.0 && from.is_scheduled() && rng.random_bool(params.ruin_rate) {
+            if let Some(proposal) = chain.ruin_recreate(state, l, w, rng) {
+                let after = state.cost();
+                if accept(cur, after, w, temp, params.feasibility_temperature, rng) {
+                    cur = after;
+                    stats.accepted += 1;
+                    if cur < best_cost {
+                        best_cost = cur;
+                        best.clone_from(state.timetable());
+                        stats.improved_best += 1;
+                    }
+                } else if let Proposal::Applied(Undo::Chain) = proposal {
+                    chain.undo(state);
+                }
+            }
+            continue;
+        }
         let pick: f64 = rng.random();
         let applied = if pick < params.kempe_rate && from.is_scheduled() {
             let p2 = period(state, l, params, rng);
@@ -191,8 +219,17 @@ pub fn anneal(
             simple(state, l, p, r)
         } else {
             let p = period(state, l, params, rng);
-            let r = match from.get() {
-                Some((_, r)) if rng.random_bool(params.keep_room_rate) => r,
+            // `free_room_rate` of the period moves go to the best free room at `p` (where
+            // rooms are nearly full the kept room is mostly taken, and a swap with its
+            // occupant moves two lectures); at a rate of 0 nothing is drawn.
+            let free = if params.free_room_rate > 0.0 && rng.random_bool(params.free_room_rate) {
+                free_room(state, l, p)
+            } else {
+                None
+            };
+            let r = match (free, from.get()) {
+                (Some(r), _) => r,
+                (None, Some((_, r))) if rng.random_bool(params.keep_room_rate) => r,
                 _ => RoomId(rng.random_range(0..nr) as u16),
             };
             simple(state, l, p, r)
@@ -205,22 +242,7 @@ pub fn anneal(
                 soft: (cur.soft as i64 + ds) as u32,
             },
         };
-        let next = weighted(after, w);
-        let accept = if cur.hard > 0 {
-            // Infeasible: fewer hard violations always win; equal ones walk the plateau by
-            // soft cost; more are accepted rarely, by the feasibility temperature.
-            let dh = after.hard as i64 - cur.hard as i64;
-            let ds = after.soft as i64 - cur.soft as i64;
-            match dh {
-                ..0 => true,
-                0 => ds <= 0 || rng.random::<f64>() < (-(ds as f64) / temp).exp(),
-                _ => rng.random::<f64>() < (-(dh as f64) / params.feasibility_temperature).exp(),
-            }
-        } else {
-            let delta = next - weighted(cur, w);
-            delta <= 0 || rng.random::<f64>() < (-(delta as f64) / temp).exp()
-        };
-        if accept {
+        if accept(cur, after, w, temp, params.feasibility_temperature, rng) {
             match proposal {
                 Proposal::Pending(l, to, _) => {
                     state.move_lecture(l, to);
@@ -251,6 +273,33 @@ pub fn anneal(
         }
     }
     (best, best_cost, stats)
+}
+
+/// The annealing's acceptance of a move from `cur` to `after` at temperature `temp`.
+/// Infeasible: fewer hard violations always win; equal ones walk the plateau by soft
+/// cost; more are accepted rarely, by the feasibility temperature. Feasible: Metropolis
+/// on `hard_weight · hard + soft`.
+#[inline]
+fn accept(
+    cur: Cost,
+    after: Cost,
+    w: u32,
+    temp: f64,
+    feasibility_temperature: f64,
+    rng: &mut SmallRng,
+) -> bool {
+    if cur.hard > 0 {
+        let dh = after.hard as i64 - cur.hard as i64;
+        let ds = after.soft as i64 - cur.soft as i64;
+        match dh {
+            ..0 => true,
+            0 => ds <= 0 || rng.random::<f64>() < (-(ds as f64) / temp).exp(),
+            _ => rng.random::<f64>() < (-(dh as f64) / feasibility_temperature).exp(),
+        }
+    } else {
+        let delta = weighted(after, w) - weighted(cur, w);
+        delta <= 0 || rng.random::<f64>() < (-(delta as f64) / temp).exp()
+    }
 }
 
 /// The target period of a move of `l`: with probability `spread_rate` a period of a day
@@ -471,6 +520,94 @@ impl Chain {
         Some(Proposal::Applied(Undo::Chain))
     }
 
+    /// Ruin and recreate: takes out the lectures of one of `l`'s curricula (chosen at
+    /// random; `l`'s course alone when it has none) that are on `l`'s day, at most
+    /// [`RUIN_MAX`], and puts them back one by one in random order, each at the period
+    /// and room that cost least with the ones before it placed (`w · hard + soft`): its
+    /// own room where that is free at the period, else the best free room; a period with
+    /// neither, or where the course already has a lecture, is not tried. A lecture with
+    /// no such place goes back where it was. This rearranges a curriculum's day at once,
+    /// which single moves and chains cannot do when every step alone costs (a course
+    /// short of a working day whose lectures hold several curricula together). `.ctt`
+    /// only (`None` on a campus, whose rooms and durations it does not handle), and
+    /// pinned lectures stay. Undone by [`Self::undo`].
+    pub(crate) fn ruin_recreate(
+        &mut self,
+        state: &mut IncrementalState<'_>,
+        l: LectureId,
+        w: u32,
+        rng: &mut SmallRng,
+    ) -> Option<Proposal> {
+        let inst = state.instance();
+        if inst.uses_campus_features() {
+            return None;
+        }
+        let (p0, _) = state.timetable().slot(l).get()?;
+        let day = inst.day_of(p0);
+        let course = state.timetable().course(l);
+        let curricula = inst.curricula_of(course);
+        let single = [course];
+        let courses: &[crate::model::CourseId] = if curricula.is_empty() {
+            &single
+        } else {
+            &inst.curricula[curricula[rng.random_range(0..curricula.len())].idx()].courses
+        };
+        self.members.clear();
+        self.members.push((l, state.timetable().slot(l)));
+        'gather: for &c in courses {
+            for x in inst.lectures_of(c).map(|x| LectureId(x as u32)) {
+                if self.members.len() >= RUIN_MAX {
+                    break 'gather;
+                }
+                let s = state.timetable().slot(x);
+                if x != l
+                    && !inst.is_pinned(x.idx())
+                    && s.get().is_some_and(|(p, _)| inst.day_of(p) == day)
+                {
+                    self.members.push((x, s));
+                }
+            }
+        }
+        for &(x, _) in &self.members {
+            state.move_lecture(x, Slot::UNSCHEDULED);
+        }
+        let k = self.members.len();
+        for i in 0..k {
+            let j = rng.random_range(i..k);
+            self.members.swap(i, j);
+        }
+        let np = inst.n_periods();
+        for i in 0..k {
+            let (x, old) = self.members[i];
+            let (_, own) = old.get().expect("members are scheduled");
+            let offset = rng.random_range(0..np);
+            let mut best: Option<(i64, Slot)> = None;
+            for q in 0..np {
+                let p = PeriodId(((q + offset) % np) as u16);
+                if !state.can_move(x, Slot::at(p, own)) {
+                    continue;
+                }
+                let r = if state.room_load(p, own) == 0 {
+                    own
+                } else {
+                    match free_room(state, x, p) {
+                        Some(r) => r,
+                        None => continue,
+                    }
+                };
+                let to = Slot::at(p, r);
+                let (dh, ds) = state.move_lecture(x, to);
+                state.move_lecture(x, Slot::UNSCHEDULED);
+                let d = dh * w as i64 + ds;
+                if best.is_none_or(|(b, _)| d < b) {
+                    best = Some((d, to));
+                }
+            }
+            state.move_lecture(x, best.map_or(old, |(_, to)| to));
+        }
+        Some(Proposal::Applied(Undo::Chain))
+    }
+
     pub(crate) fn undo(&mut self, state: &mut IncrementalState<'_>) {
         for &(x, _) in &self.members {
             state.move_lecture(x, Slot::UNSCHEDULED);
@@ -478,5 +615,59 @@ impl Chain {
         for &(x, s) in &self.members {
             state.move_lecture(x, s);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// A ruin-and-recreate move on comp07 (tight rooms: most reinsertions need a free
+    /// room) keeps every lecture scheduled, leaves the running totals equal to a full
+    /// score, and its undo restores the timetable exactly.
+    #[test]
+    fn ruin_recreate_is_exact_and_undone_exactly() {
+        let dir = std::env::var_os("ATOLL_SHARED").map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+            std::path::PathBuf::from,
+        );
+        let path = dir.join("instances/itc2007/comp07.ctt");
+        let Ok(bytes) = std::fs::read(&path) else {
+            panic!("{} is needed (set ATOLL_SHARED)", path.display());
+        };
+        let inst = crate::parse_instance(&bytes, "comp07.ctt").unwrap();
+        let mut rng = SmallRng::seed_from_u64(3);
+        let start = crate::construct::construct(&inst, &mut rng).timetable;
+        let mut state = IncrementalState::new(&inst, start);
+        let mut chain = Chain::default();
+        let n = state.timetable().len();
+        let mut rearranged = 0;
+        for _ in 0..300 {
+            let before = state.timetable().clone();
+            let l = LectureId(rng.random_range(0..n) as u32);
+            let Some(Proposal::Applied(Undo::Chain)) =
+                chain.ruin_recreate(&mut state, l, 100, &mut rng)
+            else {
+                assert!(
+                    !before.slot(l).is_scheduled(),
+                    "a scheduled lecture is ruined"
+                );
+                continue;
+            };
+            assert_eq!(
+                state.cost(),
+                crate::eval::score(&inst, state.timetable()).cost()
+            );
+            let scheduled = |t: &Timetable| t.slots().iter().filter(|s| s.is_scheduled()).count();
+            assert_eq!(scheduled(state.timetable()), scheduled(&before));
+            rearranged += (state.timetable() != &before) as usize;
+            if rng.random_bool(0.5) {
+                chain.undo(&mut state);
+                assert_eq!(state.timetable(), &before, "undo restores the timetable");
+                assert_eq!(state.cost(), crate::eval::score(&inst, &before).cost());
+            }
+        }
+        assert!(rearranged > 100, "the move rearranges: {rearranged} of 300");
     }
 }
