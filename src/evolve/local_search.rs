@@ -178,25 +178,12 @@ pub fn anneal(
         let from = state.timetable().slot(l);
         // `ruin_rate` of the moves ruin and recreate the lectures of one of `l`'s curricula
         // on `l`'s day; at a rate of 0 nothing is drawn.
-        if params.ruin_rate > 0.0 && from.is_scheduled() && rng.random_bool(params.ruin_rate) {
-            if let Some(proposal) = chain.ruin_recreate(state, l, w, rng) {
-                let after = state.cost();
-                if accept(cur, after, w, temp, params.feasibility_temperature, rng) {
-                    cur = after;
-                    stats.accepted += 1;
-                    if cur < best_cost {
-                        best_cost = cur;
-                        best.clone_from(state.timetable());
-                        stats.improved_best += 1;
-                    }
-                } else if let Proposal::Applied(Undo::Chain) = proposal {
-                    chain.undo(state);
-                }
-            }
-            continue;
-        }
-        let pick: f64 = rng.random();
-        let applied = if pick < params.kempe_rate && from.is_scheduled() {
+        let ruin =
+            params.ruin_rate > 0.0 && from.is_scheduled() && rng.random_bool(params.ruin_rate);
+        let pick: f64 = if ruin { 0.0 } else { rng.random() };
+        let applied = if ruin {
+            chain.ruin_recreate(state, l, w, rng)
+        } else if pick < params.kempe_rate && from.is_scheduled() {
             let p2 = period(state, l, params, rng);
             chain.apply(state, l, p2)
         } else if pick < params.kempe_rate + params.room_change_rate && from.is_scheduled() {
