@@ -185,7 +185,7 @@ pub fn anneal(
             chain.ruin_recreate(state, l, w, rng)
         } else if pick < params.kempe_rate && from.is_scheduled() {
             let p2 = period(state, l, params, rng);
-            chain.apply(state, l, p2)
+            chain.propose(state, l, p2)
         } else if pick < params.kempe_rate + params.room_change_rate && from.is_scheduled() {
             let (p, own) = from.get().expect("scheduled");
             // `sibling_room_rate` of the room changes aim at a room a sibling lecture
@@ -507,6 +507,54 @@ impl Chain {
         Some(Proposal::Applied(Undo::Chain))
     }
 
+    /// [`Self::apply`] for the annealing: a chain of `l` alone (a third of all chains on
+    /// comp10) is one move of `l` to `p2`, so it is only scored (`move_delta`) and applied
+    /// if accepted, like a simple move; longer chains are applied. The same move as
+    /// `apply` makes, with the same room: `l`'s leaving `p1` changes no room at `p2`, and
+    /// no lecture of its course is at `p2` (it would have joined the chain). `.ctt` only.
+    pub(crate) fn propose(
+        &mut self,
+        state: &mut IncrementalState<'_>,
+        l: LectureId,
+        p2: PeriodId,
+    ) -> Option<Proposal> {
+        let inst = state.instance();
+        let (p1, r) = state.timetable().slot(l).get()?;
+        if inst.uses_campus_features() || p1 == p2 || !self.alone(state, l, p2) {
+            return self.apply(state, l, p2);
+        }
+        let r = if self.reroom && state.room_load(p2, r) > 0 {
+            free_room(state, l, p2).unwrap_or(r)
+        } else {
+            r
+        };
+        let to = Slot::at(p2, r);
+        let d = state.move_delta(l, to).expect("l and to are scheduled");
+        Some(Proposal::Pending(l, to, d))
+    }
+
+    /// Whether `l`'s chain between `p1` and `p2` holds `l` alone: no lecture at `p2`
+    /// shares its course or conflicts with it (`.ctt`: read from the room counters, or a
+    /// scan of the timetable where they cannot tell).
+    fn alone(&mut self, state: &IncrementalState<'_>, l: LectureId, p2: PeriodId) -> bool {
+        let inst = state.instance();
+        let tt = state.timetable();
+        let c = tt.course(l);
+        let linked = |y: LectureId| {
+            let cy = tt.course(y);
+            cy == c || inst.in_conflict(c, cy)
+        };
+        self.at_b.clear();
+        if state.lectures_at(p2, &mut self.at_b) {
+            !self.at_b.iter().any(|&y| linked(y))
+        } else {
+            !tt.slots()
+                .iter()
+                .enumerate()
+                .any(|(i, s)| s.get().is_some_and(|(p, _)| p == p2) && linked(LectureId(i as u32)))
+        }
+    }
+
     /// Ruin and recreate: takes out the lectures of one of `l`'s curricula (chosen at
     /// random; `l`'s course alone when it has none) that are on `l`'s day, at most
     /// [`RUIN_MAX`], and puts them back one by one in random order, each at the period
@@ -568,6 +616,12 @@ impl Chain {
             let (x, old) = self.members[i];
             let (_, own) = old.get().expect("members are scheduled");
             let offset = rng.random_range(0..np);
+            // `x` goes to the first place tried and every other place is scored from there
+            // by `move_delta`, without touching the counters (half the work of placing and
+            // taking it out at each). Costs relative to the first place differ from costs
+            // relative to "out" by a constant, so the choice is the same; `x` standing at
+            // that first period changes neither another period's rooms nor `can_move`
+            // elsewhere.
             let mut best: Option<(i64, Slot)> = None;
             for q in 0..np {
                 let p = PeriodId(((q + offset) % np) as u16);
@@ -583,9 +637,16 @@ impl Chain {
                     }
                 };
                 let to = Slot::at(p, r);
-                let (dh, ds) = state.move_lecture(x, to);
-                state.move_lecture(x, Slot::UNSCHEDULED);
-                let d = dh * w as i64 + ds;
+                let d = match best {
+                    None => {
+                        state.move_lecture(x, to);
+                        0
+                    }
+                    Some(_) => {
+                        let (dh, ds) = state.move_delta(x, to).expect("x and to are scheduled");
+                        dh * w as i64 + ds
+                    }
+                };
                 if best.is_none_or(|(b, _)| d < b) {
                     best = Some((d, to));
                 }
@@ -656,5 +717,84 @@ mod tests {
             }
         }
         assert!(rearranged > 100, "the move rearranges: {rearranged} of 300");
+    }
+
+    /// The annealing's chain proposal makes exactly the move `Chain::apply` makes: a
+    /// chain of one lecture comes back only scored, and applying that move gives the
+    /// timetable and cost `apply` gives; every other chain comes back applied.
+    #[test]
+    fn chain_proposal_of_one_lecture_is_the_applied_chain() {
+        let dir = std::env::var_os("ATOLL_SHARED").map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+            std::path::PathBuf::from,
+        );
+        let path = dir.join("instances/itc2007/comp07.ctt");
+        let Ok(bytes) = std::fs::read(&path) else {
+            panic!("{} is needed (set ATOLL_SHARED)", path.display());
+        };
+        let inst = crate::parse_instance(&bytes, "comp07.ctt").unwrap();
+        let mut rng = SmallRng::seed_from_u64(5);
+        let start = crate::construct::construct(&inst, &mut rng).timetable;
+        let mut state = IncrementalState::new(&inst, start);
+        let n = state.timetable().len();
+        let (mut alone, mut longer) = (0, 0);
+        for reroom in [false, true] {
+            let mut chain = Chain {
+                reroom,
+                ..Chain::default()
+            };
+            for _ in 0..400 {
+                let l = LectureId(rng.random_range(0..n) as u32);
+                let p2 = PeriodId(rng.random_range(0..inst.n_periods()) as u16);
+                let before = state.timetable().clone();
+                let cost = state.cost();
+                let proposed = chain.propose(&mut state, l, p2);
+                let pending = match proposed {
+                    Some(Proposal::Pending(x, to, d)) => Some((x, to, d)),
+                    Some(Proposal::Applied(Undo::Chain)) => {
+                        chain.undo(&mut state);
+                        None
+                    }
+                    None => None,
+                    Some(_) => panic!("a chain proposes a move or a chain"),
+                };
+                assert_eq!(state.timetable(), &before, "nothing stays applied");
+                let applied = chain.apply(&mut state, l, p2).is_some();
+                match pending {
+                    Some((x, to, (dh, ds))) => {
+                        alone += 1;
+                        assert_eq!(x, l);
+                        assert_eq!(chain.members.len(), 1, "only a chain of one is scored");
+                        let after = state.timetable().clone();
+                        assert_eq!(
+                            (state.cost().hard as i64, state.cost().soft as i64),
+                            (cost.hard as i64 + dh, cost.soft as i64 + ds)
+                        );
+                        chain.undo(&mut state);
+                        state.move_lecture(x, to);
+                        assert_eq!(state.timetable(), &after, "the same move as the chain");
+                    }
+                    None if applied => {
+                        longer += 1;
+                        assert!(chain.members.len() > 1);
+                    }
+                    None => {}
+                }
+                // Walk on: keep the chain's result half of the time.
+                if applied && rng.random_bool(0.5) {
+                    state = IncrementalState::new(&inst, state.timetable().clone());
+                } else {
+                    state = IncrementalState::new(&inst, before);
+                }
+                assert_eq!(
+                    state.cost(),
+                    crate::eval::score(&inst, state.timetable()).cost()
+                );
+            }
+        }
+        assert!(
+            alone > 50 && longer > 50,
+            "both kinds are proposed: {alone}, {longer}"
+        );
     }
 }
