@@ -140,7 +140,7 @@ export interface SolverOptions {
   keep_room_rate?: number;
   /** Share of period moves that go to the best free room at the target period. */
   free_room_rate?: number;
-  /** Share of moves that ruin and recreate a curriculum's day (.ctt). */
+  /** Share of moves that ruin and recreate a curriculum's day (.ctt; default 0.01). */
   ruin_rate?: number;
   room_change_rate?: number;
   /** Kempe chains move a member to a free room instead of clashing (.ctt). */

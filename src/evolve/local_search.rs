@@ -142,6 +142,11 @@ pub fn anneal(
     let t0 = params.temperature_start;
     let ratio = params.temperature_end / params.temperature_start;
     let mut temp = t0;
+    let ruin_rate = if inst.uses_campus_features() {
+        0.0
+    } else {
+        params.ruin_rate
+    };
     let mut cur = state.cost();
     let mut hot: Vec<LectureId> = Vec::new();
     let mut chain = Chain {
@@ -177,9 +182,9 @@ pub fn anneal(
         }
         let from = state.timetable().slot(l);
         // `ruin_rate` of the moves ruin and recreate the lectures of one of `l`'s curricula
-        // on `l`'s day; at a rate of 0 nothing is drawn.
-        let ruin =
-            params.ruin_rate > 0.0 && from.is_scheduled() && rng.random_bool(params.ruin_rate);
+        // on `l`'s day; at a rate of 0, and on a campus (which it does not handle),
+        // nothing is drawn.
+        let ruin = ruin_rate > 0.0 && from.is_scheduled() && rng.random_bool(ruin_rate);
         let pick: f64 = if ruin { 0.0 } else { rng.random() };
         let applied = if ruin {
             chain.ruin_recreate(state, l, w, rng)
@@ -396,6 +401,16 @@ fn free_room(state: &IncrementalState<'_>, l: LectureId, p: PeriodId) -> Option<
         .min_by_key(|&r| inst.room_fit(c, r))
 }
 
+/// The Kempe chains [`Chain::propose`] scores without applying them.
+enum Small {
+    /// `l` alone: a move.
+    Alone,
+    /// `l` and this lecture, in the same room: a swap.
+    Pair(LectureId),
+    /// Anything else: applied.
+    Longer,
+}
+
 /// A Kempe chain between two periods, with the buffers reused across moves (also one of
 /// Stage 3's repair actions).
 #[derive(Default)]
@@ -508,10 +523,13 @@ impl Chain {
     }
 
     /// [`Self::apply`] for the annealing: a chain of `l` alone (a third of all chains on
-    /// comp10) is one move of `l` to `p2`, so it is only scored (`move_delta`) and applied
-    /// if accepted, like a simple move; longer chains are applied. The same move as
-    /// `apply` makes, with the same room: `l`'s leaving `p1` changes no room at `p2`, and
-    /// no lecture of its course is at `p2` (it would have joined the chain). `.ctt` only.
+    /// comp10) is one move of `l` to `p2`, and a chain of `l` and one lecture `m` in the
+    /// same room (7%) is a swap of the two, so these are only scored (`move_delta`,
+    /// `swap_delta`) and applied if accepted, like simple moves; longer chains are
+    /// applied. The same move as `apply` makes, with the same rooms: `l`'s leaving `p1`
+    /// changes no room at `p2`, no lecture of its course is at `p2` (it would have joined
+    /// the chain), and a pair in one room finds that room free at both periods. `.ctt`
+    /// only.
     pub(crate) fn propose(
         &mut self,
         state: &mut IncrementalState<'_>,
@@ -520,39 +538,63 @@ impl Chain {
     ) -> Option<Proposal> {
         let inst = state.instance();
         let (p1, r) = state.timetable().slot(l).get()?;
-        if inst.uses_campus_features() || p1 == p2 || !self.alone(state, l, p2) {
+        if inst.uses_campus_features() || p1 == p2 {
             return self.apply(state, l, p2);
         }
-        let r = if self.reroom && state.room_load(p2, r) > 0 {
-            free_room(state, l, p2).unwrap_or(r)
-        } else {
-            r
-        };
-        let to = Slot::at(p2, r);
-        let d = state.move_delta(l, to).expect("l and to are scheduled");
-        Some(Proposal::Pending(l, to, d))
+        match self.small(state, l, p1, p2) {
+            Small::Alone => {
+                let r = if self.reroom && state.room_load(p2, r) > 0 {
+                    free_room(state, l, p2).unwrap_or(r)
+                } else {
+                    r
+                };
+                let to = Slot::at(p2, r);
+                let d = state.move_delta(l, to).expect("l and to are scheduled");
+                Some(Proposal::Pending(l, to, d))
+            }
+            Small::Pair(m) => {
+                let d = state.swap_delta(l, m).expect("l and m are scheduled");
+                Some(Proposal::PendingSwap(l, m, d))
+            }
+            Small::Longer => self.apply(state, l, p2),
+        }
     }
 
-    /// Whether `l`'s chain between `p1` and `p2` holds `l` alone: no lecture at `p2`
-    /// shares its course or conflicts with it (`.ctt`: read from the room counters, or a
-    /// scan of the timetable where they cannot tell).
-    fn alone(&mut self, state: &IncrementalState<'_>, l: LectureId, p2: PeriodId) -> bool {
+    /// Which of [`Self::propose`]'s cases `l`'s chain between `p1` and `p2` is, from the
+    /// room counters (`Longer` where they cannot tell: a room holding two lectures).
+    fn small(
+        &mut self,
+        state: &IncrementalState<'_>,
+        l: LectureId,
+        p1: PeriodId,
+        p2: PeriodId,
+    ) -> Small {
         let inst = state.instance();
         let tt = state.timetable();
-        let c = tt.course(l);
-        let linked = |y: LectureId| {
-            let cy = tt.course(y);
-            cy == c || inst.in_conflict(c, cy)
+        let linked = |x: LectureId, y: LectureId| {
+            let (cx, cy) = (tt.course(x), tt.course(y));
+            cx == cy || inst.in_conflict(cx, cy)
         };
         self.at_b.clear();
-        if state.lectures_at(p2, &mut self.at_b) {
-            !self.at_b.iter().any(|&y| linked(y))
-        } else {
-            !tt.slots()
-                .iter()
-                .enumerate()
-                .any(|(i, s)| s.get().is_some_and(|(p, _)| p == p2) && linked(LectureId(i as u32)))
+        if !state.lectures_at(p2, &mut self.at_b) {
+            return Small::Longer;
         }
+        let mut at_p2 = self.at_b.iter().filter(|&&y| linked(l, y));
+        let Some(&m) = at_p2.next() else {
+            return Small::Alone;
+        };
+        if at_p2.next().is_some()
+            || tt.slot(m).get().map(|(_, r)| r) != tt.slot(l).get().map(|(_, r)| r)
+        {
+            return Small::Longer;
+        }
+        self.at_a.clear();
+        if !state.lectures_at(p1, &mut self.at_a)
+            || self.at_a.iter().any(|&y| y != l && linked(m, y))
+        {
+            return Small::Longer;
+        }
+        Small::Pair(m)
     }
 
     /// Ruin and recreate: takes out the lectures of one of `l`'s curricula (chosen at
@@ -720,8 +762,9 @@ mod tests {
     }
 
     /// The annealing's chain proposal makes exactly the move `Chain::apply` makes: a
-    /// chain of one lecture comes back only scored, and applying that move gives the
-    /// timetable and cost `apply` gives; every other chain comes back applied.
+    /// chain of one lecture, or of two in one room, comes back only scored, and applying
+    /// that move or swap gives the timetable and cost `apply` gives; every other chain
+    /// comes back applied.
     #[test]
     fn chain_proposal_of_one_lecture_is_the_applied_chain() {
         let dir = std::env::var_os("ATOLL_SHARED").map_or_else(
@@ -737,47 +780,56 @@ mod tests {
         let start = crate::construct::construct(&inst, &mut rng).timetable;
         let mut state = IncrementalState::new(&inst, start);
         let n = state.timetable().len();
-        let (mut alone, mut longer) = (0, 0);
+        let (mut alone, mut pairs, mut longer) = (0, 0, 0);
         for reroom in [false, true] {
             let mut chain = Chain {
                 reroom,
                 ..Chain::default()
             };
-            for _ in 0..400 {
+            for _ in 0..1000 {
                 let l = LectureId(rng.random_range(0..n) as u32);
                 let p2 = PeriodId(rng.random_range(0..inst.n_periods()) as u16);
                 let before = state.timetable().clone();
                 let cost = state.cost();
                 let proposed = chain.propose(&mut state, l, p2);
                 let pending = match proposed {
-                    Some(Proposal::Pending(x, to, d)) => Some((x, to, d)),
+                    Some(Proposal::Pending(x, to, d)) => Some((x, Err(to), d)),
+                    Some(Proposal::PendingSwap(x, m, d)) => Some((x, Ok(m), d)),
                     Some(Proposal::Applied(Undo::Chain)) => {
                         chain.undo(&mut state);
                         None
                     }
                     None => None,
-                    Some(_) => panic!("a chain proposes a move or a chain"),
+                    Some(_) => panic!("a chain proposes a move, a swap or a chain"),
                 };
                 assert_eq!(state.timetable(), &before, "nothing stays applied");
                 let applied = chain.apply(&mut state, l, p2).is_some();
                 match pending {
-                    Some((x, to, (dh, ds))) => {
-                        alone += 1;
+                    Some((x, what, (dh, ds))) => {
                         assert_eq!(x, l);
-                        assert_eq!(chain.members.len(), 1, "only a chain of one is scored");
                         let after = state.timetable().clone();
                         assert_eq!(
                             (state.cost().hard as i64, state.cost().soft as i64),
                             (cost.hard as i64 + dh, cost.soft as i64 + ds)
                         );
                         chain.undo(&mut state);
-                        state.move_lecture(x, to);
+                        match what {
+                            Err(to) => {
+                                alone += 1;
+                                assert_eq!(chain.members.len(), 1, "a move is a chain of one");
+                                state.move_lecture(x, to);
+                            }
+                            Ok(m) => {
+                                pairs += 1;
+                                assert_eq!(chain.members.len(), 2, "a swap is a chain of two");
+                                state.swap(x, m);
+                            }
+                        }
                         assert_eq!(state.timetable(), &after, "the same move as the chain");
                     }
-                    None if applied => {
-                        longer += 1;
-                        assert!(chain.members.len() > 1);
-                    }
+                    // Applied: also chains of one or two where a room holds two
+                    // lectures (the counters cannot list a period's lectures).
+                    None if applied => longer += (chain.members.len() > 2) as usize,
                     None => {}
                 }
                 // Walk on: keep the chain's result half of the time.
@@ -793,8 +845,8 @@ mod tests {
             }
         }
         assert!(
-            alone > 50 && longer > 50,
-            "both kinds are proposed: {alone}, {longer}"
+            alone > 50 && pairs > 10 && longer > 50,
+            "every kind is proposed: {alone} moves, {pairs} swaps, {longer} chains"
         );
     }
 }
