@@ -711,13 +711,11 @@ impl Chain {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Instance;
     use rand::SeedableRng;
 
-    /// A ruin-and-recreate move on comp07 (tight rooms: most reinsertions need a free
-    /// room) keeps every lecture scheduled, leaves the running totals equal to a full
-    /// score, and its undo restores the timetable exactly.
-    #[test]
-    fn ruin_recreate_is_exact_and_undone_exactly() {
+    /// comp07 (tight rooms: 87% of room-periods taken) from the shared instances.
+    fn comp07() -> Instance {
         let dir = std::env::var_os("ATOLL_SHARED").map_or_else(
             || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
             std::path::PathBuf::from,
@@ -726,7 +724,15 @@ mod tests {
         let Ok(bytes) = std::fs::read(&path) else {
             panic!("{} is needed (set ATOLL_SHARED)", path.display());
         };
-        let inst = crate::parse_instance(&bytes, "comp07.ctt").unwrap();
+        crate::parse_instance(&bytes, "comp07.ctt").unwrap()
+    }
+
+    /// A ruin-and-recreate move on comp07 (tight rooms: most reinsertions need a free
+    /// room) keeps every lecture scheduled, leaves the running totals equal to a full
+    /// score, and its undo restores the timetable exactly.
+    #[test]
+    fn ruin_recreate_is_exact_and_undone_exactly() {
+        let inst = comp07();
         let mut rng = SmallRng::seed_from_u64(3);
         let start = crate::construct::construct(&inst, &mut rng).timetable;
         let mut state = IncrementalState::new(&inst, start);
@@ -767,15 +773,7 @@ mod tests {
     /// comes back applied.
     #[test]
     fn chain_proposal_of_one_lecture_is_the_applied_chain() {
-        let dir = std::env::var_os("ATOLL_SHARED").map_or_else(
-            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-            std::path::PathBuf::from,
-        );
-        let path = dir.join("instances/itc2007/comp07.ctt");
-        let Ok(bytes) = std::fs::read(&path) else {
-            panic!("{} is needed (set ATOLL_SHARED)", path.display());
-        };
-        let inst = crate::parse_instance(&bytes, "comp07.ctt").unwrap();
+        let inst = comp07();
         let mut rng = SmallRng::seed_from_u64(5);
         let start = crate::construct::construct(&inst, &mut rng).timetable;
         let mut state = IncrementalState::new(&inst, start);
