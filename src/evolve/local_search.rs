@@ -512,14 +512,26 @@ impl Chain {
         for &(x, s) in &self.members {
             let (p, r) = s.get().expect("chain members are scheduled");
             let target = if p == p1 { p2 } else { p1 };
-            let r = if self.reroom && state.room_load(target, r) > 0 {
-                free_room(state, x, target).unwrap_or(r)
-            } else {
-                r
-            };
+            let r = self.room_at(state, x, r, target);
             state.move_lecture(x, Slot::at(target, r));
         }
         Some(Proposal::Applied(Undo::Chain))
+    }
+
+    /// The room chain member `x` (in room `r`) takes at its new period `target`: its own,
+    /// or with `reroom` the best free room there when its own is taken (kept if none is).
+    fn room_at(
+        &self,
+        state: &IncrementalState<'_>,
+        x: LectureId,
+        r: RoomId,
+        target: PeriodId,
+    ) -> RoomId {
+        if self.reroom && state.room_load(target, r) > 0 {
+            free_room(state, x, target).unwrap_or(r)
+        } else {
+            r
+        }
     }
 
     /// [`Self::apply`] for the annealing: a chain of `l` alone (a third of all chains on
@@ -543,12 +555,7 @@ impl Chain {
         }
         match self.small(state, l, p1, p2) {
             Small::Alone => {
-                let r = if self.reroom && state.room_load(p2, r) > 0 {
-                    free_room(state, l, p2).unwrap_or(r)
-                } else {
-                    r
-                };
-                let to = Slot::at(p2, r);
+                let to = Slot::at(p2, self.room_at(state, l, r, p2));
                 let d = state.move_delta(l, to).expect("l and to are scheduled");
                 Some(Proposal::Pending(l, to, d))
             }
