@@ -401,6 +401,14 @@ fn free_room(state: &IncrementalState<'_>, l: LectureId, p: PeriodId) -> Option<
         .min_by_key(|&r| inst.room_fit(c, r))
 }
 
+/// Whether lectures `x` and `y` at the two periods of a Kempe chain must move together:
+/// they share a course or their courses conflict.
+#[inline]
+fn linked(inst: &crate::model::Instance, tt: &Timetable, x: LectureId, y: LectureId) -> bool {
+    let (cx, cy) = (tt.course(x), tt.course(y));
+    cx == cy || inst.in_conflict(cx, cy)
+}
+
 /// The Kempe chains [`Chain::propose`] scores without applying them.
 enum Small {
     /// `l` alone: a move.
@@ -462,10 +470,7 @@ impl Chain {
         // Breadth-first closure, alternating sides; `frontier` holds (side, index).
         let mut frontier = vec![(false, start)];
         let tt = state.timetable();
-        let linked = |x: LectureId, y: LectureId| {
-            let (cx, cy) = (tt.course(x), tt.course(y));
-            cx == cy || inst.in_conflict(cx, cy)
-        };
+        let linked = |x, y| linked(inst, tt, x, y);
         while let Some((side_b, i)) = frontier.pop() {
             let x = if side_b { self.at_b[i] } else { self.at_a[i] };
             let (other, marks) = if side_b {
@@ -553,7 +558,7 @@ impl Chain {
         if inst.uses_campus_features() || p1 == p2 {
             return self.apply(state, l, p2);
         }
-        match self.small(state, l, p1, p2) {
+        match self.small(state, l, (p1, r), p2) {
             Small::Alone => {
                 let to = Slot::at(p2, self.room_at(state, l, r, p2));
                 let d = state.move_delta(l, to).expect("l and to are scheduled");
@@ -567,21 +572,19 @@ impl Chain {
         }
     }
 
-    /// Which of [`Self::propose`]'s cases `l`'s chain between `p1` and `p2` is, from the
-    /// room counters (`Longer` where they cannot tell: a room holding two lectures).
+    /// Which of [`Self::propose`]'s cases the chain of `l` (at `p1` in room `r`) and `p2`
+    /// is, from the room counters (`Longer` where they cannot tell: a room holding two
+    /// lectures).
     fn small(
         &mut self,
         state: &IncrementalState<'_>,
         l: LectureId,
-        p1: PeriodId,
+        (p1, r): (PeriodId, RoomId),
         p2: PeriodId,
     ) -> Small {
         let inst = state.instance();
         let tt = state.timetable();
-        let linked = |x: LectureId, y: LectureId| {
-            let (cx, cy) = (tt.course(x), tt.course(y));
-            cx == cy || inst.in_conflict(cx, cy)
-        };
+        let linked = |x, y| linked(inst, tt, x, y);
         self.at_b.clear();
         if !state.lectures_at(p2, &mut self.at_b) {
             return Small::Longer;
@@ -590,9 +593,7 @@ impl Chain {
         let Some(&m) = at_p2.next() else {
             return Small::Alone;
         };
-        if at_p2.next().is_some()
-            || tt.slot(m).get().map(|(_, r)| r) != tt.slot(l).get().map(|(_, r)| r)
-        {
+        if at_p2.next().is_some() || tt.slot(m).get().map(|(_, rm)| rm) != Some(r) {
             return Small::Longer;
         }
         self.at_a.clear();
