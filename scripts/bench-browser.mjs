@@ -9,7 +9,7 @@
 //       `atoll solve --threads 1 --json` (default comp07, 20 s), in local-search
 //       moves per second (stats.ls_iterations / stats.elapsed_s), and the ratio page/native.
 //   node scripts/bench-browser.mjs --quality [INSTANCES...] [--seeds 1,2,3] [--time 60]
-//       [--threads 2] [--best best_known.csv]
+//       [--threads 2] [--best best_known.csv] [--keep DIR]
 //       solution quality of the page: every instance × seed solved through the page's module
 //       API (`solve()` of www/atoll.js, in headless Chromium, cross-origin isolated, the
 //       threaded build with `--threads` threads) and by `atoll solve` natively with the same
@@ -17,7 +17,11 @@
 //       load). Prints `atoll bench`'s table (median, best known, (median+1)/(best+1),
 //       geometric mean) for both side by side, and the page's quality relative to native:
 //       native geometric mean / page geometric mean (1 = as good; the target is ≥ 0.8).
-//       Default instances: comp01–14 of shared/instances/itc2007.
+//       Default instances: comp01–14 of shared/instances/itc2007. Every timetable (native and
+//       page) is kept as DIR/NAME-sSEED-{native,page}.sol (default
+//       target/bench-quality/TIMESTAMP), and one whose cost is below the best known is scored
+//       again by the independent scorer (shared/tools/ctt_score.py): a claim of a new best
+//       is only printed with that scorer's agreement.
 import { chromium } from 'playwright-core';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -148,7 +152,10 @@ function readBestKnown(file) {
 
 function qualityArgs(argv) {
   const itc = path.resolve(ROOT, '..', 'shared', 'instances', 'itc2007');
-  const o = { seeds: [1, 2, 3], time: 60, threads: 2, best: path.join(itc, 'best_known.csv'), files: [] };
+  const o = {
+    seeds: [1, 2, 3], time: 60, threads: 2, best: path.join(itc, 'best_known.csv'), files: [],
+    keep: path.join(ROOT, 'target', 'bench-quality', new Date().toISOString().replace(/[:.]/g, '-')),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -168,8 +175,10 @@ function qualityArgs(argv) {
       if (!(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= 64)) throw new Error('--threads must be 1 to 64');
     } else if (a === '--best') {
       o.best = path.resolve(value());
+    } else if (a === '--keep') {
+      o.keep = path.resolve(value());
     } else if (a.startsWith('--')) {
-      throw new Error(`unknown option ${a} (expected --seeds, --time, --threads, --best)`);
+      throw new Error(`unknown option ${a} (expected --seeds, --time, --threads, --best, --keep)`);
     } else {
       o.files.push(path.resolve(a));
     }
@@ -181,13 +190,34 @@ function qualityArgs(argv) {
   return o;
 }
 
-function nativeQuality(file, o, seed) {
+function nativeQuality(file, o, seed, sol) {
   const bin = path.join(ROOT, 'target', 'release', 'atoll');
   if (!fs.existsSync(bin)) throw new Error('target/release/atoll is missing: cargo build --release');
   const out = JSON.parse(execFileSync(bin, ['solve', file, '--time', String(o.time), '--threads', String(o.threads),
-    '--seed', String(seed), '--quiet', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+    '--seed', String(seed), '--quiet', '--json', '--output', sol], { encoding: 'utf8', maxBuffer: 64 << 20 }));
   return { hard: out.hard_violations ?? (out.feasible ? 0 : 1), soft: out.soft_cost, feasible: out.feasible,
     moves: out.stats.ls_iterations / out.stats.elapsed_s };
+}
+
+/**
+ * A cost below the best known is an extraordinary claim: the timetable `sol` of `file` is
+ * scored again by the independent scorer (shared/tools/ctt_score.py, written from the
+ * competition's rules apart from this crate). Returns the line to print.
+ */
+function independentCheck(file, sol, soft, best) {
+  const scorer = path.resolve(ROOT, '..', 'shared', 'tools', 'ctt_score.py');
+  const what = `${path.basename(sol)}: ${soft} is below the best known ${best}`;
+  if (!fs.existsSync(scorer)) return `${what}; not confirmed (no independent scorer at ${scorer})`;
+  const r = spawnSync('python3', [scorer, file, sol, '--json'], { encoding: 'utf8' });
+  let score;
+  try {
+    score = JSON.parse(r.stdout);
+  } catch {
+    return `${what}; not confirmed (ctt_score.py failed: ${(r.stderr || r.stdout || '').trim().split('\n').pop()})`;
+  }
+  return score.feasible && score.soft_cost === soft
+    ? `${what}; confirmed by ctt_score.py (feasible, soft ${score.soft_cost})`
+    : `${what}; NOT confirmed: ctt_score.py says feasible ${score.feasible}, soft ${score.soft_cost}`;
 }
 
 function ratio(soft, best) { return (soft + 1) / (best + 1); }
@@ -202,8 +232,11 @@ async function quality(argv) {
     await page.goto(url + 'best-known.json');
     const isolated = await page.evaluate(() => self.crossOriginIsolated);
     if (!isolated) throw new Error('the bench page is not cross-origin isolated: the page would solve on 1 thread');
+    fs.mkdirSync(o.keep, { recursive: true });
+    const claims = [];
     console.log(`quality: ${o.files.length} instances × seeds ${o.seeds.join(',')}, ${o.time} s, ${o.threads} threads; `
-      + `native = atoll solve, page = solve() of www/atoll.js in headless Chromium (threaded wasm), interleaved`);
+      + `native = atoll solve, page = solve() of www/atoll.js in headless Chromium (threaded wasm), interleaved; `
+      + `timetables kept in ${path.relative(process.cwd(), o.keep) || '.'}`);
     console.log(`${'instance'.padEnd(10)} ${'seed'.padStart(5)} ${'native'.padStart(7)} ${'page'.padStart(7)} `
       + `${'best'.padStart(6)} ${'n.ratio'.padStart(8)} ${'p.ratio'.padStart(8)} ${'n.moves/s'.padStart(10)} ${'p.moves/s'.padStart(10)}`);
     const rows = [];
@@ -213,13 +246,18 @@ async function quality(argv) {
       const b = best.get(name);
       const r = { name, best: b, native: [], page: [], feasible: true };
       for (const seed of o.seeds) {
-        const n = nativeQuality(file, o, seed);
+        const kept = (side) => path.join(o.keep, `${name}-s${seed}-${side}.sol`);
+        const n = nativeQuality(file, o, seed, kept('native'));
         const p = await page.evaluate(async ({ text, seed, time, threads, name }) => {
           const m = await import('./atoll.js');
           const res = await m.solve(text, { timeLimitMs: time * 1000, threads, seed, fileName: name + '.ctt' });
-          return { hard: res.hard, soft: res.soft, feasible: res.feasible,
+          return { hard: res.hard, soft: res.soft, feasible: res.feasible, solution: res.solution,
             moves: res.stats.ls_iterations / res.stats.elapsed_s };
         }, { text, seed, time: o.time, threads: o.threads, name });
+        fs.writeFileSync(kept('page'), p.solution);
+        for (const [side, x] of [['native', n], ['page', p]]) {
+          if (b !== undefined && x.feasible && x.soft < b) claims.push(independentCheck(file, kept(side), x.soft, b));
+        }
         r.native.push(n.soft);
         r.page.push(p.soft);
         r.feasible &&= n.feasible && p.feasible;
@@ -249,6 +287,7 @@ async function quality(argv) {
       console.log(`geometric mean of (median+1)/(best+1) over ${k} instances: native ${gn.toFixed(3)}, page ${gp.toFixed(3)}; `
         + `page quality relative to native (native/page) ${(gn / gp).toFixed(3)}`);
     }
+    for (const c of claims) console.log(`below the best known: ${c}`);
   });
 }
 
